@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs prerequisites, then checks
+# formatting, lints, the pre-commit config, and runs every test of both packages.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+deployment/dev/setup.sh
+
+echo "==> pre-commit validate-config"
+pre-commit validate-config .pre-commit-config.yaml
+
+echo "==> cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "==> cargo clippy"
+cargo clippy --locked --all-targets --all-features -- -D warnings
+
+echo "==> cargo test"
+cargo test --locked --workspace --all-targets

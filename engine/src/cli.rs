@@ -1,0 +1,145 @@
+//! Command-line interface: clap types and the dispatch to one module per command.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::build_info::BUILD;
+use crate::commands;
+use crate::config::{self, ConfigError, Env, Settings};
+use crate::exit;
+
+const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (git ",
+    env!("PLOY_GIT_SHA"),
+    ", profile ",
+    env!("PLOY_BUILD_PROFILE"),
+    ")"
+);
+
+/// Polymarket CLOB trading engine.
+#[derive(Debug, Parser)]
+#[command(name = "ploy", version = LONG_VERSION, about, after_help = exit::TABLE)]
+pub struct Cli {
+    /// Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]
+    #[arg(
+        long,
+        short = 'c',
+        global = true,
+        env = "PLOY_CONFIG",
+        value_name = "PATH"
+    )]
+    pub config: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the engine: trading pipeline, /health and /metrics, until SIGTERM or SIGINT.
+    Run,
+    /// Validate the config file and environment without starting anything.
+    CheckConfig(CheckConfigArgs),
+    /// Probe a running instance's /health; exit 0 only when healthy.
+    HealthCheck(HealthCheckArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print version, git revision and build profile.
+    Version(VersionArgs),
+}
+
+/// `ploy check-config`
+#[derive(Debug, Args)]
+pub struct CheckConfigArgs {
+    /// Also connect to the database and the market-data source.
+    #[arg(long)]
+    pub connect: bool,
+    /// Print a JSON report on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ploy health-check`
+#[derive(Debug, Args)]
+pub struct HealthCheckArgs {
+    /// The /health URL [default: from server.bind in the config, else http://127.0.0.1:8080/health]
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Print the /health JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Give up after this long.
+    #[arg(long, default_value = "5s", value_parser = humantime::parse_duration)]
+    pub timeout: std::time::Duration,
+}
+
+/// `ploy version`
+#[derive(Debug, Args)]
+pub struct VersionArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Parses the command line, runs the command and returns its exit code.
+pub fn main() -> ExitCode {
+    crate::redact::install_panic_hook();
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Version(args) => commands::version::run(&args),
+        Command::Run => with_runtime(|| commands::run::run(cli.config.as_deref())),
+        Command::CheckConfig(args) => {
+            with_runtime(|| commands::check_config::run(cli.config.as_deref(), &args))
+        },
+        Command::HealthCheck(args) => {
+            with_runtime(|| commands::health_check::run(cli.config.as_deref(), &args))
+        },
+        Command::Migrate => with_runtime(|| commands::migrate::run(cli.config.as_deref())),
+    };
+    exit::code(code)
+}
+
+fn with_runtime<F, Fut>(f: F) -> u8
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = u8>,
+{
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(f()),
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            exit::FAILURE
+        },
+    }
+}
+
+/// Loads and checks the configuration, registering its secrets for scrubbing.
+pub fn load_settings(flag: Option<&std::path::Path>) -> Result<Settings, ConfigError> {
+    let env = Env::from_process();
+    let path = config::resolve_path(flag, &env);
+    let settings = config::load(&path, env)?;
+    crate::redact::register(settings.secrets.values());
+    Ok(settings)
+}
+
+/// Prints configuration problems to stderr.
+pub fn print_config_error(error: &ConfigError) {
+    eprintln!("error: {}", crate::redact::scrub(&error.to_string()));
+}
+
+/// Prints an error line (scrubbed) to stderr.
+pub fn print_error(message: &str) {
+    eprintln!("error: {}", crate::redact::scrub(message));
+}
+
+/// One line describing this build.
+pub fn version_line() -> String {
+    BUILD.to_string()
+}

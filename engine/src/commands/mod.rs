@@ -1,0 +1,7 @@
+//! One module per `ploy` subcommand; each returns its exit code.
+
+pub mod check_config;
+pub mod health_check;
+pub mod migrate;
+pub mod run;
+pub mod version;

@@ -1,0 +1,18 @@
+//! `ploy version`: version, git revision and build profile.
+
+use crate::build_info::BUILD;
+use crate::cli::VersionArgs;
+use crate::exit;
+
+/// Prints the build facts.
+pub fn run(args: &VersionArgs) -> u8 {
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string(&BUILD).expect("static fields serialize")
+        );
+    } else {
+        println!("{BUILD}");
+    }
+    exit::OK
+}

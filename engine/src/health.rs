@@ -1,0 +1,333 @@
+//! `/health`: three real, timed checks (database, market-data source, order queue)
+//! and the report shape operators and ployctl read.
+//!
+//! ```json
+//! {"status": "healthy", "version": "0.1.0", "uptime_seconds": 42,
+//!  "checks": {"database": {"status": "up", "latency_ms": 0.41},
+//!             "api_connection": {"status": "up", "latency_ms": 118.2, "source": "exchange"},
+//!             "order_queue": {"status": "up", "latency_ms": 0.002, "depth": 0, "max_depth": 100}}}
+//! ```
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tokio::sync::Mutex;
+
+use crate::exchange::ClobClient;
+use crate::orders::OrderIntent;
+use crate::queue::OrderQueue;
+use crate::storage::Store;
+
+/// `up` or `down`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckStatus {
+    /// Working.
+    Up,
+    /// Not working.
+    Down,
+}
+
+/// One check's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    /// `up` or `down`.
+    pub status: CheckStatus,
+    /// How long the check took, in milliseconds (3 decimals).
+    pub latency_ms: f64,
+    /// What went wrong, when down.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Check-specific facts (source, depth, cache age, …).
+    #[serde(flatten)]
+    pub detail: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Check {
+    fn new(status: CheckStatus, latency: Duration) -> Self {
+        Self {
+            status,
+            latency_ms: millis(latency),
+            error: None,
+            detail: serde_json::Map::new(),
+        }
+    }
+
+    /// A passing check that took `latency`.
+    pub fn up(latency: Duration) -> Self {
+        Self::new(CheckStatus::Up, latency)
+    }
+
+    /// A failing check that took `latency`, with the reason.
+    pub fn down(latency: Duration, error: impl Into<String>) -> Self {
+        let mut check = Self::new(CheckStatus::Down, latency);
+        check.error = Some(error.into());
+        check
+    }
+
+    /// Adds a detail field.
+    pub fn with(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
+        self.detail.insert(key.to_owned(), value.into());
+        self
+    }
+
+    /// Whether the check passed.
+    pub fn is_up(&self) -> bool {
+        self.status == CheckStatus::Up
+    }
+}
+
+fn millis(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
+}
+
+/// `healthy` when every check is up, else `degraded`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OverallStatus {
+    /// All checks up: HTTP 200.
+    Healthy,
+    /// Some check down: HTTP 503.
+    Degraded,
+}
+
+/// The three checks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Checks {
+    /// `SELECT 1` against the database.
+    pub database: Check,
+    /// The market-data source the engine uses.
+    pub api_connection: Check,
+    /// The order queue's depth against its threshold.
+    pub order_queue: Check,
+}
+
+/// The `/health` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HealthReport {
+    /// `healthy` or `degraded`.
+    pub status: OverallStatus,
+    /// The running version.
+    pub version: String,
+    /// Seconds since the process started.
+    pub uptime_seconds: u64,
+    /// The checks.
+    pub checks: Checks,
+}
+
+impl HealthReport {
+    /// Whether every check is up.
+    pub fn is_healthy(&self) -> bool {
+        self.status == OverallStatus::Healthy
+    }
+
+    /// The names of the checks that are down.
+    pub fn failing(&self) -> Vec<&'static str> {
+        let c = &self.checks;
+        [
+            ("database", &c.database),
+            ("api_connection", &c.api_connection),
+            ("order_queue", &c.order_queue),
+        ]
+        .into_iter()
+        .filter(|(_, check)| !check.is_up())
+        .map(|(name, _)| name)
+        .collect()
+    }
+}
+
+/// Probes the market-data source the engine really uses.
+#[async_trait]
+pub trait MarketDataProbe: Send + Sync + std::fmt::Debug {
+    /// One timed check.
+    async fn probe(&self) -> Check;
+}
+
+/// Probes the exchange with `GET /time`, reusing a result for `ttl` so a flood
+/// of `/health` requests sends at most one request per `ttl` to the exchange.
+#[derive(Debug)]
+pub struct ExchangeTimeProbe {
+    client: ClobClient,
+    ttl: Duration,
+    cache: Mutex<Option<(Instant, Check)>>,
+}
+
+impl ExchangeTimeProbe {
+    /// A probe of `client`'s `/time`, cached for `ttl`.
+    pub fn new(client: ClobClient, ttl: Duration) -> Self {
+        Self {
+            client,
+            ttl,
+            cache: Mutex::new(None),
+        }
+    }
+}
+
+#[async_trait]
+impl MarketDataProbe for ExchangeTimeProbe {
+    async fn probe(&self) -> Check {
+        // Holding the lock across the request makes concurrent callers share it.
+        let mut cache = self.cache.lock().await;
+        if let Some((at, check)) = cache.as_ref() {
+            if at.elapsed() < self.ttl {
+                let age = at.elapsed();
+                return check
+                    .clone()
+                    .with("cached", true)
+                    .with("age_ms", millis(age));
+            }
+        }
+        let started = Instant::now();
+        let check = match self.client.server_time().await {
+            Ok((_, rtt)) => Check::up(rtt),
+            Err(e) => Check::down(started.elapsed(), e.to_string()),
+        }
+        .with("source", "exchange")
+        .with("url", self.client.url("/time").to_string());
+        *cache = Some((Instant::now(), check.clone()));
+        check.with("cached", false)
+    }
+}
+
+/// Runs the three checks.
+#[derive(Debug, Clone)]
+pub struct HealthService {
+    started: Instant,
+    version: String,
+    store: Arc<dyn Store>,
+    market_data: Arc<dyn MarketDataProbe>,
+    queue: Arc<OrderQueue<OrderIntent>>,
+    max_queue_depth: usize,
+    check_timeout: Duration,
+}
+
+impl HealthService {
+    /// A service for these parts.
+    pub fn new(
+        store: Arc<dyn Store>,
+        market_data: Arc<dyn MarketDataProbe>,
+        queue: Arc<OrderQueue<OrderIntent>>,
+        max_queue_depth: usize,
+        check_timeout: Duration,
+    ) -> Self {
+        Self {
+            started: Instant::now(),
+            version: crate::build_info::VERSION.to_owned(),
+            store,
+            market_data,
+            queue,
+            max_queue_depth,
+            check_timeout,
+        }
+    }
+
+    async fn database(&self) -> Check {
+        let started = Instant::now();
+        match tokio::time::timeout(self.check_timeout, self.store.ping()).await {
+            Ok(Ok(())) => Check::up(started.elapsed()),
+            Ok(Err(e)) => Check::down(started.elapsed(), crate::redact::scrub(&e.to_string())),
+            Err(_) => Check::down(
+                started.elapsed(),
+                format!("no answer within {:?}", self.check_timeout),
+            ),
+        }
+        .with(
+            "backend",
+            serde_json::to_value(self.store.backend()).unwrap_or_default(),
+        )
+    }
+
+    async fn api_connection(&self) -> Check {
+        let started = Instant::now();
+        match tokio::time::timeout(self.check_timeout, self.market_data.probe()).await {
+            Ok(check) => check,
+            Err(_) => Check::down(
+                started.elapsed(),
+                format!("no answer within {:?}", self.check_timeout),
+            ),
+        }
+    }
+
+    fn order_queue(&self) -> Check {
+        let started = Instant::now();
+        let depth = self.queue.depth();
+        let closed = self.queue.is_closed();
+        let elapsed = started.elapsed();
+        let check = if closed {
+            Check::down(elapsed, "the queue is closed: the engine is shutting down")
+        } else if depth >= self.max_queue_depth {
+            Check::down(
+                elapsed,
+                format!(
+                    "{depth} orders waiting, at or above the limit of {}",
+                    self.max_queue_depth
+                ),
+            )
+        } else {
+            Check::up(elapsed)
+        };
+        check
+            .with("depth", depth)
+            .with("max_depth", self.max_queue_depth)
+    }
+
+    /// Runs every check concurrently.
+    pub async fn report(&self) -> HealthReport {
+        let (database, api_connection) = tokio::join!(self.database(), self.api_connection());
+        let order_queue = self.order_queue();
+        let checks = Checks {
+            database,
+            api_connection,
+            order_queue,
+        };
+        let all_up =
+            checks.database.is_up() && checks.api_connection.is_up() && checks.order_queue.is_up();
+        HealthReport {
+            status: if all_up {
+                OverallStatus::Healthy
+            } else {
+                OverallStatus::Degraded
+            },
+            version: self.version.clone(),
+            uptime_seconds: self.started.elapsed().as_secs(),
+            checks,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_shape_is_exact() {
+        let report = HealthReport {
+            status: OverallStatus::Degraded,
+            version: "1.2.3".into(),
+            uptime_seconds: 7,
+            checks: Checks {
+                database: Check::up(Duration::from_micros(412)),
+                api_connection: Check::down(Duration::from_millis(3), "refused")
+                    .with("source", "exchange"),
+                order_queue: Check::up(Duration::from_nanos(1500)).with("depth", 0),
+            },
+        };
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "status": "degraded", "version": "1.2.3", "uptime_seconds": 7,
+                "checks": {
+                    "database": {"status": "up", "latency_ms": 0.412},
+                    "api_connection": {"status": "down", "latency_ms": 3.0, "error": "refused", "source": "exchange"},
+                    "order_queue": {"status": "up", "latency_ms": 0.002, "depth": 0}
+                }
+            })
+        );
+        assert_eq!(report.failing(), vec!["api_connection"]);
+        let back: HealthReport = serde_json::from_value(json).unwrap();
+        assert_eq!(back, report);
+    }
+}

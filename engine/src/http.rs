@@ -1,0 +1,91 @@
+//! The HTTP listener: `GET /health` (200 healthy, 503 degraded) and `GET /metrics`
+//! (OpenMetrics text). Nothing else is served.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use tokio::net::TcpListener;
+
+use crate::health::HealthService;
+use crate::metrics::{Metrics, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE};
+
+/// What the handlers share.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Runs `/health`.
+    pub health: HealthService,
+    /// Renders `/metrics`.
+    pub metrics: Arc<Metrics>,
+}
+
+/// The router.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/metrics", get(metrics))
+        .fallback(not_found)
+        .with_state(state)
+}
+
+async fn health(State(state): State<AppState>) -> Response {
+    let report = state.health.report().await;
+    let code = if report.is_healthy() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    if !report.is_healthy() {
+        tracing::warn!(failing = ?report.failing(), "health check degraded");
+    }
+    (code, [(header::CACHE_CONTROL, "no-store")], Json(report)).into_response()
+}
+
+/// OpenMetrics when the scraper asks for it (Prometheus does), else the classic
+/// text format (curl, promtool, older scrapers).
+async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let wants_openmetrics = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("application/openmetrics-text"));
+    let (content_type, body) = if wants_openmetrics {
+        (OPENMETRICS_CONTENT_TYPE, state.metrics.encode())
+    } else {
+        (
+            PROMETHEUS_CONTENT_TYPE,
+            state.metrics.encode_prometheus_text(),
+        )
+    };
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        "not found: ploy serves /health and /metrics\n",
+    )
+        .into_response()
+}
+
+/// Serves until `shutdown` completes, then finishes in-flight requests.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

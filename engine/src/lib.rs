@@ -1,0 +1,21 @@
+//! `ploy`: a Polymarket CLOB trading engine run as a production service.
+//!
+//! See ARCHITECTURE.md for the map. The binary (`src/main.rs`) only parses
+//! arguments and calls [`cli::run`].
+
+pub mod build_info;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod exchange;
+pub mod exit;
+pub mod health;
+pub mod http;
+pub mod metrics;
+pub mod orders;
+pub mod portfolio;
+pub mod queue;
+pub mod redact;
+pub mod service;
+pub mod storage;
+pub mod telemetry;

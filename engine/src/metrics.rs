@@ -1,0 +1,303 @@
+//! Prometheus metrics (`GET /metrics`), with the names operators' dashboards use.
+//!
+//! One explicit registry per engine (no globals, so tests can run engines side by
+//! side). Counters are exposed with the `_total` suffix, e.g. `ploy_orders_placed_total`.
+
+use std::sync::atomic::AtomicU64;
+
+use prometheus_client::encoding::text::encode;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+
+use crate::build_info::BuildInfo;
+
+/// The content type of [`Metrics::encode`] (OpenMetrics text).
+pub const OPENMETRICS_CONTENT_TYPE: &str =
+    "application/openmetrics-text; version=1.0.0; charset=utf-8";
+/// The content type of [`Metrics::encode_prometheus_text`] (classic text format).
+pub const PROMETHEUS_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// Buckets of `ploy_order_latency_ms`: 1 ms to 10 s.
+const LATENCY_BUCKETS_MS: [f64; 14] = [
+    1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 2500.0, 5000.0, 7500.0, 10000.0,
+];
+
+/// `kind` label of `ploy_api_errors_total`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ApiErrorLabels {
+    /// `rate_limited`, `restarting`, `unavailable`, `rejected`, `unauthorized`,
+    /// `network`, `timeout`, `decode`, `server`.
+    pub kind: String,
+}
+
+/// Labels of `ploy_build_info`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct BuildLabels {
+    version: String,
+    git_sha: String,
+    profile: String,
+}
+
+/// `mode` label of `ploy_trading_mode`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ModeLabels {
+    mode: String,
+}
+
+/// Every metric the engine exports.
+#[derive(Debug)]
+pub struct Metrics {
+    registry: Registry,
+    /// `ploy_orders_placed_total`: orders accepted by the exchange (or the simulator).
+    pub orders_placed: Counter,
+    /// `ploy_orders_filled_total`: orders completely filled.
+    pub orders_filled: Counter,
+    /// `ploy_orders_failed_total`: orders rejected or failed.
+    pub orders_failed: Counter,
+    /// `ploy_order_latency_ms`: from handing an order to the executor to the
+    /// exchange's answer.
+    pub order_latency_ms: Histogram,
+    /// `ploy_api_errors_total{kind}`.
+    pub api_errors: Family<ApiErrorLabels, Counter>,
+    /// `ploy_deployments_total`: version changes recorded in the database.
+    pub deployments: Counter,
+    /// `ploy_order_queue_depth`: orders waiting for the executor.
+    pub order_queue_depth: Gauge,
+    /// `ploy_open_orders`: orders resting on the book.
+    pub open_orders: Gauge,
+    /// `ploy_start_time_seconds`: Unix time the process started.
+    pub start_time_seconds: Gauge<f64, AtomicU64>,
+}
+
+impl Metrics {
+    /// Registers every metric, with the build info and trading mode set.
+    pub fn new(build: BuildInfo, mode: &str) -> Self {
+        let mut registry = Registry::default();
+
+        let orders_placed = Counter::default();
+        registry.register(
+            "ploy_orders_placed",
+            "Orders accepted by the exchange or the paper simulator",
+            orders_placed.clone(),
+        );
+        let orders_filled = Counter::default();
+        registry.register(
+            "ploy_orders_filled",
+            "Orders completely filled",
+            orders_filled.clone(),
+        );
+        let orders_failed = Counter::default();
+        registry.register(
+            "ploy_orders_failed",
+            "Orders rejected by risk or the exchange, or failed to post",
+            orders_failed.clone(),
+        );
+        let order_latency_ms = Histogram::new(LATENCY_BUCKETS_MS);
+        registry.register(
+            "ploy_order_latency_ms",
+            "Milliseconds from handing an order to the executor to the exchange's answer",
+            order_latency_ms.clone(),
+        );
+        let api_errors = Family::<ApiErrorLabels, Counter>::default();
+        registry.register(
+            "ploy_api_errors",
+            "Errors talking to the exchange API, by kind",
+            api_errors.clone(),
+        );
+        let deployments = Counter::default();
+        registry.register(
+            "ploy_deployments",
+            "Times a new version of ploy started against this database",
+            deployments.clone(),
+        );
+        let order_queue_depth = Gauge::default();
+        registry.register(
+            "ploy_order_queue_depth",
+            "Orders waiting in the in-process queue for the executor",
+            order_queue_depth.clone(),
+        );
+        let open_orders = Gauge::default();
+        registry.register(
+            "ploy_open_orders",
+            "Orders resting on the book",
+            open_orders.clone(),
+        );
+        let start_time_seconds = Gauge::<f64, AtomicU64>::default();
+        registry.register(
+            "ploy_start_time_seconds",
+            "Unix time at which the process started",
+            start_time_seconds.clone(),
+        );
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0);
+        start_time_seconds.set(now);
+
+        let build_info = Family::<BuildLabels, Gauge>::default();
+        registry.register(
+            "ploy_build_info",
+            "Build information; the value is always 1",
+            build_info.clone(),
+        );
+        build_info
+            .get_or_create(&BuildLabels {
+                version: build.version.to_owned(),
+                git_sha: build.git_sha.to_owned(),
+                profile: build.profile.to_owned(),
+            })
+            .set(1);
+        let trading_mode = Family::<ModeLabels, Gauge>::default();
+        registry.register(
+            "ploy_trading_mode",
+            "Trading mode (paper or live); the value is always 1",
+            trading_mode.clone(),
+        );
+        trading_mode
+            .get_or_create(&ModeLabels {
+                mode: mode.to_owned(),
+            })
+            .set(1);
+
+        // Pre-create the common error kinds so dashboards see zeros, not gaps.
+        for kind in [
+            "rate_limited",
+            "restarting",
+            "unavailable",
+            "rejected",
+            "network",
+        ] {
+            let _ = api_errors.get_or_create(&ApiErrorLabels {
+                kind: kind.to_owned(),
+            });
+        }
+
+        Self {
+            registry,
+            orders_placed,
+            orders_filled,
+            orders_failed,
+            order_latency_ms,
+            api_errors,
+            deployments,
+            order_queue_depth,
+            open_orders,
+            start_time_seconds,
+        }
+    }
+
+    /// Counts one exchange API error of `kind`.
+    pub fn api_error(&self, kind: &str) {
+        self.api_errors
+            .get_or_create(&ApiErrorLabels {
+                kind: kind.to_owned(),
+            })
+            .inc();
+    }
+
+    /// The registry in OpenMetrics text format.
+    pub fn encode(&self) -> String {
+        let mut out = String::new();
+        encode(&mut out, &self.registry).expect("writing to a String cannot fail");
+        out
+    }
+
+    /// The registry in the classic Prometheus text format (0.0.4), for scrapers
+    /// and tools (curl, promtool) that do not ask for OpenMetrics.
+    pub fn encode_prometheus_text(&self) -> String {
+        openmetrics_to_prometheus_text(&self.encode())
+    }
+}
+
+/// Rewrites OpenMetrics text as Prometheus 0.0.4 text: counter families take
+/// their `_total` sample name in `# HELP`/`# TYPE`, `info` families become
+/// `_info` gauges, `# UNIT` and `# EOF` lines and counters' `_created` samples go.
+pub fn openmetrics_to_prometheus_text(openmetrics: &str) -> String {
+    let mut out = String::with_capacity(openmetrics.len());
+    let mut pending_help: Option<(&str, &str)> = None;
+    let mut counter_family: Option<String> = None;
+    for line in openmetrics.lines() {
+        if line == "# EOF" || line.starts_with("# UNIT ") {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("# HELP ") {
+            let (name, help) = rest.split_once(' ').unwrap_or((rest, ""));
+            pending_help = Some((name, help));
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let (name, kind) = rest.split_once(' ').unwrap_or((rest, "untyped"));
+            let (exposed, kind) = match kind {
+                "counter" => (format!("{name}_total"), "counter"),
+                "info" => (format!("{name}_info"), "gauge"),
+                "gaugehistogram" => (name.to_owned(), "histogram"),
+                "stateset" => (name.to_owned(), "gauge"),
+                other => (name.to_owned(), other),
+            };
+            counter_family = (kind == "counter").then(|| name.to_owned());
+            if let Some((help_name, help)) = pending_help.take() {
+                if help_name == name {
+                    out.push_str(&format!("# HELP {exposed} {help}\n"));
+                }
+            }
+            out.push_str(&format!("# TYPE {exposed} {kind}\n"));
+            continue;
+        }
+        if let Some(family) = &counter_family {
+            if line.starts_with(&format!("{family}_created")) {
+                continue;
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build_info::BUILD;
+
+    #[test]
+    fn exposes_dashboard_names() {
+        let m = Metrics::new(BUILD, "paper");
+        m.orders_placed.inc();
+        m.order_latency_ms.observe(12.0);
+        m.api_error("rate_limited");
+        let text = m.encode();
+        for name in [
+            "ploy_orders_placed_total 1",
+            "ploy_orders_filled_total 0",
+            "ploy_orders_failed_total 0",
+            "ploy_order_latency_ms_bucket{le=\"25.0\"} 1",
+            "ploy_api_errors_total{kind=\"rate_limited\"} 1",
+            "ploy_deployments_total 0",
+            "ploy_order_queue_depth 0",
+            "ploy_build_info{version=",
+            "ploy_trading_mode{mode=\"paper\"} 1",
+        ] {
+            assert!(text.contains(name), "{name} missing from\n{text}");
+        }
+        assert!(text.trim_end().ends_with("# EOF"));
+
+        let classic = m.encode_prometheus_text();
+        assert!(
+            classic.contains("# HELP ploy_orders_placed_total Orders accepted"),
+            "{classic}"
+        );
+        assert!(
+            classic.contains("# TYPE ploy_orders_placed_total counter"),
+            "{classic}"
+        );
+        assert!(
+            classic.contains("# TYPE ploy_order_latency_ms histogram"),
+            "{classic}"
+        );
+        assert!(!classic.contains("# EOF"));
+    }
+}

@@ -1,0 +1,245 @@
+//! Storage: orders, fills, positions and deployments behind one [`Store`] trait,
+//! with a PostgreSQL backend (production) and an SQLite backend (the embedded
+//! default, `sqlite://data/ploy.db`). Both embed their migrations.
+//!
+//! Queries are written out per backend (prices are NUMERIC in PostgreSQL and
+//! exact decimal TEXT in SQLite); the shared test suite runs against both.
+
+mod postgres;
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::config::{DatabaseConfig, DatabaseUrl};
+use crate::orders::{ClientOrderId, OrderHash, OrderStatus, Side, TokenId, TradeId};
+use crate::portfolio::Position;
+
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// PostgreSQL.
+    Postgres,
+    /// SQLite.
+    Sqlite,
+}
+
+/// A storage failure. Messages carry the redacted URL, never a password.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// Could not open or reach the database.
+    #[error("cannot connect to the database at {url}: {source}")]
+    Connect {
+        /// Redacted URL.
+        url: String,
+        /// The driver's error.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// Migrations failed.
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A query failed.
+    #[error("database query failed: {0}")]
+    Query(#[from] sqlx::Error),
+    /// A row held something this version cannot read.
+    #[error("unreadable value in {table}.{column}: {detail}")]
+    Corrupt {
+        /// Table.
+        table: &'static str,
+        /// Column.
+        column: &'static str,
+        /// What was wrong.
+        detail: String,
+    },
+    /// A fill named an order that is not in the database.
+    #[error("fill {trade_id} refers to unknown order {client_id}")]
+    UnknownOrder {
+        /// The trade.
+        trade_id: String,
+        /// The order it named.
+        client_id: String,
+    },
+}
+
+/// One order as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderRecord {
+    /// Our ID (primary key).
+    pub client_id: ClientOrderId,
+    /// The exchange order hash, known once the order is signed.
+    pub order_hash: Option<OrderHash>,
+    /// Token.
+    pub token_id: TokenId,
+    /// Side.
+    pub side: Side,
+    /// Limit price.
+    pub price: Decimal,
+    /// Size in shares.
+    pub size: Decimal,
+    /// Shares filled so far.
+    pub filled_size: Decimal,
+    /// Status.
+    pub status: OrderStatus,
+    /// `paper` or `live`.
+    pub mode: String,
+    /// The exact JSON body posted (live) or simulated (paper).
+    pub signed_order: Option<String>,
+    /// Why it failed, if it did.
+    pub error: Option<String>,
+    /// Created (Unix ms).
+    pub created_at_ms: i64,
+    /// Last changed (Unix ms).
+    pub updated_at_ms: i64,
+}
+
+/// A change of an order's status (and optionally its hash or error).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderUpdate {
+    /// Which order.
+    pub client_id: ClientOrderId,
+    /// New status.
+    pub status: OrderStatus,
+    /// New hash, if it changed.
+    pub order_hash: Option<OrderHash>,
+    /// Why, when failing.
+    pub error: Option<String>,
+    /// When (Unix ms).
+    pub at_ms: i64,
+}
+
+/// One fill of one of our orders.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fill {
+    /// The exchange trade.
+    pub trade_id: TradeId,
+    /// Our order that filled.
+    pub client_id: ClientOrderId,
+    /// Token.
+    pub token_id: TokenId,
+    /// Our side.
+    pub side: Side,
+    /// Price.
+    pub price: Decimal,
+    /// Shares.
+    pub size: Decimal,
+    /// Fee paid (USDC).
+    pub fee: Decimal,
+    /// When (Unix ms).
+    pub ts_ms: i64,
+}
+
+/// What [`Store::apply_fill`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FillOutcome {
+    /// New fill: order and position updated. Carries the order's new status.
+    Applied(OrderStatus),
+    /// Already recorded; nothing changed.
+    Duplicate,
+}
+
+/// A version start, recorded when a different version starts than last time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deployment {
+    /// Version.
+    pub version: String,
+    /// Git revision.
+    pub git_sha: String,
+    /// Build profile.
+    pub profile: String,
+    /// Host name.
+    pub hostname: String,
+    /// When (Unix ms).
+    pub started_at_ms: i64,
+}
+
+/// Everything the engine keeps. Implemented by [`PostgresStore`] and [`SqliteStore`].
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Which backend this is.
+    fn backend(&self) -> Backend;
+    /// `SELECT 1`.
+    async fn ping(&self) -> Result<(), StorageError>;
+    /// Applies pending migrations; returns how many ran.
+    async fn migrate(&self) -> Result<usize, StorageError>;
+    /// Closes the pool, waiting for connections to be returned.
+    async fn close(&self);
+
+    /// Records a start if version or git revision differ from the last one;
+    /// returns whether a row was added.
+    async fn record_start(&self, deployment: &Deployment) -> Result<bool, StorageError>;
+    /// Rows in `deployments`.
+    async fn deployment_count(&self) -> Result<u64, StorageError>;
+    /// The newest deployment row.
+    async fn latest_deployment(&self) -> Result<Option<Deployment>, StorageError>;
+
+    /// Inserts a new order (status usually `pending`).
+    async fn insert_order(&self, order: &OrderRecord) -> Result<(), StorageError>;
+    /// Changes an order's status; `false` if no such order.
+    async fn update_order(&self, update: &OrderUpdate) -> Result<bool, StorageError>;
+    /// One order by our ID.
+    async fn order(&self, id: &ClientOrderId) -> Result<Option<OrderRecord>, StorageError>;
+    /// One order by exchange hash.
+    async fn order_by_hash(&self, hash: &OrderHash) -> Result<Option<OrderRecord>, StorageError>;
+    /// Orders in any of `statuses`, oldest first.
+    async fn orders_with_status(
+        &self,
+        statuses: &[OrderStatus],
+    ) -> Result<Vec<OrderRecord>, StorageError>;
+    /// Every order, oldest first.
+    async fn all_orders(&self) -> Result<Vec<OrderRecord>, StorageError>;
+
+    /// Records a fill, adds it to the order's filled size (marking it `filled`
+    /// when complete) and updates the position, in one transaction. Idempotent:
+    /// the same `(trade_id, client_id)` twice is a [`FillOutcome::Duplicate`].
+    async fn apply_fill(&self, fill: &Fill) -> Result<FillOutcome, StorageError>;
+    /// Every fill, oldest first.
+    async fn fills(&self) -> Result<Vec<Fill>, StorageError>;
+    /// Every non-flat or touched position, by token.
+    async fn positions(&self) -> Result<Vec<Position>, StorageError>;
+}
+
+/// Opens the database named by `url` (creating an SQLite file and its folder
+/// if needed). Does not migrate.
+pub async fn connect(
+    url: &DatabaseUrl,
+    config: &DatabaseConfig,
+) -> Result<Arc<dyn Store>, StorageError> {
+    if url.is_sqlite() {
+        Ok(Arc::new(SqliteStore::connect(url, config).await?))
+    } else {
+        Ok(Arc::new(PostgresStore::connect(url, config).await?))
+    }
+}
+
+/// The status an order has after `filled` of `size` shares have filled.
+pub(crate) fn status_after_fill(
+    current: OrderStatus,
+    filled: Decimal,
+    size: Decimal,
+) -> OrderStatus {
+    if filled >= size {
+        OrderStatus::Filled
+    } else if current == OrderStatus::Pending {
+        OrderStatus::Open
+    } else {
+        current
+    }
+}
+
+/// The machine's host name, for deployment rows.
+pub fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_owned())
+        .ok()
+        .filter(|s| !s.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "unknown".to_owned())
+}

@@ -1,0 +1,394 @@
+//! The SQLite backend (the embedded default). Prices and sizes are exact decimal
+//! TEXT; the file and its folder are created on first use; WAL journal.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use rust_decimal::Decimal;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::Row;
+
+use super::{
+    status_after_fill, Backend, Deployment, Fill, FillOutcome, OrderRecord, OrderUpdate,
+    StorageError, Store,
+};
+use crate::config::{DatabaseConfig, DatabaseUrl};
+use crate::orders::{ClientOrderId, OrderHash, OrderStatus, Side};
+use crate::portfolio::Position;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+const ORDER_COLUMNS: &str =
+    "client_id, order_hash, token_id, side, price, size, filled_size, status, mode, \
+                             signed_order, error, created_at_ms, updated_at_ms";
+
+/// A pool of SQLite connections to one file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file.
+    pub async fn connect(url: &DatabaseUrl, config: &DatabaseConfig) -> Result<Self, StorageError> {
+        let connect_error = |source| StorageError::Connect {
+            url: url.redacted(),
+            source,
+        };
+        let options = SqliteConnectOptions::from_str(url.expose())
+            .map_err(connect_error)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(config.connect_timeout)
+            .foreign_keys(true);
+        let file = options.get_filename().to_owned();
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !in_memory(&file) {
+                std::fs::create_dir_all(dir).map_err(|e| connect_error(sqlx::Error::Io(e)))?;
+            }
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(config.max_connections)
+            .acquire_timeout(config.connect_timeout)
+            .connect_with(options)
+            .await
+            .map_err(connect_error)?;
+        Ok(Self { pool })
+    }
+}
+
+fn in_memory(file: &Path) -> bool {
+    let name = file.to_string_lossy();
+    name.contains(":memory:") || name.starts_with("file:sqlx-in-memory")
+}
+
+fn decimal(row: &SqliteRow, column: &'static str) -> Result<Decimal, StorageError> {
+    let text: String = row.try_get(column)?;
+    Decimal::from_str(&text).map_err(|e| StorageError::Corrupt {
+        table: "orders",
+        column,
+        detail: format!("{text:?}: {e}"),
+    })
+}
+
+fn corrupt(column: &'static str, detail: impl ToString) -> StorageError {
+    StorageError::Corrupt {
+        table: "orders",
+        column,
+        detail: detail.to_string(),
+    }
+}
+
+fn text(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+fn order_from_row(row: &SqliteRow) -> Result<OrderRecord, StorageError> {
+    let side: String = row.try_get("side")?;
+    let status: String = row.try_get("status")?;
+    Ok(OrderRecord {
+        client_id: ClientOrderId(row.try_get("client_id")?),
+        order_hash: row
+            .try_get::<Option<String>, _>("order_hash")?
+            .map(OrderHash),
+        token_id: row.try_get::<String, _>("token_id")?.into(),
+        side: Side::parse(&side).ok_or_else(|| corrupt("side", &side))?,
+        price: decimal(row, "price")?,
+        size: decimal(row, "size")?,
+        filled_size: decimal(row, "filled_size")?,
+        status: OrderStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
+        mode: row.try_get("mode")?,
+        signed_order: row.try_get("signed_order")?,
+        error: row.try_get("error")?,
+        created_at_ms: row.try_get("created_at_ms")?,
+        updated_at_ms: row.try_get("updated_at_ms")?,
+    })
+}
+
+fn position_from_row(row: &SqliteRow) -> Result<Position, StorageError> {
+    Ok(Position {
+        token_id: row.try_get::<String, _>("token_id")?.into(),
+        size: decimal(row, "size")?,
+        avg_price: decimal(row, "avg_price")?,
+        realized_pnl: decimal(row, "realized_pnl")?,
+        fees_paid: decimal(row, "fees_paid")?,
+        updated_at_ms: row.try_get("updated_at_ms")?,
+    })
+}
+
+fn deployment_from_row(row: &SqliteRow) -> Result<Deployment, StorageError> {
+    Ok(Deployment {
+        version: row.try_get("version")?,
+        git_sha: row.try_get("git_sha")?,
+        profile: row.try_get("profile")?,
+        hostname: row.try_get("hostname")?,
+        started_at_ms: row.try_get("started_at_ms")?,
+    })
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    async fn ping(&self) -> Result<(), StorageError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn migrate(&self) -> Result<usize, StorageError> {
+        let before = applied_count(&self.pool).await;
+        MIGRATOR.run(&self.pool).await?;
+        let after = applied_count(&self.pool).await;
+        Ok(after.saturating_sub(before))
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn record_start(&self, d: &Deployment) -> Result<bool, StorageError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let last = sqlx::query("SELECT version, git_sha FROM deployments ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await?;
+        let same = match &last {
+            Some(row) => {
+                row.try_get::<String, _>("version")? == d.version
+                    && row.try_get::<String, _>("git_sha")? == d.git_sha
+            },
+            None => false,
+        };
+        if !same {
+            sqlx::query(
+                "INSERT INTO deployments (version, git_sha, profile, hostname, started_at_ms) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(&d.version)
+            .bind(&d.git_sha)
+            .bind(&d.profile)
+            .bind(&d.hostname)
+            .bind(d.started_at_ms)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(!same)
+    }
+
+    async fn deployment_count(&self) -> Result<u64, StorageError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deployments")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n.max(0) as u64)
+    }
+
+    async fn latest_deployment(&self) -> Result<Option<Deployment>, StorageError> {
+        let row = sqlx::query(
+            "SELECT version, git_sha, profile, hostname, started_at_ms FROM deployments ORDER BY id DESC LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(deployment_from_row).transpose()
+    }
+
+    async fn insert_order(&self, o: &OrderRecord) -> Result<(), StorageError> {
+        sqlx::query(
+            "INSERT INTO orders (client_id, order_hash, token_id, side, price, size, filled_size, status, mode, \
+             signed_order, error, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(o.client_id.as_str())
+        .bind(o.order_hash.as_ref().map(OrderHash::as_str))
+        .bind(o.token_id.as_str())
+        .bind(o.side.as_str())
+        .bind(text(o.price))
+        .bind(text(o.size))
+        .bind(text(o.filled_size))
+        .bind(o.status.as_str())
+        .bind(&o.mode)
+        .bind(&o.signed_order)
+        .bind(&o.error)
+        .bind(o.created_at_ms)
+        .bind(o.updated_at_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn update_order(&self, u: &OrderUpdate) -> Result<bool, StorageError> {
+        let done = sqlx::query(
+            "UPDATE orders SET status = ?2, order_hash = COALESCE(?3, order_hash), \
+             error = COALESCE(?4, error), updated_at_ms = ?5 WHERE client_id = ?1",
+        )
+        .bind(u.client_id.as_str())
+        .bind(u.status.as_str())
+        .bind(u.order_hash.as_ref().map(OrderHash::as_str))
+        .bind(&u.error)
+        .bind(u.at_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn order(&self, id: &ClientOrderId) -> Result<Option<OrderRecord>, StorageError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE client_id = ?"
+        ));
+        let row = sqlx::query(sql)
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(order_from_row).transpose()
+    }
+
+    async fn order_by_hash(&self, hash: &OrderHash) -> Result<Option<OrderRecord>, StorageError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE order_hash = ?"
+        ));
+        let row = sqlx::query(sql)
+            .bind(hash.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(order_from_row).transpose()
+    }
+
+    async fn orders_with_status(
+        &self,
+        statuses: &[OrderStatus],
+    ) -> Result<Vec<OrderRecord>, StorageError> {
+        let names: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+        let json = serde_json::to_string(&names).expect("strings serialize");
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE status IN (SELECT value FROM json_each(?)) \
+             ORDER BY created_at_ms, client_id"
+        ));
+        let rows = sqlx::query(sql).bind(json).fetch_all(&self.pool).await?;
+        rows.iter().map(order_from_row).collect()
+    }
+
+    async fn all_orders(&self) -> Result<Vec<OrderRecord>, StorageError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {ORDER_COLUMNS} FROM orders ORDER BY created_at_ms, client_id"
+        ));
+        let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
+        rows.iter().map(order_from_row).collect()
+    }
+
+    async fn apply_fill(&self, f: &Fill) -> Result<FillOutcome, StorageError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let order = sqlx::query("SELECT size, filled_size, status FROM orders WHERE client_id = ?")
+            .bind(f.client_id.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(order) = order else {
+            return Err(StorageError::UnknownOrder {
+                trade_id: f.trade_id.to_string(),
+                client_id: f.client_id.to_string(),
+            });
+        };
+        let inserted = sqlx::query(
+            "INSERT INTO fills (trade_id, client_id, token_id, side, price, size, fee, ts_ms) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (trade_id, client_id) DO NOTHING",
+        )
+        .bind(f.trade_id.as_str())
+        .bind(f.client_id.as_str())
+        .bind(f.token_id.as_str())
+        .bind(f.side.as_str())
+        .bind(text(f.price))
+        .bind(text(f.size))
+        .bind(text(f.fee))
+        .bind(f.ts_ms)
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Ok(FillOutcome::Duplicate);
+        }
+        let size = decimal(&order, "size")?;
+        let filled = decimal(&order, "filled_size")? + f.size;
+        let status_text: String = order.try_get("status")?;
+        let current =
+            OrderStatus::parse(&status_text).ok_or_else(|| corrupt("status", &status_text))?;
+        let status = status_after_fill(current, filled, size);
+        sqlx::query(
+            "UPDATE orders SET filled_size = ?, status = ?, updated_at_ms = ? WHERE client_id = ?",
+        )
+        .bind(text(filled))
+        .bind(status.as_str())
+        .bind(f.ts_ms)
+        .bind(f.client_id.as_str())
+        .execute(&mut *tx)
+        .await?;
+
+        let existing = sqlx::query(
+            "SELECT token_id, size, avg_price, realized_pnl, fees_paid, updated_at_ms FROM positions WHERE token_id = ?",
+        )
+        .bind(f.token_id.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let mut position = match &existing {
+            Some(row) => position_from_row(row)?,
+            None => Position::flat(f.token_id.clone()),
+        };
+        position.apply_fill(f.side, f.price, f.size, f.fee, f.ts_ms);
+        sqlx::query(
+            "INSERT INTO positions (token_id, size, avg_price, realized_pnl, fees_paid, updated_at_ms) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (token_id) DO UPDATE SET size = ?2, avg_price = ?3, \
+             realized_pnl = ?4, fees_paid = ?5, updated_at_ms = ?6",
+        )
+        .bind(position.token_id.as_str())
+        .bind(text(position.size))
+        .bind(text(position.avg_price))
+        .bind(text(position.realized_pnl))
+        .bind(text(position.fees_paid))
+        .bind(position.updated_at_ms)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(FillOutcome::Applied(status))
+    }
+
+    async fn fills(&self) -> Result<Vec<Fill>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT trade_id, client_id, token_id, side, price, size, fee, ts_ms FROM fills ORDER BY ts_ms, trade_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let side: String = row.try_get("side")?;
+                Ok(Fill {
+                    trade_id: row.try_get::<String, _>("trade_id")?.into(),
+                    client_id: row.try_get::<String, _>("client_id")?.into(),
+                    token_id: row.try_get::<String, _>("token_id")?.into(),
+                    side: Side::parse(&side).ok_or_else(|| corrupt("side", &side))?,
+                    price: decimal(row, "price")?,
+                    size: decimal(row, "size")?,
+                    fee: decimal(row, "fee")?,
+                    ts_ms: row.try_get("ts_ms")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn positions(&self) -> Result<Vec<Position>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT token_id, size, avg_price, realized_pnl, fees_paid, updated_at_ms FROM positions ORDER BY token_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(position_from_row).collect()
+    }
+}
+
+async fn applied_count(pool: &SqlitePool) -> usize {
+    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+        .fetch_one(pool)
+        .await
+        .map(|n| n.max(0) as usize)
+        .unwrap_or(0)
+}

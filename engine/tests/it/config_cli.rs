@@ -1,0 +1,198 @@
+//! `ploy check-config` through the real binary, and the rule that no secret ever
+//! appears in output, logs, errors or HTTP answers.
+
+use std::time::Duration;
+
+use crate::harness::fake_clob::FakeClob;
+use crate::harness::free_port;
+use crate::harness::postgres::PgServer;
+use crate::harness::process::Ploy;
+
+/// The publicly known dev key from the Polymarket test vectors.
+const PRIVATE_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const API_SECRET: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+const PASSPHRASE: &str = "passphrase-7f3a9c2e1b";
+const DB_PASSWORD: &str = "db-pw-5e8d1c";
+
+fn assert_no_secret(text: &str, context: &str) {
+    for secret in [
+        PRIVATE_KEY,
+        &PRIVATE_KEY[2..],
+        API_SECRET,
+        PASSPHRASE,
+        DB_PASSWORD,
+    ] {
+        assert!(
+            !text.contains(secret),
+            "a secret leaked into {context}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn a_good_config_passes() {
+    let (code, out, err) = Ploy::new().output(&["check-config"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.starts_with("config OK: "), "{out}");
+    assert!(out.contains("mode paper"), "{out}");
+    assert!(out.contains("database sqlite://data/ploy.db"), "{out}");
+}
+
+#[test]
+fn bad_configs_each_name_file_line_column_and_key() {
+    let cases = [
+        ("syntax", "[risk\n", "config.toml:", "TOML syntax error"),
+        (
+            "unknown key",
+            "[risk]\nmax_open_order = 3\n",
+            "config.toml:7:1",
+            "risk.max_open_order",
+        ),
+        (
+            "wrong type",
+            "[risk]\nmax_open_orders = true\n",
+            "config.toml:7:19",
+            "invalid type: boolean",
+        ),
+        (
+            "bad url",
+            "[exchange]\nclob_url = \"::nope\"\n",
+            "config.toml:7:12",
+            "exchange.clob_url",
+        ),
+        (
+            "live without key",
+            "mode = \"live\"\n",
+            "POLYMARKET_PRIVATE_KEY",
+            "live mode needs the signing key",
+        ),
+    ];
+    for (name, toml, location, message) in cases {
+        let ploy = Ploy::new().config(toml);
+        let (code, out, err) = ploy.output(&["check-config"]);
+        assert_eq!(code, 2, "{name}: {out}{err}");
+        assert!(err.contains(location), "{name}: {location:?} not in {err}");
+        assert!(err.contains(message), "{name}: {message:?} not in {err}");
+        assert!(err.contains("hint:"), "{name}: {err}");
+
+        let (code, out, _) = ploy.output(&["check-config", "--json"]);
+        assert_eq!(code, 2);
+        let report: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{name}: {e}: {out}"));
+        assert_eq!(report["ok"], false);
+        assert!(report["problems"][0]["location"]
+            .as_str()
+            .unwrap()
+            .contains(location.trim_end_matches(':')));
+    }
+}
+
+#[test]
+fn a_missing_explicit_config_file_is_an_error() {
+    let ploy = Ploy::new();
+    let out = std::process::Command::new(crate::harness::ploy_bin())
+        .env_clear()
+        .current_dir(ploy.dir())
+        .args(["--config", "/nonexistent/ploy.toml", "check-config"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("/nonexistent/ploy.toml: cannot read config file"),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn check_config_connect_tries_database_and_exchange() {
+    let exchange = FakeClob::start().await;
+    let ploy = Ploy::new().config(&format!("[exchange]\nclob_url = \"{}\"\n", exchange.url()));
+    let (code, out, err) = ploy.output(&["check-config", "--connect"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("✓ database: reachable"), "{out}");
+    assert!(out.contains("✓ market_data: reachable"), "{out}");
+
+    let closed = free_port();
+    let ploy = Ploy::new().config(&format!(
+        "[exchange]\nclob_url = \"http://127.0.0.1:{closed}\"\n"
+    ));
+    let (code, out, _) = ploy.output(&["check-config", "--connect", "--json"]);
+    assert_eq!(code, 5, "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["connect"]["market_data"]["status"], "down");
+    assert_eq!(report["connect"]["database"]["status"], "up");
+
+    let ploy = Ploy::new()
+        .config("[database]\nconnect_timeout = \"1s\"\n")
+        .env(
+            "DATABASE_URL",
+            &format!("postgres://ploy:{DB_PASSWORD}@127.0.0.1:{closed}/x"),
+        );
+    let (code, out, err) = ploy.output(&["check-config", "--connect"]);
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(out.contains("✗ database"), "{out}");
+    assert_no_secret(&format!("{out}{err}"), "check-config --connect output");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_secret_appears_in_any_output_log_or_answer() {
+    let exchange = FakeClob::start().await;
+    let pg = PgServer::start();
+    let db_url = pg.url("secrets", Some(DB_PASSWORD));
+    let setup = || {
+        Ploy::new()
+            .config(&format!(
+                "mode = \"live\"\n[exchange]\nclob_url = \"{}\"\n",
+                exchange.url()
+            ))
+            .env("POLYMARKET_PRIVATE_KEY", PRIVATE_KEY)
+            .env("POLYMARKET_API_KEY", "00000000-0000-0000-0000-000000000000")
+            .env("POLYMARKET_SECRET", API_SECRET)
+            .env("POLYMARKET_PASSPHRASE", PASSPHRASE)
+            .env("DATABASE_URL", &db_url)
+            .env("RUST_LOG", "trace")
+    };
+
+    // check-config, good and bad, human and JSON.
+    for args in [
+        &["check-config"][..],
+        &["check-config", "--json"],
+        &["check-config", "--connect"],
+    ] {
+        let (code, out, err) = setup().output(args);
+        assert_eq!(code, 0, "{args:?}: {out}{err}");
+        assert_no_secret(&format!("{out}{err}"), &format!("{args:?}"));
+    }
+    // A config that echoes the key into a typed field still never shows it.
+    let (code, out, err) = setup()
+        .config(&format!("[risk]\ntrading_state = \"{PRIVATE_KEY}\"\n"))
+        .output(&["check-config"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("[redacted]"), "{err}");
+    assert_no_secret(&format!("{out}{err}"), "a config error");
+
+    // The service, at trace level, human and JSON logs.
+    for json in ["false", "true"] {
+        let mut ploy = setup().env("PLOY_JSON_LOGS", json).spawn();
+        ploy.ready(Duration::from_secs(20)).await;
+        let (status, body) = ploy.health().await;
+        assert_eq!(status, 200, "{body:#}\n{}", ploy.logs());
+        assert_no_secret(&body.to_string(), "/health");
+        assert_no_secret(&ploy.metrics().await, "/metrics");
+        ploy.signal("TERM");
+        assert_eq!(
+            ploy.wait(Duration::from_secs(10))
+                .await
+                .and_then(|s| s.code()),
+            Some(0)
+        );
+        let logs = ploy.logs();
+        assert!(logs.contains("starting ploy"), "{logs}");
+        assert!(
+            logs.contains("postgres://ploy:***@127.0.0.1"),
+            "the redacted URL is logged: {logs}"
+        );
+        assert_no_secret(&logs, &format!("logs (json={json})"));
+    }
+}

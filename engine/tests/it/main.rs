@@ -1,0 +1,10 @@
+//! Integration tests of the `ploy` engine against real parts: PostgreSQL and
+
+#![allow(unreachable_pub)]
+//! SQLite, the real binary as a process, promtool, and a local fake exchange.
+
+mod harness;
+
+mod config_cli;
+mod service;
+mod storage;

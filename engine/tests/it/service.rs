@@ -1,0 +1,385 @@
+//! `ploy run` as a process: /health tells the truth, /metrics passes promtool,
+//! signals and startup failures behave, `ploy health-check` exits right.
+
+use std::time::{Duration, Instant};
+
+use crate::harness::fake_clob::FakeClob;
+use crate::harness::postgres::PgServer;
+use crate::harness::process::Ploy;
+use crate::harness::{free_port, promtool_check};
+
+const READY: Duration = Duration::from_secs(20);
+
+fn clob(url: &str) -> String {
+    format!("[exchange]\nclob_url = \"{url}\"\n")
+}
+
+fn check<'a>(body: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    &body["checks"][name]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn health_is_healthy_and_measured_on_sqlite() {
+    let exchange = FakeClob::start().await;
+    let mut ploy = Ploy::new().config(&clob(&exchange.url())).spawn();
+    ploy.ready(READY).await;
+    let (status, body) = ploy.health().await;
+    assert_eq!(status, 200, "{body:#}\n{}", ploy.logs());
+    assert_eq!(body["status"], "healthy");
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+    assert!(body["uptime_seconds"].is_u64());
+    for name in ["database", "api_connection", "order_queue"] {
+        assert_eq!(check(&body, name)["status"], "up", "{name}: {body:#}");
+    }
+    assert!(
+        check(&body, "database")["latency_ms"].as_f64().unwrap() > 0.0,
+        "{body:#}"
+    );
+    assert!(
+        check(&body, "api_connection")["latency_ms"]
+            .as_f64()
+            .unwrap()
+            > 0.0,
+        "{body:#}"
+    );
+    assert_eq!(check(&body, "database")["backend"], "sqlite");
+    assert_eq!(check(&body, "order_queue")["depth"], 0);
+    let keys: Vec<&String> = body.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        ["checks", "status", "uptime_seconds", "version"],
+        "exact top-level shape"
+    );
+    assert!(
+        ploy.setup().dir().join("data/ploy.db").is_file(),
+        "embedded SQLite file created"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn health_reports_the_exchange_down_when_its_port_is_closed() {
+    let closed = free_port();
+    let mut ploy = Ploy::new()
+        .config(&clob(&format!("http://127.0.0.1:{closed}")))
+        .spawn();
+    ploy.ready(READY).await;
+    let (status, body) = ploy.health().await;
+    assert_eq!(status, 503, "{body:#}");
+    assert_eq!(body["status"], "degraded");
+    let api = check(&body, "api_connection");
+    assert_eq!(api["status"], "down");
+    assert!(
+        api["error"].as_str().unwrap().contains("network error"),
+        "{api:#}"
+    );
+    assert!(api["latency_ms"].as_f64().unwrap() > 0.0);
+    assert_eq!(check(&body, "database")["status"], "up");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flood_of_health_requests_does_not_flood_the_exchange() {
+    let exchange = FakeClob::start().await;
+    let mut ploy = Ploy::new()
+        .config(&clob(&exchange.url()))
+        .env("PLOY_HEALTH__API_CACHE", "30s")
+        .spawn();
+    ploy.ready(READY).await;
+    let probes_before = exchange.time_requests();
+    assert!(probes_before >= 1, "the first /health probes the exchange");
+    let mut latencies = Vec::new();
+    for _ in 0..20 {
+        let (status, body) = ploy.health().await;
+        assert_eq!(status, 200);
+        assert_eq!(check(&body, "api_connection")["cached"], true, "{body:#}");
+        latencies.push(
+            check(&body, "api_connection")["latency_ms"]
+                .as_f64()
+                .unwrap(),
+        );
+    }
+    assert_eq!(
+        exchange.time_requests(),
+        probes_before,
+        "20 /health requests within the cache window sent no new GET /time"
+    );
+    assert!(
+        latencies.windows(2).all(|w| w[0] == w[1]),
+        "a cached result reports the latency it measured: {latencies:?}"
+    );
+    assert!(latencies[0] > 0.0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn health_reports_the_database_down_when_postgres_stops_mid_run() {
+    let exchange = FakeClob::start().await;
+    let mut pg = PgServer::start();
+    let url = pg.url("midrun", None);
+    let mut ploy = Ploy::new()
+        .config(&clob(&exchange.url()))
+        .env("DATABASE_URL", &url)
+        .spawn();
+    ploy.ready(READY).await;
+    let (status, body) = ploy.health().await;
+    assert_eq!(status, 200, "{body:#}\n{}", ploy.logs());
+    assert_eq!(check(&body, "database")["backend"], "postgres");
+    assert!(check(&body, "database")["latency_ms"].as_f64().unwrap() > 0.0);
+
+    pg.stop();
+    let (status, body) = ploy.health().await;
+    assert_eq!(status, 503, "{body:#}");
+    assert_eq!(check(&body, "database")["status"], "down", "{body:#}");
+    assert_eq!(check(&body, "api_connection")["status"], "up");
+
+    pg.start_again();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let (status, body) = ploy.health().await;
+        if status == 200 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "did not recover after PostgreSQL restarted: {body:#}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn metrics_pass_promtool_and_carry_every_dashboard_name() {
+    let exchange = FakeClob::start().await;
+    let mut ploy = Ploy::new().config(&clob(&exchange.url())).spawn();
+    ploy.ready(READY).await;
+    let text = ploy.metrics().await;
+    for name in [
+        "ploy_orders_placed_total",
+        "ploy_orders_filled_total",
+        "ploy_orders_failed_total",
+        "ploy_order_latency_ms_bucket",
+        "ploy_order_latency_ms_count",
+        "ploy_api_errors_total{kind=",
+        "ploy_deployments_total 1",
+        "ploy_order_queue_depth 0",
+        "ploy_build_info{",
+    ] {
+        assert!(text.contains(name), "{name} missing from /metrics:\n{text}");
+    }
+    assert!(text.contains(&format!("version=\"{}\"", env!("CARGO_PKG_VERSION"))));
+    assert!(text.contains("git_sha=\""));
+
+    let (code, report) = promtool_check(&text);
+    // The dashboards' name `ploy_order_latency_ms` carries a unit abbreviation,
+    // which promtool's linter (exit 3) names; anything else is a failure.
+    let findings: Vec<&str> = report.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(
+        code == 0 || code == 3,
+        "promtool could not parse /metrics (exit {code}):\n{report}\n{text}"
+    );
+    assert!(
+        findings.iter().all(|l| l.starts_with(
+            "ploy_order_latency_ms metric names should not contain abbreviated units"
+        )),
+        "promtool findings beyond the mandated name:\n{report}"
+    );
+
+    // Prometheus itself asks for OpenMetrics and gets it.
+    let om = reqwest::Client::new()
+        .get(format!("{}/metrics", ploy.base_url()))
+        .header("Accept", "application/openmetrics-text; version=1.0.0")
+        .send()
+        .await
+        .unwrap();
+    assert!(om.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/openmetrics-text"));
+    assert!(om.text().await.unwrap().trim_end().ends_with("# EOF"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deployments_count_version_changes_not_restarts() {
+    let exchange = FakeClob::start().await;
+    let setup = Ploy::new().config(&clob(&exchange.url()));
+    let dir = setup.dir().to_owned();
+    let port = setup.http_port();
+    let mut first = setup.spawn();
+    first.ready(READY).await;
+    assert!(first.metrics().await.contains("ploy_deployments_total 1"));
+    first.signal("TERM");
+    assert!(first.wait(Duration::from_secs(10)).await.unwrap().success());
+
+    // Same version, same database: a restart is not a deployment.
+    let again = Ploy::new().port(port).config(&clob(&exchange.url()));
+    std::fs::create_dir_all(again.dir().join("data")).unwrap();
+    std::fs::copy(dir.join("data/ploy.db"), again.dir().join("data/ploy.db")).unwrap();
+    let mut second = again.spawn();
+    second.ready(READY).await;
+    assert!(
+        second.metrics().await.contains("ploy_deployments_total 1"),
+        "{}",
+        second.metrics().await
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_and_sigint_exit_zero_promptly() {
+    for signal in ["TERM", "INT"] {
+        let exchange = FakeClob::start().await;
+        let mut ploy = Ploy::new().config(&clob(&exchange.url())).spawn();
+        ploy.ready(READY).await;
+        let sent = Instant::now();
+        ploy.signal(signal);
+        let status = ploy.wait(Duration::from_secs(10)).await;
+        let took = sent.elapsed();
+        let status = status
+            .unwrap_or_else(|| panic!("SIG{signal}: still running after 10s\n{}", ploy.logs()));
+        assert_eq!(status.code(), Some(0), "SIG{signal}:\n{}", ploy.logs());
+        assert!(
+            took < Duration::from_secs(5),
+            "SIG{signal} took {took:?} (bound is shutdown_timeout = 5s)"
+        );
+        let logs = ploy.logs();
+        assert!(logs.contains(&format!("signal=\"SIG{signal}\"")), "{logs}");
+        assert!(logs.contains("shutdown complete"), "{logs}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_busy_port_exits_with_one_clear_line() {
+    let holder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = holder.local_addr().unwrap().port();
+    let mut ploy = Ploy::new().port(port).spawn();
+    let status = ploy.wait(Duration::from_secs(20)).await.expect("exits");
+    assert_eq!(status.code(), Some(4), "{}", ploy.logs());
+    let logs = ploy.logs();
+    let line = logs
+        .lines()
+        .find(|l| l.starts_with("error: "))
+        .expect("an error line");
+    assert!(
+        line.contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{line}"
+    );
+    assert!(
+        logs.contains("hint: another process holds the port"),
+        "{logs}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_database_exits_with_one_clear_line() {
+    let closed = free_port();
+    let mut ploy = Ploy::new()
+        .config("[database]\nconnect_timeout = \"1s\"\n")
+        .env(
+            "DATABASE_URL",
+            &format!("postgres://ploy:pw-never-shown@127.0.0.1:{closed}/ploy"),
+        )
+        .spawn();
+    let status = ploy.wait(Duration::from_secs(20)).await.expect("exits");
+    assert_eq!(status.code(), Some(3), "{}", ploy.logs());
+    let logs = ploy.logs();
+    let line = logs
+        .lines()
+        .find(|l| l.starts_with("error: "))
+        .expect("an error line");
+    assert!(
+        line.contains("cannot connect to the database at postgres://ploy:***@127.0.0.1"),
+        "{line}"
+    );
+    assert!(logs.contains("hint: check DATABASE_URL"), "{logs}");
+    assert!(!logs.contains("pw-never-shown"), "{logs}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bad_config_exits_two_before_starting() {
+    let mut ploy = Ploy::new()
+        .config("[risk]\nmax_open_orders = \"many\"\n")
+        .spawn();
+    let status = ploy.wait(Duration::from_secs(20)).await.expect("exits");
+    assert_eq!(status.code(), Some(2), "{}", ploy.logs());
+    let logs = ploy.logs();
+    assert!(logs.contains("config.toml:"), "{logs}");
+    assert!(logs.contains("risk.max_open_orders"), "{logs}");
+    assert!(
+        !logs.contains("starting ploy"),
+        "nothing starts on a bad config: {logs}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn health_check_command_exit_codes() {
+    let exchange = FakeClob::start().await;
+    let mut healthy = Ploy::new().config(&clob(&exchange.url())).spawn();
+    healthy.ready(READY).await;
+    let url = format!("{}/health", healthy.base_url());
+    let (code, out, err) = healthy.setup().output(&["health-check", "--url", &url]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.starts_with("healthy: ploy"), "{out}");
+    // Without --url it reads the bind address from the config.
+    let (code, out, _) = healthy.setup().output(&["health-check", "--json"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()["status"],
+        "healthy"
+    );
+
+    let closed = free_port();
+    let mut degraded = Ploy::new()
+        .config(&clob(&format!("http://127.0.0.1:{closed}")))
+        .spawn();
+    degraded.ready(READY).await;
+    let url = format!("{}/health", degraded.base_url());
+    let (code, out, _) = degraded
+        .setup()
+        .output(&["health-check", "--url", &url, "--json"]);
+    assert_eq!(code, 1, "{out}");
+    let body: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(body["checks"]["api_connection"]["status"], "down");
+    let (code, out, _) = degraded.setup().output(&["health-check", "--url", &url]);
+    assert_eq!(code, 1);
+    assert!(out.contains("✗ api_connection"), "{out}");
+
+    let nobody = format!("http://127.0.0.1:{}/health", free_port());
+    let (code, out, err) = degraded.setup().output(&["health-check", "--url", &nobody]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("unreachable"), "{err}");
+    let (code, out, _) = degraded
+        .setup()
+        .output(&["health-check", "--url", &nobody, "--json"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()["status"],
+        "unreachable"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn json_logs_carry_target_thread_file_and_line() {
+    let exchange = FakeClob::start().await;
+    let mut ploy = Ploy::new()
+        .config(&clob(&exchange.url()))
+        .env("PLOY_JSON_LOGS", "true")
+        .spawn();
+    ploy.ready(READY).await;
+    ploy.signal("TERM");
+    ploy.wait(Duration::from_secs(10)).await.expect("exits");
+    let logs = ploy.logs();
+    let starting = logs
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v["fields"]["message"] == "starting ploy")
+        .unwrap_or_else(|| panic!("no JSON 'starting ploy' line:\n{logs}"));
+    for key in [
+        "timestamp",
+        "level",
+        "target",
+        "threadId",
+        "filename",
+        "line_number",
+    ] {
+        assert!(starting.get(key).is_some(), "{key} missing: {starting}");
+    }
+    assert_eq!(starting["target"], "ploy::service");
+    assert_eq!(starting["fields"]["mode"], "paper");
+}

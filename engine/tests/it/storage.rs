@@ -1,0 +1,277 @@
+//! The storage contract, run against a real PostgreSQL server and against SQLite.
+
+use std::sync::Arc;
+
+use ploy::config::{DatabaseConfig, DatabaseUrl};
+use ploy::orders::{OrderStatus, Side};
+use ploy::storage::{
+    self, Backend, Deployment, Fill, FillOutcome, OrderRecord, OrderUpdate, StorageError, Store,
+};
+use rust_decimal_macros::dec;
+
+use crate::harness::postgres::PgServer;
+
+fn order(id: &str, hash: &str, side: Side, size: rust_decimal::Decimal, at: i64) -> OrderRecord {
+    OrderRecord {
+        client_id: id.into(),
+        order_hash: Some(hash.into()),
+        token_id: "7123".into(),
+        side,
+        price: dec!(0.45),
+        size,
+        filled_size: dec!(0),
+        status: OrderStatus::Pending,
+        mode: "paper".into(),
+        signed_order: Some("{\"order\":{}}".into()),
+        error: None,
+        created_at_ms: at,
+        updated_at_ms: at,
+    }
+}
+
+fn fill(
+    trade: &str,
+    id: &str,
+    side: Side,
+    price: rust_decimal::Decimal,
+    size: rust_decimal::Decimal,
+    ts: i64,
+) -> Fill {
+    Fill {
+        trade_id: trade.into(),
+        client_id: id.into(),
+        token_id: "7123".into(),
+        side,
+        price,
+        size,
+        fee: dec!(0.01),
+        ts_ms: ts,
+    }
+}
+
+fn deployment(version: &str, sha: &str, at: i64) -> Deployment {
+    Deployment {
+        version: version.into(),
+        git_sha: sha.into(),
+        profile: "test".into(),
+        hostname: "host-a".into(),
+        started_at_ms: at,
+    }
+}
+
+/// Every behaviour the engine relies on, in one pass.
+async fn exercise(store: Arc<dyn Store>, backend: Backend) {
+    assert_eq!(store.backend(), backend);
+    assert_eq!(
+        store.migrate().await.unwrap(),
+        1,
+        "first migrate applies the schema"
+    );
+    assert_eq!(
+        store.migrate().await.unwrap(),
+        0,
+        "second migrate is a no-op"
+    );
+    store.ping().await.unwrap();
+
+    // Deployments: a row only when the version or git sha changes.
+    assert!(store
+        .record_start(&deployment("0.1.0", "aaa", 1))
+        .await
+        .unwrap());
+    assert!(!store
+        .record_start(&deployment("0.1.0", "aaa", 2))
+        .await
+        .unwrap());
+    assert!(store
+        .record_start(&deployment("0.1.1", "bbb", 3))
+        .await
+        .unwrap());
+    assert!(
+        store
+            .record_start(&deployment("0.1.0", "aaa", 4))
+            .await
+            .unwrap(),
+        "a rollback is a deployment too"
+    );
+    assert_eq!(store.deployment_count().await.unwrap(), 3);
+    assert_eq!(
+        store
+            .latest_deployment()
+            .await
+            .unwrap()
+            .unwrap()
+            .started_at_ms,
+        4
+    );
+
+    // Orders.
+    let hash_a = format!("0x{}", "a".repeat(64));
+    let hash_b = format!("0x{}", "b".repeat(64));
+    store
+        .insert_order(&order("c-1", &hash_a, Side::Buy, dec!(10), 100))
+        .await
+        .unwrap();
+    store
+        .insert_order(&order("c-2", &hash_b, Side::Sell, dec!(4), 101))
+        .await
+        .unwrap();
+    let dup = store
+        .insert_order(&order("c-1", &hash_a, Side::Buy, dec!(10), 100))
+        .await;
+    assert!(
+        matches!(dup, Err(StorageError::Query(_))),
+        "a second insert of the same order is refused"
+    );
+
+    let a = store.order(&"c-1".into()).await.unwrap().unwrap();
+    assert_eq!(
+        (a.price, a.size, a.status),
+        (dec!(0.45), dec!(10), OrderStatus::Pending)
+    );
+    let by_hash = store
+        .order_by_hash(&hash_b.clone().into())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_hash.client_id.as_str(), "c-2");
+    assert!(store.order(&"nope".into()).await.unwrap().is_none());
+
+    assert!(store
+        .update_order(&OrderUpdate {
+            client_id: "c-2".into(),
+            status: OrderStatus::Open,
+            order_hash: None,
+            error: None,
+            at_ms: 150,
+        })
+        .await
+        .unwrap());
+    assert!(!store
+        .update_order(&OrderUpdate {
+            client_id: "missing".into(),
+            status: OrderStatus::Open,
+            order_hash: None,
+            error: None,
+            at_ms: 150,
+        })
+        .await
+        .unwrap());
+    let pending = store
+        .orders_with_status(&[OrderStatus::Pending])
+        .await
+        .unwrap();
+    assert_eq!(
+        pending
+            .iter()
+            .map(|o| o.client_id.as_str())
+            .collect::<Vec<_>>(),
+        ["c-1"]
+    );
+    let live = store
+        .orders_with_status(&[OrderStatus::Pending, OrderStatus::Open])
+        .await
+        .unwrap();
+    assert_eq!(live.len(), 2);
+
+    // Fills: partial, duplicate, complete; positions follow.
+    assert_eq!(
+        store
+            .apply_fill(&fill("t-1", "c-1", Side::Buy, dec!(0.45), dec!(4), 200))
+            .await
+            .unwrap(),
+        FillOutcome::Applied(OrderStatus::Open)
+    );
+    assert_eq!(
+        store
+            .apply_fill(&fill("t-1", "c-1", Side::Buy, dec!(0.45), dec!(4), 200))
+            .await
+            .unwrap(),
+        FillOutcome::Duplicate
+    );
+    assert_eq!(
+        store
+            .apply_fill(&fill("t-2", "c-1", Side::Buy, dec!(0.40), dec!(6), 210))
+            .await
+            .unwrap(),
+        FillOutcome::Applied(OrderStatus::Filled)
+    );
+    assert_eq!(
+        store
+            .apply_fill(&fill("t-3", "c-2", Side::Sell, dec!(0.50), dec!(4), 220))
+            .await
+            .unwrap(),
+        FillOutcome::Applied(OrderStatus::Filled)
+    );
+    let unknown = store
+        .apply_fill(&fill("t-4", "ghost", Side::Buy, dec!(0.5), dec!(1), 230))
+        .await;
+    assert!(
+        matches!(unknown, Err(StorageError::UnknownOrder { .. })),
+        "{unknown:?}"
+    );
+
+    let a = store.order(&"c-1".into()).await.unwrap().unwrap();
+    assert_eq!((a.filled_size, a.status), (dec!(10), OrderStatus::Filled));
+    let fills = store.fills().await.unwrap();
+    assert_eq!(fills.len(), 3);
+    assert_eq!(fills[1].price, dec!(0.40));
+
+    let positions = store.positions().await.unwrap();
+    assert_eq!(positions.len(), 1);
+    let p = &positions[0];
+    // Bought 4 @ 0.45 and 6 @ 0.40 (avg 0.42), sold 4 @ 0.50: +0.32 realized.
+    assert_eq!(p.size.normalize(), dec!(6));
+    assert_eq!(p.avg_price.normalize(), dec!(0.42));
+    assert_eq!(p.realized_pnl.normalize(), dec!(0.32));
+    assert_eq!(p.fees_paid.normalize(), dec!(0.03));
+    assert_eq!(p.updated_at_ms, 220);
+
+    store.close().await;
+}
+
+#[tokio::test]
+async fn sqlite_store_keeps_its_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = DatabaseUrl::new(format!(
+        "sqlite://{}/nested/dir/ploy.db",
+        dir.path().display()
+    ));
+    let store = storage::connect(&url, &DatabaseConfig::default())
+        .await
+        .unwrap();
+    exercise(store, Backend::Sqlite).await;
+    assert!(
+        dir.path().join("nested/dir/ploy.db").is_file(),
+        "file and folders are created"
+    );
+}
+
+#[tokio::test]
+async fn postgres_store_keeps_its_contract() {
+    let pg = PgServer::start();
+    let url = DatabaseUrl::new(pg.url("contract", None));
+    let store = storage::connect(&url, &DatabaseConfig::default())
+        .await
+        .unwrap();
+    exercise(store, Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn postgres_connect_error_hides_the_password() {
+    let port = crate::harness::free_port();
+    let url = DatabaseUrl::new(format!(
+        "postgres://ploy:sup3r-s3cret@127.0.0.1:{port}/ploy"
+    ));
+    let config = DatabaseConfig {
+        connect_timeout: std::time::Duration::from_secs(1),
+        ..DatabaseConfig::default()
+    };
+    let err = storage::connect(&url, &config).await.unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(
+        text.contains("cannot connect to the database at postgres://ploy:***@127.0.0.1"),
+        "{text}"
+    );
+    assert!(!text.contains("sup3r-s3cret"), "{text}");
+}
