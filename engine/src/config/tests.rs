@@ -276,3 +276,14 @@ fn partly_set_api_credentials_are_refused_in_live_mode() {
         "{found:?}"
     );
 }
+
+#[test]
+fn the_config_template_is_valid_and_matches_the_defaults() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../templates/config.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let settings = load_from_str(&text, Some(&path), &Env::empty())
+        .unwrap_or_else(|e| panic!("templates/config.toml: {e}"));
+    let defaults = check("", &[]).unwrap().config;
+    // Every value written in the template is the built-in default.
+    assert_eq!(format!("{:?}", settings.config), format!("{defaults:?}"));
+}
