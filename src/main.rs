@@ -9,5 +9,8 @@ struct Cli {}
 
 fn main() {
     let _ = Cli::parse();
-    println!("ployctl {}: see `ployctl --help`", env!("CARGO_PKG_VERSION"));
+    println!(
+        "ployctl {}: see `ployctl --help`",
+        env!("CARGO_PKG_VERSION")
+    );
 }
