@@ -383,3 +383,52 @@ async fn json_logs_carry_target_thread_file_and_line() {
     assert_eq!(starting["target"], "ploy::service");
     assert_eq!(starting["fields"]["mode"], "paper");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_no_config_and_no_database_it_runs_paper_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = std::process::Command::new(crate::harness::ploy_bin())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("PLOY_SERVER__BIND", format!("127.0.0.1:{port}"))
+        .current_dir(dir.path())
+        .arg("run")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + READY;
+    let body: serde_json::Value = loop {
+        if let Ok(r) = client
+            .get(format!("http://127.0.0.1:{port}/health"))
+            .send()
+            .await
+        {
+            break r.json().await.unwrap();
+        }
+        assert!(Instant::now() < deadline, "no /health after {READY:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(body["checks"]["database"]["status"], "up", "{body:#}");
+    assert_eq!(body["checks"]["database"]["backend"], "sqlite");
+    let metrics = client
+        .get(format!("http://127.0.0.1:{port}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("ploy_trading_mode{mode=\"paper\"} 1"),
+        "{metrics}"
+    );
+    assert!(dir.path().join("data/ploy.db").is_file());
+    std::process::Command::new("kill")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
