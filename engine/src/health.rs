@@ -191,6 +191,45 @@ impl MarketDataProbe for ExchangeTimeProbe {
     }
 }
 
+/// Probes a recorded session used as the market-data source: the file must be
+/// readable and hold at least one event.
+#[derive(Debug)]
+pub struct RecordingProbe {
+    path: std::path::PathBuf,
+}
+
+impl RecordingProbe {
+    /// A probe of the recording at `path`.
+    pub fn new(path: std::path::PathBuf) -> Self {
+        Self { path }
+    }
+}
+
+#[async_trait]
+impl MarketDataProbe for RecordingProbe {
+    async fn probe(&self) -> Check {
+        let started = Instant::now();
+        let check = match tokio::fs::read_to_string(&self.path).await {
+            Ok(text) => {
+                let events = text.lines().filter(|l| !l.trim().is_empty()).count();
+                let first_ok = text
+                    .lines()
+                    .find(|l| !l.trim().is_empty())
+                    .is_some_and(|l| serde_json::from_str::<serde_json::Value>(l).is_ok());
+                if events > 0 && first_ok {
+                    Check::up(started.elapsed()).with("events", events)
+                } else {
+                    Check::down(started.elapsed(), "the recording holds no readable event")
+                }
+            },
+            Err(e) => Check::down(started.elapsed(), format!("cannot read the recording: {e}")),
+        };
+        check
+            .with("source", "recording")
+            .with("path", self.path.display().to_string())
+    }
+}
+
 /// Runs the three checks.
 #[derive(Debug, Clone)]
 pub struct HealthService {

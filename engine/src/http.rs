@@ -21,6 +21,9 @@ pub struct AppState {
     pub health: HealthService,
     /// Renders `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// The failing checks last reported, so a change is logged once, not on
+    /// every request.
+    pub last_failing: Arc<std::sync::Mutex<Vec<&'static str>>>,
 }
 
 /// The router.
@@ -39,8 +42,17 @@ async fn health(State(state): State<AppState>) -> Response {
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    if !report.is_healthy() {
-        tracing::warn!(failing = ?report.failing(), "health check degraded");
+    let failing = report.failing();
+    let changed = {
+        let mut last = state.last_failing.lock().unwrap_or_else(|e| e.into_inner());
+        let changed = *last != failing;
+        last.clone_from(&failing);
+        changed
+    };
+    if changed && failing.is_empty() {
+        tracing::info!("health is back to healthy");
+    } else if changed {
+        tracing::warn!(?failing, "health degraded");
     }
     (code, [(header::CACHE_CONTROL, "no-store")], Json(report)).into_response()
 }

@@ -11,7 +11,7 @@ use tokio::sync::watch;
 use crate::build_info::BUILD;
 use crate::config::{MarketDataSource, Settings};
 use crate::exchange::{ClobClient, ExchangeError};
-use crate::health::{ExchangeTimeProbe, HealthService, MarketDataProbe};
+use crate::health::{ExchangeTimeProbe, HealthService, MarketDataProbe, RecordingProbe};
 use crate::http::{self, AppState};
 use crate::metrics::Metrics;
 use crate::queue::OrderQueue;
@@ -66,8 +66,11 @@ fn now_ms() -> i64 {
 /// The probe `/health` reports as `api_connection`: the source the engine uses.
 pub fn market_data_probe(settings: &Settings) -> Result<Arc<dyn MarketDataProbe>, RunError> {
     let cfg = &settings.config;
-    match cfg.market_data.source {
-        MarketDataSource::Exchange | MarketDataSource::Recording => {
+    match (cfg.market_data.source, &cfg.market_data.recording) {
+        (MarketDataSource::Recording, Some(path)) => {
+            Ok(Arc::new(RecordingProbe::new(path.clone())))
+        },
+        _ => {
             let client = ClobClient::new(cfg.exchange.clob_url.clone(), cfg.health.check_timeout)?;
             Ok(Arc::new(ExchangeTimeProbe::new(
                 client,
@@ -135,6 +138,7 @@ pub async fn run(settings: Settings) -> Result<(), RunError> {
         AppState {
             health,
             metrics: metrics.clone(),
+            last_failing: Arc::default(),
         },
         stopped(stop_rx),
     ));

@@ -323,7 +323,7 @@ fn env_value(raw: &str) -> DeValue<'_> {
             return parsed.into_inner();
         }
     }
-    DeValue::String(DeString::Owned(raw.to_owned().into()))
+    DeValue::String(DeString::Owned(raw.to_owned()))
 }
 
 /// Points every span inside a parsed override at the override's sentinel, so an
@@ -360,10 +360,7 @@ fn insert_path<'i>(table: &mut DeTable<'i>, path: &[String], value: Spanned<DeVa
     let mut current = table;
     for key in parents {
         let entry = current
-            .entry(Spanned::new(
-                span.clone(),
-                DeString::Owned(key.clone().into()),
-            ))
+            .entry(Spanned::new(span.clone(), DeString::Owned(key.clone())))
             .or_insert_with(|| Spanned::new(span.clone(), DeValue::Table(DeTable::new())));
         if !matches!(entry.get_ref(), DeValue::Table(_)) {
             *entry = Spanned::new(span.clone(), DeValue::Table(DeTable::new()));
@@ -373,7 +370,7 @@ fn insert_path<'i>(table: &mut DeTable<'i>, path: &[String], value: Spanned<DeVa
         };
         current = next;
     }
-    let key = Spanned::new(span, DeString::Owned(last.clone().into()));
+    let key = Spanned::new(span, DeString::Owned(last.clone()));
     current.remove(last.as_str());
     current.insert(key, value);
 }
@@ -462,7 +459,7 @@ fn remove_in_array(items: &mut toml::de::DeArray<'_>, path: &[Step]) -> bool {
             }
             true
         },
-        [Step::Index(i), rest @ ..] => match items.iter_mut().nth(*i).map(Spanned::get_mut) {
+        [Step::Index(i), rest @ ..] => match items.get_mut(*i).map(Spanned::get_mut) {
             Some(DeValue::Table(inner)) => remove_entry(inner, rest),
             Some(DeValue::Array(inner)) => remove_in_array(inner, rest),
             _ => false,

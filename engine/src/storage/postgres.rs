@@ -46,7 +46,7 @@ impl PostgresStore {
     }
 }
 
-fn corrupt(column: &'static str, detail: impl ToString) -> StorageError {
+fn corrupt(column: &'static str, detail: &dyn std::fmt::Display) -> StorageError {
     StorageError::Corrupt {
         table: "orders",
         column,

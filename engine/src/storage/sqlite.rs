@@ -76,7 +76,7 @@ fn decimal(row: &SqliteRow, column: &'static str) -> Result<Decimal, StorageErro
     })
 }
 
-fn corrupt(column: &'static str, detail: impl ToString) -> StorageError {
+fn corrupt(column: &'static str, detail: &dyn std::fmt::Display) -> StorageError {
     StorageError::Corrupt {
         table: "orders",
         column,

@@ -1,0 +1,153 @@
+//! Command-line interface: clap types only. Flags also come from `PLOYCTL_*`
+//! environment variables; the parsed values become resolved settings in `app.rs`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::exit;
+use crate::transport::SshBackend;
+
+/// Deploy, roll back and health-check the ploy trading engine on hosts over SSH.
+#[derive(Debug, Parser)]
+#[command(name = "ployctl", version, about, after_help = exit::TABLE, max_term_width = 100)]
+pub struct Cli {
+    /// Options for every command.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to use colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When the output is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Options for every command.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)
+    #[arg(
+        short = 'H',
+        long = "host",
+        global = true,
+        env = "PLOYCTL_HOST",
+        value_delimiter = ',',
+        value_name = "HOST"
+    )]
+    pub hosts: Vec<String>,
+    /// Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]
+    #[arg(long, global = true, env = "PLOYCTL_INVENTORY", value_name = "PATH")]
+    pub inventory: Option<PathBuf>,
+    /// Print one machine-readable JSON report on stdout
+    #[arg(long, global = true, env = "PLOYCTL_JSON")]
+    pub json: bool,
+    /// Print only results and errors
+    #[arg(
+        short,
+        long,
+        global = true,
+        env = "PLOYCTL_QUIET",
+        conflicts_with = "verbose"
+    )]
+    pub quiet: bool,
+    /// Print every step as it starts
+    #[arg(short, long, global = true, env = "PLOYCTL_VERBOSE")]
+    pub verbose: bool,
+    /// Colours
+    #[arg(long, global = true, env = "PLOYCTL_COLOR", value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// SSH implementation
+    #[arg(long, global = true, env = "PLOYCTL_SSH_BACKEND", value_enum, default_value_t = SshBackend::Openssh)]
+    pub ssh_backend: SshBackend,
+    /// Trust a host key not yet in known_hosts and record it (never accepts a changed key)
+    #[arg(long, global = true, env = "PLOYCTL_ACCEPT_NEW_HOST_KEY")]
+    pub accept_new_host_key: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Put a new ploy on hosts, prove it healthy, roll back by itself if it is not
+    Deploy(DeployArgs),
+    /// Switch hosts back to the previous (or a named) release and prove it healthy
+    Rollback(RollbackArgs),
+    /// Show each host's /health
+    Health(HealthArgs),
+    /// List the releases on each host, the current one marked
+    Releases,
+    /// Print a shell completion script
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Health-proving overrides shared by deploy and rollback.
+#[derive(Debug, Args, Clone)]
+pub struct ProveArgs {
+    /// Time a release has to become healthy [default: inventory, else 60s]
+    #[arg(long, env = "PLOYCTL_HEALTH_TIMEOUT", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub health_timeout: Option<Duration>,
+    /// Time it must then stay healthy [default: inventory, else 10s]
+    #[arg(long, env = "PLOYCTL_STABILITY_WINDOW", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub stability_window: Option<Duration>,
+    /// Wait this long for another deploy's lock instead of failing at once
+    #[arg(long, env = "PLOYCTL_LOCK_WAIT", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub lock_wait: Option<Duration>,
+    /// Break a held lock (after making sure no deploy is running)
+    #[arg(long)]
+    pub force_unlock: bool,
+}
+
+/// `ployctl deploy`
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    /// The ploy binary to deploy
+    #[arg(long, env = "PLOYCTL_BINARY", value_name = "PATH")]
+    pub binary: PathBuf,
+    /// Release name [default: the binary's `ploy version` and the UTC time]
+    #[arg(long = "version", value_name = "V")]
+    pub release_version: Option<String>,
+    /// Print the plan for each host and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Health and lock options.
+    #[command(flatten)]
+    pub prove: ProveArgs,
+}
+
+/// `ployctl rollback`
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    /// The release to go back to (name or unique prefix) [default: the previous one]
+    #[arg(long, value_name = "VERSION")]
+    pub to: Option<String>,
+    /// Print the plan for each host and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Health and lock options.
+    #[command(flatten)]
+    pub prove: ProveArgs,
+}
+
+/// `ployctl health`
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    /// Poll until every host is healthy or the timeout passes
+    #[arg(long)]
+    pub wait: bool,
+    /// How long --wait waits
+    #[arg(long, default_value = "60s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+}

@@ -1,0 +1,121 @@
+//! `ployctl health [--wait --timeout 60s]`: each host's `/health`, as a table or
+//! JSON; exit 0 when all are healthy, distinct codes for degraded and unreachable.
+
+use std::time::{Duration, Instant};
+
+use crate::exit::Outcome;
+use crate::health::{HealthReport, Probe};
+use crate::inventory::Host;
+use crate::printer::HostReport;
+use crate::session::{new_report, Context, HostSession};
+
+/// Resolved `health` options.
+#[derive(Debug, Clone, Copy)]
+pub struct HealthOptions {
+    /// Keep polling until healthy or the timeout.
+    pub wait: bool,
+    /// How long `--wait` waits.
+    pub timeout: Duration,
+}
+
+/// Reads every host's health in parallel.
+pub async fn run(ctx: &Context, hosts: &[Host], options: HealthOptions) -> Vec<HostReport> {
+    futures_util::future::join_all(hosts.iter().map(|h| health_host(ctx, h, options))).await
+}
+
+async fn health_host(ctx: &Context, host: &Host, options: HealthOptions) -> HostReport {
+    let mut report = new_report(host);
+    ctx.printer.host_started(&host.name);
+    let mut session = match HostSession::connect(ctx, host, &mut report).await {
+        Ok(s) => s,
+        Err(f) => {
+            report.reason = Some(f.reason);
+            report.hint = f.hint;
+            ctx.printer.host_finished(&mut report, f.outcome);
+            return report;
+        },
+    };
+    let deadline = Instant::now() + options.timeout;
+    let mut pause = Duration::from_millis(200);
+    let look = loop {
+        ctx.printer.step(&host.name, "health", &host.health_url);
+        let look = match session.probe(ctx).await {
+            Ok(look) => look,
+            Err(f) => Probe::Unreachable(f.reason),
+        };
+        if look.is_healthy()
+            || !options.wait
+            || Instant::now() + pause >= deadline
+            || ctx.cancelled()
+        {
+            break look;
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_secs(1));
+    };
+    let outcome = match &look {
+        Probe::Healthy(_) => Outcome::Success,
+        Probe::Degraded(_) => Outcome::Unhealthy,
+        Probe::Unreachable(_) => Outcome::Unreachable,
+    };
+    if let Some(r) = look.report() {
+        report.health = serde_json::to_value(r).ok();
+        report.failing_checks = r.failing_checks();
+        report.current = current_release(&session).await;
+    }
+    if !look.is_healthy() {
+        report.reason = Some(look.problem());
+        if matches!(look, Probe::Unreachable(_)) {
+            report.hint = Some(format!(
+                "is ploy running? `ployctl releases -H {}` shows the current release; the service log is under {}/logs or in journalctl -u ploy",
+                host.name, host.root
+            ));
+        }
+    }
+    ctx.printer
+        .step_done(&mut report, "health", look.is_healthy(), &look.problem());
+    if let Some(r) = look.report() {
+        ctx.printer.result(&host.name, &table(r));
+    }
+    session.close().await;
+    ctx.printer.host_finished(&mut report, outcome);
+    report
+}
+
+async fn current_release(session: &HostSession) -> Option<String> {
+    let out = session
+        .run(&format!(
+            "readlink {}/current",
+            crate::remote::quote(session.layout.root())
+        ))
+        .await
+        .ok()?;
+    out.stdout
+        .trim()
+        .strip_prefix("releases/")
+        .map(str::to_owned)
+}
+
+/// The checks as aligned lines.
+pub fn table(report: &HealthReport) -> Vec<String> {
+    let mut lines = vec![format!(
+        "{}  ploy {}  up {}",
+        report.status,
+        report.version,
+        humantime::format_duration(Duration::from_secs(report.uptime_seconds))
+    )];
+    for (name, check) in &report.checks {
+        let status = check.get("status").and_then(|s| s.as_str()).unwrap_or("?");
+        let latency = check
+            .get("latency_ms")
+            .and_then(serde_json::Value::as_f64)
+            .unwrap_or(0.0);
+        let mark = if status == "up" { "✓" } else { "✗" };
+        let mut line = format!("  {mark} {name:<15} {status:<4} {latency:>9.3} ms");
+        if let Some(error) = check.get("error").and_then(|e| e.as_str()) {
+            line.push_str(&format!("  {error}"));
+        }
+        lines.push(line);
+    }
+    lines
+}

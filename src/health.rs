@@ -1,0 +1,461 @@
+//! Reading `ploy`'s `/health` through a transport's forward, and proving a
+//! release healthy: healthy within a timeout (polls backing off from 100 ms to
+//! the interval), then healthy without a break for the stability window.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+/// The `/health` body (the fields ployctl reads; the rest is kept as JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HealthReport {
+    /// `healthy` or `degraded`.
+    pub status: String,
+    /// Running version.
+    pub version: String,
+    /// Seconds since start.
+    pub uptime_seconds: u64,
+    /// Each check: `{status, latency_ms, error?, …}`.
+    pub checks: serde_json::Map<String, serde_json::Value>,
+}
+
+impl HealthReport {
+    /// Whether `status` is `healthy`.
+    pub fn is_healthy(&self) -> bool {
+        self.status == "healthy"
+    }
+
+    /// `name: error` for every check that is not up.
+    pub fn failing_checks(&self) -> Vec<String> {
+        self.checks
+            .iter()
+            .filter(|(_, c)| c.get("status").and_then(|s| s.as_str()) != Some("up"))
+            .map(|(name, c)| match c.get("error").and_then(|e| e.as_str()) {
+                Some(error) => format!("{name}: {error}"),
+                None => format!("{name}: down"),
+            })
+            .collect()
+    }
+}
+
+/// One look at `/health`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Probe {
+    /// 200 and `healthy`.
+    Healthy(HealthReport),
+    /// Answered, but not healthy.
+    Degraded(HealthReport),
+    /// No usable answer.
+    Unreachable(String),
+}
+
+impl Probe {
+    /// Whether healthy.
+    pub fn is_healthy(&self) -> bool {
+        matches!(self, Probe::Healthy(_))
+    }
+
+    /// The report, when there is one.
+    pub fn report(&self) -> Option<&HealthReport> {
+        match self {
+            Probe::Healthy(r) | Probe::Degraded(r) => Some(r),
+            Probe::Unreachable(_) => None,
+        }
+    }
+
+    /// Why it is not healthy, in one line.
+    pub fn problem(&self) -> String {
+        match self {
+            Probe::Healthy(_) => "healthy".to_owned(),
+            Probe::Degraded(r) => {
+                let failing = r.failing_checks();
+                if failing.is_empty() {
+                    format!("status {}", r.status)
+                } else {
+                    failing.join("; ")
+                }
+            },
+            Probe::Unreachable(e) => format!("/health unreachable: {e}"),
+        }
+    }
+}
+
+/// Reads `/health` from a forwarded local address.
+#[derive(Debug, Clone)]
+pub struct HealthClient {
+    http: reqwest::Client,
+}
+
+impl Default for HealthClient {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl HealthClient {
+    /// A client with a 3 s request timeout and no connection reuse (a restart
+    /// must never be hidden behind a pooled connection).
+    pub fn new() -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(3))
+            .pool_max_idle_per_host(0)
+            .no_proxy()
+            .build()
+            .expect("a plain HTTP client builds");
+        Self { http }
+    }
+
+    /// `GET http://<local><path>`.
+    pub async fn probe(&self, local: SocketAddr, path: &str) -> Probe {
+        let url = format!("http://{local}{path}");
+        let response = match self.http.get(&url).send().await {
+            Ok(r) => r,
+            Err(e) => return Probe::Unreachable(describe_reqwest(&e)),
+        };
+        let status = response.status();
+        let body = match response.text().await {
+            Ok(b) => b,
+            Err(e) => return Probe::Unreachable(describe_reqwest(&e)),
+        };
+        match serde_json::from_str::<HealthReport>(&body) {
+            Ok(report) if status.is_success() && report.is_healthy() => Probe::Healthy(report),
+            Ok(report) => Probe::Degraded(report),
+            Err(_) => Probe::Unreachable(format!(
+                "HTTP {status} with a body that is not a ploy health report: {}",
+                body.chars().take(120).collect::<String>()
+            )),
+        }
+    }
+}
+
+fn describe_reqwest(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        return "no answer within 3s".to_owned();
+    }
+    if e.is_connect() {
+        return "connection refused (is ploy running and listening?)".to_owned();
+    }
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        text = format!("{text}: {inner}");
+        source = inner.source();
+    }
+    text
+}
+
+/// Delays between polls: 100 ms doubling up to `max`.
+#[derive(Debug, Clone)]
+pub struct Backoff {
+    next: Duration,
+    max: Duration,
+}
+
+impl Backoff {
+    /// Starts at 100 ms (or `max` if smaller).
+    pub fn new(max: Duration) -> Self {
+        Self {
+            next: Duration::from_millis(100).min(max),
+            max,
+        }
+    }
+}
+
+impl Iterator for Backoff {
+    type Item = Duration;
+
+    fn next(&mut self) -> Option<Duration> {
+        let current = self.next;
+        self.next = (self.next * 2).min(self.max);
+        Some(current)
+    }
+}
+
+/// How to prove a release healthy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProveSettings {
+    /// Time to become healthy.
+    pub timeout: Duration,
+    /// Longest pause between polls (and the pace in the stability window).
+    pub interval: Duration,
+    /// Time it must then stay healthy.
+    pub stability_window: Duration,
+}
+
+/// The result of proving.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Proof {
+    /// Healthy, and stayed healthy for the window.
+    Proven {
+        /// Polls made.
+        polls: u32,
+        /// From start to proven.
+        took: Duration,
+        /// The last report.
+        report: HealthReport,
+    },
+    /// Never healthy within the timeout.
+    NeverHealthy {
+        /// The last look.
+        last: Probe,
+        /// Polls made.
+        polls: u32,
+    },
+    /// Healthy, then not, within the stability window.
+    Unstable {
+        /// The look that broke the streak.
+        last: Probe,
+        /// How long after first healthy.
+        after: Duration,
+    },
+}
+
+impl Proof {
+    /// Whether proven.
+    pub fn is_proven(&self) -> bool {
+        matches!(self, Proof::Proven { .. })
+    }
+
+    /// Why not, in one line.
+    pub fn reason(&self, settings: &ProveSettings) -> String {
+        match self {
+            Proof::Proven { .. } => "healthy".to_owned(),
+            Proof::NeverHealthy { last, .. } => {
+                format!(
+                    "not healthy within {}: {}",
+                    humantime::format_duration(settings.timeout),
+                    last.problem()
+                )
+            },
+            Proof::Unstable { last, after } => format!(
+                "healthy, then not {:.1}s later (stability window {}): {}",
+                after.as_secs_f64(),
+                humantime::format_duration(settings.stability_window),
+                last.problem()
+            ),
+        }
+    }
+
+    /// The last look, when not proven.
+    pub fn last_probe(&self) -> Option<&Probe> {
+        match self {
+            Proof::Proven { .. } => None,
+            Proof::NeverHealthy { last, .. } | Proof::Unstable { last, .. } => Some(last),
+        }
+    }
+}
+
+/// Polls `probe` until healthy (backing off) within `timeout`, then keeps
+/// polling every `interval` for the stability window; a restart during the
+/// window (uptime going down) also breaks it. While `/health` does not answer,
+/// `alive` asks the service manager whether the process still runs, so a
+/// release that exits at once fails at once instead of at the timeout.
+pub async fn prove<F, Fut, A, AFut>(settings: ProveSettings, mut probe: F, mut alive: A) -> Proof
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Probe>,
+    A: FnMut() -> AFut,
+    AFut: Future<Output = bool>,
+{
+    let started = Instant::now();
+    let deadline = started + settings.timeout;
+    let mut polls = 0u32;
+    let mut backoff = Backoff::new(settings.interval);
+    let first_healthy = loop {
+        let look = probe().await;
+        polls += 1;
+        if let Probe::Healthy(report) = look {
+            break report;
+        }
+        if let Probe::Unreachable(why) = &look {
+            if !alive().await {
+                let last =
+                    Probe::Unreachable(format!("the service is not running (it exited); {why}"));
+                return Proof::NeverHealthy { last, polls };
+            }
+        }
+        let pause = backoff.next().unwrap_or(settings.interval);
+        if Instant::now() + pause >= deadline {
+            return Proof::NeverHealthy { last: look, polls };
+        }
+        tokio::time::sleep(pause).await;
+    };
+    let healthy_at = Instant::now();
+    let mut last_uptime = first_healthy.uptime_seconds;
+    let mut report = first_healthy;
+    while healthy_at.elapsed() < settings.stability_window {
+        let remaining = settings
+            .stability_window
+            .saturating_sub(healthy_at.elapsed());
+        tokio::time::sleep(settings.interval.min(remaining)).await;
+        let look = probe().await;
+        polls += 1;
+        match look {
+            Probe::Healthy(r) if r.uptime_seconds >= last_uptime => {
+                last_uptime = r.uptime_seconds;
+                report = r;
+            },
+            Probe::Healthy(r) => {
+                let note = format!(
+                    "restarted during the stability window (uptime {}s, was {}s)",
+                    r.uptime_seconds, last_uptime
+                );
+                return Proof::Unstable {
+                    last: Probe::Unreachable(note),
+                    after: healthy_at.elapsed(),
+                };
+            },
+            other => {
+                return Proof::Unstable {
+                    last: other,
+                    after: healthy_at.elapsed(),
+                }
+            },
+        }
+    }
+    Proof::Proven {
+        polls,
+        took: started.elapsed(),
+        report,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use super::*;
+
+    fn report(status: &str, uptime: u64) -> HealthReport {
+        serde_json::from_value(serde_json::json!({
+            "status": status, "version": "0.1.0", "uptime_seconds": uptime,
+            "checks": {"database": {"status": "up", "latency_ms": 0.3},
+                       "api_connection": {"status": if status == "healthy" {"up"} else {"down"}, "latency_ms": 1.0, "error": "refused"}}
+        }))
+        .unwrap()
+    }
+
+    fn settings() -> ProveSettings {
+        ProveSettings {
+            timeout: Duration::from_secs(3),
+            interval: Duration::from_millis(200),
+            stability_window: Duration::from_millis(600),
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_to_the_interval() {
+        let delays: Vec<u64> = Backoff::new(Duration::from_secs(1))
+            .take(6)
+            .map(|d| d.as_millis() as u64)
+            .collect();
+        assert_eq!(delays, [100, 200, 400, 800, 1000, 1000]);
+        assert_eq!(
+            Backoff::new(Duration::from_millis(50)).next(),
+            Some(Duration::from_millis(50))
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn proven_after_becoming_and_staying_healthy() {
+        let looks = RefCell::new(std::collections::VecDeque::from(vec![
+            Probe::Unreachable("refused".into()),
+            Probe::Degraded(report("degraded", 0)),
+            Probe::Healthy(report("healthy", 1)),
+        ]));
+        let proof = prove(
+            settings(),
+            || {
+                let next = looks.borrow_mut().pop_front();
+                async move { next.unwrap_or_else(|| Probe::Healthy(report("healthy", 2))) }
+            },
+            || async { true },
+        )
+        .await;
+        assert!(proof.is_proven(), "{proof:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn never_healthy_times_out_with_the_last_look() {
+        let proof = prove(
+            settings(),
+            || async { Probe::Degraded(report("degraded", 5)) },
+            || async { true },
+        )
+        .await;
+        match &proof {
+            Proof::NeverHealthy { last, polls } => {
+                assert!(*polls >= 3);
+                assert_eq!(last.problem(), "api_connection: refused");
+            },
+            other => panic!("{other:?}"),
+        }
+        assert!(proof
+            .reason(&settings())
+            .starts_with("not healthy within 3s: api_connection: refused"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_process_that_exited_fails_at_once() {
+        let proof = prove(
+            settings(),
+            || async { Probe::Unreachable("connection refused".into()) },
+            || async { false },
+        )
+        .await;
+        match &proof {
+            Proof::NeverHealthy { polls, last } => {
+                assert_eq!(*polls, 1);
+                assert!(
+                    last.problem().contains("the service is not running"),
+                    "{proof:?}"
+                );
+            },
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_crash_inside_the_window_is_caught() {
+        let n = RefCell::new(0);
+        let proof = prove(
+            settings(),
+            || {
+                *n.borrow_mut() += 1;
+                let look = if *n.borrow() <= 2 {
+                    Probe::Healthy(report("healthy", 1))
+                } else {
+                    Probe::Unreachable("connection refused".into())
+                };
+                async move { look }
+            },
+            || async { true },
+        )
+        .await;
+        assert!(matches!(proof, Proof::Unstable { .. }), "{proof:?}");
+        assert!(proof.reason(&settings()).contains("healthy, then not"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_restart_inside_the_window_is_caught() {
+        let n = RefCell::new(0u64);
+        let proof = prove(
+            settings(),
+            || {
+                *n.borrow_mut() += 1;
+                let uptime = if *n.borrow() == 1 { 9 } else { 0 };
+                async move { Probe::Healthy(report("healthy", uptime)) }
+            },
+            || async { true },
+        )
+        .await;
+        assert!(
+            proof
+                .reason(&settings())
+                .contains("restarted during the stability window"),
+            "{proof:?}"
+        );
+    }
+}

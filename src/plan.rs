@@ -1,0 +1,273 @@
+//! Deploy and rollback plans: the steps per host, computed without touching
+//! anything. `--dry-run` prints them; the executor walks them in order.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::inventory::{Host, ServiceKind};
+
+/// One step of a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Step {
+    /// Open the SSH session (or none for `local`).
+    Connect {
+        /// How.
+        transport: String,
+    },
+    /// Take `.ployctl/lock`.
+    Lock {
+        /// Wait this long for a held lock.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        wait_secs: Option<u64>,
+    },
+    /// Check disk, service manager and config; create folders; clean old uploads.
+    Preflight,
+    /// Stream the binary to a temporary folder, check its sha256, move it into place.
+    Upload {
+        /// Bytes.
+        bytes: u64,
+        /// sha256 hex.
+        sha256: String,
+    },
+    /// Run the new binary's `check-config` against the host's config.
+    CheckConfig,
+    /// Point `current` (and `bin/ploy`) at the release.
+    Switch {
+        /// To.
+        release: String,
+    },
+    /// Restart the service.
+    Restart {
+        /// With.
+        service: ServiceKind,
+    },
+    /// Poll `/health` until healthy, then through the stability window.
+    ProveHealthy {
+        /// Time to become healthy.
+        timeout_secs: u64,
+        /// Time to stay healthy.
+        stability_secs: u64,
+    },
+    /// Remove old releases (never current or previous).
+    Prune {
+        /// Releases kept.
+        keep: usize,
+    },
+    /// Append to `.ployctl/audit.jsonl`.
+    Audit,
+    /// Release the lock.
+    Unlock,
+}
+
+impl Step {
+    /// The step's short name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Step::Connect { .. } => "connect",
+            Step::Lock { .. } => "lock",
+            Step::Preflight => "preflight",
+            Step::Upload { .. } => "upload",
+            Step::CheckConfig => "check-config",
+            Step::Switch { .. } => "switch",
+            Step::Restart { .. } => "restart",
+            Step::ProveHealthy { .. } => "health",
+            Step::Prune { .. } => "prune",
+            Step::Audit => "audit",
+            Step::Unlock => "unlock",
+        }
+    }
+
+    /// One line for `--dry-run`.
+    pub fn describe(&self, root: &str) -> String {
+        match self {
+            Step::Connect { transport } => format!("connect ({transport})"),
+            Step::Lock { wait_secs: None } => format!("take the lock {root}/.ployctl/lock (fail fast if held)"),
+            Step::Lock { wait_secs: Some(s) } => format!("take the lock {root}/.ployctl/lock (wait up to {s}s)"),
+            Step::Preflight => "check free disk, the service manager and config/config.toml".to_owned(),
+            Step::Upload { bytes, sha256 } => format!(
+                "upload {bytes} bytes to {root}/releases/.tmp-*, verify sha256 {}…, move into place",
+                &sha256[..sha256.len().min(12)]
+            ),
+            Step::CheckConfig => format!("run the new `ploy check-config` against {root}/config/config.toml"),
+            Step::Switch { release } => format!("point {root}/current at releases/{release} (atomic rename)"),
+            Step::Restart { service } => match service {
+                ServiceKind::Systemd => "sudo -n systemctl restart ploy".to_owned(),
+                ServiceKind::Daemon => "restart with start-stop-daemon".to_owned(),
+            },
+            Step::ProveHealthy {
+                timeout_secs,
+                stability_secs,
+            } => format!(
+                "poll /health until healthy (up to {timeout_secs}s), then healthy for {stability_secs}s; otherwise roll back"
+            ),
+            Step::Prune { keep } => format!("keep the newest {keep} releases (never current or previous)"),
+            Step::Audit => format!("append to {root}/.ployctl/audit.jsonl"),
+            Step::Unlock => "release the lock".to_owned(),
+        }
+    }
+}
+
+/// The plan for one host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HostPlan {
+    /// Host name.
+    pub host: String,
+    /// Destination.
+    pub destination: String,
+    /// Steps in order.
+    pub steps: Vec<Step>,
+}
+
+fn secs(d: Duration) -> u64 {
+    d.as_secs().max(u64::from(d.subsec_nanos() > 0))
+}
+
+/// What a deploy will do on `host`.
+pub fn deploy(
+    host: &Host,
+    transport: &str,
+    release: &str,
+    bytes: u64,
+    sha256: &str,
+    lock_wait: Option<Duration>,
+) -> HostPlan {
+    HostPlan {
+        host: host.name.clone(),
+        destination: host.destination(),
+        steps: vec![
+            Step::Connect {
+                transport: transport.to_owned(),
+            },
+            Step::Lock {
+                wait_secs: lock_wait.map(secs),
+            },
+            Step::Preflight,
+            Step::Upload {
+                bytes,
+                sha256: sha256.to_owned(),
+            },
+            Step::CheckConfig,
+            Step::Switch {
+                release: release.to_owned(),
+            },
+            Step::Restart {
+                service: host.service,
+            },
+            Step::ProveHealthy {
+                timeout_secs: secs(host.health_timeout),
+                stability_secs: secs(host.stability_window),
+            },
+            Step::Prune {
+                keep: host.keep_releases,
+            },
+            Step::Audit,
+            Step::Unlock,
+        ],
+    }
+}
+
+/// What a rollback will do on `host` (`target` is decided on the host).
+pub fn rollback(
+    host: &Host,
+    transport: &str,
+    target: Option<&str>,
+    lock_wait: Option<Duration>,
+) -> HostPlan {
+    HostPlan {
+        host: host.name.clone(),
+        destination: host.destination(),
+        steps: vec![
+            Step::Connect {
+                transport: transport.to_owned(),
+            },
+            Step::Lock {
+                wait_secs: lock_wait.map(secs),
+            },
+            Step::Switch {
+                release: target.unwrap_or("(the previous release)").to_owned(),
+            },
+            Step::Restart {
+                service: host.service,
+            },
+            Step::ProveHealthy {
+                timeout_secs: secs(host.health_timeout),
+                stability_secs: secs(host.stability_window),
+            },
+            Step::Audit,
+            Step::Unlock,
+        ],
+    }
+}
+
+/// The human `--dry-run` text.
+pub fn render(plans: &[HostPlan], roots: &[String]) -> String {
+    let mut out = String::new();
+    for (plan, root) in plans.iter().zip(roots) {
+        out.push_str(&format!("{} ({}):\n", plan.host, plan.destination));
+        for (i, step) in plan.steps.iter().enumerate() {
+            out.push_str(&format!("  {:>2}. {}\n", i + 1, step.describe(root)));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::inventory::Inventory;
+
+    #[test]
+    fn deploy_plan_steps_in_order() {
+        let inv = Inventory::parse(
+            "[hosts.web]\naddress = \"10.0.0.1\"\nstability_window = \"5s\"\n",
+            Path::new("i.toml"),
+        )
+        .unwrap();
+        let host = inv.select(&["web".into()], false).unwrap().remove(0);
+        let plan = deploy(
+            &host,
+            "openssh",
+            "0.2.0",
+            1234,
+            "abcdef0123456789",
+            Some(Duration::from_secs(30)),
+        );
+        let names: Vec<&str> = plan.steps.iter().map(Step::name).collect();
+        assert_eq!(
+            names,
+            [
+                "connect",
+                "lock",
+                "preflight",
+                "upload",
+                "check-config",
+                "switch",
+                "restart",
+                "health",
+                "prune",
+                "audit",
+                "unlock"
+            ]
+        );
+        let text = render(&[plan], std::slice::from_ref(&host.root));
+        assert_eq!(
+            text,
+            "web (10.0.0.1):\n\
+             \x20  1. connect (openssh)\n\
+             \x20  2. take the lock /opt/ploy/.ployctl/lock (wait up to 30s)\n\
+             \x20  3. check free disk, the service manager and config/config.toml\n\
+             \x20  4. upload 1234 bytes to /opt/ploy/releases/.tmp-*, verify sha256 abcdef012345…, move into place\n\
+             \x20  5. run the new `ploy check-config` against /opt/ploy/config/config.toml\n\
+             \x20  6. point /opt/ploy/current at releases/0.2.0 (atomic rename)\n\
+             \x20  7. sudo -n systemctl restart ploy\n\
+             \x20  8. poll /health until healthy (up to 60s), then healthy for 5s; otherwise roll back\n\
+             \x20  9. keep the newest 5 releases (never current or previous)\n\
+             \x20 10. append to /opt/ploy/.ployctl/audit.jsonl\n\
+             \x20 11. release the lock\n"
+        );
+    }
+}

@@ -1,0 +1,516 @@
+//! The one printer for all user output. Commands report events (a host started
+//! a step, finished it, uploaded bytes, ended) and the printer renders them:
+//!
+//! - a terminal: one live line per host (indicatif), a byte bar while uploading,
+//!   finished steps printed above the live lines, colours and ✓/✗;
+//! - not a terminal (CI logs, pipes): one plain line per finished step;
+//! - GitHub Actions (`GITHUB_ACTIONS=true`): the plain lines, plus `::error`/
+//!   `::warning` annotations per host and a Markdown job summary;
+//! - `--json`: nothing while running; one versioned report on stdout at the end.
+//!
+//! Human output goes to stderr except the final summary table (stdout), so
+//! `ployctl … | tee` keeps the result.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use console::style;
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+
+use crate::exit::Outcome;
+
+/// Version of the `--json` report format.
+pub const REPORT_VERSION: u32 = 1;
+
+/// How output is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Live lines on a terminal.
+    Terminal,
+    /// Plain lines.
+    Plain,
+    /// Plain lines plus GitHub Actions annotations and summary.
+    GithubActions,
+    /// One JSON report on stdout.
+    Json,
+}
+
+/// Printer settings.
+#[derive(Debug, Clone, Copy)]
+pub struct PrinterOptions {
+    /// Rendering.
+    pub style: Style,
+    /// Only the final result and errors.
+    pub quiet: bool,
+    /// Also details (transport, scripts' output).
+    pub verbose: bool,
+}
+
+impl PrinterOptions {
+    /// Picks the style from `--json`, `GITHUB_ACTIONS` and whether stderr is a terminal.
+    pub fn detect(json: bool, quiet: bool, verbose: bool) -> Self {
+        let style = if json {
+            Style::Json
+        } else if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+            Style::GithubActions
+        } else if std::io::stderr().is_terminal() {
+            Style::Terminal
+        } else {
+            Style::Plain
+        };
+        Self {
+            style,
+            quiet,
+            verbose,
+        }
+    }
+}
+
+/// One finished step of one host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StepRecord {
+    /// Step name (`connect`, `lock`, `upload`, …).
+    pub step: String,
+    /// `ok`, `failed`, `skipped`, `warning`.
+    pub status: String,
+    /// What happened.
+    pub detail: String,
+    /// How long it took.
+    pub ms: u64,
+}
+
+/// Everything about one host in one run; the `hosts[]` of the JSON report.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HostReport {
+    /// Host name.
+    pub host: String,
+    /// `user@host:port` or `local`.
+    pub destination: String,
+    /// Outcome.
+    pub outcome: Option<Outcome>,
+    /// Its exit code.
+    pub exit_code: u8,
+    /// The release the command tried to make current.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    /// The release current before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// The release current after.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<String>,
+    /// Why it did not succeed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// What to do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// Failing health checks (`name: error`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failing_checks: Vec<String>,
+    /// Last service log lines, when a release failed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub log_tail: Vec<String>,
+    /// The last `/health` body seen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health: Option<serde_json::Value>,
+    /// Releases on the host (`releases`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub releases: Option<serde_json::Value>,
+    /// Finished steps.
+    pub steps: Vec<StepRecord>,
+    /// Wall time.
+    pub duration_ms: u64,
+}
+
+/// The `--json` report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Format version.
+    pub version: u32,
+    /// The ployctl version.
+    pub ployctl_version: &'static str,
+    /// `deploy`, `rollback`, `health`, `releases`.
+    pub command: String,
+    /// Whether every host succeeded.
+    pub ok: bool,
+    /// The run's outcome.
+    pub outcome: Outcome,
+    /// The process exit code.
+    pub exit_code: u8,
+    /// Whether this was a dry run.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dry_run: bool,
+    /// `--dry-run`: the planned steps per host.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<serde_json::Value>,
+    /// Per host, in the order given.
+    pub hosts: Vec<HostReport>,
+}
+
+#[derive(Debug)]
+struct State {
+    bars: BTreeMap<String, ProgressBar>,
+    started: BTreeMap<String, Instant>,
+    step_started: BTreeMap<String, Instant>,
+}
+
+/// Renders events; shared by every host task.
+#[derive(Debug)]
+pub struct Printer {
+    options: PrinterOptions,
+    multi: Option<MultiProgress>,
+    state: Mutex<State>,
+}
+
+fn ms(d: Duration) -> u64 {
+    d.as_millis().min(u128::from(u64::MAX)) as u64
+}
+
+fn seconds(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{}ms", d.as_millis())
+    } else {
+        format!("{:.1}s", d.as_secs_f64())
+    }
+}
+
+impl Printer {
+    /// A printer for these options.
+    pub fn new(options: PrinterOptions) -> Self {
+        let multi = (options.style == Style::Terminal && !options.quiet)
+            .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
+        Self {
+            options,
+            multi,
+            state: Mutex::new(State {
+                bars: BTreeMap::new(),
+                started: BTreeMap::new(),
+                step_started: BTreeMap::new(),
+            }),
+        }
+    }
+
+    /// The options.
+    pub fn options(&self) -> PrinterOptions {
+        self.options
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn human(&self) -> bool {
+        self.options.style != Style::Json
+    }
+
+    /// Prints one line to stderr above any live lines.
+    fn line(&self, text: &str) {
+        if let Some(multi) = &self.multi {
+            let _ = multi.println(text);
+        } else {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "{text}");
+        }
+    }
+
+    /// A line that is not about a host (always shown unless JSON).
+    pub fn note(&self, text: &str) {
+        if self.human() {
+            self.line(text);
+        }
+    }
+
+    /// A warning (shown even with `--quiet`).
+    pub fn warn(&self, host: &str, text: &str) {
+        if self.human() {
+            self.line(&format!(
+                "{} {} {text}",
+                self.tag(host),
+                style("!").yellow().bold()
+            ));
+            if self.options.style == Style::GithubActions {
+                println!(
+                    "::warning title=ployctl ({})::{}",
+                    escape_property(host),
+                    escape_data(text)
+                );
+            }
+        }
+    }
+
+    fn tag(&self, host: &str) -> String {
+        style(format!("[{host}]")).bold().to_string()
+    }
+
+    /// Result lines of a query (`health`, `releases`), on stdout.
+    pub fn result(&self, host: &str, lines: &[String]) {
+        if !self.human() {
+            return;
+        }
+        let mut text = format!("{}\n", self.tag(host));
+        for l in lines {
+            text.push_str(&format!("  {l}\n"));
+        }
+        let print = || {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes());
+        };
+        match &self.multi {
+            Some(multi) => multi.suspend(print),
+            None => print(),
+        }
+    }
+
+    /// A host began.
+    pub fn host_started(&self, host: &str) {
+        let mut state = self.lock();
+        state.started.insert(host.to_owned(), Instant::now());
+        if let Some(multi) = &self.multi {
+            let bar = multi.add(ProgressBar::new_spinner());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner:.cyan} {prefix:.bold} {wide_msg}")
+                    .expect("static template")
+                    .tick_chars("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏ "),
+            );
+            bar.set_prefix(format!("[{host}]"));
+            bar.enable_steady_tick(Duration::from_millis(100));
+            state.bars.insert(host.to_owned(), bar);
+        }
+    }
+
+    /// A host began a step.
+    pub fn step(&self, host: &str, step: &str, detail: &str) {
+        let mut state = self.lock();
+        state.step_started.insert(host.to_owned(), Instant::now());
+        if let Some(bar) = state.bars.get(host) {
+            bar.set_style(
+                ProgressStyle::with_template("{spinner:.cyan} {prefix:.bold} {wide_msg}")
+                    .expect("static template")
+                    .tick_chars("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏ "),
+            );
+            bar.set_message(format!("{step}: {detail}"));
+        } else if self.options.verbose && self.human() {
+            drop(state);
+            self.line(&format!("{} {step}: {detail}", self.tag(host)));
+        }
+    }
+
+    /// Upload progress (a byte bar on a terminal).
+    pub fn upload_progress(&self, host: &str, sent: u64, total: u64) {
+        let state = self.lock();
+        if let Some(bar) = state.bars.get(host) {
+            if bar.length() != Some(total) {
+                bar.set_style(
+                    ProgressStyle::with_template(
+                        "{spinner:.cyan} {prefix:.bold} upload [{bar:30.cyan/blue}] {bytes}/{total_bytes} {bytes_per_sec}",
+                    )
+                    .expect("static template")
+                    .progress_chars("=> "),
+                );
+                bar.set_length(total);
+            }
+            bar.set_position(sent);
+        }
+    }
+
+    /// A step ended; recorded into `report` and shown.
+    pub fn step_done(&self, report: &mut HostReport, step: &str, ok: bool, detail: &str) {
+        self.step_result(report, step, if ok { "ok" } else { "failed" }, detail);
+    }
+
+    /// A step ended with an explicit status (`ok`, `failed`, `skipped`, `warning`).
+    pub fn step_result(&self, report: &mut HostReport, step: &str, status: &str, detail: &str) {
+        let took = self
+            .lock()
+            .step_started
+            .remove(&report.host)
+            .map(|t| t.elapsed())
+            .unwrap_or_default();
+        report.steps.push(StepRecord {
+            step: step.to_owned(),
+            status: status.to_owned(),
+            detail: detail.to_owned(),
+            ms: ms(took),
+        });
+        if !self.human() || (self.options.quiet && status != "failed") {
+            return;
+        }
+        let mark = match status {
+            "ok" => style("✓").green().to_string(),
+            "failed" => style("✗").red().bold().to_string(),
+            "skipped" => style("-").dim().to_string(),
+            _ => style("!").yellow().to_string(),
+        };
+        let time = if took >= Duration::from_millis(1) {
+            format!(" {}", style(format!("({})", seconds(took))).dim())
+        } else {
+            String::new()
+        };
+        self.line(&format!(
+            "{} {mark} {step}: {detail}{time}",
+            self.tag(&report.host)
+        ));
+    }
+
+    /// Several lines under a heading (log tail, check-config errors).
+    pub fn block(&self, host: &str, heading: &str, lines: &[String]) {
+        if !self.human() || lines.is_empty() {
+            return;
+        }
+        let mut text = format!("{} {heading}", self.tag(host));
+        for l in lines {
+            text.push_str(&format!("\n    {l}"));
+        }
+        self.line(&text);
+    }
+
+    /// A host ended.
+    pub fn host_finished(&self, report: &mut HostReport, outcome: Outcome) {
+        let mut state = self.lock();
+        if let Some(started) = state.started.remove(&report.host) {
+            report.duration_ms = ms(started.elapsed());
+        }
+        if let Some(bar) = state.bars.remove(&report.host) {
+            bar.finish_and_clear();
+        }
+        drop(state);
+        report.outcome = Some(outcome);
+        report.exit_code = outcome.code();
+        if self.options.style == Style::GithubActions {
+            let title = format!("ployctl ({})", report.host);
+            let text = match (&report.reason, &report.hint) {
+                (Some(r), Some(h)) => format!("{r}\nhint: {h}"),
+                (Some(r), None) => r.clone(),
+                _ => String::new(),
+            };
+            match outcome {
+                Outcome::Success => {},
+                Outcome::RolledBack | Outcome::Unhealthy => {
+                    println!(
+                        "::warning title={}::{}",
+                        escape_property(&title),
+                        escape_data(&text)
+                    );
+                },
+                _ => println!(
+                    "::error title={}::{}",
+                    escape_property(&title),
+                    escape_data(&text)
+                ),
+            }
+        }
+    }
+
+    /// Prints the end of a run: the JSON report, or a summary table; writes the
+    /// GitHub job summary. Returns the run's outcome.
+    pub fn finish(
+        &self,
+        command: &str,
+        hosts: Vec<HostReport>,
+        dry_run: bool,
+        plan: Option<serde_json::Value>,
+    ) -> Outcome {
+        let outcome = Outcome::worst(hosts.iter().filter_map(|h| h.outcome));
+        if let Some(multi) = &self.multi {
+            let _ = multi.clear();
+        }
+        let report = Report {
+            version: REPORT_VERSION,
+            ployctl_version: env!("CARGO_PKG_VERSION"),
+            command: command.to_owned(),
+            ok: outcome == Outcome::Success,
+            outcome,
+            exit_code: outcome.code(),
+            dry_run,
+            plan,
+            hosts,
+        };
+        if self.options.style == Style::Json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).expect("report serializes")
+            );
+            return outcome;
+        }
+        if !dry_run {
+            let mut out = std::io::stdout().lock();
+            for h in &report.hosts {
+                let o = h.outcome.unwrap_or(Outcome::Failed);
+                let word = match o {
+                    Outcome::Success => style(o.word()).green().bold(),
+                    Outcome::RolledBack | Outcome::Unhealthy => style(o.word()).yellow().bold(),
+                    _ => style(o.word()).red().bold(),
+                };
+                let mut line = format!("{:<16} {word}", h.host);
+                match (&h.release, &h.current) {
+                    (Some(r), Some(c)) if r != c => line.push_str(&format!("  {r} → current {c}")),
+                    (_, Some(c)) => line.push_str(&format!("  current {c}")),
+                    (Some(r), None) => line.push_str(&format!("  {r}")),
+                    _ => {},
+                }
+                if let Some(reason) = &h.reason {
+                    line.push_str(&format!("  ({reason})"));
+                }
+                let _ = writeln!(out, "{line}");
+                if let Some(hint) = &h.hint {
+                    let _ = writeln!(out, "{:<16} hint: {hint}", "");
+                }
+            }
+        }
+        if self.options.style == Style::GithubActions {
+            write_github_summary(&report);
+        }
+        outcome
+    }
+}
+
+/// Escapes a GitHub Actions workflow-command message.
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a GitHub Actions workflow-command property.
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn write_github_summary(report: &Report) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
+        return;
+    };
+    let mut md = format!("### ployctl {}: {}\n\n| host | outcome | release | current | reason |\n|---|---|---|---|---|\n", report.command, report.outcome.word());
+    for h in &report.hosts {
+        md.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            h.host,
+            h.outcome.map_or("?", |o| o.word()),
+            h.release.as_deref().unwrap_or(""),
+            h.current.as_deref().unwrap_or(""),
+            h.reason.as_deref().unwrap_or("").replace('|', "\\|")
+        ));
+    }
+    if let Ok(mut file) = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+    {
+        let _ = file.write_all(md.as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escaping() {
+        assert_eq!(escape_data("50% done\nnext"), "50%25 done%0Anext");
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+}

@@ -1,0 +1,198 @@
+//! Transports: run a script, upload bytes with progress, forward a local port to
+//! an address seen from the host. Three implementations behind [`Transport`]:
+//! `openssh` (system ssh, one multiplexed master per host), `native` (russh, for
+//! CI with a key in `PLOYCTL_SSH_KEY`) and `local` (this machine, no SSH).
+
+mod local;
+mod native;
+mod openssh;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::inventory::{Address, Host, HostKeyPolicy};
+
+pub use local::LocalTransport;
+
+/// The SSH implementation to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SshBackend {
+    /// The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent).
+    Openssh,
+    /// Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file.
+    Native,
+}
+
+/// The result of a remote script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// Exit status (`None` when killed by a signal or unknown).
+    pub status: Option<i32>,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Output {
+    /// Whether the script exited 0.
+    pub fn success(&self) -> bool {
+        self.status == Some(0)
+    }
+
+    /// stderr, else stdout, trimmed: the text to show when it failed.
+    pub fn message(&self) -> String {
+        let err = self.stderr.trim();
+        if err.is_empty() {
+            self.stdout.trim().to_owned()
+        } else {
+            err.to_owned()
+        }
+    }
+}
+
+/// Why a transport operation failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Network: refused, timed out, unreachable, name unknown.
+    Connect,
+    /// The host's key is not in known_hosts and the policy is strict.
+    HostKeyUnknown,
+    /// The host's key differs from the one in known_hosts.
+    HostKeyChanged,
+    /// The server refused our key.
+    Auth,
+    /// The connection broke during an operation.
+    Broken,
+    /// A local problem (no key, unreadable file).
+    Local,
+}
+
+/// A transport failure: what, on which host, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{host}: {message}")]
+pub struct TransportError {
+    /// Kind.
+    pub kind: ErrorKind,
+    /// Host (destination).
+    pub host: String,
+    /// What happened.
+    pub message: String,
+    /// What to do.
+    pub hint: Option<String>,
+}
+
+impl TransportError {
+    pub(crate) fn new(kind: ErrorKind, host: &str, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            host: host.to_owned(),
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Message and hint together.
+    pub fn full(&self) -> String {
+        match &self.hint {
+            Some(h) => format!("{self}\n  hint: {h}"),
+            None => self.to_string(),
+        }
+    }
+}
+
+/// Called with the bytes sent so far.
+pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
+
+/// Run, upload, forward.
+#[async_trait]
+pub trait Transport: Send + Sync + std::fmt::Debug {
+    /// `openssh user@host:port`, `native …`, `local`.
+    fn describe(&self) -> String;
+
+    /// Runs `sh -c script`; a non-zero exit is an `Output`, not an error.
+    async fn exec(&self, script: &str) -> Result<Output, TransportError> {
+        self.exec_with_input(script, &[], &|_| {}).await
+    }
+
+    /// Runs `sh -c script` with `input` on its stdin, reporting bytes sent.
+    async fn exec_with_input(
+        &self,
+        script: &str,
+        input: &[u8],
+        progress: Progress<'_>,
+    ) -> Result<Output, TransportError>;
+
+    /// A local address whose connections reach `host:port` as seen from the host.
+    async fn forward(&self, host: &str, port: u16) -> Result<SocketAddr, TransportError>;
+
+    /// Ends the session (the openssh master exits).
+    async fn close(self: Box<Self>);
+}
+
+/// How to connect.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// SSH implementation.
+    pub backend: SshBackend,
+    /// Trust unknown host keys on first use (all hosts).
+    pub accept_new_host_key: bool,
+    /// Private key text from `PLOYCTL_SSH_KEY`.
+    pub ssh_key_pem: Option<String>,
+    /// Where openssh keeps its control sockets (short path).
+    pub control_dir: PathBuf,
+    /// Connection timeout.
+    pub connect_timeout: Duration,
+}
+
+/// Connects to a host with its settings.
+pub async fn connect(
+    host: &Host,
+    options: &ConnectOptions,
+) -> Result<Box<dyn Transport>, TransportError> {
+    let accept_new =
+        options.accept_new_host_key || host.host_key_policy == HostKeyPolicy::AcceptNew;
+    match &host.address {
+        Address::Local => Ok(Box::new(LocalTransport)),
+        Address::Ssh { .. } => match options.backend {
+            SshBackend::Openssh => Ok(Box::new(
+                openssh::OpensshTransport::connect(host, options, accept_new).await?,
+            )),
+            SshBackend::Native => Ok(Box::new(
+                native::NativeTransport::connect(host, options, accept_new).await?,
+            )),
+        },
+    }
+}
+
+/// The hint for a host-key failure.
+pub(crate) fn host_key_hint(kind: &ErrorKind, known_host: &str) -> String {
+    match kind {
+        ErrorKind::HostKeyChanged => format!(
+            "the host's key differs from the one recorded: this is either a rebuilt host or someone in the middle. \
+             Verify the new fingerprint out of band; if the host was rebuilt, remove the old key with \
+             `ssh-keygen -R '{known_host}'` and connect again with --accept-new-host-key"
+        ),
+        _ => "verify the host's fingerprint out of band, then connect once with --accept-new-host-key \
+              (trust on first use), or add its key to known_hosts"
+            .to_owned(),
+    }
+}
+
+/// `[host]:port` as known_hosts writes it (plain `host` for port 22).
+pub(crate) fn known_hosts_name(host: &str, port: u16) -> String {
+    if port == 22 {
+        host.to_owned()
+    } else {
+        format!("[{host}]:{port}")
+    }
+}
