@@ -73,6 +73,7 @@ pub async fn run(cli: Cli) -> u8 {
         Err(e) => return usage(&printer, &e.to_string(), None),
     };
 
+    let control_dir = process_control_dir(&control_dir());
     let (cancel_tx, cancel_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         let signal = wait_for_signal().await;
@@ -87,7 +88,7 @@ pub async fn run(cli: Cli) -> u8 {
             ssh_key_pem: std::env::var("PLOYCTL_SSH_KEY")
                 .ok()
                 .filter(|k| !k.trim().is_empty()),
-            control_dir: control_dir(),
+            control_dir: control_dir.clone(),
             connect_timeout: Duration::from_secs(15),
         },
         cancel: cancel_rx,
@@ -167,11 +168,40 @@ pub async fn run(cli: Cli) -> u8 {
         },
         Command::Completions { .. } => unreachable!("handled above"),
     };
+    let _ = std::fs::remove_dir_all(&control_dir);
     if ctx.cancelled() {
         Outcome::Interrupted.code()
     } else {
         outcome.code()
     }
+}
+
+/// This process's own folder under the control folder (`<base>/<pid>`), so
+/// concurrent ployctl runs never touch each other's sockets; folders of
+/// processes that are gone (killed runs) are removed first.
+fn process_control_dir(base: &std::path::Path) -> PathBuf {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    let _ = std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(base);
+    let _ = std::fs::set_permissions(base, std::fs::Permissions::from_mode(0o700));
+    if let Ok(entries) = std::fs::read_dir(base) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Ok(pid) = name.parse::<u32>() {
+                if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+    }
+    let dir = base.join(std::process::id().to_string());
+    let _ = std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&dir);
+    dir
 }
 
 fn backend_name(ctx: &Context, host: &Host) -> String {

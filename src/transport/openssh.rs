@@ -84,7 +84,7 @@ impl OpensshTransport {
                 KnownHosts::Strict
             })
             .control_directory(&options.control_dir)
-            .clean_history_control_directory(true)
+            .clean_history_control_directory(false)
             .control_persist(ControlPersist::IdleFor(
                 NonZeroUsize::new(10).expect("non-zero"),
             ))

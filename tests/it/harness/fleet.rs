@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 
 use super::{free_port, require};
 
-const INSTALL_SSHD: &str = "apt-get update && apt-get install -y --no-install-recommends openssh-server openssh-client";
+const INSTALL_SSHD: &str =
+    "apt-get update && apt-get install -y --no-install-recommends openssh-server openssh-client";
 
 /// A secret kept in every host's `.env`; it must never appear in ployctl's output.
 pub const HOST_SECRET: &str = "host-env-secret-3c9f1e7a";
@@ -69,7 +70,11 @@ impl FleetHost {
     /// Release folders (excluding uploads in progress).
     pub fn releases(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(self.root.join("releases"))
-            .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
             .unwrap_or_default();
         names.sort();
         names
@@ -144,7 +149,11 @@ fn keygen(path: &Path) {
         .arg(path)
         .output()
         .expect("run ssh-keygen");
-    assert!(out.status.success(), "ssh-keygen: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "ssh-keygen: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn current_user() -> String {
@@ -159,9 +168,13 @@ impl Fleet {
         require("ssh", INSTALL_SSHD);
         require("start-stop-daemon", "apt-get install -y dpkg");
         if current_user() == "root" {
-            std::fs::create_dir_all("/run/sshd").expect("create /run/sshd (sshd's privilege separation folder)");
+            std::fs::create_dir_all("/run/sshd")
+                .expect("create /run/sshd (sshd's privilege separation folder)");
         }
-        let dir = tempfile::Builder::new().prefix("ployctl-it-").tempdir().expect("temp dir");
+        let dir = tempfile::Builder::new()
+            .prefix("ployctl-it-")
+            .tempdir()
+            .expect("temp dir");
         let client_key = dir.path().join("client_key");
         keygen(&client_key);
         let authorized = dir.path().join("authorized_keys");
@@ -178,8 +191,13 @@ impl Fleet {
             let name = format!("host{}", i + 1);
             let host_key = dir.path().join(format!("{name}_host_key"));
             keygen(&host_key);
-            let pubkey = std::fs::read_to_string(host_key.with_extension("pub")).expect("host pub key");
-            let pubkey = pubkey.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+            let pubkey =
+                std::fs::read_to_string(host_key.with_extension("pub")).expect("host pub key");
+            let pubkey = pubkey
+                .split_whitespace()
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" ");
             known.push_str(&format!("[{ip}]:{port} {pubkey}\n"));
 
             let root = dir.path().join(format!("{name}-root"));
@@ -195,7 +213,11 @@ impl Fleet {
                 ),
             )
             .expect("config");
-            std::fs::write(root.join(".env"), format!("POLYMARKET_PASSPHRASE={HOST_SECRET}\n")).expect(".env");
+            std::fs::write(
+                root.join(".env"),
+                format!("POLYMARKET_PASSPHRASE={HOST_SECRET}\n"),
+            )
+            .expect(".env");
 
             let sshd_config = dir.path().join(format!("{name}_sshd_config"));
             let log = dir.path().join(format!("{name}_sshd.log"));
@@ -291,7 +313,10 @@ impl Fleet {
 
     /// A host by name, mutable.
     pub fn host_mut(&mut self, name: &str) -> &mut FleetHost {
-        self.hosts.iter_mut().find(|h| h.name == name).expect("host")
+        self.hosts
+            .iter_mut()
+            .find(|h| h.name == name)
+            .expect("host")
     }
 
     /// Replaces the key recorded for `name` with another key (a "rebuilt host"
@@ -302,13 +327,23 @@ impl Fleet {
             keygen(&other);
         }
         let fake = std::fs::read_to_string(other.with_extension("pub")).expect("pub");
-        let fake = fake.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+        let fake = fake
+            .split_whitespace()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ");
         let host = self.host(name);
         let entry = format!("[{}]:{}", host.ip, host.port);
         let text = std::fs::read_to_string(&self.known_hosts).expect("known_hosts");
         let replaced: Vec<String> = text
             .lines()
-            .map(|l| if l.starts_with(&entry) { format!("{entry} {fake}") } else { l.to_owned() })
+            .map(|l| {
+                if l.starts_with(&entry) {
+                    format!("{entry} {fake}")
+                } else {
+                    l.to_owned()
+                }
+            })
             .collect();
         std::fs::write(&self.known_hosts, replaced.join("\n") + "\n").expect("write known_hosts");
     }
@@ -326,7 +361,10 @@ impl Fleet {
     pub fn knows(&self, name: &str) -> bool {
         let host = self.host(name);
         let entry = format!("[{}]:{}", host.ip, host.port);
-        std::fs::read_to_string(&self.known_hosts).expect("known_hosts").lines().any(|l| l.starts_with(&entry))
+        std::fs::read_to_string(&self.known_hosts)
+            .expect("known_hosts")
+            .lines()
+            .any(|l| l.starts_with(&entry))
     }
 }
 

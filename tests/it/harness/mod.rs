@@ -12,7 +12,11 @@ use std::path::PathBuf;
 pub fn ploy_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("current exe");
     // target/<profile>/deps/it-<hash> → target/<profile>/ploy
-    let dir = exe.parent().and_then(|d| d.parent()).expect("target dir").to_owned();
+    let dir = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .expect("target dir")
+        .to_owned();
     let bin = dir.join("ploy");
     assert!(
         bin.is_file(),

@@ -39,12 +39,16 @@ pub struct Run {
 impl Run {
     /// stdout then stderr, for assertion messages and leak checks.
     pub fn all(&self) -> String {
-        format!("--- stdout ---\n{}\n--- stderr ---\n{}", self.stdout, self.stderr)
+        format!(
+            "--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.stdout, self.stderr
+        )
     }
 
     /// stdout parsed as the JSON report.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.all()))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.all()))
     }
 }
 
@@ -87,6 +91,12 @@ impl Ctl {
         self
     }
 
+    /// Adds a path argument.
+    pub fn arg_path(mut self, path: &std::path::Path) -> Self {
+        self.command.arg(path);
+        self
+    }
+
     /// Sets an environment variable.
     pub fn env(mut self, key: &str, value: &str) -> Self {
         self.command.env(key, value);
@@ -107,6 +117,10 @@ impl Ctl {
     pub fn spawn(mut self, dir: &std::path::Path, tag: &str) -> std::process::Child {
         let out = std::fs::File::create(dir.join(format!("{tag}.out"))).expect("out file");
         let err = std::fs::File::create(dir.join(format!("{tag}.err"))).expect("err file");
-        self.command.stdout(out).stderr(err).spawn().expect("spawn ployctl")
+        self.command
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .expect("spawn ployctl")
     }
 }

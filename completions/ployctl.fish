@@ -1,0 +1,126 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_ployctl_global_optspecs
+    string join \n H/host= inventory= json q/quiet v/verbose color= ssh-backend= accept-new-host-key h/help V/version
+end
+
+function __fish_ployctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_ployctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_ployctl_using_subcommand
+    set -l cmd (__fish_ployctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c ployctl -n "__fish_ployctl_needs_command" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_needs_command" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_needs_command" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_needs_command" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_needs_command" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_needs_command" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_needs_command" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_needs_command" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_needs_command" -s V -l version -d 'Print version'
+complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "deploy" -d 'Put a new ploy on hosts, prove it healthy, roll back by itself if it is not'
+complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "rollback" -d 'Switch hosts back to the previous (or a named) release and prove it healthy'
+complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "health" -d 'Show each host\'s /health'
+complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "releases" -d 'List the releases on each host, the current one marked'
+complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l binary -d 'The ploy binary to deploy' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l version -d 'Release name [default: the binary\'s `ploy version` and the UTC time]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l health-timeout -d 'Time a release has to become healthy [default: inventory, else 60s]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l stability-window -d 'Time it must then stay healthy [default: inventory, else 10s]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l lock-wait -d 'Wait this long for another deploy\'s lock instead of failing at once' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l dry-run -d 'Print the plan for each host and change nothing'
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l force-unlock -d 'Break a held lock (after making sure no deploy is running)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -l to -d 'The release to go back to (name or unique prefix) [default: the previous one]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -l health-timeout -d 'Time a release has to become healthy [default: inventory, else 60s]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -l stability-window -d 'Time it must then stay healthy [default: inventory, else 10s]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -l lock-wait -d 'Wait this long for another deploy\'s lock instead of failing at once' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -l dry-run -d 'Print the plan for each host and change nothing'
+complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -l force-unlock -d 'Break a held lock (after making sure no deploy is running)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand health" -l timeout -d 'How long --wait waits' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand health" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand health" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand health" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand health" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand health" -l wait -d 'Poll until every host is healthy or the timeout passes'
+complete -c ployctl -n "__fish_ployctl_using_subcommand health" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand health" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand health" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand health" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand releases" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand releases" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand releases" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand releases" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand releases" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand releases" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand releases" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand releases" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand releases" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases completions help" -f -a "deploy" -d 'Put a new ploy on hosts, prove it healthy, roll back by itself if it is not'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases completions help" -f -a "rollback" -d 'Switch hosts back to the previous (or a named) release and prove it healthy'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases completions help" -f -a "health" -d 'Show each host\'s /health'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases completions help" -f -a "releases" -d 'List the releases on each host, the current one marked'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

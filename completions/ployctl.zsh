@@ -1,0 +1,290 @@
+#compdef ployctl
+
+autoload -U is-at-least
+
+_ployctl() {
+    typeset -A opt_args
+    typeset -a _arguments_options
+    local ret=1
+
+    if is-at-least 5.2; then
+        _arguments_options=(-s -S -C)
+    else
+        _arguments_options=(-s -C)
+    fi
+
+    local context curcontext="$curcontext" state line
+    _arguments "${_arguments_options[@]}" : \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_ployctl_commands" \
+"*::: :->ployctl" \
+&& ret=0
+    case $state in
+    (ployctl)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ployctl-command-$line[1]:"
+        case $line[1] in
+            (deploy)
+_arguments "${_arguments_options[@]}" : \
+'--binary=[The ploy binary to deploy]:PATH:_files' \
+'--version=[Release name \[default\: the binary'\''s \`ploy version\` and the UTC time\]]:V:_default' \
+'--health-timeout=[Time a release has to become healthy \[default\: inventory, else 60s\]]:DURATION:_default' \
+'--stability-window=[Time it must then stay healthy \[default\: inventory, else 10s\]]:DURATION:_default' \
+'--lock-wait=[Wait this long for another deploy'\''s lock instead of failing at once]:DURATION:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--dry-run[Print the plan for each host and change nothing]' \
+'--force-unlock[Break a held lock (after making sure no deploy is running)]' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(rollback)
+_arguments "${_arguments_options[@]}" : \
+'--to=[The release to go back to (name or unique prefix) \[default\: the previous one\]]:VERSION:_default' \
+'--health-timeout=[Time a release has to become healthy \[default\: inventory, else 60s\]]:DURATION:_default' \
+'--stability-window=[Time it must then stay healthy \[default\: inventory, else 10s\]]:DURATION:_default' \
+'--lock-wait=[Wait this long for another deploy'\''s lock instead of failing at once]:DURATION:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--dry-run[Print the plan for each host and change nothing]' \
+'--force-unlock[Break a held lock (after making sure no deploy is running)]' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(health)
+_arguments "${_arguments_options[@]}" : \
+'--timeout=[How long --wait waits]:DURATION:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--wait[Poll until every host is healthy or the timeout passes]' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(releases)
+_arguments "${_arguments_options[@]}" : \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(completions)
+_arguments "${_arguments_options[@]}" : \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+':shell -- The shell:(bash elvish fish powershell zsh)' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_ployctl__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ployctl-help-command-$line[1]:"
+        case $line[1] in
+            (deploy)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(rollback)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(health)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(releases)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(completions)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+}
+
+(( $+functions[_ployctl_commands] )) ||
+_ployctl_commands() {
+    local commands; commands=(
+'deploy:Put a new ploy on hosts, prove it healthy, roll back by itself if it is not' \
+'rollback:Switch hosts back to the previous (or a named) release and prove it healthy' \
+'health:Show each host'\''s /health' \
+'releases:List the releases on each host, the current one marked' \
+'completions:Print a shell completion script' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'ployctl commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__completions_commands] )) ||
+_ployctl__subcmd__completions_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl completions commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__deploy_commands] )) ||
+_ployctl__subcmd__deploy_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl deploy commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__health_commands] )) ||
+_ployctl__subcmd__health_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl health commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help_commands] )) ||
+_ployctl__subcmd__help_commands() {
+    local commands; commands=(
+'deploy:Put a new ploy on hosts, prove it healthy, roll back by itself if it is not' \
+'rollback:Switch hosts back to the previous (or a named) release and prove it healthy' \
+'health:Show each host'\''s /health' \
+'releases:List the releases on each host, the current one marked' \
+'completions:Print a shell completion script' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'ployctl help commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__completions_commands] )) ||
+_ployctl__subcmd__help__subcmd__completions_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help completions commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__deploy_commands] )) ||
+_ployctl__subcmd__help__subcmd__deploy_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help deploy commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__health_commands] )) ||
+_ployctl__subcmd__help__subcmd__health_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help health commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__help_commands] )) ||
+_ployctl__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help help commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__releases_commands] )) ||
+_ployctl__subcmd__help__subcmd__releases_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help releases commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__rollback_commands] )) ||
+_ployctl__subcmd__help__subcmd__rollback_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help rollback commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__releases_commands] )) ||
+_ployctl__subcmd__releases_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl releases commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__rollback_commands] )) ||
+_ployctl__subcmd__rollback_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl rollback commands' commands "$@"
+}
+
+if [ "$funcstack[1]" = "_ployctl" ]; then
+    _ployctl "$@"
+else
+    compdef _ployctl ployctl
+fi

@@ -1,0 +1,17 @@
+//! Integration tests of ployctl against real `sshd` servers on loopback,
+//! deploying the real `ploy` binary with the `daemon` service manager, through
+//! both SSH backends.
+
+#![allow(unreachable_pub)]
+
+mod harness;
+
+mod broken;
+mod completions;
+mod deploy;
+mod fleet;
+mod hostkeys;
+mod kill;
+mod local;
+mod locks;
+mod output;
