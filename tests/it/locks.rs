@@ -139,3 +139,49 @@ fn chrono_now() -> i64 {
         .unwrap()
         .as_secs() as i64
 }
+
+#[test]
+fn sigterm_and_sigint_release_the_lock() {
+    let fleet = Fleet::start(1);
+    let host = fleet.host("host1");
+    assert_eq!(deploy(&fleet, Backend::Openssh, "host1", "1.0.0").code, 0);
+    for (signal, version) in [("TERM", "2.0.0"), ("INT", "3.0.0")] {
+        let mut child = Ctl::new(&fleet, Backend::Openssh)
+            .args([
+                "deploy",
+                "-H",
+                "host1",
+                "--stability-window",
+                "30s",
+                "--binary",
+            ])
+            .arg_path(&ploy_bin())
+            .args(["--version", version])
+            .spawn(fleet.dir.path(), &format!("signal-{signal}"));
+        wait_for("the switch", Duration::from_secs(30), || {
+            host.current().as_deref() == Some(version)
+        });
+        std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        let started = Instant::now();
+        let status = child.wait().unwrap();
+        assert_eq!(
+            status.code(),
+            Some(130),
+            "SIG{signal}: interrupted exit code"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "SIG{signal}: exits promptly"
+        );
+        assert!(
+            !host.path(".ployctl/lock").exists(),
+            "SIG{signal}: the lock was released"
+        );
+        let last = host.audit().pop().unwrap();
+        assert_eq!(last["outcome"], "interrupted", "SIG{signal}: {last:#}");
+    }
+}
