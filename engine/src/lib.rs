@@ -17,5 +17,6 @@ pub mod portfolio;
 pub mod queue;
 pub mod redact;
 pub mod service;
+pub mod signing;
 pub mod storage;
 pub mod telemetry;

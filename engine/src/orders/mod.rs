@@ -1,5 +1,9 @@
 //! Order vocabulary shared by the pipeline and storage: sides, typed statuses,
-//! newtype IDs and the intent that travels through the order queue.
+//! newtype IDs and the intent that travels through the order queue; plus the
+//! official amount rules ([`amounts`]) and signed V2 orders ([`build`]).
+
+pub mod amounts;
+pub mod build;
 
 use std::fmt;
 
