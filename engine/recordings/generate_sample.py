@@ -34,8 +34,8 @@ books = {}
 t = T0
 for i, token in enumerate(TOKENS):
     mid = 50 if i == 0 else 50
-    bids = {mid - 1: 120, mid - 2: 300, mid - 3: 500}
-    asks = {mid + 1: 100, mid + 2: 250, mid + 3: 400}
+    bids = {mid - 1: 40, mid - 2: 60, mid - 3: 80}
+    asks = {mid + 1: 40, mid + 2: 60, mid + 3: 80}
     books[token] = (bids, asks)
     emit(t, {
         "event_type": "book", "asset_id": token, "market": MARKET,
@@ -58,20 +58,20 @@ for n in range(400):
             p, side, book = best_ask - 1, "SELL", asks
         book[p] = rng.choice([20, 50, 80])
         size = book[p]
-    elif roll < 0.30:
+    elif roll < 0.40:
         # a trade at the touch
         if rng.random() < 0.5:
             p, side, book, taker = best_ask, "SELL", asks, "BUY"
         else:
             p, side, book, taker = best_bid, "BUY", bids, "SELL"
-        qty = min(book[p], rng.choice([5, 10, 25, 40]))
+        qty = min(book[p], rng.choice([10, 25, 40, 60, 80]))
         emit(t, {"asset_id": token, "event_type": "last_trade_price", "fee_rate_bps": "0", "market": MARKET,
                  "price": cents(p), "side": taker, "size": f"{qty}", "timestamp": str(t)})
         book[p] -= qty
         if book[p] == 0:
             del book[p]
             if not book:  # refill a level so the book never empties
-                book[p + (1 if side == "SELL" else -1)] = 100
+                book[p + (1 if side == "SELL" else -1)] = 60
         size = book.get(p, 0)
         t += 1
     else:

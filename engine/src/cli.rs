@@ -50,6 +50,87 @@ pub enum Command {
     Migrate,
     /// Print version, git revision and build profile.
     Version(VersionArgs),
+    /// Run the strategy on a recorded session with the paper exchange; print orders, fills, P&L.
+    Replay(ReplayArgs),
+    /// Orders: preview a signed order without sending it.
+    #[command(subcommand)]
+    Order(OrderCommand),
+}
+
+/// `ploy replay`
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The recording (`ploy record` output, JSONL).
+    pub file: PathBuf,
+    /// Print the whole report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// How many fills to list.
+    #[arg(long, default_value_t = 20)]
+    pub show_fills: usize,
+}
+
+/// `ploy order …`
+#[derive(Debug, Subcommand)]
+pub enum OrderCommand {
+    /// Print the exact signed body that would be posted; post nothing.
+    Preview(OrderPreviewArgs),
+}
+
+/// `ploy order preview`
+#[derive(Debug, Args)]
+pub struct OrderPreviewArgs {
+    /// Outcome token ID (decimal).
+    #[arg(long)]
+    pub token_id: String,
+    /// BUY or SELL.
+    #[arg(long, value_parser = parse_side)]
+    pub side: crate::orders::Side,
+    /// Limit price.
+    #[arg(long)]
+    pub price: rust_decimal::Decimal,
+    /// Size in shares (at most 2 decimals).
+    #[arg(long)]
+    pub size: rust_decimal::Decimal,
+    /// The market's tick size.
+    #[arg(long, default_value = "0.01")]
+    pub tick_size: rust_decimal::Decimal,
+    /// A neg-risk market (signed for the neg-risk exchange).
+    #[arg(long)]
+    pub neg_risk: bool,
+    /// Sign for the V3 exchange.
+    #[arg(long)]
+    pub v3: bool,
+    /// Order type.
+    #[arg(long, value_parser = parse_order_type, default_value = "GTC")]
+    pub order_type: crate::orders::build::OrderType,
+    /// Post-only (rest, never take).
+    #[arg(long)]
+    pub post_only: bool,
+    /// Salt (default: random, ≤ 2^53 − 1).
+    #[arg(long)]
+    pub salt: Option<u64>,
+    /// Timestamp in ms (default: now).
+    #[arg(long)]
+    pub timestamp: Option<u64>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_side(text: &str) -> Result<crate::orders::Side, String> {
+    crate::orders::Side::parse(text).ok_or_else(|| format!("{text:?} is not BUY or SELL"))
+}
+
+fn parse_order_type(text: &str) -> Result<crate::orders::build::OrderType, String> {
+    use crate::orders::build::OrderType;
+    match text.to_ascii_uppercase().as_str() {
+        "GTC" => Ok(OrderType::Gtc),
+        "GTD" => Ok(OrderType::Gtd),
+        "FOK" => Ok(OrderType::Fok),
+        "FAK" => Ok(OrderType::Fak),
+        _ => Err(format!("{text:?} is not GTC, GTD, FOK or FAK")),
+    }
 }
 
 /// `ploy check-config`
@@ -99,6 +180,10 @@ pub fn main() -> ExitCode {
             with_runtime(|| commands::health_check::run(cli.config.as_deref(), &args))
         },
         Command::Migrate => with_runtime(|| commands::migrate::run(cli.config.as_deref())),
+        Command::Replay(args) => commands::replay::run(cli.config.as_deref(), &args),
+        Command::Order(OrderCommand::Preview(args)) => {
+            commands::order::preview(cli.config.as_deref(), &args)
+        },
     };
     exit::code(code)
 }

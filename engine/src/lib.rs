@@ -5,18 +5,24 @@
 
 pub mod build_info;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod exchange;
 pub mod exit;
 pub mod health;
 pub mod http;
+pub mod market_data;
 pub mod metrics;
 pub mod orders;
+pub mod pipeline;
 pub mod portfolio;
 pub mod queue;
 pub mod redact;
+pub mod risk;
 pub mod service;
 pub mod signing;
 pub mod storage;
+pub mod strategy;
 pub mod telemetry;
+pub mod trading;

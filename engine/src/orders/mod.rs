@@ -189,4 +189,8 @@ pub struct OrderIntent {
     pub price: Decimal,
     /// Size in shares.
     pub size: Decimal,
+    /// The market's tick size when the intent was made.
+    pub tick_size: Decimal,
+    /// When the intent was made (Unix ms, from the engine's clock).
+    pub created_ms: i64,
 }

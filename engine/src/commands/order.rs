@@ -1,0 +1,109 @@
+//! `ploy order preview`: builds and signs an order with the configured key and
+//! prints the exact body `POST /order` would receive. Nothing is sent.
+
+use std::path::Path;
+
+use crate::cli::{load_settings, print_config_error, print_error, OrderPreviewArgs};
+use crate::exit;
+use crate::orders::build::{build_signed, random_salt, OrderRequest, OrderType, Signer};
+use crate::signing::Wallet;
+
+/// Signs and prints.
+pub fn preview(config: Option<&Path>, args: &OrderPreviewArgs) -> u8 {
+    let settings = match load_settings(config) {
+        Ok(s) => s,
+        Err(e) => {
+            print_config_error(&e);
+            return exit::CONFIG;
+        },
+    };
+    let Some(key) = &settings.secrets.private_key else {
+        print_error("POLYMARKET_PRIVATE_KEY is not set\n  hint: export it (or put it in .env) to preview a signed order");
+        return exit::CONFIG;
+    };
+    let wallet = match Wallet::from_secret(key) {
+        Ok(w) => w,
+        Err(e) => {
+            print_error(&e.to_string());
+            return exit::CONFIG;
+        },
+    };
+    let ex = &settings.config.exchange;
+    let funder = match ex.funder.as_deref().map(str::parse) {
+        Some(Ok(a)) => Some(a),
+        Some(Err(_)) => {
+            print_error("exchange.funder is not an address");
+            return exit::CONFIG;
+        },
+        None => None,
+    };
+    let owner = settings
+        .secrets
+        .api_key
+        .as_ref()
+        .map(|k| k.expose().to_owned())
+        .unwrap_or_default();
+    let signer = Signer {
+        wallet,
+        signature_type: ex.signature_type,
+        funder,
+        chain_id: ex.chain_id,
+        owner,
+    };
+    let request = OrderRequest {
+        token_id: args.token_id.as_str().into(),
+        side: args.side,
+        price: args.price,
+        size: args.size,
+        tick_size: args.tick_size,
+        neg_risk: args.neg_risk,
+        v3: args.v3,
+        order_type: if args.post_only {
+            OrderType::Gtc
+        } else {
+            args.order_type
+        },
+        post_only: args.post_only,
+        salt: args.salt.unwrap_or_else(random_salt),
+        timestamp_ms: args.timestamp.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as u64)
+                .unwrap_or(0)
+        }),
+    };
+    let signed = match build_signed(&request, &signer) {
+        Ok(s) => s,
+        Err(e) => {
+            print_error(&format!("cannot build the order: {e}"));
+            return exit::CONFIG;
+        },
+    };
+    if args.json {
+        let out = serde_json::json!({
+            "order_id": signed.hash.as_str(),
+            "exchange": format!("{:?}", signed.exchange),
+            "exchange_address": signed.exchange.address().to_checksum(None),
+            "chain_id": signer.chain_id,
+            "body": serde_json::from_str::<serde_json::Value>(&signed.json).expect("body is JSON"),
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).expect("serializes")
+        );
+    } else {
+        println!("order ID (EIP-712 hash): {}", signed.hash);
+        println!(
+            "exchange: {:?} {} on chain {}",
+            signed.exchange,
+            signed.exchange.address().to_checksum(None),
+            signer.chain_id
+        );
+        if signer.owner.is_empty() {
+            println!("note: POLYMARKET_API_KEY is unset, so \"owner\" is empty");
+        }
+        println!("POST /order body (not sent):");
+        println!("{}", signed.json);
+    }
+    exit::OK
+}

@@ -1,0 +1,103 @@
+//! `ploy replay FILE.jsonl [--json]`: the strategy on a recorded session with
+//! a historical clock and the paper exchange; prints orders, fills, P&L and
+//! the largest inventory. No network, no database; the same file gives the
+//! same report every time.
+
+use std::path::Path;
+
+use crate::cli::{load_settings, print_config_error, print_error, ReplayArgs};
+use crate::exit;
+use crate::market_data::recording;
+use crate::trading::replay;
+
+/// Replays and reports.
+pub fn run(config: Option<&Path>, args: &ReplayArgs) -> u8 {
+    let settings = match load_settings(config) {
+        Ok(s) => s,
+        Err(e) => {
+            print_config_error(&e);
+            return exit::CONFIG;
+        },
+    };
+    let events = match recording::load(&args.file) {
+        Ok(events) => events,
+        Err(e) => {
+            print_error(&format!("{e}\n  hint: record a session with `ploy record`, or use engine/recordings/sample.jsonl"));
+            return exit::CONFIG;
+        },
+    };
+    let cfg = &settings.config;
+    let report = replay::run(
+        &events,
+        crate::pipeline::core_config(cfg, "replay"),
+        cfg.risk.clone(),
+        cfg.paper.clone(),
+    );
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("report serializes")
+        );
+        return exit::OK;
+    }
+    let s = &report.stats;
+    println!(
+        "replayed {} events from {} ({:.0} s of market time)",
+        report.events,
+        args.file.display(),
+        (report.to_ms - report.from_ms) as f64 / 1000.0
+    );
+    println!(
+        "orders: {} placed, {} cancels, {} rejected, {} refused by risk",
+        s.placed,
+        s.cancels,
+        s.rejected,
+        s.refused.values().sum::<u64>()
+    );
+    for (reason, n) in &s.refused {
+        println!("  refused ({reason}): {n}");
+    }
+    println!("fills: {}", report.fills.len());
+    for f in report.fills.iter().take(args.show_fills) {
+        println!(
+            "  {} {} {} {} @ {} fee {} ({})",
+            f.ts_ms,
+            f.client_id,
+            f.side,
+            f.size,
+            f.price,
+            f.fee,
+            short(f.token.as_str())
+        );
+    }
+    if report.fills.len() > args.show_fills {
+        println!(
+            "  … {} more (--show-fills N, or --json)",
+            report.fills.len() - args.show_fills
+        );
+    }
+    for (token, t) in &report.tokens {
+        println!(
+            "token {}: position {}, realized {}, unrealized {}, fees {}, max inventory {}",
+            short(token.as_str()),
+            t.position,
+            t.realized_pnl,
+            t.unrealized_pnl,
+            t.fees,
+            t.max_inventory
+        );
+    }
+    println!(
+        "P&L {} USDC, max inventory {} shares",
+        report.total_pnl, report.max_inventory
+    );
+    exit::OK
+}
+
+fn short(token: &str) -> String {
+    if token.len() > 12 {
+        format!("{}…{}", &token[..6], &token[token.len() - 4..])
+    } else {
+        token.to_owned()
+    }
+}

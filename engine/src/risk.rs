@@ -1,0 +1,359 @@
+//! Risk: between strategy and execution. Every new order gets a typed verdict,
+//! approved or refused with the limit it broke; the kill switch (Active,
+//! Reducing, Halted) acts on the very next order.
+
+use std::collections::VecDeque;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::config::{RiskConfig, TradingState};
+use crate::orders::Side;
+use crate::strategy::Quote;
+
+/// What is already exposed on the order's token, and overall.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Exposure {
+    /// Current position in the token (shares).
+    pub position: Decimal,
+    /// Resting buy shares on the token.
+    pub resting_buys: Decimal,
+    /// Resting sell shares on the token.
+    pub resting_sells: Decimal,
+    /// Notional of resting orders on the token (USDC).
+    pub resting_notional: Decimal,
+    /// Open orders across all tokens.
+    pub open_orders: u32,
+}
+
+/// Why an order was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(tag = "refusal", rename_all = "snake_case")]
+pub enum Refusal {
+    /// The kill switch is halted.
+    #[error("trading is halted")]
+    Halted,
+    /// Reducing: only orders that shrink the position pass.
+    #[error("trading is reducing-only and this order would not reduce the position")]
+    ReducingOnly,
+    /// The position would pass the limit.
+    #[error("position would reach {would_be}, above the limit of {limit}")]
+    MaxPosition {
+        /// Resulting position (with resting orders).
+        would_be: Decimal,
+        /// Limit.
+        limit: Decimal,
+    },
+    /// The notional would pass the limit.
+    #[error("notional would reach {would_be} USDC, above the limit of {limit}")]
+    MaxNotional {
+        /// Resulting notional.
+        would_be: Decimal,
+        /// Limit.
+        limit: Decimal,
+    },
+    /// Too many open orders.
+    #[error("{open} orders are open; the limit is {limit}")]
+    MaxOpenOrders {
+        /// Open now.
+        open: u32,
+        /// Limit.
+        limit: u32,
+    },
+    /// Too many orders in the last minute.
+    #[error("{recent} orders in the last minute; the limit is {limit}")]
+    MaxOrderRate {
+        /// In the window.
+        recent: u32,
+        /// Limit.
+        limit: u32,
+    },
+    /// Selling shares not held.
+    #[error("selling {size} would exceed the {available} shares held")]
+    NoInventory {
+        /// Wanted.
+        size: Decimal,
+        /// Held and not already offered.
+        available: Decimal,
+    },
+}
+
+/// The verdict on one order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// It may go.
+    Approved(Quote),
+    /// It may not, and why.
+    Refused(Quote, Refusal),
+}
+
+/// The risk engine: limits, the kill switch and the order-rate window.
+#[derive(Debug, Clone)]
+pub struct RiskEngine {
+    limits: RiskConfig,
+    state: TradingState,
+    recent: VecDeque<i64>,
+}
+
+impl RiskEngine {
+    /// A risk engine with the configured limits and initial kill-switch state.
+    pub fn new(limits: RiskConfig) -> Self {
+        let state = limits.trading_state;
+        Self {
+            limits,
+            state,
+            recent: VecDeque::new(),
+        }
+    }
+
+    /// The kill switch.
+    pub fn state(&self) -> TradingState {
+        self.state
+    }
+
+    /// Flips the kill switch.
+    pub fn set_state(&mut self, state: TradingState) {
+        self.state = state;
+    }
+
+    /// Decides on one new order at `now_ms`; an approval counts against the rate.
+    pub fn check(&mut self, quote: Quote, exposure: &Exposure, now_ms: i64) -> Verdict {
+        while self.recent.front().is_some_and(|t| *t <= now_ms - 60_000) {
+            self.recent.pop_front();
+        }
+        match self.refusal(&quote, exposure) {
+            Some(reason) => Verdict::Refused(quote, reason),
+            None => {
+                self.recent.push_back(now_ms);
+                Verdict::Approved(quote)
+            },
+        }
+    }
+
+    fn refusal(&self, quote: &Quote, e: &Exposure) -> Option<Refusal> {
+        let reduces = match quote.side {
+            Side::Sell => e.position > Decimal::ZERO,
+            Side::Buy => e.position < Decimal::ZERO,
+        };
+        match self.state {
+            TradingState::Halted => return Some(Refusal::Halted),
+            TradingState::Reducing if !reduces => return Some(Refusal::ReducingOnly),
+            _ => {},
+        }
+        if quote.side == Side::Sell {
+            let available = e.position - e.resting_sells;
+            if quote.size > available {
+                return Some(Refusal::NoInventory {
+                    size: quote.size,
+                    available: available.max(Decimal::ZERO),
+                });
+            }
+        }
+        let limit = self.limits.max_position_per_market;
+        let would_be = match quote.side {
+            Side::Buy => e.position + e.resting_buys + quote.size,
+            Side::Sell => e.position - e.resting_sells - quote.size,
+        };
+        if would_be.abs() > limit && !reduces {
+            return Some(Refusal::MaxPosition { would_be, limit });
+        }
+        let notional_limit = self.limits.max_notional_per_market;
+        let held = e.position.abs() * quote.price;
+        let would_be = held + e.resting_notional + quote.size * quote.price;
+        if would_be > notional_limit && !reduces {
+            return Some(Refusal::MaxNotional {
+                would_be: would_be.normalize(),
+                limit: notional_limit,
+            });
+        }
+        if e.open_orders >= self.limits.max_open_orders {
+            return Some(Refusal::MaxOpenOrders {
+                open: e.open_orders,
+                limit: self.limits.max_open_orders,
+            });
+        }
+        let recent = self.recent.len() as u32;
+        if recent >= self.limits.max_orders_per_minute {
+            return Some(Refusal::MaxOrderRate {
+                recent,
+                limit: self.limits.max_orders_per_minute,
+            });
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal_macros::dec;
+
+    use super::*;
+
+    fn limits() -> RiskConfig {
+        RiskConfig {
+            max_position_per_market: dec!(100),
+            max_notional_per_market: dec!(50),
+            max_open_orders: 3,
+            max_orders_per_minute: 2,
+            trading_state: TradingState::Active,
+        }
+    }
+
+    fn buy(size: Decimal) -> Quote {
+        Quote {
+            token: "t".into(),
+            side: Side::Buy,
+            price: dec!(0.40),
+            size,
+        }
+    }
+
+    fn sell(size: Decimal) -> Quote {
+        Quote {
+            token: "t".into(),
+            side: Side::Sell,
+            price: dec!(0.60),
+            size,
+        }
+    }
+
+    fn refused(v: Verdict) -> Refusal {
+        match v {
+            Verdict::Refused(_, r) => r,
+            Verdict::Approved(q) => panic!("approved {q:?}"),
+        }
+    }
+
+    #[test]
+    fn each_limit_refuses_what_it_should() {
+        let mut risk = RiskEngine::new(limits());
+        let flat = Exposure::default();
+        assert!(matches!(
+            risk.check(buy(dec!(10)), &flat, 0),
+            Verdict::Approved(_)
+        ));
+
+        let e = Exposure {
+            position: dec!(95),
+            ..flat
+        };
+        assert_eq!(
+            refused(risk.check(buy(dec!(10)), &e, 0)),
+            Refusal::MaxPosition {
+                would_be: dec!(105),
+                limit: dec!(100)
+            }
+        );
+        let e = Exposure {
+            position: dec!(50),
+            resting_buys: dec!(45),
+            ..flat
+        };
+        assert!(
+            matches!(
+                refused(risk.check(buy(dec!(10)), &e, 0)),
+                Refusal::MaxPosition { .. }
+            ),
+            "resting orders count"
+        );
+
+        // 60 held and 70 more at 0.40 = 52 USDC, above 50 (while 130 > 100 shares is not reached).
+        let mut wide = RiskEngine::new(RiskConfig {
+            max_position_per_market: dec!(1000),
+            ..limits()
+        });
+        let e = Exposure {
+            position: dec!(60),
+            ..flat
+        };
+        assert_eq!(
+            refused(wide.check(buy(dec!(70)), &e, 0)),
+            Refusal::MaxNotional {
+                would_be: dec!(52),
+                limit: dec!(50)
+            }
+        );
+        assert!(
+            matches!(wide.check(buy(dec!(60)), &e, 0), Verdict::Approved(_)),
+            "48 USDC passes"
+        );
+
+        let e = Exposure {
+            open_orders: 3,
+            ..flat
+        };
+        assert_eq!(
+            refused(risk.check(buy(dec!(1)), &e, 0)),
+            Refusal::MaxOpenOrders { open: 3, limit: 3 }
+        );
+
+        let e = Exposure {
+            position: dec!(5),
+            resting_sells: dec!(3),
+            ..flat
+        };
+        assert_eq!(
+            refused(risk.check(sell(dec!(5)), &e, 0)),
+            Refusal::NoInventory {
+                size: dec!(5),
+                available: dec!(2)
+            }
+        );
+    }
+
+    #[test]
+    fn the_rate_limit_is_a_rolling_minute() {
+        let mut risk = RiskEngine::new(limits());
+        let flat = Exposure::default();
+        assert!(matches!(
+            risk.check(buy(dec!(1)), &flat, 1_000),
+            Verdict::Approved(_)
+        ));
+        assert!(matches!(
+            risk.check(buy(dec!(1)), &flat, 2_000),
+            Verdict::Approved(_)
+        ));
+        assert_eq!(
+            refused(risk.check(buy(dec!(1)), &flat, 3_000)),
+            Refusal::MaxOrderRate {
+                recent: 2,
+                limit: 2
+            }
+        );
+        assert!(
+            matches!(
+                risk.check(buy(dec!(1)), &flat, 61_001),
+                Verdict::Approved(_)
+            ),
+            "the first left the window"
+        );
+    }
+
+    #[test]
+    fn kill_switch_states() {
+        let mut risk = RiskEngine::new(limits());
+        let long = Exposure {
+            position: dec!(10),
+            ..Exposure::default()
+        };
+        risk.set_state(TradingState::Reducing);
+        assert_eq!(
+            refused(risk.check(buy(dec!(1)), &long, 0)),
+            Refusal::ReducingOnly
+        );
+        assert!(
+            matches!(risk.check(sell(dec!(5)), &long, 0), Verdict::Approved(_)),
+            "a sell reduces a long"
+        );
+        risk.set_state(TradingState::Halted);
+        assert_eq!(
+            refused(risk.check(sell(dec!(5)), &long, 0)),
+            Refusal::Halted
+        );
+        risk.set_state(TradingState::Active);
+        assert!(matches!(
+            risk.check(buy(dec!(1)), &long, 0),
+            Verdict::Approved(_)
+        ));
+    }
+}

@@ -1,0 +1,504 @@
+//! The trading core: market events in, commands out; order events in, state
+//! updated. Pure state machine (no I/O, no clock of its own), so a recorded
+//! session replays exactly.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::config::TradingState;
+use crate::market_data::{Books, MarketEvent};
+use crate::orders::{ClientOrderId, OrderHash, OrderIntent, OrderStatus, Side, TokenId};
+use crate::risk::{Exposure, Refusal, RiskEngine, Verdict};
+use crate::strategy::{quote, QuoteParams, QuoteState, RestingQuote};
+
+/// What the core needs besides limits.
+#[derive(Debug, Clone)]
+pub struct CoreConfig {
+    /// Strategy settings.
+    pub params: QuoteParams,
+    /// Tokens to quote (empty: every token seen).
+    pub markets: Vec<TokenId>,
+    /// Tick size until the market data says otherwise.
+    pub default_tick: Decimal,
+    /// Prefix of client order IDs (unique per run).
+    pub id_prefix: String,
+}
+
+/// What the engine should do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum Command {
+    /// Place this order.
+    Place(OrderIntent),
+    /// Cancel this order.
+    Cancel {
+        /// Our ID.
+        client_id: ClientOrderId,
+        /// The exchange ID, when known.
+        hash: Option<OrderHash>,
+    },
+}
+
+/// What happened to one of our orders.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum OrderEvent {
+    /// Resting on the book (with its exchange ID).
+    Accepted {
+        /// Our ID.
+        client_id: ClientOrderId,
+        /// Exchange ID.
+        hash: OrderHash,
+    },
+    /// Refused or failed; nothing rests.
+    Rejected {
+        /// Our ID.
+        client_id: ClientOrderId,
+        /// Why.
+        reason: String,
+    },
+    /// Cancelled (what was filled stays filled).
+    Cancelled {
+        /// Our ID.
+        client_id: ClientOrderId,
+    },
+    /// Some or all of it filled.
+    Filled {
+        /// Our ID.
+        client_id: ClientOrderId,
+        /// The trade.
+        trade_id: String,
+        /// Price.
+        price: Decimal,
+        /// Shares.
+        size: Decimal,
+        /// Fee.
+        fee: Decimal,
+        /// When.
+        ts_ms: i64,
+    },
+}
+
+/// One of our orders, as the core tracks it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrackedOrder {
+    /// Our ID.
+    pub client_id: ClientOrderId,
+    /// Exchange ID, once known.
+    pub hash: Option<OrderHash>,
+    /// Token.
+    pub token: TokenId,
+    /// Side.
+    pub side: Side,
+    /// Price.
+    pub price: Decimal,
+    /// Size.
+    pub size: Decimal,
+    /// Filled so far.
+    pub filled: Decimal,
+    /// `pending` until acknowledged, then `open`.
+    pub status: OrderStatus,
+    /// A cancel was sent.
+    pub cancelling: bool,
+}
+
+impl TrackedOrder {
+    fn remaining(&self) -> Decimal {
+        self.size - self.filled
+    }
+}
+
+/// Counters for reports and metrics.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CoreStats {
+    /// Market events processed.
+    pub events: u64,
+    /// Orders sent to the executor.
+    pub placed: u64,
+    /// Cancels sent.
+    pub cancels: u64,
+    /// Orders refused by risk, by reason.
+    pub refused: BTreeMap<String, u64>,
+    /// Orders rejected by the exchange.
+    pub rejected: u64,
+    /// Fills applied.
+    pub fills: u64,
+}
+
+/// The trading core.
+#[derive(Debug, Clone)]
+pub struct TradingCore {
+    config: CoreConfig,
+    books: Books,
+    positions: BTreeMap<TokenId, Decimal>,
+    orders: BTreeMap<ClientOrderId, TrackedOrder>,
+    risk: RiskEngine,
+    seq: u64,
+    stats: CoreStats,
+}
+
+impl TradingCore {
+    /// A core with no orders and flat positions.
+    pub fn new(config: CoreConfig, risk: RiskEngine) -> Self {
+        Self {
+            config,
+            books: Books::default(),
+            positions: BTreeMap::new(),
+            orders: BTreeMap::new(),
+            risk,
+            seq: 0,
+            stats: CoreStats::default(),
+        }
+    }
+
+    /// Starts from known positions and open orders (after reconciliation).
+    pub fn restore(&mut self, positions: BTreeMap<TokenId, Decimal>, open: Vec<TrackedOrder>) {
+        self.positions = positions;
+        self.orders = open.into_iter().map(|o| (o.client_id.clone(), o)).collect();
+    }
+
+    /// The books.
+    pub fn books(&self) -> &Books {
+        &self.books
+    }
+
+    /// Sets a token's tick size.
+    pub fn set_tick(&mut self, token: &TokenId, tick: Decimal) {
+        self.books.set_tick(token, tick);
+    }
+
+    /// Positions by token.
+    pub fn positions(&self) -> &BTreeMap<TokenId, Decimal> {
+        &self.positions
+    }
+
+    /// Orders still live (pending or open).
+    pub fn open_orders(&self) -> impl Iterator<Item = &TrackedOrder> {
+        self.orders.values()
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> &CoreStats {
+        &self.stats
+    }
+
+    /// The kill switch.
+    pub fn trading_state(&self) -> TradingState {
+        self.risk.state()
+    }
+
+    /// Flips the kill switch; halting cancels every live order.
+    pub fn set_trading_state(&mut self, state: TradingState) -> Vec<Command> {
+        self.risk.set_state(state);
+        if state != TradingState::Halted {
+            return Vec::new();
+        }
+        let ids: Vec<ClientOrderId> = self
+            .orders
+            .values()
+            .filter(|o| !o.cancelling)
+            .map(|o| o.client_id.clone())
+            .collect();
+        ids.into_iter().filter_map(|id| self.cancel(&id)).collect()
+    }
+
+    fn wanted(&self, token: &TokenId) -> bool {
+        self.config.markets.is_empty() || self.config.markets.contains(token)
+    }
+
+    fn exposure(&self, token: &TokenId) -> Exposure {
+        let mut e = Exposure {
+            position: self.positions.get(token).copied().unwrap_or_default(),
+            ..Exposure::default()
+        };
+        for o in self.orders.values() {
+            e.open_orders += 1;
+            if &o.token != token {
+                continue;
+            }
+            let remaining = o.remaining();
+            match o.side {
+                Side::Buy => e.resting_buys += remaining,
+                Side::Sell => e.resting_sells += remaining,
+            }
+            e.resting_notional += remaining * o.price;
+        }
+        e
+    }
+
+    fn cancel(&mut self, id: &ClientOrderId) -> Option<Command> {
+        let order = self.orders.get_mut(id)?;
+        if order.cancelling {
+            return None;
+        }
+        order.cancelling = true;
+        self.stats.cancels += 1;
+        Some(Command::Cancel {
+            client_id: id.clone(),
+            hash: order.hash.clone(),
+        })
+    }
+
+    /// One market event: update the book, ask the strategy, pass its orders
+    /// through risk. Returns what to send.
+    pub fn on_market(&mut self, event: &MarketEvent, now_ms: i64) -> Vec<Command> {
+        self.stats.events += 1;
+        self.books.apply(event);
+        let token = event.token().clone();
+        if !self.wanted(&token) {
+            return Vec::new();
+        }
+        let Some(book) = self.books.get(&token) else {
+            return Vec::new();
+        };
+        let tick = book.tick.unwrap_or(self.config.default_tick);
+        let resting: Vec<RestingQuote> = self
+            .orders
+            .values()
+            .filter(|o| o.token == token && !o.cancelling)
+            .map(|o| RestingQuote {
+                client_id: o.client_id.clone(),
+                side: o.side,
+                price: o.price,
+                remaining: o.remaining(),
+            })
+            .collect();
+        let state = QuoteState {
+            token: &token,
+            book,
+            tick,
+            position: self.positions.get(&token).copied().unwrap_or_default(),
+            resting: &resting,
+        };
+        let decision = quote(&self.config.params, &state);
+        let mut commands: Vec<Command> = decision
+            .cancels
+            .iter()
+            .filter_map(|id| self.cancel(id))
+            .collect();
+        for q in decision.places {
+            let exposure = self.exposure(&token);
+            match self.risk.check(q, &exposure, now_ms) {
+                Verdict::Approved(q) => {
+                    self.seq += 1;
+                    let client_id =
+                        ClientOrderId(format!("{}-{:06}", self.config.id_prefix, self.seq));
+                    self.orders.insert(
+                        client_id.clone(),
+                        TrackedOrder {
+                            client_id: client_id.clone(),
+                            hash: None,
+                            token: q.token.clone(),
+                            side: q.side,
+                            price: q.price,
+                            size: q.size,
+                            filled: Decimal::ZERO,
+                            status: OrderStatus::Pending,
+                            cancelling: false,
+                        },
+                    );
+                    self.stats.placed += 1;
+                    commands.push(Command::Place(OrderIntent {
+                        client_id,
+                        token_id: q.token,
+                        side: q.side,
+                        price: q.price,
+                        size: q.size,
+                        tick_size: tick,
+                        created_ms: now_ms,
+                    }));
+                },
+                Verdict::Refused(_, reason) => {
+                    *self
+                        .stats
+                        .refused
+                        .entry(refusal_name(&reason).to_owned())
+                        .or_default() += 1;
+                },
+            }
+        }
+        commands
+    }
+
+    /// Applies what happened to an order.
+    pub fn on_order(&mut self, event: &OrderEvent) {
+        match event {
+            OrderEvent::Accepted { client_id, hash } => {
+                if let Some(o) = self.orders.get_mut(client_id) {
+                    o.hash = Some(hash.clone());
+                    o.status = OrderStatus::Open;
+                }
+            },
+            OrderEvent::Rejected { client_id, .. } => {
+                self.stats.rejected += 1;
+                self.orders.remove(client_id);
+            },
+            OrderEvent::Cancelled { client_id } => {
+                self.orders.remove(client_id);
+            },
+            OrderEvent::Filled {
+                client_id, size, ..
+            } => {
+                self.stats.fills += 1;
+                let Some(o) = self.orders.get_mut(client_id) else {
+                    return;
+                };
+                o.filled += *size;
+                let signed = o.side.sign() * *size;
+                *self.positions.entry(o.token.clone()).or_default() += signed;
+                if o.filled >= o.size {
+                    self.orders.remove(client_id);
+                }
+            },
+        }
+    }
+}
+
+/// A short name for a refusal (metric label, report key).
+pub fn refusal_name(refusal: &Refusal) -> &'static str {
+    match refusal {
+        Refusal::Halted => "halted",
+        Refusal::ReducingOnly => "reducing_only",
+        Refusal::MaxPosition { .. } => "max_position",
+        Refusal::MaxNotional { .. } => "max_notional",
+        Refusal::MaxOpenOrders { .. } => "max_open_orders",
+        Refusal::MaxOrderRate { .. } => "max_order_rate",
+        Refusal::NoInventory { .. } => "no_inventory",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal_macros::dec;
+
+    use super::*;
+    use crate::config::RiskConfig;
+    use crate::market_data::Level;
+
+    fn core() -> TradingCore {
+        TradingCore::new(
+            CoreConfig {
+                params: QuoteParams {
+                    half_spread: dec!(0.02),
+                    order_size: dec!(5),
+                    inventory_skew: dec!(0.01),
+                    requote_ticks: 1,
+                    max_position: dec!(100),
+                },
+                markets: Vec::new(),
+                default_tick: dec!(0.01),
+                id_prefix: "t".into(),
+            },
+            RiskEngine::new(RiskConfig::default()),
+        )
+    }
+
+    fn book(bid: Decimal, ask: Decimal) -> MarketEvent {
+        MarketEvent::Book {
+            token: "1".into(),
+            bids: vec![Level {
+                price: bid,
+                size: dec!(50),
+            }],
+            asks: vec![Level {
+                price: ask,
+                size: dec!(50),
+            }],
+            ts_ms: 0,
+        }
+    }
+
+    #[test]
+    fn an_event_becomes_an_approved_order_then_a_fill_moves_the_position() {
+        let mut c = core();
+        let cmds = c.on_market(&book(dec!(0.48), dec!(0.52)), 1_000);
+        let Command::Place(intent) = &cmds[0] else {
+            panic!("{cmds:?}")
+        };
+        assert_eq!(
+            (intent.side, intent.price, intent.size),
+            (Side::Buy, dec!(0.48), dec!(5))
+        );
+        assert_eq!(intent.client_id.as_str(), "t-000001");
+        // The same book again changes nothing: the quote is pending.
+        assert!(c.on_market(&book(dec!(0.48), dec!(0.52)), 1_001).is_empty());
+        c.on_order(&OrderEvent::Accepted {
+            client_id: intent.client_id.clone(),
+            hash: "0xh".into(),
+        });
+        c.on_order(&OrderEvent::Filled {
+            client_id: intent.client_id.clone(),
+            trade_id: "x".into(),
+            price: dec!(0.48),
+            size: dec!(5),
+            fee: dec!(0),
+            ts_ms: 1_002,
+        });
+        assert_eq!(c.positions()[&TokenId::from("1")], dec!(5));
+        assert_eq!(c.open_orders().count(), 0);
+        // Now holding 5: a new bid and an ask.
+        let cmds = c.on_market(&book(dec!(0.48), dec!(0.52)), 1_003);
+        assert_eq!(cmds.len(), 2, "{cmds:?}");
+    }
+
+    #[test]
+    fn the_kill_switch_stops_new_orders_within_one_event() {
+        let mut c = core();
+        let cmds = c.on_market(&book(dec!(0.48), dec!(0.52)), 0);
+        let Command::Place(intent) = &cmds[0] else {
+            panic!()
+        };
+        c.on_order(&OrderEvent::Accepted {
+            client_id: intent.client_id.clone(),
+            hash: "0xh".into(),
+        });
+        let cancels = c.set_trading_state(TradingState::Halted);
+        assert!(
+            matches!(&cancels[..], [Command::Cancel { hash: Some(_), .. }]),
+            "halting cancels what rests: {cancels:?}"
+        );
+        c.on_order(&OrderEvent::Cancelled {
+            client_id: intent.client_id.clone(),
+        });
+        let next = c.on_market(&book(dec!(0.40), dec!(0.60)), 1);
+        assert!(
+            next.iter().all(|c| !matches!(c, Command::Place(_))),
+            "{next:?}"
+        );
+        assert_eq!(c.stats().refused.get("halted"), Some(&1));
+        c.set_trading_state(TradingState::Active);
+        assert!(matches!(
+            c.on_market(&book(dec!(0.40), dec!(0.60)), 2)[..],
+            [Command::Place(_)]
+        ));
+    }
+
+    #[test]
+    fn a_moved_market_cancels_and_requotes() {
+        let mut c = core();
+        let first = c.on_market(&book(dec!(0.48), dec!(0.52)), 0);
+        let Command::Place(intent) = &first[0] else {
+            panic!()
+        };
+        c.on_order(&OrderEvent::Accepted {
+            client_id: intent.client_id.clone(),
+            hash: "0xh".into(),
+        });
+        let cmds = c.on_market(&book(dec!(0.58), dec!(0.62)), 1);
+        assert!(
+            matches!(&cmds[0], Command::Cancel { client_id, .. } if client_id == &intent.client_id)
+        );
+        assert!(matches!(&cmds[1], Command::Place(i) if i.price == dec!(0.58)));
+        // A rejected order is forgotten.
+        let Command::Place(next) = &cmds[1] else {
+            panic!()
+        };
+        c.on_order(&OrderEvent::Rejected {
+            client_id: next.client_id.clone(),
+            reason: "x".into(),
+        });
+        assert_eq!(c.open_orders().filter(|o| !o.cancelling).count(), 0);
+    }
+}

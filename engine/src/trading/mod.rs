@@ -1,0 +1,14 @@
+//! The trading core and its simulated exchange: the synchronous heart of the
+//! engine that both `ploy run` and `ploy replay` drive.
+//!
+//! [`core::TradingCore`] turns one market event into commands (place, cancel)
+//! through strategy and risk, and order updates into positions; it never does
+//! I/O and reads time only from the caller. [`paper::PaperExchange`] is the
+//! simulated matching engine. [`replay`] runs both on a recording with a
+//! historical clock.
+
+pub mod core;
+pub mod paper;
+pub mod replay;
+
+pub use self::core::{Command, CoreConfig, OrderEvent, TradingCore};

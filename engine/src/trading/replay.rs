@@ -1,0 +1,185 @@
+//! Replay: the strategy, risk and the paper exchange run over a recorded
+//! session with a historical clock. Same file, same settings, same result.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::core::{Command, CoreConfig, CoreStats, OrderEvent, TradingCore};
+use super::paper::PaperExchange;
+use crate::clock::{Clock, HistoricalClock};
+use crate::config::{PaperConfig, RiskConfig};
+use crate::market_data::MarketEvent;
+use crate::orders::{Side, TokenId};
+use crate::portfolio::Position;
+use crate::risk::RiskEngine;
+
+/// One fill in a replay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReplayFill {
+    /// Historical time.
+    pub ts_ms: i64,
+    /// Our order.
+    pub client_id: String,
+    /// Token.
+    pub token: TokenId,
+    /// Side.
+    pub side: Side,
+    /// Price.
+    pub price: Decimal,
+    /// Shares.
+    pub size: Decimal,
+    /// Fee.
+    pub fee: Decimal,
+}
+
+/// One token's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenResult {
+    /// Final position.
+    pub position: Decimal,
+    /// Realized P&L before fees.
+    pub realized_pnl: Decimal,
+    /// Unrealized P&L at the last midpoint.
+    pub unrealized_pnl: Decimal,
+    /// Fees paid.
+    pub fees: Decimal,
+    /// Largest absolute position at any time.
+    pub max_inventory: Decimal,
+}
+
+/// What a replay did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReplayReport {
+    /// Market events replayed.
+    pub events: u64,
+    /// First and last historical time.
+    pub from_ms: i64,
+    /// Last historical time.
+    pub to_ms: i64,
+    /// Counters (orders, cancels, refusals, fills).
+    pub stats: CoreStats,
+    /// Every fill, in order.
+    pub fills: Vec<ReplayFill>,
+    /// Per token.
+    pub tokens: BTreeMap<TokenId, TokenResult>,
+    /// Realized + unrealized − fees, all tokens.
+    pub total_pnl: Decimal,
+    /// Largest absolute position in any token at any time.
+    pub max_inventory: Decimal,
+}
+
+/// Replays `events` (receive time, event).
+pub fn run(
+    events: &[(i64, MarketEvent)],
+    core: CoreConfig,
+    risk: RiskConfig,
+    paper: PaperConfig,
+) -> ReplayReport {
+    let clock = HistoricalClock::at(events.first().map_or(0, |e| e.0));
+    let mut trading = TradingCore::new(core, RiskEngine::new(risk));
+    let mut exchange = PaperExchange::new(paper);
+    let mut positions: BTreeMap<TokenId, Position> = BTreeMap::new();
+    let mut max_inventory: BTreeMap<TokenId, Decimal> = BTreeMap::new();
+    let mut fills = Vec::new();
+    let mut sides: BTreeMap<String, (TokenId, Side)> = BTreeMap::new();
+
+    let mut apply = |events: Vec<OrderEvent>,
+                     trading: &mut TradingCore,
+                     sides: &BTreeMap<String, (TokenId, Side)>,
+                     fills: &mut Vec<ReplayFill>| {
+        for e in events {
+            if let OrderEvent::Filled {
+                client_id,
+                price,
+                size,
+                fee,
+                ts_ms,
+                ..
+            } = &e
+            {
+                if let Some((token, side)) = sides.get(client_id.as_str()) {
+                    let p = positions
+                        .entry(token.clone())
+                        .or_insert_with(|| Position::flat(token.clone()));
+                    p.apply_fill(*side, *price, *size, *fee, *ts_ms);
+                    let max = max_inventory.entry(token.clone()).or_default();
+                    *max = (*max).max(p.size.abs());
+                    fills.push(ReplayFill {
+                        ts_ms: *ts_ms,
+                        client_id: client_id.to_string(),
+                        token: token.clone(),
+                        side: *side,
+                        price: *price,
+                        size: *size,
+                        fee: *fee,
+                    });
+                }
+            }
+            trading.on_order(&e);
+        }
+    };
+
+    for (recv_ms, event) in events {
+        clock.advance_to(*recv_ms);
+        let now = clock.now_ms();
+        let fills_now = exchange.on_market(event);
+        apply(fills_now, &mut trading, &sides, &mut fills);
+        for command in trading.on_market(event, now) {
+            let result = match &command {
+                Command::Place(intent) => {
+                    sides.insert(
+                        intent.client_id.to_string(),
+                        (intent.token_id.clone(), intent.side),
+                    );
+                    exchange.place(intent)
+                },
+                Command::Cancel { client_id, .. } => {
+                    let result = exchange.cancel(client_id);
+                    if result.is_empty() {
+                        // Already filled or gone: tell the core it is over.
+                        vec![OrderEvent::Cancelled {
+                            client_id: client_id.clone(),
+                        }]
+                    } else {
+                        result
+                    }
+                },
+            };
+            apply(result, &mut trading, &sides, &mut fills);
+        }
+    }
+
+    let mut tokens = BTreeMap::new();
+    let mut total = Decimal::ZERO;
+    for (token, p) in &positions {
+        let mark = trading
+            .books()
+            .get(token)
+            .and_then(|b| b.midpoint())
+            .unwrap_or(p.avg_price);
+        let unrealized = p.unrealized_pnl(mark).round_dp(6).normalize();
+        total += p.realized_pnl + unrealized - p.fees_paid;
+        tokens.insert(
+            token.clone(),
+            TokenResult {
+                position: p.size,
+                realized_pnl: p.realized_pnl,
+                unrealized_pnl: unrealized,
+                fees: p.fees_paid,
+                max_inventory: max_inventory.get(token).copied().unwrap_or_default(),
+            },
+        );
+    }
+    ReplayReport {
+        events: trading.stats().events,
+        from_ms: events.first().map_or(0, |e| e.0),
+        to_ms: events.last().map_or(0, |e| e.0),
+        stats: trading.stats().clone(),
+        fills,
+        total_pnl: total.round_dp(6).normalize(),
+        max_inventory: max_inventory.values().copied().max().unwrap_or_default(),
+        tokens,
+    }
+}
