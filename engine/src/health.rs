@@ -192,16 +192,21 @@ impl MarketDataProbe for ExchangeTimeProbe {
 }
 
 /// Probes a recorded session used as the market-data source: the file must be
-/// readable and hold at least one event.
+/// readable and hold events, and (when the engine runs) the player must be
+/// feeding them.
 #[derive(Debug)]
 pub struct RecordingProbe {
     path: std::path::PathBuf,
+    feed: Option<Arc<crate::exchange::ws::FeedStatus>>,
 }
 
 impl RecordingProbe {
-    /// A probe of the recording at `path`.
-    pub fn new(path: std::path::PathBuf) -> Self {
-        Self { path }
+    /// A probe of the recording at `path`, and of the feed playing it.
+    pub fn new(
+        path: std::path::PathBuf,
+        feed: Option<Arc<crate::exchange::ws::FeedStatus>>,
+    ) -> Self {
+        Self { path, feed }
     }
 }
 
@@ -216,8 +221,21 @@ impl MarketDataProbe for RecordingProbe {
                     .lines()
                     .find(|l| !l.trim().is_empty())
                     .is_some_and(|l| serde_json::from_str::<serde_json::Value>(l).is_ok());
-                if events > 0 && first_ok {
-                    Check::up(started.elapsed()).with("events", events)
+                let playing = self
+                    .feed
+                    .as_ref()
+                    .is_none_or(|f| f.connected.load(std::sync::atomic::Ordering::SeqCst));
+                if events > 0 && first_ok && playing {
+                    let mut check = Check::up(started.elapsed()).with("events", events);
+                    if let Some(feed) = &self.feed {
+                        check = check.with(
+                            "loops",
+                            feed.polls.load(std::sync::atomic::Ordering::SeqCst),
+                        );
+                    }
+                    check
+                } else if !playing {
+                    Check::down(started.elapsed(), "the recording player is not running")
                 } else {
                     Check::down(started.elapsed(), "the recording holds no readable event")
                 }

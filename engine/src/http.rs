@@ -24,6 +24,8 @@ pub struct AppState {
     /// The failing checks last reported, so a change is logged once, not on
     /// every request.
     pub last_failing: Arc<std::sync::Mutex<Vec<&'static str>>>,
+    /// The trading pipeline's controls (kill switch), when it runs.
+    pub control: Option<crate::pipeline::PipelineHandle>,
 }
 
 /// The router.
@@ -31,6 +33,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/metrics", get(metrics))
+        .route(
+            "/trading-state",
+            get(get_trading_state).put(put_trading_state),
+        )
         .fallback(not_found)
         .with_state(state)
 }
@@ -81,6 +87,50 @@ async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response 
         body,
     )
         .into_response()
+}
+
+async fn get_trading_state(State(state): State<AppState>) -> Response {
+    match &state.control {
+        Some(control) => {
+            let current = *control
+                .current_state
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            Json(serde_json::json!({ "state": current })).into_response()
+        },
+        None => (StatusCode::SERVICE_UNAVAILABLE, "trading is not running\n").into_response(),
+    }
+}
+
+/// The kill switch: `PUT /trading-state` with `active`, `reducing` or `halted`
+/// (plain text or `{"state": ...}`). Halting cancels every resting order.
+async fn put_trading_state(State(state): State<AppState>, body: String) -> Response {
+    let text = body.trim();
+    let wanted = serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v.get("state").and_then(|s| s.as_str()).map(str::to_owned))
+        .unwrap_or_else(|| text.trim_matches('"').to_owned());
+    let parsed: Option<crate::config::TradingState> =
+        serde_json::from_value(serde_json::Value::String(wanted.to_ascii_lowercase())).ok();
+    let (Some(new_state), Some(control)) = (parsed, &state.control) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            format!("unknown trading state {wanted:?}: use active, reducing or halted\n"),
+        )
+            .into_response();
+    };
+    if control.trading_state.send(new_state).is_err() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "trading is shutting down\n",
+        )
+            .into_response();
+    }
+    *control
+        .current_state
+        .lock()
+        .unwrap_or_else(|e| e.into_inner()) = new_state;
+    Json(serde_json::json!({ "state": new_state })).into_response()
 }
 
 async fn not_found() -> Response {

@@ -1,12 +1,39 @@
 //! The live pipeline: market data → trading core (strategy, risk) → order queue
-//! → executor, with order events flowing back. `ploy run` drives it in paper
-//! and live mode.
+//! → executor → venue, with order events flowing back into the core, the
+//! database and the metrics. `ploy run` starts it in paper or live mode.
+//!
+//! Tasks: a market feed (websocket with REST fallback, or a recording played
+//! in a loop), the main loop (the only owner of the [`TradingCore`]), the
+//! executor, and in live mode a trade poller and a pending-order sweeper.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use rust_decimal::Decimal;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
 
-use crate::config::Config;
+use crate::clock::Clock;
+use crate::config::{Config, MarketDataSource, Mode, Settings, TradingState};
+use crate::exchange::ws::{run_rest_fallback, run_websocket, FeedStatus, RawMessage};
+use crate::exchange::{ClobClient, ExchangeError, L2Credentials};
+use crate::execution::live::LiveVenue;
+use crate::execution::paper::PaperVenue;
+use crate::execution::{run_executor, CancelRequest, Venue};
+use crate::market_data::{parse_message, recording};
+use crate::metrics::Metrics;
+use crate::orders::build::Signer;
+use crate::orders::{OrderIntent, OrderStatus, TokenId};
+use crate::queue::OrderQueue;
+use crate::reconcile;
+use crate::signing::Wallet;
+use crate::storage::{Fill, FillOutcome, Store};
 use crate::strategy::QuoteParams;
-use crate::trading::CoreConfig;
+use crate::trading::core::TrackedOrder;
+use crate::trading::paper::PaperExchange;
+use crate::trading::{Command, CoreConfig, OrderEvent, TradingCore};
 
 /// The core's settings from the config, with client IDs prefixed by `prefix`.
 pub fn core_config(cfg: &Config, prefix: &str) -> CoreConfig {
@@ -27,4 +54,614 @@ pub fn core_config(cfg: &Config, prefix: &str) -> CoreConfig {
         default_tick: Decimal::new(1, 2),
         id_prefix: prefix.to_owned(),
     }
+}
+
+/// Why the pipeline could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// The recording could not be read.
+    #[error(transparent)]
+    Recording(#[from] recording::RecordingError),
+    /// The exchange refused or was unreachable at start.
+    #[error("{0}")]
+    Exchange(#[from] ExchangeError),
+    /// The database failed.
+    #[error(transparent)]
+    Storage(#[from] crate::storage::StorageError),
+    /// The configuration cannot run (e.g. no markets for the exchange feed).
+    #[error("{0}")]
+    Config(String),
+}
+
+/// Handles the rest of the service keeps.
+#[derive(Debug, Clone)]
+pub struct PipelineHandle {
+    /// The feed's state (for `/health`).
+    pub feed: Arc<FeedStatus>,
+    /// Flips the kill switch.
+    pub trading_state: mpsc::UnboundedSender<TradingState>,
+    /// The kill switch as last set.
+    pub current_state: Arc<Mutex<TradingState>>,
+}
+
+/// Everything the pipeline needs from the service.
+#[derive(Debug, Clone)]
+pub struct PipelineParts {
+    /// Settings.
+    pub settings: Settings,
+    /// Storage.
+    pub store: Arc<dyn Store>,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+    /// The order queue (its depth feeds `/health`).
+    pub queue: Arc<OrderQueue<OrderIntent>>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+}
+
+/// Starts every task; returns the handle and a join handle that ends when
+/// `stop` fires and the pipeline has wound down (quotes cancelled, queue drained).
+pub async fn start(
+    parts: PipelineParts,
+    stop: watch::Receiver<bool>,
+) -> Result<(PipelineHandle, JoinHandle<()>), PipelineError> {
+    let cfg = parts.settings.config.clone();
+    let feed = Arc::new(FeedStatus::default());
+    let (raw_tx, raw_rx) = mpsc::channel::<RawMessage>(4096);
+    let (order_tx, order_rx) = mpsc::unbounded_channel::<OrderEvent>();
+    let (cancel_tx, cancel_rx) = mpsc::unbounded_channel::<CancelRequest>();
+    let (state_tx, state_rx) = mpsc::unbounded_channel::<TradingState>();
+    let mut tasks: Vec<JoinHandle<()>> = Vec::new();
+
+    let prefix = format!(
+        "{}-{}",
+        cfg.mode.as_str(),
+        base36(parts.clock.now_ms().max(0) as u64)
+    );
+    let mut core = TradingCore::new(
+        core_config(&cfg, &prefix),
+        crate::risk::RiskEngine::new(cfg.risk.clone()),
+    );
+    let positions: BTreeMap<TokenId, Decimal> = parts
+        .store
+        .positions()
+        .await?
+        .into_iter()
+        .map(|p| (p.token_id, p.size))
+        .collect();
+
+    // The market feed.
+    let tokens: Vec<String> = cfg.strategy.markets.clone();
+    let public = ClobClient::new(cfg.exchange.clob_url.clone(), cfg.exchange.request_timeout)?
+        .with_metrics(parts.metrics.clone());
+    match (cfg.market_data.source, &cfg.market_data.recording) {
+        (MarketDataSource::Recording, Some(path)) => {
+            let events = recording::load(path)?;
+            if events.is_empty() {
+                return Err(PipelineError::Config(format!(
+                    "the recording {} holds no events",
+                    path.display()
+                )));
+            }
+            let path = path.clone();
+            let lines =
+                std::fs::read_to_string(&path).map_err(|source| recording::RecordingError::Io {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+            tasks.push(tokio::spawn(play_recording(
+                lines,
+                cfg.market_data.recording_speed,
+                raw_tx.clone(),
+                feed.clone(),
+                parts.clock.clone(),
+                stop.clone(),
+            )));
+        },
+        _ => {
+            if tokens.is_empty() {
+                return Err(PipelineError::Config(
+                    "strategy.markets is empty: with market_data.source = \"exchange\" list the token IDs to quote".to_owned(),
+                ));
+            }
+            for token in &tokens {
+                match public.tick_size(token).await {
+                    Ok(tick) => core.set_tick(&token.as_str().into(), tick),
+                    Err(e) => {
+                        tracing::warn!(error = %e, token, "cannot read the tick size; using 0.01 until the feed says");
+                    },
+                }
+            }
+            tasks.push(tokio::spawn(run_websocket(
+                cfg.exchange.ws_url.clone(),
+                tokens.clone(),
+                raw_tx.clone(),
+                feed.clone(),
+                parts.clock.clone(),
+                stop.clone(),
+            )));
+            tasks.push(tokio::spawn(run_rest_fallback(
+                public.clone(),
+                tokens.clone(),
+                cfg.market_data.poll_interval,
+                raw_tx.clone(),
+                feed.clone(),
+                parts.clock.clone(),
+                stop.clone(),
+            )));
+        },
+    }
+    drop(raw_tx);
+
+    // The venue.
+    let paper_exchange = Arc::new(Mutex::new(PaperExchange::new(cfg.paper.clone())));
+    let venue: Arc<dyn Venue> = match cfg.mode {
+        Mode::Paper => {
+            // Paper orders do not outlive the simulator that held them.
+            for order in parts
+                .store
+                .orders_with_status(&[OrderStatus::Pending, OrderStatus::Open])
+                .await?
+            {
+                parts
+                    .store
+                    .update_order(&crate::storage::OrderUpdate {
+                        client_id: order.client_id,
+                        status: OrderStatus::Cancelled,
+                        order_hash: None,
+                        error: Some("paper order ended by a restart".to_owned()),
+                        at_ms: parts.clock.now_ms(),
+                    })
+                    .await?;
+            }
+            core.restore(positions, Vec::new());
+            Arc::new(PaperVenue::new(
+                paper_exchange.clone(),
+                parts.store.clone(),
+                parts.clock.clone(),
+            ))
+        },
+        Mode::Live => {
+            let live = Arc::new(start_live(&parts, public.clone()).await?);
+            let report = reconcile::run(
+                &live_client(&parts, &live),
+                parts.store.as_ref(),
+                parts.clock.as_ref(),
+            )
+            .await?;
+            tracing::info!(?report, "reconciled with the exchange");
+            let open = parts
+                .store
+                .orders_with_status(&[OrderStatus::Pending, OrderStatus::Open])
+                .await?;
+            let positions: BTreeMap<TokenId, Decimal> = parts
+                .store
+                .positions()
+                .await?
+                .into_iter()
+                .map(|p| (p.token_id, p.size))
+                .collect();
+            core.restore(
+                positions,
+                open.into_iter()
+                    .map(|o| TrackedOrder {
+                        client_id: o.client_id,
+                        hash: o.order_hash,
+                        token: o.token_id,
+                        side: o.side,
+                        price: o.price,
+                        size: o.size,
+                        filled: o.filled_size,
+                        status: o.status,
+                        cancelling: false,
+                    })
+                    .collect(),
+            );
+            tasks.push(tokio::spawn(poll_trades(
+                live.client().clone(),
+                parts.store.clone(),
+                order_tx.clone(),
+                parts.clock.clone(),
+                cfg.market_data.poll_interval,
+                stop.clone(),
+            )));
+            tasks.push(tokio::spawn(sweep_pending(
+                live.clone(),
+                order_tx.clone(),
+                stop.clone(),
+            )));
+            live
+        },
+    };
+
+    let executor = tokio::spawn(run_executor(
+        parts.queue.clone(),
+        cancel_rx,
+        venue,
+        order_tx.clone(),
+        parts.metrics.clone(),
+    ));
+    drop(order_tx);
+    let current_state = Arc::new(Mutex::new(core.trading_state()));
+    let main = MainLoop {
+        core,
+        parts: parts.clone(),
+        paper: (cfg.mode == Mode::Paper).then_some(paper_exchange),
+        cancels: Some(cancel_tx),
+        current_state: current_state.clone(),
+    };
+    let join = tokio::spawn(main.run(raw_rx, order_rx, state_rx, stop, executor, tasks));
+    Ok((
+        PipelineHandle {
+            feed,
+            trading_state: state_tx,
+            current_state,
+        },
+        join,
+    ))
+}
+
+fn live_client(_parts: &PipelineParts, live: &LiveVenue) -> ClobClient {
+    live.client().clone()
+}
+
+/// Builds the live venue: the wallet, API credentials (given, or derived with
+/// L1 authentication), the signer.
+async fn start_live(parts: &PipelineParts, public: ClobClient) -> Result<LiveVenue, PipelineError> {
+    let settings = &parts.settings;
+    let key = settings.secrets.private_key.as_ref().ok_or_else(|| {
+        PipelineError::Config("live mode needs POLYMARKET_PRIVATE_KEY".to_owned())
+    })?;
+    let wallet = Wallet::from_secret(key).map_err(|e| PipelineError::Config(e.to_string()))?;
+    let ex = &settings.config.exchange;
+    let client = public.with_wallet(wallet.clone(), ex.chain_id);
+    let version = client.version().await?;
+    if version != 2 {
+        tracing::warn!(
+            version,
+            "the exchange reports a protocol version other than 2; orders are signed for V2"
+        );
+    }
+    let creds = match (
+        &settings.secrets.api_key,
+        &settings.secrets.api_secret,
+        &settings.secrets.passphrase,
+    ) {
+        (Some(key), Some(secret), Some(passphrase)) => L2Credentials {
+            api_key: key.clone(),
+            secret: secret.clone(),
+            passphrase: passphrase.clone(),
+        },
+        _ => {
+            tracing::info!("no API credentials given; deriving them from the signing key");
+            match client.derive_api_key(0).await {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::info!(error = %e, "no API key to derive; creating one");
+                    client.create_api_key(0).await?
+                },
+            }
+        },
+    };
+    crate::redact::register([
+        creds.api_key.expose().to_owned(),
+        creds.secret.expose().to_owned(),
+        creds.passphrase.expose().to_owned(),
+    ]);
+    let funder = match ex.funder.as_deref() {
+        Some(f) => Some(f.parse().map_err(|_| {
+            PipelineError::Config(format!("exchange.funder {f:?} is not an address"))
+        })?),
+        None => None,
+    };
+    let signer = Signer {
+        wallet,
+        signature_type: ex.signature_type,
+        funder,
+        chain_id: ex.chain_id,
+        owner: creds.api_key.expose().to_owned(),
+    };
+    let client = client.with_credentials(creds);
+    Ok(LiveVenue::new(
+        client,
+        signer,
+        parts.store.clone(),
+        parts.clock.clone(),
+    ))
+}
+
+struct MainLoop {
+    core: TradingCore,
+    parts: PipelineParts,
+    paper: Option<Arc<Mutex<PaperExchange>>>,
+    cancels: Option<mpsc::UnboundedSender<CancelRequest>>,
+    current_state: Arc<Mutex<TradingState>>,
+}
+
+impl MainLoop {
+    async fn run(
+        mut self,
+        mut raw: mpsc::Receiver<RawMessage>,
+        mut orders: mpsc::UnboundedReceiver<OrderEvent>,
+        mut states: mpsc::UnboundedReceiver<TradingState>,
+        mut stop: watch::Receiver<bool>,
+        executor: JoinHandle<()>,
+        tasks: Vec<JoinHandle<()>>,
+    ) {
+        let mut feed_open = true;
+        loop {
+            tokio::select! {
+                biased;
+                _ = stop.changed() => break,
+                Some(state) = states.recv() => {
+                    tracing::warn!(?state, "kill switch set");
+                    *self.current_state.lock().unwrap_or_else(|e| e.into_inner()) = state;
+                    let commands = self.core.set_trading_state(state);
+                    self.dispatch(commands);
+                },
+                Some(event) = orders.recv() => self.on_order(event).await,
+                message = raw.recv(), if feed_open => match message {
+                    Some((_recv_ms, value)) => self.on_message(&value).await,
+                    None => feed_open = false,
+                },
+            }
+        }
+        // Shutdown: no new orders; cancel what rests; let the executor finish.
+        self.parts.queue.close();
+        let dropped = self.parts.queue.drain();
+        if !dropped.is_empty() {
+            tracing::info!(
+                count = dropped.len(),
+                "dropped order intents that were never sent"
+            );
+            for intent in &dropped {
+                self.core.on_order(&OrderEvent::Rejected {
+                    client_id: intent.client_id.clone(),
+                    reason: "shutdown".to_owned(),
+                });
+            }
+        }
+        let commands = self.core.set_trading_state(TradingState::Halted);
+        let cancels = commands.len();
+        self.dispatch(commands);
+        self.cancels = None;
+        if cancels > 0 {
+            tracing::info!(cancels, "cancelling resting orders before exit");
+        }
+        let mut executor = executor;
+        loop {
+            tokio::select! {
+                _ = &mut executor => break,
+                Some(event) = orders.recv() => self.on_order(event).await,
+            }
+        }
+        while let Ok(event) = orders.try_recv() {
+            self.on_order(event).await;
+        }
+        for task in tasks {
+            task.abort();
+        }
+    }
+
+    fn dispatch(&mut self, commands: Vec<Command>) {
+        for command in commands {
+            match command {
+                Command::Place(intent) => {
+                    if let Err(e) = self.parts.queue.push(intent.clone()) {
+                        tracing::debug!(error = %e, "order not queued");
+                        self.core.on_order(&OrderEvent::Rejected {
+                            client_id: intent.client_id,
+                            reason: e.to_string(),
+                        });
+                    }
+                },
+                Command::Cancel { client_id, hash } => {
+                    if let Some(cancels) = &self.cancels {
+                        let _ = cancels.send(CancelRequest { client_id, hash });
+                    }
+                },
+            }
+        }
+        self.parts
+            .metrics
+            .open_orders
+            .set(self.core.open_orders().count() as i64);
+    }
+
+    async fn on_message(&mut self, value: &serde_json::Value) {
+        let events = match parse_message(value) {
+            Ok(events) => events,
+            Err(e) => {
+                tracing::warn!(error = %e, "market message skipped");
+                return;
+            },
+        };
+        for event in events {
+            if let Some(paper) = &self.paper {
+                let fills = paper
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .on_market(&event);
+                for fill in fills {
+                    self.on_order(fill).await;
+                }
+            }
+            let now = self.parts.clock.now_ms();
+            let commands = self.core.on_market(&event, now);
+            self.dispatch(commands);
+        }
+    }
+
+    async fn on_order(&mut self, event: OrderEvent) {
+        if let OrderEvent::Filled {
+            client_id,
+            trade_id,
+            price,
+            size,
+            fee,
+            ts_ms,
+        } = &event
+        {
+            let known = self
+                .core
+                .open_orders()
+                .find(|o| &o.client_id == client_id)
+                .map(|o| (o.token.clone(), o.side));
+            let known = match known {
+                Some(k) => Some(k),
+                None => self
+                    .parts
+                    .store
+                    .order(client_id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|o| (o.token_id, o.side)),
+            };
+            let Some((token, side)) = known else {
+                tracing::warn!(%client_id, %trade_id, "fill for an order this engine does not know; skipped");
+                return;
+            };
+            let fill = Fill {
+                trade_id: trade_id.as_str().into(),
+                client_id: client_id.clone(),
+                token_id: token,
+                side,
+                price: *price,
+                size: *size,
+                fee: *fee,
+                ts_ms: *ts_ms,
+            };
+            match self.parts.store.apply_fill(&fill).await {
+                Ok(FillOutcome::Applied(status)) => {
+                    if status == OrderStatus::Filled {
+                        self.parts.metrics.orders_filled.inc();
+                    }
+                    tracing::info!(%client_id, %trade_id, %price, %size, "fill");
+                },
+                Ok(FillOutcome::Duplicate) => return,
+                Err(e) => {
+                    tracing::error!(error = %e, %client_id, %trade_id, "cannot record a fill");
+                    return;
+                },
+            }
+        }
+        self.core.on_order(&event);
+        self.parts
+            .metrics
+            .open_orders
+            .set(self.core.open_orders().count() as i64);
+    }
+}
+
+/// Polls `GET /data/trades` and turns our legs into fills.
+async fn poll_trades(
+    client: ClobClient,
+    store: Arc<dyn Store>,
+    events: mpsc::UnboundedSender<OrderEvent>,
+    clock: Arc<dyn Clock>,
+    interval: Duration,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut after = clock.now_ms() / 1000 - 3600;
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(interval) => {},
+            _ = stop.changed() => return,
+        }
+        match client.trades_after(after).await {
+            Ok(trades) => {
+                for fill in reconcile::fills_from_trades(&trades, store.as_ref()).await {
+                    after = after.max(fill.ts_ms / 1000 - 60);
+                    let _ = events.send(OrderEvent::Filled {
+                        client_id: fill.client_id,
+                        trade_id: fill.trade_id.to_string(),
+                        price: fill.price,
+                        size: fill.size,
+                        fee: fill.fee,
+                        ts_ms: fill.ts_ms,
+                    });
+                }
+            },
+            Err(e) => tracing::warn!(error = %e, "trade polling failed"),
+        }
+    }
+}
+
+/// Settles orders left pending (outcome unknown) every few seconds.
+async fn sweep_pending(
+    venue: Arc<LiveVenue>,
+    events: mpsc::UnboundedSender<OrderEvent>,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs(5)) => {},
+            _ = stop.changed() => return,
+        }
+        for event in venue.settle_pending(Duration::from_secs(10)).await {
+            let _ = events.send(event);
+        }
+    }
+}
+
+/// Plays a recording in a loop at `speed` (0 = as fast as possible; then once).
+async fn play_recording(
+    text: String,
+    speed: f64,
+    tx: mpsc::Sender<RawMessage>,
+    status: Arc<FeedStatus>,
+    clock: Arc<dyn Clock>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let lines: Vec<recording::RecordedMessage> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    status.connected.store(true, Ordering::SeqCst);
+    status.subscriptions.fetch_add(1, Ordering::SeqCst);
+    loop {
+        let mut previous: Option<i64> = None;
+        for line in &lines {
+            if speed > 0.0 {
+                if let Some(prev) = previous {
+                    let gap = (line.recv_ms - prev).max(0) as f64 / speed;
+                    tokio::select! {
+                        () = tokio::time::sleep(Duration::from_secs_f64(gap / 1000.0)) => {},
+                        _ = stop.changed() => return,
+                    }
+                }
+            } else if *stop.borrow() {
+                return;
+            }
+            previous = Some(line.recv_ms);
+            status
+                .last_message_ms
+                .store(clock.now_ms(), Ordering::SeqCst);
+            if tx.send((clock.now_ms(), line.msg.clone())).await.is_err() {
+                return;
+            }
+        }
+        status.polls.fetch_add(1, Ordering::SeqCst);
+        if speed <= 0.0 {
+            // As fast as possible: once through, then keep the books as they are.
+            let _ = stop.changed().await;
+            return;
+        }
+    }
+}
+
+fn base36(mut n: u64) -> String {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ascii")
 }

@@ -67,9 +67,10 @@ impl Position {
                 self.avg_price = price;
             }
         }
-        self.avg_price = self.avg_price.normalize();
+        // Averages of repeating decimals are kept to 10 places.
+        self.avg_price = self.avg_price.round_dp(10).normalize();
         self.size = self.size.normalize();
-        self.realized_pnl = self.realized_pnl.normalize();
+        self.realized_pnl = self.realized_pnl.round_dp(10).normalize();
         self.fees_paid = (self.fees_paid + fee).normalize();
         self.updated_at_ms = ts_ms;
     }

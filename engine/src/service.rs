@@ -9,11 +9,13 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::build_info::BUILD;
+use crate::clock::{Clock, SystemClock};
 use crate::config::{MarketDataSource, Settings};
 use crate::exchange::{ClobClient, ExchangeError};
 use crate::health::{ExchangeTimeProbe, HealthService, MarketDataProbe, RecordingProbe};
 use crate::http::{self, AppState};
 use crate::metrics::Metrics;
+use crate::pipeline::PipelineParts;
 use crate::queue::OrderQueue;
 use crate::storage::{self, Deployment, StorageError};
 
@@ -36,6 +38,9 @@ pub enum RunError {
     /// The exchange client could not be built.
     #[error("{0}")]
     Exchange(#[from] ExchangeError),
+    /// The trading pipeline could not start.
+    #[error("cannot start trading: {0}\n  hint: `ploy check-config --connect` tests the exchange and the market data; see RUNBOOKS.md")]
+    Pipeline(#[from] crate::pipeline::PipelineError),
     /// The HTTP server failed while running.
     #[error("the HTTP server failed: {0}")]
     Serve(std::io::Error),
@@ -51,6 +56,11 @@ impl RunError {
             RunError::Database(_) => crate::exit::DATABASE,
             RunError::Bind { .. } => crate::exit::BIND,
             RunError::Exchange(_) => crate::exit::EXCHANGE,
+            RunError::Pipeline(crate::pipeline::PipelineError::Storage(_)) => crate::exit::DATABASE,
+            RunError::Pipeline(crate::pipeline::PipelineError::Exchange(_)) => {
+                crate::exit::EXCHANGE
+            },
+            RunError::Pipeline(_) => crate::exit::CONFIG,
             RunError::Serve(_) | RunError::ShutdownTimedOut(_) => crate::exit::FAILURE,
         }
     }
@@ -63,12 +73,16 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// The probe `/health` reports as `api_connection`: the source the engine uses.
-pub fn market_data_probe(settings: &Settings) -> Result<Arc<dyn MarketDataProbe>, RunError> {
+/// The probe `/health` reports as `api_connection`: the source the engine
+/// uses (the recording feed itself when it runs).
+pub fn market_data_probe(
+    settings: &Settings,
+    feed: Option<Arc<crate::exchange::ws::FeedStatus>>,
+) -> Result<Arc<dyn MarketDataProbe>, RunError> {
     let cfg = &settings.config;
     match (cfg.market_data.source, &cfg.market_data.recording) {
         (MarketDataSource::Recording, Some(path)) => {
-            Ok(Arc::new(RecordingProbe::new(path.clone())))
+            Ok(Arc::new(RecordingProbe::new(path.clone(), feed)))
         },
         _ => {
             let client = ClobClient::new(cfg.exchange.clob_url.clone(), cfg.health.check_timeout)?;
@@ -124,21 +138,34 @@ pub async fn run(settings: Settings) -> Result<(), RunError> {
             source,
         })?;
     let queue = Arc::new(OrderQueue::new(metrics.order_queue_depth.clone()));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let (control, pipeline) = crate::pipeline::start(
+        PipelineParts {
+            settings: settings.clone(),
+            store: store.clone(),
+            metrics: metrics.clone(),
+            queue: queue.clone(),
+            clock,
+        },
+        stop_rx.clone(),
+    )
+    .await?;
     let health = HealthService::new(
         store.clone(),
-        market_data_probe(&settings)?,
+        market_data_probe(&settings, Some(control.feed.clone()))?,
         queue.clone(),
         cfg.health.max_queue_depth,
         cfg.health.check_timeout,
     );
 
-    let (stop_tx, stop_rx) = watch::channel(false);
     let mut server = tokio::spawn(http::serve(
         listener,
         AppState {
             health,
             metrics: metrics.clone(),
             last_failing: Arc::default(),
+            control: Some(control),
         },
         stopped(stop_rx),
     ));
@@ -162,16 +189,9 @@ pub async fn run(settings: Settings) -> Result<(), RunError> {
 
     let _ = stop_tx.send(true);
     let graceful = async {
-        // Stop taking new work; anything still queued was never sent and is
-        // recomputed from market data on the next start.
-        queue.close();
-        let dropped = queue.drain();
-        if !dropped.is_empty() {
-            tracing::info!(
-                count = dropped.len(),
-                "dropped unsent order intents at shutdown"
-            );
-        }
+        // The pipeline stops taking new work, drops intents never sent,
+        // cancels resting orders and lets the executor finish.
+        let _ = pipeline.await;
         let _ = (&mut server).await;
         store.close().await;
     };

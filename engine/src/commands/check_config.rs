@@ -29,7 +29,7 @@ pub async fn run(config: Option<&Path>, args: &CheckConfigArgs) -> u8 {
         if !db.is_up() {
             code = exit::DATABASE;
         }
-        let md = match market_data_probe(&settings) {
+        let md = match market_data_probe(&settings, None) {
             Ok(probe) => probe.probe().await,
             Err(e) => Check::down(std::time::Duration::ZERO, e.to_string()),
         };

@@ -1,23 +1,156 @@
 //! The Polymarket CLOB: the only code in the engine that touches the network.
+//!
+//! [`ClobClient`] speaks REST (public market data, L1-authenticated API-key
+//! creation, L2-authenticated orders and account data); [`ws`] is the market
+//! websocket. Every request has a timeout, passes a token bucket for its
+//! endpoint class, and fails with a typed [`ExchangeError`] whose `kind`
+//! labels `ploy_api_errors_total`.
 
 mod error;
+pub mod ratelimit;
+pub mod types;
+pub mod ws;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
 use url::Url;
 
 pub use error::ExchangeError;
+use ratelimit::{EndpointClass, RateLimiter};
+use types::{
+    ApiCreds, Book, CancelResponse, Market, OpenOrder, Page, PostOrderResponse, Trade, END_CURSOR,
+    FIRST_CURSOR,
+};
 
-/// A REST client for one CLOB base URL.
+use crate::config::Secret;
+use crate::metrics::Metrics;
+use crate::signing::{clob_auth_signature, l2_signature, Wallet};
+
+/// L2 credentials (held as secrets).
+#[derive(Debug, Clone)]
+pub struct L2Credentials {
+    /// API key.
+    pub api_key: Secret,
+    /// HMAC secret.
+    pub secret: Secret,
+    /// Passphrase.
+    pub passphrase: Secret,
+}
+
+impl From<ApiCreds> for L2Credentials {
+    fn from(c: ApiCreds) -> Self {
+        Self {
+            api_key: Secret::new(c.api_key),
+            secret: Secret::new(c.secret),
+            passphrase: Secret::new(c.passphrase),
+        }
+    }
+}
+
+/// How a request authenticates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Auth {
+    None,
+    L1 { nonce: u64 },
+    L2,
+}
+
+/// A client for one CLOB base URL.
 #[derive(Debug, Clone)]
 pub struct ClobClient {
     http: reqwest::Client,
     base: Url,
     timeout: Duration,
+    limiter: Arc<RateLimiter>,
+    wallet: Option<Wallet>,
+    chain_id: u64,
+    creds: Option<L2Credentials>,
+    metrics: Option<Arc<Metrics>>,
+}
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// Seconds from a `Retry-After` header (seconds form).
+fn retry_after_header(headers: &HeaderMap) -> Option<Duration> {
+    headers
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64)
+}
+
+/// The exchange's error text: `error`, `errorMsg` or `error_msg`, else the body.
+fn error_text(body: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| {
+            ["error", "errorMsg", "error_msg", "message"]
+                .iter()
+                .find_map(|k| v.get(*k).and_then(|m| m.as_str()).map(str::to_owned))
+        })
+        .unwrap_or_else(|| body.chars().take(200).collect())
+}
+
+/// Maps a non-success HTTP answer to a typed error.
+pub fn classify(status: StatusCode, headers: &HeaderMap, body: &str) -> ExchangeError {
+    let message = error_text(body);
+    let header_wait = retry_after_header(headers);
+    match status.as_u16() {
+        429 => ExchangeError::RateLimited {
+            retry_after: header_wait,
+        },
+        425 => ExchangeError::Restarting {
+            retry_after: header_wait,
+        },
+        503 => {
+            let json: Option<serde_json::Value> = serde_json::from_str(body).ok();
+            let seconds = json
+                .as_ref()
+                .and_then(|v| v.get("retry_after_seconds"))
+                .and_then(serde_json::Value::as_f64)
+                .map(Duration::from_secs_f64);
+            let code = json
+                .as_ref()
+                .and_then(|v| v.get("code"))
+                .and_then(|c| c.as_str())
+                .unwrap_or("")
+                .to_owned();
+            let lower = message.to_ascii_lowercase();
+            ExchangeError::Unavailable {
+                cancel_only: lower.contains("cancel-only")
+                    || lower.contains("cancel only")
+                    || code == "cancel_only_mode",
+                post_only: lower.contains("post-only mode") || code == "post_only_mode",
+                retry_after: seconds.or(header_wait),
+                message,
+            }
+        },
+        401 | 403 => ExchangeError::Unauthorized {
+            status: status.as_u16(),
+            message,
+        },
+        400..=499 => ExchangeError::Rejected {
+            status: status.as_u16(),
+            message,
+        },
+        _ => ExchangeError::Server {
+            status: status.as_u16(),
+            message,
+        },
+    }
 }
 
 impl ClobClient {
-    /// A client whose every request times out after `timeout`.
+    /// A client for public endpoints, every request timing out after `timeout`.
     pub fn new(base: Url, timeout: Duration) -> Result<Self, ExchangeError> {
         let http = reqwest::Client::builder()
             .timeout(timeout)
@@ -29,12 +162,52 @@ impl ClobClient {
             http,
             base,
             timeout,
+            limiter: Arc::new(RateLimiter::published()),
+            wallet: None,
+            chain_id: 137,
+            creds: None,
+            metrics: None,
         })
+    }
+
+    /// Adds the signing wallet (L1) and chain.
+    pub fn with_wallet(mut self, wallet: Wallet, chain_id: u64) -> Self {
+        self.wallet = Some(wallet);
+        self.chain_id = chain_id;
+        self
+    }
+
+    /// Adds L2 credentials.
+    pub fn with_credentials(mut self, creds: L2Credentials) -> Self {
+        self.creds = Some(creds);
+        self
+    }
+
+    /// Counts errors in `ploy_api_errors_total`.
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
+        self.metrics = Some(metrics);
+        self
+    }
+
+    /// Uses another rate limiter (shared, or scaled for tests).
+    pub fn with_limiter(mut self, limiter: Arc<RateLimiter>) -> Self {
+        self.limiter = limiter;
+        self
     }
 
     /// The base URL.
     pub fn base_url(&self) -> &Url {
         &self.base
+    }
+
+    /// The L2 API key, when set (the `owner` of orders).
+    pub fn api_key(&self) -> Option<&str> {
+        self.creds.as_ref().map(|c| c.api_key.expose())
+    }
+
+    /// The request timeout.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     pub(crate) fn url(&self, path: &str) -> Url {
@@ -58,31 +231,546 @@ impl ClobClient {
         }
     }
 
-    /// `GET /time`: the exchange's clock (Unix seconds) and the round-trip time.
+    fn count(&self, e: &ExchangeError) {
+        if let Some(m) = &self.metrics {
+            m.api_error(e.kind());
+        }
+    }
+
+    /// Sends one request; returns the body of a 2xx answer.
+    async fn request(
+        &self,
+        class: EndpointClass,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&str>,
+        auth: Auth,
+    ) -> Result<String, ExchangeError> {
+        self.limiter.acquire(class).await;
+        let mut url = self.url(path);
+        if !query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
+        let mut request = self.http.request(method.clone(), url);
+        let timestamp = now_secs().to_string();
+        match auth {
+            Auth::None => {},
+            Auth::L1 { nonce } => {
+                let wallet = self
+                    .wallet
+                    .as_ref()
+                    .ok_or_else(|| ExchangeError::Unauthorized {
+                        status: 0,
+                        message: "no signing key for L1 authentication".to_owned(),
+                    })?;
+                let signature = clob_auth_signature(wallet, self.chain_id, &timestamp, nonce);
+                request = request
+                    .header("POLY_ADDRESS", wallet.address().to_checksum(None))
+                    .header("POLY_SIGNATURE", signature)
+                    .header("POLY_TIMESTAMP", &timestamp)
+                    .header("POLY_NONCE", nonce.to_string());
+            },
+            Auth::L2 => {
+                let (Some(wallet), Some(creds)) = (&self.wallet, &self.creds) else {
+                    return Err(ExchangeError::Unauthorized {
+                        status: 0,
+                        message: "no API credentials for L2 authentication".to_owned(),
+                    });
+                };
+                let signature = l2_signature(
+                    creds.secret.expose(),
+                    &timestamp,
+                    method.as_str(),
+                    path,
+                    body.unwrap_or(""),
+                )
+                .map_err(|e| ExchangeError::Unauthorized {
+                    status: 0,
+                    message: e.to_string(),
+                })?;
+                request = request
+                    .header("POLY_ADDRESS", wallet.address().to_checksum(None))
+                    .header("POLY_SIGNATURE", signature)
+                    .header("POLY_TIMESTAMP", &timestamp)
+                    .header("POLY_API_KEY", creds.api_key.expose())
+                    .header("POLY_PASSPHRASE", creds.passphrase.expose());
+            },
+        }
+        if let Some(body) = body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_owned());
+        }
+        let result = async {
+            let response = request.send().await.map_err(|e| self.map_transport(&e))?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let text = response.text().await.map_err(|e| self.map_transport(&e))?;
+            if status.is_success() {
+                Ok(text)
+            } else {
+                Err(classify(status, &headers, &text))
+            }
+        }
+        .await;
+        if let Err(e) = &result {
+            self.count(e);
+        }
+        result
+    }
+
+    fn decode<T: serde::de::DeserializeOwned>(
+        &self,
+        what: &str,
+        body: &str,
+    ) -> Result<T, ExchangeError> {
+        serde_json::from_str(body).map_err(|e| {
+            let err = ExchangeError::Decode(format!(
+                "{what}: {e}: {}",
+                body.chars().take(160).collect::<String>()
+            ));
+            self.count(&err);
+            err
+        })
+    }
+
+    /// `GET /time`: the exchange's clock (Unix seconds) and the round trip.
     pub async fn server_time(&self) -> Result<(i64, Duration), ExchangeError> {
         let started = Instant::now();
-        let response = self
-            .http
-            .get(self.url("/time"))
-            .send()
-            .await
-            .map_err(|e| self.map_transport(&e))?;
-        let status = response.status();
-        let body = response.text().await.map_err(|e| self.map_transport(&e))?;
+        let body = self
+            .request(
+                EndpointClass::General,
+                Method::GET,
+                "/time",
+                &[],
+                None,
+                Auth::None,
+            )
+            .await?;
         let elapsed = started.elapsed();
-        if !status.is_success() {
-            return Err(ExchangeError::Server {
-                status: status.as_u16(),
-                message: body.chars().take(200).collect(),
-            });
-        }
         let seconds = body.trim().parse::<i64>().map_err(|_| {
-            ExchangeError::Decode(format!("GET /time returned {:?}", excerpt(&body)))
+            ExchangeError::Decode(format!(
+                "GET /time returned {:?}",
+                body.chars().take(120).collect::<String>()
+            ))
         })?;
         Ok((seconds, elapsed))
     }
+
+    /// `GET /version`: the CLOB protocol version (2 since 2026-04-28).
+    pub async fn version(&self) -> Result<u32, ExchangeError> {
+        let body = self
+            .request(
+                EndpointClass::General,
+                Method::GET,
+                "/version",
+                &[],
+                None,
+                Auth::None,
+            )
+            .await?;
+        #[derive(serde::Deserialize)]
+        struct V {
+            version: u32,
+        }
+        Ok(self.decode::<V>("/version", &body)?.version)
+    }
+
+    /// `GET /markets`, every page (`next_cursor` until `LTE=`).
+    pub async fn markets(&self) -> Result<Vec<Market>, ExchangeError> {
+        let mut cursor = FIRST_CURSOR.to_owned();
+        let mut out = Vec::new();
+        loop {
+            let body = self
+                .request(
+                    EndpointClass::General,
+                    Method::GET,
+                    "/markets",
+                    &[("next_cursor", cursor.clone())],
+                    None,
+                    Auth::None,
+                )
+                .await?;
+            let page: Page<Market> = self.decode("/markets", &body)?;
+            out.extend(page.data);
+            if page.next_cursor.is_empty()
+                || page.next_cursor == END_CURSOR
+                || page.next_cursor == cursor
+            {
+                return Ok(out);
+            }
+            cursor = page.next_cursor;
+        }
+    }
+
+    /// `GET /book?token_id=`.
+    pub async fn book(&self, token: &str) -> Result<Book, ExchangeError> {
+        let body = self
+            .request(
+                EndpointClass::Book,
+                Method::GET,
+                "/book",
+                &[("token_id", token.to_owned())],
+                None,
+                Auth::None,
+            )
+            .await?;
+        self.decode("/book", &body)
+    }
+
+    /// `POST /books`: several books at once.
+    pub async fn books(&self, tokens: &[String]) -> Result<Vec<Book>, ExchangeError> {
+        let request: Vec<serde_json::Value> = tokens
+            .iter()
+            .map(|t| serde_json::json!({"token_id": t}))
+            .collect();
+        let body = serde_json::to_string(&request).expect("serializes");
+        let text = self
+            .request(
+                EndpointClass::Books,
+                Method::POST,
+                "/books",
+                &[],
+                Some(&body),
+                Auth::None,
+            )
+            .await?;
+        self.decode("/books", &text)
+    }
+
+    /// `GET /price?token_id=&side=`.
+    pub async fn price(
+        &self,
+        token: &str,
+        side: crate::orders::Side,
+    ) -> Result<rust_decimal::Decimal, ExchangeError> {
+        let body = self
+            .request(
+                EndpointClass::Price,
+                Method::GET,
+                "/price",
+                &[
+                    ("token_id", token.to_owned()),
+                    ("side", side.as_str().to_owned()),
+                ],
+                None,
+                Auth::None,
+            )
+            .await?;
+        self.decimal_field("/price", &body, "price")
+    }
+
+    /// `GET /midpoint?token_id=`.
+    pub async fn midpoint(&self, token: &str) -> Result<rust_decimal::Decimal, ExchangeError> {
+        let body = self
+            .request(
+                EndpointClass::Price,
+                Method::GET,
+                "/midpoint",
+                &[("token_id", token.to_owned())],
+                None,
+                Auth::None,
+            )
+            .await?;
+        self.decimal_field("/midpoint", &body, "mid")
+    }
+
+    /// `GET /tick-size?token_id=`.
+    pub async fn tick_size(&self, token: &str) -> Result<rust_decimal::Decimal, ExchangeError> {
+        let body = self
+            .request(
+                EndpointClass::Price,
+                Method::GET,
+                "/tick-size",
+                &[("token_id", token.to_owned())],
+                None,
+                Auth::None,
+            )
+            .await?;
+        self.decimal_field("/tick-size", &body, "minimum_tick_size")
+    }
+
+    /// `GET /neg-risk?token_id=`.
+    pub async fn neg_risk(&self, token: &str) -> Result<bool, ExchangeError> {
+        let body = self
+            .request(
+                EndpointClass::Price,
+                Method::GET,
+                "/neg-risk",
+                &[("token_id", token.to_owned())],
+                None,
+                Auth::None,
+            )
+            .await?;
+        let v: serde_json::Value = self.decode("/neg-risk", &body)?;
+        v.get("neg_risk")
+            .and_then(serde_json::Value::as_bool)
+            .ok_or_else(|| ExchangeError::Decode(format!("/neg-risk: {body}")))
+    }
+
+    fn decimal_field(
+        &self,
+        what: &str,
+        body: &str,
+        key: &str,
+    ) -> Result<rust_decimal::Decimal, ExchangeError> {
+        let v: serde_json::Value = self.decode(what, body)?;
+        let raw = match v.get(key) {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            _ => return Err(ExchangeError::Decode(format!("{what}: no {key} in {body}"))),
+        };
+        crate::market_data::event::parse_decimal(&raw)
+            .ok_or_else(|| ExchangeError::Decode(format!("{what}: {raw:?}")))
+    }
+
+    /// `POST /auth/api-key` (L1): new API credentials.
+    pub async fn create_api_key(&self, nonce: u64) -> Result<L2Credentials, ExchangeError> {
+        let body = self
+            .request(
+                EndpointClass::Auth,
+                Method::POST,
+                "/auth/api-key",
+                &[],
+                None,
+                Auth::L1 { nonce },
+            )
+            .await?;
+        Ok(self.decode::<ApiCreds>("/auth/api-key", &body)?.into())
+    }
+
+    /// `GET /auth/derive-api-key` (L1): the existing API credentials.
+    pub async fn derive_api_key(&self, nonce: u64) -> Result<L2Credentials, ExchangeError> {
+        let body = self
+            .request(
+                EndpointClass::Auth,
+                Method::GET,
+                "/auth/derive-api-key",
+                &[],
+                None,
+                Auth::L1 { nonce },
+            )
+            .await?;
+        Ok(self
+            .decode::<ApiCreds>("/auth/derive-api-key", &body)?
+            .into())
+    }
+
+    /// `POST /order` with the exact body bytes (L2).
+    pub async fn post_order(&self, body: &str) -> Result<PostOrderResponse, ExchangeError> {
+        let text = self
+            .request(
+                EndpointClass::PostOrder,
+                Method::POST,
+                "/order",
+                &[],
+                Some(body),
+                Auth::L2,
+            )
+            .await?;
+        self.decode("/order", &text)
+    }
+
+    /// `POST /orders`: several signed bodies at once (L2).
+    pub async fn post_orders(
+        &self,
+        bodies: &[String],
+    ) -> Result<Vec<PostOrderResponse>, ExchangeError> {
+        let body = format!("[{}]", bodies.join(","));
+        let text = self
+            .request(
+                EndpointClass::PostOrder,
+                Method::POST,
+                "/orders",
+                &[],
+                Some(&body),
+                Auth::L2,
+            )
+            .await?;
+        self.decode("/orders", &text)
+    }
+
+    /// `DELETE /order` (L2).
+    pub async fn cancel_order(&self, order_id: &str) -> Result<CancelResponse, ExchangeError> {
+        let body = serde_json::json!({ "orderID": order_id }).to_string();
+        let text = self
+            .request(
+                EndpointClass::Cancel,
+                Method::DELETE,
+                "/order",
+                &[],
+                Some(&body),
+                Auth::L2,
+            )
+            .await?;
+        self.decode("DELETE /order", &text)
+    }
+
+    /// `DELETE /orders` (L2).
+    pub async fn cancel_orders(
+        &self,
+        order_ids: &[String],
+    ) -> Result<CancelResponse, ExchangeError> {
+        let body = serde_json::to_string(order_ids).expect("serializes");
+        let text = self
+            .request(
+                EndpointClass::Cancel,
+                Method::DELETE,
+                "/orders",
+                &[],
+                Some(&body),
+                Auth::L2,
+            )
+            .await?;
+        self.decode("DELETE /orders", &text)
+    }
+
+    /// `DELETE /cancel-all` (L2).
+    pub async fn cancel_all(&self) -> Result<CancelResponse, ExchangeError> {
+        let text = self
+            .request(
+                EndpointClass::Cancel,
+                Method::DELETE,
+                "/cancel-all",
+                &[],
+                None,
+                Auth::L2,
+            )
+            .await?;
+        self.decode("DELETE /cancel-all", &text)
+    }
+
+    /// `GET /data/order/{hash}` (L2): `None` when the exchange does not know it.
+    pub async fn order(&self, order_id: &str) -> Result<Option<OpenOrder>, ExchangeError> {
+        let path = format!("/data/order/{order_id}");
+        match self
+            .request(EndpointClass::Data, Method::GET, &path, &[], None, Auth::L2)
+            .await
+        {
+            Ok(body) if body.trim().is_empty() || body.trim() == "null" || body.trim() == "{}" => {
+                Ok(None)
+            },
+            Ok(body) => Ok(Some(self.decode("/data/order", &body)?)),
+            Err(ExchangeError::Rejected { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `GET /data/orders` (L2), every page.
+    pub async fn open_orders(&self) -> Result<Vec<OpenOrder>, ExchangeError> {
+        self.paged("/data/orders", Vec::new()).await
+    }
+
+    /// `GET /data/trades?after=` (L2), every page.
+    pub async fn trades_after(&self, after_secs: i64) -> Result<Vec<Trade>, ExchangeError> {
+        self.paged("/data/trades", vec![("after", after_secs.to_string())])
+            .await
+    }
+
+    async fn paged<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        query: Vec<(&str, String)>,
+    ) -> Result<Vec<T>, ExchangeError> {
+        let mut cursor = FIRST_CURSOR.to_owned();
+        let mut out = Vec::new();
+        loop {
+            let mut q = query.clone();
+            q.push(("next_cursor", cursor.clone()));
+            let body = self
+                .request(EndpointClass::Data, Method::GET, path, &q, None, Auth::L2)
+                .await?;
+            let page: Page<T> = self.decode(path, &body)?;
+            out.extend(page.data);
+            if page.next_cursor.is_empty()
+                || page.next_cursor == END_CURSOR
+                || page.next_cursor == cursor
+            {
+                return Ok(out);
+            }
+            cursor = page.next_cursor;
+        }
+    }
 }
 
-fn excerpt(body: &str) -> String {
-    body.chars().take(120).collect()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_codes_map_to_typed_errors() {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, "3".parse().unwrap());
+        assert_eq!(
+            classify(
+                StatusCode::TOO_MANY_REQUESTS,
+                &headers,
+                "{\"error\":\"Too Many Requests\"}"
+            ),
+            ExchangeError::RateLimited {
+                retry_after: Some(Duration::from_secs(3))
+            }
+        );
+        assert!(matches!(
+            classify(
+                StatusCode::from_u16(425).unwrap(),
+                &HeaderMap::new(),
+                "service not ready"
+            ),
+            ExchangeError::Restarting { .. }
+        ));
+        let cancel_only = classify(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &HeaderMap::new(),
+            "{\"error\":\"Trading is currently cancel-only. New orders are not accepted, but cancels are allowed.\"}",
+        );
+        assert!(
+            matches!(
+                cancel_only,
+                ExchangeError::Unavailable {
+                    cancel_only: true,
+                    post_only: false,
+                    ..
+                }
+            ),
+            "{cancel_only:?}"
+        );
+        let post_only = classify(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &HeaderMap::new(),
+            "{\"error\":\"post-only mode: only post-only orders and cancels are allowed\",\"code\":\"post_only_mode\",\"retry_after_seconds\":79}",
+        );
+        assert_eq!(post_only.retry_after(), Some(Duration::from_secs(79)));
+        assert!(matches!(
+            post_only,
+            ExchangeError::Unavailable {
+                post_only: true,
+                ..
+            }
+        ));
+        assert!(matches!(
+            classify(StatusCode::BAD_REQUEST, &HeaderMap::new(), "{\"error\":\"Invalid order payload\"}"),
+            ExchangeError::Rejected { status: 400, ref message } if message == "Invalid order payload"
+        ));
+        assert!(matches!(
+            classify(
+                StatusCode::UNAUTHORIZED,
+                &HeaderMap::new(),
+                "{\"error\":\"Invalid API key\"}"
+            ),
+            ExchangeError::Unauthorized { .. }
+        ));
+        let e = classify(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &HeaderMap::new(),
+            "{\"error\":\"could not insert order\"}",
+        );
+        assert!(
+            e.outcome_unknown(),
+            "a 5xx on a write leaves the outcome unknown"
+        );
+        assert_eq!(e.kind(), "server");
+    }
 }

@@ -1,0 +1,417 @@
+//! The live venue: signed orders on the Polymarket CLOB, never lost, never doubled.
+//!
+//! - Each order is signed, then **stored with its hash before it is posted**.
+//! - Rate limits (429) and matching-engine restarts (425) are retried with
+//!   backoff and jitter, honouring `Retry-After`, re-posting the **same signed
+//!   body** (same hash), never a new signature.
+//! - When the outcome is unknown (timeout, network error, 5xx), the venue asks
+//!   the exchange for that hash and settles from the answer; only an order the
+//!   exchange does not know is posted again, again with the same body.
+//! - `INVALID_ORDER_DUPLICATED` means "already there": it is looked up and settled.
+//! - Cancel-only mode refuses new orders until the exchange leaves it.
+//! - An order whose outcome stays unknown stays `pending` in the database and
+//!   is settled by [`LiveVenue::settle_pending`] (and at the next start by
+//!   reconciliation).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use rust_decimal::Decimal;
+use tokio::sync::Mutex;
+
+use super::Venue;
+use crate::clock::Clock;
+use crate::exchange::ratelimit::Backoff;
+use crate::exchange::types::OpenOrder;
+use crate::exchange::{ClobClient, ExchangeError};
+use crate::orders::build::{build_signed, random_salt, OrderRequest, OrderType, Signer};
+use crate::orders::{ClientOrderId, OrderHash, OrderIntent, OrderStatus, TokenId};
+use crate::storage::{OrderRecord, OrderUpdate, Store};
+use crate::trading::OrderEvent;
+
+/// How many times one order is tried before it is left to reconciliation.
+const MAX_ATTEMPTS: u32 = 6;
+
+/// What the exchange says of an order we looked up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settled {
+    /// Resting (possibly partly filled).
+    Open,
+    /// Completely filled.
+    Filled,
+    /// Cancelled.
+    Cancelled,
+    /// The exchange does not know it.
+    Unknown,
+}
+
+/// Maps an exchange order status to ours.
+pub fn settle_status(order: &OpenOrder) -> Settled {
+    match order.status.to_ascii_uppercase().as_str() {
+        "LIVE" | "DELAYED" | "UNMATCHED" => Settled::Open,
+        "MATCHED" if order.size_matched >= order.original_size => Settled::Filled,
+        "MATCHED" => Settled::Open,
+        "CANCELED" | "CANCELLED" | "CANCELED_MARKET_RESOLVED" => Settled::Cancelled,
+        _ => Settled::Open,
+    }
+}
+
+/// Trading on the CLOB.
+#[derive(Debug)]
+pub struct LiveVenue {
+    client: ClobClient,
+    signer: Signer,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    backoff: Backoff,
+    neg_risk: Mutex<BTreeMap<TokenId, bool>>,
+    /// While set, the exchange is in cancel-only mode: new orders are refused
+    /// here instead of being posted.
+    cancel_only_until: std::sync::Mutex<Option<std::time::Instant>>,
+}
+
+impl LiveVenue {
+    /// A venue posting through `client`, signing with `signer`.
+    pub fn new(
+        client: ClobClient,
+        signer: Signer,
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            client,
+            signer,
+            store,
+            clock,
+            backoff: Backoff::default(),
+            neg_risk: Mutex::new(BTreeMap::new()),
+            cancel_only_until: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The REST client (for the trade poller and reconciliation).
+    pub fn client(&self) -> &ClobClient {
+        &self.client
+    }
+
+    /// Uses another backoff (tests use short ones).
+    pub fn with_backoff(mut self, backoff: Backoff) -> Self {
+        self.backoff = backoff;
+        self
+    }
+
+    async fn is_neg_risk(&self, token: &TokenId) -> bool {
+        if let Some(known) = self.neg_risk.lock().await.get(token) {
+            return *known;
+        }
+        match self.client.neg_risk(token.as_str()).await {
+            Ok(value) => {
+                self.neg_risk.lock().await.insert(token.clone(), value);
+                value
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, token = %token, "cannot read neg-risk; signing for the standard exchange");
+                false
+            },
+        }
+    }
+
+    async fn set_status(
+        &self,
+        client_id: &ClientOrderId,
+        status: OrderStatus,
+        error: Option<String>,
+    ) {
+        let update = OrderUpdate {
+            client_id: client_id.clone(),
+            status,
+            order_hash: None,
+            error,
+            at_ms: self.clock.now_ms(),
+        };
+        if let Err(e) = self.store.update_order(&update).await {
+            tracing::error!(error = %e, client_id = %client_id, "cannot record the order's status");
+        }
+    }
+
+    async fn settle(
+        &self,
+        client_id: &ClientOrderId,
+        hash: &OrderHash,
+        settled: Settled,
+    ) -> Vec<OrderEvent> {
+        match settled {
+            Settled::Open | Settled::Filled => {
+                // Fills are applied from the trade feed; here the order is on the book.
+                self.set_status(client_id, OrderStatus::Open, None).await;
+                vec![OrderEvent::Accepted {
+                    client_id: client_id.clone(),
+                    hash: hash.clone(),
+                }]
+            },
+            Settled::Cancelled => {
+                self.set_status(client_id, OrderStatus::Cancelled, None)
+                    .await;
+                vec![OrderEvent::Cancelled {
+                    client_id: client_id.clone(),
+                }]
+            },
+            Settled::Unknown => Vec::new(),
+        }
+    }
+
+    async fn reject(&self, client_id: &ClientOrderId, reason: String) -> Vec<OrderEvent> {
+        tracing::warn!(client_id = %client_id, %reason, "order rejected");
+        self.set_status(client_id, OrderStatus::Failed, Some(reason.clone()))
+            .await;
+        vec![OrderEvent::Rejected {
+            client_id: client_id.clone(),
+            reason,
+        }]
+    }
+
+    /// Asks the exchange about a hash.
+    async fn look_up(&self, hash: &OrderHash) -> Result<Settled, ExchangeError> {
+        Ok(match self.client.order(hash.as_str()).await? {
+            Some(order) => settle_status(&order),
+            None => Settled::Unknown,
+        })
+    }
+
+    /// Posts a stored, signed body until its outcome is known.
+    async fn submit(
+        &self,
+        client_id: &ClientOrderId,
+        hash: &OrderHash,
+        body: &str,
+    ) -> Vec<OrderEvent> {
+        let mut attempt = 0u32;
+        loop {
+            if attempt >= MAX_ATTEMPTS {
+                tracing::warn!(client_id = %client_id, hash = %hash, "outcome still unknown after {MAX_ATTEMPTS} attempts; left pending for reconciliation");
+                return Vec::new();
+            }
+            let result = self.client.post_order(body).await;
+            let (error, wait) = match result {
+                Ok(response) if response.success => {
+                    if !response.order_id.is_empty()
+                        && !response.order_id.eq_ignore_ascii_case(hash.as_str())
+                    {
+                        tracing::error!(ours = %hash, theirs = %response.order_id, "the exchange's order ID differs from our hash");
+                    }
+                    return self.settle(client_id, hash, Settled::Open).await;
+                },
+                Ok(response) if response.error_msg.contains("INVALID_ORDER_DUPLICATED") => {
+                    return self.already_there(client_id, hash).await;
+                },
+                Ok(response) => {
+                    let reason = if response.error_msg.is_empty() {
+                        format!(
+                            "the exchange did not accept the order (status {:?})",
+                            response.status
+                        )
+                    } else {
+                        response.error_msg
+                    };
+                    return self.reject(client_id, reason).await;
+                },
+                Err(ExchangeError::Rejected { message, .. })
+                    if message.contains("INVALID_ORDER_DUPLICATED") =>
+                {
+                    return self.already_there(client_id, hash).await;
+                },
+                Err(ExchangeError::Unavailable {
+                    cancel_only: true,
+                    message,
+                    retry_after,
+                    ..
+                }) => {
+                    let pause = retry_after.unwrap_or(Duration::from_secs(5));
+                    *self
+                        .cancel_only_until
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner()) =
+                        Some(std::time::Instant::now() + pause);
+                    return self
+                        .reject(client_id, format!("cancel-only mode: {message}"))
+                        .await;
+                },
+                Err(e) if e.is_retryable() => {
+                    let wait = self.backoff.delay(attempt, e.retry_after());
+                    tracing::info!(error = %e, ?wait, attempt, "order not taken; retrying the same signed order");
+                    (e, wait)
+                },
+                Err(e) if e.outcome_unknown() || matches!(e, ExchangeError::Decode(_)) => {
+                    tracing::warn!(error = %e, hash = %hash, "order outcome unknown; asking the exchange");
+                    match self.look_up(hash).await {
+                        Ok(Settled::Unknown) => {},
+                        Ok(settled) => return self.settle(client_id, hash, settled).await,
+                        Err(lookup) => {
+                            tracing::warn!(error = %lookup, "lookup failed; will ask again");
+                        },
+                    }
+                    let wait = self.backoff.delay(attempt, None);
+                    (e, wait)
+                },
+                Err(e) => return self.reject(client_id, e.to_string()).await,
+            };
+            let _ = error;
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    async fn already_there(&self, client_id: &ClientOrderId, hash: &OrderHash) -> Vec<OrderEvent> {
+        tracing::info!(hash = %hash, "the exchange already has this order (duplicate); settling from its state");
+        match self.look_up(hash).await {
+            Ok(Settled::Unknown) | Err(_) => self.settle(client_id, hash, Settled::Open).await,
+            Ok(settled) => self.settle(client_id, hash, settled).await,
+        }
+    }
+
+    /// Settles stored `pending` orders older than `min_age` by asking the
+    /// exchange; an order it does not know is posted again with its stored body.
+    pub async fn settle_pending(&self, min_age: Duration) -> Vec<OrderEvent> {
+        let pending = match self.store.orders_with_status(&[OrderStatus::Pending]).await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read pending orders");
+                return Vec::new();
+            },
+        };
+        let now = self.clock.now_ms();
+        let mut events = Vec::new();
+        for order in pending
+            .into_iter()
+            .filter(|o| o.mode == "live" && now - o.updated_at_ms >= min_age.as_millis() as i64)
+        {
+            let (Some(hash), Some(body)) = (&order.order_hash, &order.signed_order) else {
+                continue;
+            };
+            match self.look_up(hash).await {
+                Ok(Settled::Unknown) => {
+                    events.extend(self.submit(&order.client_id, hash, body).await);
+                },
+                Ok(settled) => events.extend(self.settle(&order.client_id, hash, settled).await),
+                Err(e) => {
+                    tracing::warn!(error = %e, hash = %hash, "cannot settle a pending order yet");
+                },
+            }
+        }
+        events
+    }
+}
+
+#[async_trait]
+impl Venue for LiveVenue {
+    async fn place(&self, intent: &OrderIntent) -> Vec<OrderEvent> {
+        let paused = self
+            .cancel_only_until
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some_and(|until| std::time::Instant::now() < until);
+        if paused {
+            return vec![OrderEvent::Rejected {
+                client_id: intent.client_id.clone(),
+                reason: "not sent: the exchange is in cancel-only mode".to_owned(),
+            }];
+        }
+        let neg_risk = self.is_neg_risk(&intent.token_id).await;
+        let request = OrderRequest {
+            token_id: intent.token_id.clone(),
+            side: intent.side,
+            price: intent.price,
+            size: intent.size,
+            tick_size: intent.tick_size,
+            neg_risk,
+            v3: false,
+            order_type: OrderType::Gtc,
+            post_only: true,
+            salt: random_salt(),
+            timestamp_ms: self.clock.now_ms().max(0) as u64,
+        };
+        let signed = match build_signed(&request, &self.signer) {
+            Ok(s) => s,
+            Err(e) => {
+                return vec![OrderEvent::Rejected {
+                    client_id: intent.client_id.clone(),
+                    reason: format!("cannot build the order: {e}"),
+                }]
+            },
+        };
+        let now = self.clock.now_ms();
+        let record = OrderRecord {
+            client_id: intent.client_id.clone(),
+            order_hash: Some(signed.hash.clone()),
+            token_id: intent.token_id.clone(),
+            side: intent.side,
+            price: intent.price,
+            size: intent.size,
+            filled_size: Decimal::ZERO,
+            status: OrderStatus::Pending,
+            mode: "live".to_owned(),
+            signed_order: Some(signed.json.clone()),
+            error: None,
+            created_at_ms: now,
+            updated_at_ms: now,
+        };
+        // The invariant: stored (with its hash) before it is posted.
+        if let Err(e) = self.store.insert_order(&record).await {
+            tracing::error!(error = %e, "cannot persist an order; not posting it");
+            return vec![OrderEvent::Rejected {
+                client_id: intent.client_id.clone(),
+                reason: format!("not sent: cannot persist the order first: {e}"),
+            }];
+        }
+        tracing::debug!(client_id = %intent.client_id, hash = %signed.hash, "order stored; posting");
+        self.submit(&intent.client_id, &signed.hash, &signed.json)
+            .await
+    }
+
+    async fn cancel(&self, client_id: &ClientOrderId, hash: Option<&OrderHash>) -> Vec<OrderEvent> {
+        let hash = match hash {
+            Some(h) => h.clone(),
+            None => match self.store.order(client_id).await {
+                Ok(Some(record)) => match record.order_hash {
+                    Some(h) => h,
+                    None => return Vec::new(),
+                },
+                _ => return Vec::new(),
+            },
+        };
+        for attempt in 0..4u32 {
+            match self.client.cancel_order(hash.as_str()).await {
+                Ok(response) => {
+                    if response
+                        .canceled
+                        .iter()
+                        .any(|h| h.eq_ignore_ascii_case(hash.as_str()))
+                    {
+                        return self.settle(client_id, &hash, Settled::Cancelled).await;
+                    }
+                    // Not cancelled: filled, already cancelled, or unknown. Ask.
+                    return match self.look_up(&hash).await {
+                        Ok(Settled::Unknown) => {
+                            self.settle(client_id, &hash, Settled::Cancelled).await
+                        },
+                        Ok(Settled::Filled) => vec![OrderEvent::Cancelled {
+                            client_id: client_id.clone(),
+                        }],
+                        Ok(settled) => self.settle(client_id, &hash, settled).await,
+                        Err(_) => Vec::new(),
+                    };
+                },
+                Err(e) if e.is_retryable() || e.outcome_unknown() => {
+                    tokio::time::sleep(self.backoff.delay(attempt, e.retry_after())).await;
+                },
+                Err(e) => {
+                    tracing::warn!(error = %e, hash = %hash, "cancel refused");
+                    return Vec::new();
+                },
+            }
+        }
+        Vec::new()
+    }
+}

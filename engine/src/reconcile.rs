@@ -1,0 +1,221 @@
+//! Reconciliation at start (live mode): the exchange's view of our orders and
+//! trades is matched to the database before any new order is sent.
+//!
+//! - A stored `pending` order (stored, maybe posted, answer never recorded) is
+//!   looked up by hash: known → settled from the exchange; unknown → it never
+//!   reached the exchange and is marked failed.
+//! - A stored `open` order the exchange no longer lists is looked up and settled.
+//! - An open order on the exchange the database does not know is adopted (and
+//!   logged), so the engine manages and cancels it.
+//! - Trades since the last recorded fill are applied (idempotently).
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::clock::Clock;
+use crate::exchange::types::Trade;
+use crate::exchange::ClobClient;
+use crate::execution::live::{settle_status, Settled};
+use crate::orders::{OrderHash, OrderStatus, Side};
+use crate::pipeline::PipelineError;
+use crate::storage::{Fill, FillOutcome, OrderRecord, OrderUpdate, Store};
+
+/// What reconciliation changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReconcileReport {
+    /// Pending orders found on the exchange.
+    pub pending_found: usize,
+    /// Pending orders the exchange never saw (marked failed).
+    pub pending_never_posted: usize,
+    /// Open orders found closed (filled or cancelled).
+    pub open_closed: usize,
+    /// Orders on the exchange adopted into the database.
+    pub adopted: usize,
+    /// Fills applied from the trade history.
+    pub fills_applied: usize,
+}
+
+/// Our fills in `trades`: taker legs by `taker_order_id`, maker legs by each
+/// maker order ID, matched to stored orders by hash.
+pub async fn fills_from_trades(trades: &[Trade], store: &dyn Store) -> Vec<Fill> {
+    let mut out = Vec::new();
+    for trade in trades
+        .iter()
+        .filter(|t| !t.status.eq_ignore_ascii_case("FAILED"))
+    {
+        let ts_ms = trade.match_time * 1000;
+        let fee = |bps: Decimal, price: Decimal, size: Decimal| {
+            (price * size * bps / Decimal::from(10_000))
+                .round_dp(6)
+                .normalize()
+        };
+        if let Ok(Some(order)) = store
+            .order_by_hash(&OrderHash(trade.taker_order_id.clone()))
+            .await
+        {
+            out.push(Fill {
+                trade_id: trade.id.as_str().into(),
+                client_id: order.client_id,
+                token_id: order.token_id,
+                side: order.side,
+                price: trade.price,
+                size: trade.size,
+                fee: fee(trade.fee_rate_bps, trade.price, trade.size),
+                ts_ms,
+            });
+        }
+        for maker in &trade.maker_orders {
+            if let Ok(Some(order)) = store
+                .order_by_hash(&OrderHash(maker.order_id.clone()))
+                .await
+            {
+                out.push(Fill {
+                    trade_id: trade.id.as_str().into(),
+                    client_id: order.client_id,
+                    token_id: order.token_id,
+                    side: order.side,
+                    price: maker.price,
+                    size: maker.matched_amount,
+                    fee: fee(maker.fee_rate_bps, maker.price, maker.matched_amount),
+                    ts_ms,
+                });
+            }
+        }
+    }
+    out
+}
+
+async fn set(
+    store: &dyn Store,
+    order: &OrderRecord,
+    status: OrderStatus,
+    error: Option<String>,
+    now: i64,
+) -> Result<(), PipelineError> {
+    store
+        .update_order(&OrderUpdate {
+            client_id: order.client_id.clone(),
+            status,
+            order_hash: None,
+            error,
+            at_ms: now,
+        })
+        .await?;
+    Ok(())
+}
+
+/// Runs reconciliation.
+pub async fn run(
+    client: &ClobClient,
+    store: &dyn Store,
+    clock: &dyn Clock,
+) -> Result<ReconcileReport, PipelineError> {
+    let mut report = ReconcileReport::default();
+    let now = clock.now_ms();
+    let mut oldest = now;
+
+    for order in store.orders_with_status(&[OrderStatus::Pending]).await? {
+        oldest = oldest.min(order.created_at_ms);
+        let Some(hash) = &order.order_hash else {
+            set(
+                store,
+                &order,
+                OrderStatus::Failed,
+                Some("no hash: never signed".to_owned()),
+                now,
+            )
+            .await?;
+            continue;
+        };
+        match client.order(hash.as_str()).await? {
+            Some(found) => {
+                report.pending_found += 1;
+                let status = match settle_status(&found) {
+                    Settled::Cancelled => OrderStatus::Cancelled,
+                    _ => OrderStatus::Open,
+                };
+                tracing::info!(hash = %hash, ?status, "pending order found on the exchange");
+                set(store, &order, status, None, now).await?;
+            },
+            None => {
+                report.pending_never_posted += 1;
+                tracing::info!(hash = %hash, "pending order never reached the exchange; marked failed");
+                set(
+                    store,
+                    &order,
+                    OrderStatus::Failed,
+                    Some("never reached the exchange (found at restart)".to_owned()),
+                    now,
+                )
+                .await?;
+            },
+        }
+    }
+
+    let on_exchange = client.open_orders().await?;
+    let open_hashes: std::collections::BTreeSet<String> = on_exchange
+        .iter()
+        .map(|o| o.id.to_ascii_lowercase())
+        .collect();
+    for order in store.orders_with_status(&[OrderStatus::Open]).await? {
+        oldest = oldest.min(order.created_at_ms);
+        let Some(hash) = &order.order_hash else {
+            continue;
+        };
+        if open_hashes.contains(&hash.as_str().to_ascii_lowercase()) {
+            continue;
+        }
+        // Not open any more: cancelled, or filled (the fills come below).
+        let status = match client.order(hash.as_str()).await? {
+            Some(found) if settle_status(&found) == Settled::Open => continue,
+            Some(found) if settle_status(&found) == Settled::Filled => OrderStatus::Open,
+            _ => OrderStatus::Cancelled,
+        };
+        if status == OrderStatus::Cancelled {
+            report.open_closed += 1;
+            set(store, &order, OrderStatus::Cancelled, None, now).await?;
+        }
+    }
+
+    for found in &on_exchange {
+        let hash = OrderHash(found.id.clone());
+        if store.order_by_hash(&hash).await?.is_some() {
+            continue;
+        }
+        let Some(side) = Side::parse(&found.side) else {
+            continue;
+        };
+        let short: String = found.id.trim_start_matches("0x").chars().take(12).collect();
+        let record = OrderRecord {
+            client_id: format!("adopted-{short}").into(),
+            order_hash: Some(hash),
+            token_id: found.asset_id.as_str().into(),
+            side,
+            price: found.price,
+            size: found.original_size,
+            filled_size: Decimal::ZERO,
+            status: OrderStatus::Open,
+            mode: "live".to_owned(),
+            signed_order: None,
+            error: Some("adopted at reconciliation: not placed by this database".to_owned()),
+            created_at_ms: found.created_at * 1000,
+            updated_at_ms: now,
+        };
+        tracing::warn!(order = %found.id, token = %found.asset_id, "adopting an open order this database did not know");
+        store.insert_order(&record).await?;
+        report.adopted += 1;
+    }
+
+    let last_fill = store
+        .fills()
+        .await?
+        .last()
+        .map_or(oldest, |f| f.ts_ms.min(oldest));
+    let trades = client.trades_after(last_fill / 1000 - 3600).await?;
+    for fill in fills_from_trades(&trades, store).await {
+        if matches!(store.apply_fill(&fill).await?, FillOutcome::Applied(_)) {
+            report.fills_applied += 1;
+        }
+    }
+    Ok(report)
+}
