@@ -158,12 +158,13 @@ pub async fn start(
                 stop.clone(),
             )));
         },
+        _ if tokens.is_empty() => {
+            tracing::warn!(
+                "strategy.markets is empty: no market data is subscribed and nothing is quoted; \
+                 list token IDs in [strategy] markets, or use market_data.source = \"recording\""
+            );
+        },
         _ => {
-            if tokens.is_empty() {
-                return Err(PipelineError::Config(
-                    "strategy.markets is empty: with market_data.source = \"exchange\" list the token IDs to quote".to_owned(),
-                ));
-            }
             for token in &tokens {
                 match public.tick_size(token).await {
                     Ok(tick) => core.set_tick(&token.as_str().into(), tick),
@@ -287,6 +288,7 @@ pub async fn start(
         core,
         parts: parts.clone(),
         paper: (cfg.mode == Mode::Paper).then_some(paper_exchange),
+        in_flight: 0,
         cancels: Some(cancel_tx),
         current_state: current_state.clone(),
     };
@@ -374,6 +376,10 @@ struct MainLoop {
     core: TradingCore,
     parts: PipelineParts,
     paper: Option<Arc<Mutex<PaperExchange>>>,
+    /// Orders sent to the executor and not answered yet. In paper mode the
+    /// next market event waits for them (lockstep), so the simulator sees
+    /// every order before the next event, exactly as `ploy replay` does.
+    in_flight: usize,
     cancels: Option<mpsc::UnboundedSender<CancelRequest>>,
     current_state: Arc<Mutex<TradingState>>,
 }
@@ -400,8 +406,8 @@ impl MainLoop {
                     self.dispatch(commands);
                 },
                 Some(event) = orders.recv() => self.on_order(event).await,
-                message = raw.recv(), if feed_open => match message {
-                    Some((_recv_ms, value)) => self.on_message(&value).await,
+                message = raw.recv(), if feed_open && (self.paper.is_none() || self.in_flight == 0) => match message {
+                    Some((recv_ms, value)) => self.on_message(recv_ms, &value).await,
                     None => feed_open = false,
                 },
             }
@@ -447,7 +453,9 @@ impl MainLoop {
         for command in commands {
             match command {
                 Command::Place(intent) => {
+                    self.in_flight += 1;
                     if let Err(e) = self.parts.queue.push(intent.clone()) {
+                        self.in_flight -= 1;
                         tracing::debug!(error = %e, "order not queued");
                         self.core.on_order(&OrderEvent::Rejected {
                             client_id: intent.client_id,
@@ -456,9 +464,11 @@ impl MainLoop {
                     }
                 },
                 Command::Cancel { client_id, hash } => {
-                    if let Some(cancels) = &self.cancels {
-                        let _ = cancels.send(CancelRequest { client_id, hash });
-                    }
+                    let sent = self
+                        .cancels
+                        .as_ref()
+                        .is_some_and(|c| c.send(CancelRequest { client_id, hash }).is_ok());
+                    self.in_flight += usize::from(sent);
                 },
             }
         }
@@ -468,7 +478,10 @@ impl MainLoop {
             .set(self.core.open_orders().count() as i64);
     }
 
-    async fn on_message(&mut self, value: &serde_json::Value) {
+    /// One market message. The core's time is the message's receive time:
+    /// real time for the live feed, recorded time for a recording, so paper
+    /// trading on a recording decides exactly as `ploy replay` does.
+    async fn on_message(&mut self, recv_ms: i64, value: &serde_json::Value) {
         let events = match parse_message(value) {
             Ok(events) => events,
             Err(e) => {
@@ -486,13 +499,20 @@ impl MainLoop {
                     self.on_order(fill).await;
                 }
             }
-            let now = self.parts.clock.now_ms();
-            let commands = self.core.on_market(&event, now);
+            let commands = self.core.on_market(&event, recv_ms);
             self.dispatch(commands);
         }
     }
 
     async fn on_order(&mut self, event: OrderEvent) {
+        if matches!(
+            event,
+            OrderEvent::Accepted { .. }
+                | OrderEvent::Rejected { .. }
+                | OrderEvent::Cancelled { .. }
+        ) {
+            self.in_flight = self.in_flight.saturating_sub(1);
+        }
         if let OrderEvent::Filled {
             client_id,
             trade_id,
@@ -621,6 +641,11 @@ async fn play_recording(
         .collect();
     status.connected.store(true, Ordering::SeqCst);
     status.subscriptions.fetch_add(1, Ordering::SeqCst);
+    let span = match (lines.first(), lines.last()) {
+        (Some(first), Some(last)) => last.recv_ms - first.recv_ms + 1_000,
+        _ => 1_000,
+    };
+    let mut offset = 0i64;
     loop {
         let mut previous: Option<i64> = None;
         for line in &lines {
@@ -639,10 +664,16 @@ async fn play_recording(
             status
                 .last_message_ms
                 .store(clock.now_ms(), Ordering::SeqCst);
-            if tx.send((clock.now_ms(), line.msg.clone())).await.is_err() {
+            // Recorded time (shifted on each loop) is the market's clock.
+            if tx
+                .send((line.recv_ms + offset, line.msg.clone()))
+                .await
+                .is_err()
+            {
                 return;
             }
         }
+        offset += span;
         status.polls.fetch_add(1, Ordering::SeqCst);
         if speed <= 0.0 {
             // As fast as possible: once through, then keep the books as they are.

@@ -757,6 +757,13 @@ fn check_semantics(
         );
     }
 
+    if config.mode == Mode::Live && config.strategy.markets.is_empty() {
+        problems.push(
+            Problem::new(locator.origin_of(table, &["strategy", "markets"]), "live trading needs the token IDs to quote")
+                .key("strategy.markets")
+                .hint("set strategy.markets = [\"<token id>\", …] (the clobTokenIds of the outcomes to quote)"),
+        );
+    }
     if config.mode == Mode::Live {
         if secrets.private_key.is_none() {
             problems.push(

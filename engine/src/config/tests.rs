@@ -111,7 +111,7 @@ fn bad_inputs_each_give_their_own_located_error() {
         ),
         (
             "live without key",
-            "mode = \"live\"\n",
+            "mode = \"live\"\n[strategy]\nmarkets = [\"1\"]\n",
             &[],
             &["POLYMARKET_PRIVATE_KEY", "live mode needs the signing key"],
         ),
@@ -201,6 +201,8 @@ max_open_orders = -1
 max_position_per_market = \"0\"
 [exchange]
 clob_url = \"gopher://x\"
+[strategy]
+markets = [\"1\"]
 ";
     let found = problems(source, &[]);
     let joined = found.join("\n");
@@ -246,7 +248,11 @@ fn env_array_override_errors_point_at_the_variable() {
 
 #[test]
 fn live_mode_with_key_is_accepted_and_key_is_hidden() {
-    let s = check("mode = \"live\"\n", &[("POLYMARKET_PRIVATE_KEY", KEY)]).unwrap();
+    let s = check(
+        "mode = \"live\"\n[strategy]\nmarkets = [\"1\"]\n",
+        &[("POLYMARKET_PRIVATE_KEY", KEY)],
+    )
+    .unwrap();
     assert_eq!(s.config.mode, Mode::Live);
     let debug = format!("{s:?}");
     assert!(
@@ -268,11 +274,21 @@ fn secret_values_are_scrubbed_from_problems() {
 #[test]
 fn partly_set_api_credentials_are_refused_in_live_mode() {
     let found = problems(
-        "mode = \"live\"\n",
+        "mode = \"live\"\n[strategy]\nmarkets = [\"1\"]\n",
         &[("POLYMARKET_PRIVATE_KEY", KEY), ("POLYMARKET_API_KEY", "k")],
     );
     assert!(
         found[0].contains("POLYMARKET_SECRET, POLYMARKET_PASSPHRASE"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn live_mode_needs_markets() {
+    let found = problems("mode = \"live\"\n", &[("POLYMARKET_PRIVATE_KEY", KEY)]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("strategy.markets: live trading needs the token IDs to quote"),
         "{found:?}"
     );
 }

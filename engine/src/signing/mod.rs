@@ -110,20 +110,25 @@ pub fn sign_order(
     (hash, wallet.sign_hash_hex(hash))
 }
 
-/// The L1 `ClobAuth` signature (`POLY_SIGNATURE` of create/derive API key).
-pub fn clob_auth_signature(wallet: &Wallet, chain_id: u64, timestamp: &str, nonce: u64) -> String {
+/// The EIP-712 hash of the L1 `ClobAuth` message for `address`.
+pub fn clob_auth_hash(address: Address, chain_id: u64, timestamp: &str, nonce: u64) -> B256 {
     let domain = eip712_domain! {
         name: "ClobAuthDomain",
         version: "1",
         chain_id: chain_id,
     };
     let message = ClobAuth {
-        address: wallet.address(),
+        address,
         timestamp: timestamp.to_owned(),
         nonce: U256::from(nonce),
         message: CLOB_AUTH_MESSAGE.to_owned(),
     };
-    wallet.sign_hash_hex(message.eip712_signing_hash(&domain))
+    message.eip712_signing_hash(&domain)
+}
+
+/// The L1 `ClobAuth` signature (`POLY_SIGNATURE` of create/derive API key).
+pub fn clob_auth_signature(wallet: &Wallet, chain_id: u64, timestamp: &str, nonce: u64) -> String {
+    wallet.sign_hash_hex(clob_auth_hash(wallet.address(), chain_id, timestamp, nonce))
 }
 
 #[cfg(test)]

@@ -10,8 +10,8 @@ use crate::harness::process::Ploy;
 
 /// The publicly known dev key from the Polymarket test vectors.
 const PRIVATE_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-const API_SECRET: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
-const PASSPHRASE: &str = "passphrase-7f3a9c2e1b";
+const API_SECRET: &str = crate::harness::fake_clob::API_SECRET;
+const PASSPHRASE: &str = crate::harness::fake_clob::PASSPHRASE;
 const DB_PASSWORD: &str = "db-pw-5e8d1c";
 
 fn assert_no_secret(text: &str, context: &str) {
@@ -62,7 +62,7 @@ fn bad_configs_each_name_file_line_column_and_key() {
         ),
         (
             "live without key",
-            "mode = \"live\"\n",
+            "mode = \"live\"\n[strategy]\nmarkets = [\"1\"]\n",
             "POLYMARKET_PRIVATE_KEY",
             "live mode needs the signing key",
         ),
@@ -143,11 +143,13 @@ async fn no_secret_appears_in_any_output_log_or_answer() {
     let setup = || {
         Ploy::new()
             .config(&format!(
-                "mode = \"live\"\n[exchange]\nclob_url = \"{}\"\n",
-                exchange.url()
+                "mode = \"live\"\n[exchange]\nclob_url = \"{}\"\nws_url = \"{}\"\n[strategy]\nmarkets = [\"{}\"]\n",
+                exchange.url(),
+                exchange.ws_url(),
+                crate::harness::fake_clob::TOKEN
             ))
             .env("POLYMARKET_PRIVATE_KEY", PRIVATE_KEY)
-            .env("POLYMARKET_API_KEY", "00000000-0000-0000-0000-000000000000")
+            .env("POLYMARKET_API_KEY", crate::harness::fake_clob::API_KEY)
             .env("POLYMARKET_SECRET", API_SECRET)
             .env("POLYMARKET_PASSPHRASE", PASSPHRASE)
             .env("DATABASE_URL", &db_url)

@@ -6,5 +6,7 @@
 mod harness;
 
 mod config_cli;
+mod paper;
 mod service;
 mod storage;
+mod trading;

@@ -1,39 +1,179 @@
-//! A local stand-in for the Polymarket CLOB, on a loopback port.
+//! A local stand-in for the Polymarket CLOB on a loopback port, speaking the
+//! wire format of tests/fixtures/polymarket.
+//!
+//! It checks every L2 header (address, API key, passphrase, timestamp, and the
+//! HMAC over the exact bytes received), recovers the EIP-712 signer of every
+//! posted order and refuses a wrong one, keeps a ledger of accepted orders
+//! (with how many times each hash was posted), serves books over REST and a
+//! market websocket, records trades when a test fills an order, and can be
+//! told to fail: 429 with Retry-After, 425, 503 cancel-only, a timeout after
+//! accepting, a duplicate, holding the response forever, a dropped websocket.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use axum::routing::get;
-use axum::Router;
+use axum::body::Bytes;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use ploy::orders::build::PostOrderBody;
+use ploy::signing::{l2_signature, order_hash, recover_signer, Exchange};
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
 use tokio::net::TcpListener;
+use tokio::sync::broadcast;
+
+/// The dev key's address (the test wallet).
+pub const ADDRESS: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+/// The API credentials the fake accepts.
+pub const API_KEY: &str = "11111111-2222-3333-4444-555555555555";
+/// The HMAC secret (URL-safe base64).
+pub const API_SECRET: &str = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTEyMzQ=";
+/// The passphrase.
+pub const PASSPHRASE: &str = "fake-passphrase-0b1c";
+/// The token every scenario quotes.
+pub const TOKEN: &str =
+    "71321045679252212594626385532706912750332728571942532289631379312455583992563";
+/// Its market.
+pub const MARKET: &str = "0xbd31dc8a20211944f6b70f31557f1001557b59905b7738480ca09bd4532f84af";
+
+/// What the next `POST /order` does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fault {
+    /// 429 with `Retry-After: secs`.
+    RateLimited(u64),
+    /// 425 Too Early (matching engine restarting).
+    Restarting,
+    /// 503 cancel-only.
+    CancelOnly,
+    /// Accept into the ledger, answer after this long (past the client's timeout).
+    TimeoutAfterAccept(Duration),
+    /// Accept into the ledger, but answer `INVALID_ORDER_DUPLICATED`.
+    Duplicate,
+    /// Accept into the ledger and never answer.
+    HoldForever,
+}
+
+/// One accepted order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LedgerOrder {
+    /// Hash.
+    pub hash: String,
+    /// Token.
+    pub token: String,
+    /// "BUY" / "SELL".
+    pub side: String,
+    /// Price.
+    pub price: Decimal,
+    /// Size.
+    pub size: Decimal,
+    /// Matched.
+    pub matched: Decimal,
+    /// LIVE / MATCHED / CANCELED.
+    pub status: String,
+    /// Times this hash was posted (1 = posted once).
+    pub posts: u32,
+    /// Created (Unix seconds).
+    pub created: i64,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    ledger: Vec<LedgerOrder>,
+    trades: Vec<Value>,
+    faults: Vec<Fault>,
+    sticky: Option<Fault>,
+    refused_auth: Vec<String>,
+    bids: Vec<(Decimal, Decimal)>,
+    asks: Vec<(Decimal, Decimal)>,
+    ws_refuse: bool,
+}
+
+/// Counters.
+#[derive(Debug, Default)]
+pub struct Counters {
+    /// `GET /time`.
+    pub time: AtomicUsize,
+    /// `POST /order` requests received.
+    pub posts: AtomicUsize,
+    /// `POST /books` requests (REST fallback).
+    pub books: AtomicUsize,
+    /// Websocket subscriptions received.
+    pub subscriptions: AtomicUsize,
+    /// `GET /data/order/{id}` lookups.
+    pub lookups: AtomicUsize,
+    /// L1 key derivations.
+    pub derives: AtomicUsize,
+}
+
+#[derive(Debug, Clone)]
+struct Shared {
+    inner: Arc<Mutex<Inner>>,
+    counters: Arc<Counters>,
+    ws: broadcast::Sender<String>,
+}
 
 /// A running fake exchange; stops when dropped.
 #[derive(Debug)]
 pub struct FakeClob {
     addr: SocketAddr,
-    time_requests: Arc<AtomicUsize>,
+    shared: Shared,
     task: tokio::task::JoinHandle<()>,
 }
 
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs() as i64
+}
+
+fn err(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
+}
+
 impl FakeClob {
-    /// Starts serving `GET /time` (a bare integer, as the real CLOB answers).
+    /// Starts with a book of 0.48 bid / 0.52 ask (100 each) on [`TOKEN`].
     pub async fn start() -> Self {
-        let time_requests = Arc::new(AtomicUsize::new(0));
-        let counter = time_requests.clone();
-        let app = Router::new().route(
-            "/time",
-            get(move || {
-                counter.fetch_add(1, Ordering::SeqCst);
-                async {
-                    let now = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .expect("clock after 1970")
-                        .as_secs();
-                    now.to_string()
-                }
-            }),
-        );
+        let (ws, _) = broadcast::channel(1024);
+        let shared = Shared {
+            inner: Arc::new(Mutex::new(Inner {
+                bids: vec![(Decimal::new(48, 2), Decimal::from(100))],
+                asks: vec![(Decimal::new(52, 2), Decimal::from(100))],
+                ..Inner::default()
+            })),
+            counters: Arc::new(Counters::default()),
+            ws,
+        };
+        let app = Router::new()
+            .route("/time", get(time))
+            .route("/version", get(|| async { Json(json!({"version": 2})) }))
+            .route(
+                "/tick-size",
+                get(|| async { Json(json!({"minimum_tick_size": "0.01"})) }),
+            )
+            .route(
+                "/neg-risk",
+                get(|| async { Json(json!({"neg_risk": false})) }),
+            )
+            .route("/book", get(book))
+            .route("/books", post(books))
+            .route("/auth/derive-api-key", get(derive))
+            .route("/auth/api-key", post(derive))
+            .route("/order", post(post_order).delete(cancel_order))
+            .route("/orders", delete(cancel_orders))
+            .route("/cancel-all", delete(cancel_all))
+            .route("/data/order/{id}", get(get_order))
+            .route("/data/orders", get(open_orders))
+            .route("/data/trades", get(trades))
+            .route("/ws/market", get(ws_market))
+            .with_state(shared.clone());
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind fake CLOB");
@@ -41,26 +181,544 @@ impl FakeClob {
         let task = tokio::spawn(async move {
             axum::serve(listener, app).await.expect("fake CLOB serve");
         });
-        Self {
-            addr,
-            time_requests,
-            task,
-        }
+        Self { addr, shared, task }
     }
 
-    /// Its base URL.
+    /// The REST base URL.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
 
-    /// How many `GET /time` requests it has answered.
+    /// The market websocket URL.
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}/ws/market", self.addr)
+    }
+
+    /// `GET /time` requests answered.
     pub fn time_requests(&self) -> usize {
-        self.time_requests.load(Ordering::SeqCst)
+        self.shared.counters.time.load(Ordering::SeqCst)
+    }
+
+    /// The counters.
+    pub fn counters(&self) -> &Counters {
+        &self.shared.counters
+    }
+
+    /// Fails the next `POST /order` this way (queued; one each).
+    pub fn fail_next(&self, fault: Fault) {
+        self.shared.inner.lock().unwrap().faults.push(fault);
+    }
+
+    /// Fails every `POST /order` this way until cleared.
+    pub fn fail_all(&self, fault: Option<Fault>) {
+        self.shared.inner.lock().unwrap().sticky = fault;
+    }
+
+    /// The ledger.
+    pub fn ledger(&self) -> Vec<LedgerOrder> {
+        self.shared.inner.lock().unwrap().ledger.clone()
+    }
+
+    /// Requests refused for bad authentication, with why.
+    pub fn refused_auth(&self) -> Vec<String> {
+        self.shared.inner.lock().unwrap().refused_auth.clone()
+    }
+
+    /// Fills `size` of a ledger order as maker (a taker on the other side);
+    /// returns the trade ID.
+    pub fn fill(&self, hash: &str, size: Decimal) -> String {
+        let mut inner = self.shared.inner.lock().unwrap();
+        let n = inner.trades.len() + 1;
+        let order = inner
+            .ledger
+            .iter_mut()
+            .find(|o| o.hash == hash)
+            .expect("order in the ledger");
+        order.matched += size;
+        if order.matched >= order.size {
+            order.status = "MATCHED".to_owned();
+        }
+        let taker_side = if order.side == "BUY" { "SELL" } else { "BUY" };
+        let trade_id = format!("trade-{n}");
+        let trade = json!({
+            "id": trade_id,
+            "taker_order_id": format!("0x{}", "f".repeat(64)),
+            "market": MARKET,
+            "asset_id": order.token,
+            "side": taker_side,
+            "size": size.to_string(),
+            "fee_rate_bps": "0",
+            "price": order.price.to_string(),
+            "status": "MATCHED",
+            "match_time": now_secs().to_string(),
+            "last_update": now_secs().to_string(),
+            "outcome": "YES",
+            "owner": API_KEY,
+            "maker_address": ADDRESS,
+            "maker_orders": [{
+                "order_id": order.hash,
+                "owner": API_KEY,
+                "maker_address": ADDRESS,
+                "matched_amount": size.to_string(),
+                "price": order.price.to_string(),
+                "fee_rate_bps": "0",
+                "asset_id": order.token,
+                "outcome": "YES",
+                "side": order.side,
+            }],
+            "transaction_hash": format!("0x{}", "a".repeat(64)),
+            "trader_side": "MAKER",
+        });
+        inner.trades.push(trade);
+        trade_id
+    }
+
+    /// Moves the book and pushes it to websocket subscribers.
+    pub fn set_book(&self, bid: Decimal, ask: Decimal) {
+        let message = {
+            let mut inner = self.shared.inner.lock().unwrap();
+            inner.bids = vec![(bid, Decimal::from(100))];
+            inner.asks = vec![(ask, Decimal::from(100))];
+            book_json(&inner)
+        };
+        let _ = self.shared.ws.send(message.to_string());
+    }
+
+    /// Drops every websocket connection and refuses new ones while `refuse`.
+    pub fn drop_websockets(&self, refuse: bool) {
+        self.shared.inner.lock().unwrap().ws_refuse = refuse;
+        let _ = self.shared.ws.send("__close__".to_owned());
     }
 }
 
 impl Drop for FakeClob {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+fn levels(levels: &[(Decimal, Decimal)]) -> Vec<Value> {
+    levels
+        .iter()
+        .map(|(p, s)| json!({"price": p.to_string(), "size": s.to_string()}))
+        .collect()
+}
+
+fn book_json(inner: &Inner) -> Value {
+    json!({
+        "event_type": "book",
+        "asset_id": TOKEN,
+        "market": MARKET,
+        "bids": levels(&inner.bids),
+        "asks": levels(&inner.asks),
+        "timestamp": (now_secs() * 1000).to_string(),
+        "hash": "0x0",
+    })
+}
+
+async fn time(State(s): State<Shared>) -> String {
+    s.counters.time.fetch_add(1, Ordering::SeqCst);
+    now_secs().to_string()
+}
+
+async fn book(State(s): State<Shared>) -> Json<Value> {
+    let inner = s.inner.lock().unwrap();
+    Json(json!({
+        "market": MARKET, "asset_id": TOKEN, "timestamp": (now_secs() * 1000).to_string(),
+        "bids": levels(&inner.bids), "asks": levels(&inner.asks),
+        "min_order_size": "5", "neg_risk": false, "tick_size": "0.01",
+    }))
+}
+
+async fn books(State(s): State<Shared>) -> Json<Value> {
+    s.counters.books.fetch_add(1, Ordering::SeqCst);
+    let inner = s.inner.lock().unwrap();
+    Json(json!([{
+        "market": MARKET, "asset_id": TOKEN, "timestamp": (now_secs() * 1000).to_string(),
+        "bids": levels(&inner.bids), "asks": levels(&inner.asks),
+        "min_order_size": "5", "neg_risk": false, "tick_size": "0.01",
+    }]))
+}
+
+async fn derive(State(s): State<Shared>, headers: HeaderMap) -> Response {
+    s.counters.derives.fetch_add(1, Ordering::SeqCst);
+    // L1: the ClobAuth signature must recover to POLY_ADDRESS.
+    let get = |k: &str| {
+        headers
+            .get(k)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let (address, signature, timestamp, nonce) = (
+        get("POLY_ADDRESS"),
+        get("POLY_SIGNATURE"),
+        get("POLY_TIMESTAMP"),
+        get("POLY_NONCE"),
+    );
+    let Ok(parsed) = address.parse() else {
+        return err(StatusCode::UNAUTHORIZED, "Invalid L1 Request headers");
+    };
+    let hash = ploy::signing::clob_auth_hash(
+        parsed,
+        137,
+        &timestamp,
+        nonce.parse::<u64>().unwrap_or(u64::MAX),
+    );
+    if recover_signer(hash, &signature).map(|a| a.to_checksum(None)) != Some(address.clone())
+        || address != ADDRESS
+    {
+        s.inner
+            .lock()
+            .unwrap()
+            .refused_auth
+            .push("L1 signature".to_owned());
+        return err(StatusCode::UNAUTHORIZED, "Invalid L1 Request headers");
+    }
+    Json(json!({"apiKey": API_KEY, "secret": API_SECRET, "passphrase": PASSPHRASE})).into_response()
+}
+
+/// Checks the L2 headers against the exact bytes received.
+fn check_l2(
+    s: &Shared,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(), Response> {
+    let get = |k: &str| {
+        headers
+            .get(k)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let fail = |why: &str| {
+        s.inner.lock().unwrap().refused_auth.push(why.to_owned());
+        Err(err(
+            StatusCode::UNAUTHORIZED,
+            "Unauthorized/Invalid api key",
+        ))
+    };
+    if get("POLY_ADDRESS") != ADDRESS {
+        return fail("POLY_ADDRESS");
+    }
+    if get("POLY_API_KEY") != API_KEY {
+        return fail("POLY_API_KEY");
+    }
+    if get("POLY_PASSPHRASE") != PASSPHRASE {
+        return fail("POLY_PASSPHRASE");
+    }
+    let timestamp = get("POLY_TIMESTAMP");
+    match timestamp.parse::<i64>() {
+        Ok(t) if (t - now_secs()).abs() <= 60 => {},
+        _ => return fail("POLY_TIMESTAMP"),
+    }
+    let body = std::str::from_utf8(body).unwrap_or("");
+    let expected = l2_signature(API_SECRET, &timestamp, method.as_str(), uri.path(), body)
+        .expect("secret decodes");
+    if get("POLY_SIGNATURE") != expected {
+        return fail("POLY_SIGNATURE (HMAC)");
+    }
+    Ok(())
+}
+
+async fn post_order(
+    State(s): State<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    s.counters.posts.fetch_add(1, Ordering::SeqCst);
+    if let Err(r) = check_l2(&s, &method, &uri, &headers, &body) {
+        return r;
+    }
+    let fault = {
+        let mut inner = s.inner.lock().unwrap();
+        if inner.faults.is_empty() {
+            inner.sticky.clone()
+        } else {
+            Some(inner.faults.remove(0))
+        }
+    };
+    match &fault {
+        Some(Fault::RateLimited(secs)) => {
+            return (StatusCode::TOO_MANY_REQUESTS, [("Retry-After", secs.to_string())], Json(json!({"error": "Too Many Requests"})))
+                .into_response()
+        },
+        Some(Fault::Restarting) => return (StatusCode::from_u16(425).unwrap(), "service not ready").into_response(),
+        Some(Fault::CancelOnly) => {
+            return err(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Trading is currently cancel-only. New orders are not accepted, but cancels are allowed.",
+            )
+        },
+        _ => {},
+    }
+    let Ok(parsed) = serde_json::from_slice::<PostOrderBody>(&body) else {
+        return err(StatusCode::BAD_REQUEST, "Invalid order payload");
+    };
+    if parsed.owner != API_KEY {
+        return err(
+            StatusCode::BAD_REQUEST,
+            "the order owner has to be the owner of the API KEY",
+        );
+    }
+    let Some(order) = parsed.order.to_order() else {
+        return err(StatusCode::BAD_REQUEST, "Invalid order payload");
+    };
+    let hash = order_hash(&order, Exchange::V2, 137);
+    let signer = recover_signer(hash, &parsed.order.signature);
+    if signer != Some(order.signer) || order.signer.to_checksum(None) != ADDRESS {
+        return err(
+            StatusCode::BAD_REQUEST,
+            "the order signer address has to be the address of the API KEY",
+        );
+    }
+    let hash = hash.to_string();
+    let amounts = (order.makerAmount, order.takerAmount);
+    let (size, price) = {
+        let to_dec = |u: alloy_primitives::U256| {
+            Decimal::from_str_exact(&u.to_string()).unwrap() / Decimal::from(1_000_000)
+        };
+        let (maker, taker) = (to_dec(amounts.0), to_dec(amounts.1));
+        if parsed.order.side == "BUY" {
+            (taker, (maker / taker).normalize())
+        } else {
+            (maker, (taker / maker).normalize())
+        }
+    };
+    let duplicate = {
+        let mut inner = s.inner.lock().unwrap();
+        match inner.ledger.iter_mut().find(|o| o.hash == hash) {
+            Some(existing) => {
+                existing.posts += 1;
+                true
+            },
+            None => {
+                inner.ledger.push(LedgerOrder {
+                    hash: hash.clone(),
+                    token: parsed.order.token_id.clone(),
+                    side: parsed.order.side.clone(),
+                    price,
+                    size,
+                    matched: Decimal::ZERO,
+                    status: "LIVE".to_owned(),
+                    posts: 1,
+                    created: now_secs(),
+                });
+                false
+            },
+        }
+    };
+    match fault {
+        Some(Fault::TimeoutAfterAccept(delay)) => tokio::time::sleep(delay).await,
+        Some(Fault::HoldForever) => std::future::pending::<()>().await,
+        _ => {},
+    }
+    if duplicate || fault == Some(Fault::Duplicate) {
+        return Json(json!({"success": false, "errorMsg": "INVALID_ORDER_DUPLICATED", "orderID": hash, "status": ""})).into_response();
+    }
+    Json(json!({"error_msg": "", "makingAmount": "", "orderID": hash, "status": "live", "success": true, "takingAmount": ""})).into_response()
+}
+
+fn cancel_hashes(s: &Shared, hashes: &[String]) -> Value {
+    let mut inner = s.inner.lock().unwrap();
+    let mut canceled = Vec::new();
+    let mut not = BTreeMap::new();
+    for h in hashes {
+        match inner.ledger.iter_mut().find(|o| &o.hash == h) {
+            Some(o) if o.status == "LIVE" => {
+                o.status = "CANCELED".to_owned();
+                canceled.push(h.clone());
+            },
+            Some(o) => {
+                not.insert(
+                    h.clone(),
+                    format!("the order is already {}", o.status.to_lowercase()),
+                );
+            },
+            None => {
+                not.insert(h.clone(), "order not found".to_owned());
+            },
+        }
+    }
+    json!({"canceled": canceled, "not_canceled": not})
+}
+
+async fn cancel_order(
+    State(s): State<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(r) = check_l2(&s, &method, &uri, &headers, &body) {
+        return r;
+    }
+    let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let id = v["orderID"].as_str().unwrap_or("").to_owned();
+    Json(cancel_hashes(&s, &[id])).into_response()
+}
+
+async fn cancel_orders(
+    State(s): State<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(r) = check_l2(&s, &method, &uri, &headers, &body) {
+        return r;
+    }
+    let ids: Vec<String> = serde_json::from_slice(&body).unwrap_or_default();
+    Json(cancel_hashes(&s, &ids)).into_response()
+}
+
+async fn cancel_all(
+    State(s): State<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(r) = check_l2(&s, &method, &uri, &headers, &body) {
+        return r;
+    }
+    let ids: Vec<String> = s
+        .inner
+        .lock()
+        .unwrap()
+        .ledger
+        .iter()
+        .filter(|o| o.status == "LIVE")
+        .map(|o| o.hash.clone())
+        .collect();
+    Json(cancel_hashes(&s, &ids)).into_response()
+}
+
+fn order_json(o: &LedgerOrder) -> Value {
+    json!({
+        "id": o.hash, "status": o.status, "owner": API_KEY, "maker_address": ADDRESS,
+        "market": MARKET, "asset_id": o.token, "side": o.side.to_lowercase(),
+        "original_size": o.size.to_string(), "size_matched": o.matched.to_string(),
+        "price": o.price.to_string(), "associate_trades": [], "outcome": "YES",
+        "created_at": o.created, "expiration": "0", "order_type": "GTC",
+    })
+}
+
+async fn get_order(
+    State(s): State<Shared>,
+    Path(id): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    s.counters.lookups.fetch_add(1, Ordering::SeqCst);
+    if let Err(r) = check_l2(&s, &method, &uri, &headers, b"") {
+        return r;
+    }
+    let inner = s.inner.lock().unwrap();
+    match inner.ledger.iter().find(|o| o.hash == id) {
+        Some(o) => Json(order_json(o)).into_response(),
+        None => (StatusCode::OK, "null").into_response(),
+    }
+}
+
+async fn open_orders(
+    State(s): State<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = check_l2(&s, &method, &uri, &headers, b"") {
+        return r;
+    }
+    let inner = s.inner.lock().unwrap();
+    let data: Vec<Value> = inner
+        .ledger
+        .iter()
+        .filter(|o| o.status == "LIVE")
+        .map(order_json)
+        .collect();
+    Json(json!({"data": data, "limit": 500, "count": data.len(), "next_cursor": "LTE="}))
+        .into_response()
+}
+
+async fn trades(
+    State(s): State<Shared>,
+    Query(query): Query<BTreeMap<String, String>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = check_l2(&s, &method, &uri, &headers, b"") {
+        return r;
+    }
+    let after: i64 = query.get("after").and_then(|a| a.parse().ok()).unwrap_or(0);
+    let inner = s.inner.lock().unwrap();
+    let data: Vec<Value> = inner
+        .trades
+        .iter()
+        .filter(|t| {
+            t["match_time"]
+                .as_str()
+                .and_then(|m| m.parse::<i64>().ok())
+                .unwrap_or(0)
+                >= after
+        })
+        .cloned()
+        .collect();
+    // Two pages when there is more than one trade: the client must follow next_cursor.
+    let cursor = query.get("next_cursor").cloned().unwrap_or_default();
+    let (page, next) = if data.len() > 1 && cursor != "page2" {
+        (data[..1].to_vec(), "page2")
+    } else if cursor == "page2" {
+        (data[1..].to_vec(), "LTE=")
+    } else {
+        (data, "LTE=")
+    };
+    Json(json!({"data": page, "limit": 1, "count": 1, "next_cursor": next})).into_response()
+}
+
+async fn ws_market(State(s): State<Shared>, upgrade: WebSocketUpgrade) -> Response {
+    if s.inner.lock().unwrap().ws_refuse {
+        return err(StatusCode::SERVICE_UNAVAILABLE, "websocket unavailable");
+    }
+    upgrade.on_upgrade(move |socket| ws_session(s, socket))
+}
+
+async fn ws_session(s: Shared, mut socket: WebSocket) {
+    let mut pushes = s.ws.subscribe();
+    loop {
+        tokio::select! {
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    if text.as_str() == "PING" {
+                        let _ = socket.send(Message::Text("PONG".into())).await;
+                        continue;
+                    }
+                    let v: Value = serde_json::from_str(text.as_str()).unwrap_or(Value::Null);
+                    if v["type"] == "market" && v["initial_dump"] == true {
+                        s.counters.subscriptions.fetch_add(1, Ordering::SeqCst);
+                        let dump = Value::Array(vec![book_json(&s.inner.lock().unwrap())]);
+                        let _ = socket.send(Message::Text(dump.to_string().into())).await;
+                    }
+                },
+                Some(Ok(_)) => {},
+                _ => return,
+            },
+            pushed = pushes.recv() => match pushed {
+                Ok(text) if text == "__close__" => {
+                    let _ = socket.send(Message::Close(None)).await;
+                    return;
+                },
+                Ok(text) => {
+                    let _ = socket.send(Message::Text(text.into())).await;
+                },
+                Err(_) => return,
+            },
+        }
     }
 }

@@ -119,7 +119,7 @@ impl Ploy {
             .expect("spawn ploy run");
         Running {
             child,
-            setup: self,
+            setup: Some(self),
             stdout,
             stderr,
             exit: None,
@@ -131,7 +131,7 @@ impl Ploy {
 #[derive(Debug)]
 pub struct Running {
     child: Child,
-    setup: Ploy,
+    setup: Option<Ploy>,
     stdout: PathBuf,
     stderr: PathBuf,
     exit: Option<ExitStatus>,
@@ -140,12 +140,22 @@ pub struct Running {
 impl Running {
     /// The base URL, `http://127.0.0.1:<port>`.
     pub fn base_url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.setup.port)
+        format!("http://127.0.0.1:{}", self.setup().port)
     }
 
     /// The setup it was started from (for running other commands alongside).
     pub fn setup(&self) -> &Ploy {
-        &self.setup
+        self.setup.as_ref().expect("setup present until into_setup")
+    }
+
+    /// Stops the process (if still running) and gives back its setup, folder
+    /// and database included, to start it again.
+    pub fn into_setup(mut self) -> Ploy {
+        if self.exit.is_none() {
+            let _ = self.child.kill();
+            self.exit = self.child.wait().ok();
+        }
+        self.setup.take().expect("setup present")
     }
 
     /// Waits until `/health` answers at all (any status). Panics with the logs if

@@ -1,0 +1,152 @@
+//! Paper trading and replay on the shipped recording: the same result every
+//! time, and paper trading decides exactly as replay does.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use ploy::config::{DatabaseConfig, DatabaseUrl};
+
+use crate::harness::process::Ploy;
+
+fn recording() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("recordings/sample.jsonl")
+}
+
+fn replay_json() -> serde_json::Value {
+    let (code, out, err) =
+        Ploy::new().output(&["replay", &recording().display().to_string(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+#[test]
+fn replay_gives_the_same_report_twice() {
+    let path = recording().display().to_string();
+    let (code, first, err) = Ploy::new().output(&["replay", &path, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, second, _) = Ploy::new().output(&["replay", &path, "--json"]);
+    assert_eq!(first, second, "replay is deterministic");
+    let report: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert!(
+        report["fills"].as_array().unwrap().len() >= 5,
+        "the sample trades: {report:#}"
+    );
+    assert!(report["stats"]["placed"].as_u64().unwrap() > 20);
+    assert!(report["max_inventory"].as_str().is_some());
+    let (code, human, _) = Ploy::new().output(&["replay", &path]);
+    assert_eq!(code, 0);
+    assert!(human.contains("fills: "), "{human}");
+    assert!(human.contains("P&L "), "{human}");
+}
+
+#[test]
+fn a_missing_or_broken_recording_is_a_clear_error() {
+    let (code, _, err) = Ploy::new().output(&["replay", "/nonexistent.jsonl"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cannot read the recording /nonexistent.jsonl"),
+        "{err}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"recv_ms\": 1, \"msg\": {\"event_type\": \"book\"}}\n",
+    )
+    .unwrap();
+    let (code, _, err) = Ploy::new().output(&["replay", &bad.display().to_string()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.jsonl:1:"), "{err}");
+}
+
+async fn paper_run() -> Vec<(String, String, String)> {
+    let expected = replay_json();
+    let want_fills = expected["fills"].as_array().unwrap().len();
+    let want_orders = expected["stats"]["placed"].as_u64().unwrap() as usize;
+    let setup = Ploy::new().config(&format!(
+        "[market_data]\nsource = \"recording\"\nrecording = \"{}\"\nrecording_speed = 0\n",
+        recording().display()
+    ));
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(Duration::from_secs(20)).await;
+    let url = DatabaseUrl::new(format!("sqlite://{}/data/ploy.db", dir.display()));
+    let store = ploy::storage::connect(&url, &DatabaseConfig::default())
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let fills = store.fills().await.unwrap().len();
+        let orders = store.all_orders().await.unwrap().len();
+        if fills >= want_fills && orders >= want_orders {
+            break;
+        }
+        assert!(Instant::now() < deadline, "paper run did not finish: {fills}/{want_fills} fills, {orders}/{want_orders} orders\n{}", ploy.logs());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        store.all_orders().await.unwrap().len(),
+        want_orders,
+        "the same orders as replay"
+    );
+    let fills: Vec<(String, String, String)> = store
+        .fills()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|f| {
+            (
+                f.side.to_string(),
+                f.price.normalize().to_string(),
+                f.size.normalize().to_string(),
+            )
+        })
+        .collect();
+    let from_replay: Vec<(String, String, String)> = expected["fills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["side"].as_str().unwrap().to_owned(),
+                f["price"].as_str().unwrap().to_owned(),
+                f["size"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fills, from_replay,
+        "paper trading fills exactly as replay does"
+    );
+    let positions = store.positions().await.unwrap();
+    let total: rust_decimal::Decimal = positions.iter().map(|p| p.size).sum();
+    let from_report: rust_decimal::Decimal = expected["tokens"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|t| {
+            t["position"]
+                .as_str()
+                .unwrap()
+                .parse::<rust_decimal::Decimal>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(total, from_report, "positions match the replay");
+    store.close().await;
+    ploy.signal("TERM");
+    assert_eq!(
+        ploy.wait(Duration::from_secs(15))
+            .await
+            .and_then(|s| s.code()),
+        Some(0)
+    );
+    fills
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn paper_trading_on_the_recording_gives_the_same_result_twice() {
+    let first = paper_run().await;
+    let second = paper_run().await;
+    assert_eq!(first, second);
+}

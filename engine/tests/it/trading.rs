@@ -1,0 +1,624 @@
+//! The trading pipeline through the real engine and database, live mode,
+//! against the fake CLOB: normal quoting and every fault, including SIGKILL
+//! between persist and post and between post and response. After each, the
+//! fake's ledger and the database agree: no order lost, none posted twice,
+//! positions match the fills.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ploy::config::{DatabaseConfig, DatabaseUrl};
+use ploy::orders::{OrderStatus, Side};
+use ploy::storage::{OrderRecord, Store};
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+use crate::harness::fake_clob::{FakeClob, Fault, ADDRESS, API_KEY, API_SECRET, PASSPHRASE, TOKEN};
+use crate::harness::process::{Ploy, Running};
+
+const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const READY: Duration = Duration::from_secs(20);
+
+fn live(fake: &FakeClob, with_creds: bool) -> Ploy {
+    let ploy = Ploy::new()
+        .config(&format!(
+            "mode = \"live\"\n\
+             [exchange]\nclob_url = \"{}\"\nws_url = \"{}\"\nrequest_timeout = \"1s\"\n\
+             [market_data]\npoll_interval = \"300ms\"\n\
+             [strategy]\nmarkets = [\"{TOKEN}\"]\norder_size = \"5\"\nhalf_spread = \"0.02\"\n\
+             [risk]\nmax_orders_per_minute = 600\n",
+            fake.url(),
+            fake.ws_url()
+        ))
+        .env("POLYMARKET_PRIVATE_KEY", DEV_KEY);
+    if with_creds {
+        ploy.env("POLYMARKET_API_KEY", API_KEY)
+            .env("POLYMARKET_SECRET", API_SECRET)
+            .env("POLYMARKET_PASSPHRASE", PASSPHRASE)
+    } else {
+        ploy
+    }
+}
+
+async fn wait_until(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    while !done() {
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {timeout:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+async fn store(dir: &std::path::Path) -> Arc<dyn Store> {
+    let url = DatabaseUrl::new(format!("sqlite://{}/data/ploy.db", dir.display()));
+    ploy::storage::connect(&url, &DatabaseConfig::default())
+        .await
+        .expect("open the engine's database")
+}
+
+async fn orders(dir: &std::path::Path) -> Vec<OrderRecord> {
+    let s = store(dir).await;
+    let all = s.all_orders().await.unwrap();
+    s.close().await;
+    all
+}
+
+async fn wait_for_orders(
+    dir: &std::path::Path,
+    what: &str,
+    mut done: impl FnMut(&[OrderRecord]) -> bool,
+) -> Vec<OrderRecord> {
+    let deadline = Instant::now() + READY;
+    loop {
+        let all = orders(dir).await;
+        if done(&all) {
+            return all;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}: {all:#?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The ledger and the database agree: every accepted order is stored under
+/// its hash, nothing was posted twice (beyond `allowed_reposts`), every order
+/// the database calls open is live on the exchange, and positions equal the
+/// fills.
+async fn assert_consistent(fake: &FakeClob, dir: &std::path::Path, allowed_reposts: u32) {
+    let s = store(dir).await;
+    let db = s.all_orders().await.unwrap();
+    let ledger = fake.ledger();
+    for l in &ledger {
+        let stored = db
+            .iter()
+            .find(|o| o.order_hash.as_ref().map(|h| h.as_str()) == Some(l.hash.as_str()));
+        let stored = stored.unwrap_or_else(|| {
+            panic!(
+                "order {} is on the exchange but lost by the engine:\n{db:#?}",
+                l.hash
+            )
+        });
+        assert!(
+            l.posts <= 1 + allowed_reposts,
+            "order {} was posted {} times",
+            l.hash,
+            l.posts
+        );
+        assert_eq!(
+            stored.filled_size.normalize(),
+            l.matched.normalize(),
+            "filled size of {}",
+            l.hash
+        );
+        if l.status == "CANCELED" {
+            assert_eq!(stored.status, OrderStatus::Cancelled, "{}", l.hash);
+        }
+    }
+    for o in &db {
+        let on_exchange = ledger
+            .iter()
+            .find(|l| Some(l.hash.as_str()) == o.order_hash.as_ref().map(|h| h.as_str()));
+        match o.status {
+            OrderStatus::Open => assert_eq!(
+                on_exchange.map(|l| l.status.as_str()),
+                Some("LIVE"),
+                "{o:#?}"
+            ),
+            OrderStatus::Pending => panic!("an order is still pending after settling: {o:#?}"),
+            OrderStatus::Failed => assert!(
+                on_exchange.is_none(),
+                "a failed order is on the exchange: {o:#?}"
+            ),
+            _ => {},
+        }
+    }
+    let mut expected = Decimal::ZERO;
+    for l in &ledger {
+        expected += if l.side == "BUY" {
+            l.matched
+        } else {
+            -l.matched
+        };
+    }
+    let positions = s.positions().await.unwrap();
+    let actual: Decimal = positions.iter().map(|p| p.size).sum();
+    assert_eq!(
+        actual.normalize(),
+        expected.normalize(),
+        "positions match the fills"
+    );
+    let fills: Decimal = s
+        .fills()
+        .await
+        .unwrap()
+        .iter()
+        .map(|f| f.side.sign() * f.size)
+        .sum();
+    assert_eq!(fills.normalize(), expected.normalize());
+    s.close().await;
+}
+
+/// SIGTERM, expect exit 0; returns the setup so its folder (and database) lives on.
+async fn stop(mut ploy: Running) -> Ploy {
+    ploy.signal("TERM");
+    let status = ploy.wait(Duration::from_secs(15)).await.expect("exits");
+    assert_eq!(status.code(), Some(0), "{}", ploy.logs());
+    ploy.into_setup()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn normal_quoting_fills_and_shutdown_cancels() {
+    let fake = FakeClob::start().await;
+    let setup = live(&fake, true);
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the first quote", READY, || !fake.ledger().is_empty()).await;
+    let first = fake.ledger().remove(0);
+    assert_eq!(
+        (first.side.as_str(), first.price, first.size),
+        ("BUY", dec!(0.48), dec!(5))
+    );
+    assert!(
+        fake.refused_auth().is_empty(),
+        "every request authenticated: {:?}",
+        fake.refused_auth()
+    );
+    wait_for_orders(&dir, "the quote to be open", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Open)
+    })
+    .await;
+
+    fake.fill(&first.hash, dec!(2));
+    wait_for_orders(&dir, "the partial fill", |o| {
+        o.iter().any(|o| o.filled_size == dec!(2))
+    })
+    .await;
+    fake.fill(&first.hash, dec!(3));
+    wait_for_orders(&dir, "the order to fill", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Filled)
+    })
+    .await;
+    // Holding 5 shares: a new bid and an ask.
+    fake.set_book(dec!(0.48), dec!(0.52));
+    wait_until("a new bid and an ask", READY, || {
+        let l = fake.ledger();
+        l.iter().any(|o| o.side == "SELL") && l.iter().filter(|o| o.side == "BUY").count() >= 2
+    })
+    .await;
+    let metrics = ploy.metrics().await;
+    assert!(metrics.contains("ploy_orders_filled_total 1"), "{metrics}");
+    assert!(!metrics.contains("ploy_orders_placed_total 0"), "{metrics}");
+
+    let _kept = stop(ploy).await;
+    assert!(
+        fake.ledger().iter().all(|o| o.status != "LIVE"),
+        "shutdown cancels every resting quote: {:#?}",
+        fake.ledger()
+    );
+    assert_consistent(&fake, &dir, 0).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rate_limits_and_restarts_are_retried_with_the_same_signed_order() {
+    for (fault, kind) in [
+        (Fault::RateLimited(1), "rate_limited"),
+        (Fault::Restarting, "restarting"),
+    ] {
+        let fake = FakeClob::start().await;
+        fake.fail_next(fault.clone());
+        let setup = live(&fake, true);
+        let dir = setup.dir().to_owned();
+        let mut ploy = setup.spawn();
+        ploy.ready(READY).await;
+        wait_until("the retried order", READY, || !fake.ledger().is_empty()).await;
+        assert!(
+            fake.counters()
+                .posts
+                .load(std::sync::atomic::Ordering::SeqCst)
+                >= 2,
+            "{fault:?}: posted again"
+        );
+        let ledger = fake.ledger();
+        assert_eq!(
+            ledger.len(),
+            1,
+            "{fault:?}: one order, not two: {ledger:#?}"
+        );
+        assert_eq!(
+            ledger[0].posts, 1,
+            "{fault:?}: the refused post was not recorded; the retry was"
+        );
+        let stored = wait_for_orders(&dir, "open", |o| {
+            o.iter().any(|o| o.status == OrderStatus::Open)
+        })
+        .await;
+        assert_eq!(
+            stored.len(),
+            1,
+            "{fault:?}: the retry reused the stored, signed order: {stored:#?}"
+        );
+        let metrics = ploy.metrics().await;
+        assert!(
+            metrics.contains(&format!("ploy_api_errors_total{{kind=\"{kind}\"}} 1")),
+            "{metrics}"
+        );
+        let _kept = stop(ploy).await;
+        assert_consistent(&fake, &dir, 0).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cancel_only_mode_refuses_new_orders_until_it_ends() {
+    let fake = FakeClob::start().await;
+    fake.fail_next(Fault::CancelOnly);
+    let setup = live(&fake, true);
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    let stored = wait_for_orders(&dir, "the refused order", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Failed)
+    })
+    .await;
+    assert!(
+        stored[0]
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("cancel-only"),
+        "{stored:#?}"
+    );
+    assert!(fake.ledger().is_empty());
+    // After the pause, the next market change is quoted again.
+    tokio::time::sleep(Duration::from_millis(5500)).await;
+    fake.set_book(dec!(0.44), dec!(0.50));
+    wait_until("a quote after cancel-only ended", READY, || {
+        !fake.ledger().is_empty()
+    })
+    .await;
+    assert_eq!(
+        fake.ledger()[0].price,
+        dec!(0.45),
+        "mid 0.47 - half spread 0.02"
+    );
+    let _kept = stop(ploy).await;
+    assert_consistent(&fake, &dir, 0).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_timeout_after_accepting_is_settled_by_looking_the_order_up() {
+    let fake = FakeClob::start().await;
+    fake.fail_next(Fault::TimeoutAfterAccept(Duration::from_secs(3)));
+    let setup = live(&fake, true);
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_for_orders(&dir, "the order settled open", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Open)
+    })
+    .await;
+    assert!(
+        fake.counters()
+            .lookups
+            .load(std::sync::atomic::Ordering::SeqCst)
+            >= 1,
+        "the engine asked by hash"
+    );
+    let ledger = fake.ledger();
+    assert_eq!(
+        (ledger.len(), ledger[0].posts),
+        (1, 1),
+        "never signed again, never posted twice: {ledger:#?}"
+    );
+    let metrics = ploy.metrics().await;
+    assert!(
+        metrics.contains("ploy_api_errors_total{kind=\"timeout\"} 1"),
+        "{metrics}"
+    );
+    let _kept = stop(ploy).await;
+    assert_consistent(&fake, &dir, 0).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_duplicate_is_treated_as_already_there() {
+    let fake = FakeClob::start().await;
+    fake.fail_next(Fault::Duplicate);
+    let setup = live(&fake, true);
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+
+    let stored = wait_for_orders(&dir, "the order settled open", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Open)
+    })
+    .await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(fake.ledger().len(), 1);
+    let _kept = stop(ploy).await;
+    assert_consistent(&fake, &dir, 0).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dropped_websocket_falls_back_to_rest_and_resubscribes() {
+    let fake = FakeClob::start().await;
+    let setup = live(&fake, true);
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the first subscription", READY, || {
+        fake.counters()
+            .subscriptions
+            .load(std::sync::atomic::Ordering::SeqCst)
+            == 1
+    })
+    .await;
+    fake.drop_websockets(true);
+    wait_until("REST polling while the websocket is down", READY, || {
+        fake.counters()
+            .books
+            .load(std::sync::atomic::Ordering::SeqCst)
+            >= 2
+    })
+    .await;
+    // Prices keep flowing through polling: a move is quoted.
+    fake.set_book(dec!(0.58), dec!(0.62));
+    wait_until("a quote from polled prices", READY, || {
+        fake.ledger().iter().any(|o| o.price == dec!(0.58))
+    })
+    .await;
+    fake.drop_websockets(false);
+    wait_until("the resubscription", Duration::from_secs(60), || {
+        fake.counters()
+            .subscriptions
+            .load(std::sync::atomic::Ordering::SeqCst)
+            >= 2
+    })
+    .await;
+    let _kept = stop(ploy).await;
+    assert_consistent(&fake, &dir, 0).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn killed_between_persist_and_post_the_order_is_settled_as_never_sent() {
+    let fake = FakeClob::start().await;
+    // Every post is refused with a long Retry-After: the engine has stored the
+    // order and is waiting to post it when it is killed.
+    fake.fail_all(Some(Fault::RateLimited(60)));
+    let setup = live(&fake, true);
+    let dir = setup.dir().to_owned();
+    let port = setup.http_port();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_for_orders(&dir, "a stored, unsent order", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Pending)
+    })
+    .await;
+    ploy.signal("KILL");
+    ploy.wait(Duration::from_secs(5)).await.expect("killed");
+    assert!(fake.ledger().is_empty());
+
+    fake.fail_all(None);
+    let mut again = restart(&fake, &dir, port, ploy).await;
+    again.ready(READY).await;
+    let stored = wait_for_orders(&dir, "the unsent order settled and a new quote open", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Failed)
+            && o.iter().any(|o| o.status == OrderStatus::Open)
+    })
+    .await;
+    let failed = stored
+        .iter()
+        .find(|o| o.status == OrderStatus::Failed)
+        .unwrap();
+    assert!(
+        failed
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("never reached the exchange"),
+        "{failed:#?}"
+    );
+    assert_eq!(fake.ledger().len(), 1);
+    let _kept = stop(again).await;
+    assert_consistent(&fake, &dir, 0).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn killed_between_post_and_response_the_order_is_found_not_reposted() {
+    let fake = FakeClob::start().await;
+    fake.fail_next(Fault::HoldForever);
+    let setup = live(&fake, true);
+    let dir = setup.dir().to_owned();
+    let port = setup.http_port();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the order to reach the exchange", READY, || {
+        !fake.ledger().is_empty()
+    })
+    .await;
+    ploy.signal("KILL");
+    ploy.wait(Duration::from_secs(5)).await.expect("killed");
+    let stored = orders(&dir).await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(
+        stored[0].status,
+        OrderStatus::Pending,
+        "killed before the answer: {stored:#?}"
+    );
+
+    let mut again = restart(&fake, &dir, port, ploy).await;
+    again.ready(READY).await;
+    wait_for_orders(&dir, "the order found open", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Open)
+    })
+    .await;
+    // The quote is already resting: nothing new, nothing re-posted.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let ledger = fake.ledger();
+    assert_eq!((ledger.len(), ledger[0].posts), (1, 1), "{ledger:#?}");
+    let _kept = stop(again).await;
+    assert_consistent(&fake, &dir, 0).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn api_credentials_are_derived_with_l1_when_not_given() {
+    let fake = FakeClob::start().await;
+    let setup = live(&fake, false);
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("a quote with derived credentials", READY, || {
+        !fake.ledger().is_empty()
+    })
+    .await;
+    assert_eq!(
+        fake.counters()
+            .derives
+            .load(std::sync::atomic::Ordering::SeqCst),
+        1
+    );
+    assert!(fake.refused_auth().is_empty(), "{:?}", fake.refused_auth());
+    let logs = ploy.logs();
+    assert!(
+        !logs.contains(API_SECRET) && !logs.contains(PASSPHRASE),
+        "derived secrets never logged"
+    );
+    let _kept = stop(ploy).await;
+    assert_consistent(&fake, &dir, 0).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_kill_switch_cancels_and_stops_new_orders() {
+    let fake = FakeClob::start().await;
+    let setup = live(&fake, true);
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_for_orders(&dir, "an open quote", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Open)
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let answer = client
+        .put(format!("{}/trading-state", ploy.base_url()))
+        .body("halted")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    wait_until("the quote cancelled", READY, || {
+        fake.ledger().iter().all(|o| o.status == "CANCELED")
+    })
+    .await;
+    fake.set_book(dec!(0.40), dec!(0.60));
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(fake.ledger().len(), 1, "no new order while halted");
+    let state: serde_json::Value = client
+        .get(format!("{}/trading-state", ploy.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(state["state"], "halted");
+    let bad = client
+        .put(format!("{}/trading-state", ploy.base_url()))
+        .body("yolo")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let _kept = stop(ploy).await;
+    assert_consistent(&fake, &dir, 0).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_fake_rejects_an_order_signed_by_the_wrong_key() {
+    use ploy::config::Secret;
+    use ploy::orders::build::{build_signed, OrderRequest, OrderType, Signer};
+    let fake = FakeClob::start().await;
+    let other =
+        ploy::signing::Wallet::from_secret(&Secret::new(format!("0x{}", "1".repeat(64)))).unwrap();
+    let request = OrderRequest {
+        token_id: TOKEN.into(),
+        side: Side::Buy,
+        price: dec!(0.4),
+        size: dec!(5),
+        tick_size: dec!(0.01),
+        neg_risk: false,
+        v3: false,
+        order_type: OrderType::Gtc,
+        post_only: true,
+        salt: 7,
+        timestamp_ms: 1,
+    };
+    let signed = build_signed(
+        &request,
+        &Signer {
+            wallet: other,
+            signature_type: ploy::config::SignatureType::Eoa,
+            funder: None,
+            chain_id: 137,
+            owner: API_KEY.into(),
+        },
+    )
+    .unwrap();
+    let ts = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
+    let post = |body: String, signature: String| {
+        reqwest::Client::new()
+            .post(format!("{}/order", fake.url()))
+            .header("POLY_ADDRESS", ADDRESS)
+            .header("POLY_API_KEY", API_KEY)
+            .header("POLY_PASSPHRASE", PASSPHRASE)
+            .header("POLY_TIMESTAMP", &ts)
+            .header("POLY_SIGNATURE", signature)
+            .body(body)
+            .send()
+    };
+    let hmac =
+        ploy::signing::l2_signature(API_SECRET, &ts, "POST", "/order", &signed.json).unwrap();
+    let answer = post(signed.json.clone(), hmac).await.unwrap();
+    assert_eq!(answer.status(), 400);
+    assert!(answer.text().await.unwrap().contains("signer address"));
+    // A body changed after signing fails the HMAC.
+    let hmac =
+        ploy::signing::l2_signature(API_SECRET, &ts, "POST", "/order", &signed.json).unwrap();
+    let tampered = signed.json.replace("\"salt\":7", "\"salt\":8");
+    assert_eq!(post(tampered, hmac).await.unwrap().status(), 401);
+    assert!(fake.ledger().is_empty());
+}
+
+async fn restart(fake: &FakeClob, dir: &std::path::Path, port: u16, old: Running) -> Running {
+    // The same folder and database, a fresh process.
+    let keep = old.into_setup();
+    let _ = (fake, dir);
+    keep.port(port).spawn()
+}
