@@ -379,6 +379,7 @@ async fn derive(State(s): State<Shared>, headers: HeaderMap) -> Response {
 }
 
 /// Checks the L2 headers against the exact bytes received.
+#[allow(clippy::result_large_err)] // the error is the HTTP answer, returned as is
 fn check_l2(
     s: &Shared,
     method: &Method,
