@@ -55,6 +55,22 @@ pub enum Command {
     /// Orders: preview a signed order without sending it.
     #[command(subcommand)]
     Order(OrderCommand),
+    /// Write the live market feed to a recording for `ploy replay`.
+    Record(RecordArgs),
+}
+
+/// `ploy record`
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// The recording to write (JSONL).
+    #[arg(long, short = 'o')]
+    pub out: PathBuf,
+    /// Stop after this long.
+    #[arg(long, default_value = "10m", value_parser = humantime::parse_duration)]
+    pub duration: std::time::Duration,
+    /// Token IDs to record [default: strategy.markets].
+    #[arg(long, value_delimiter = ',')]
+    pub markets: Vec<String>,
 }
 
 /// `ploy replay`
@@ -181,6 +197,7 @@ pub fn main() -> ExitCode {
         },
         Command::Migrate => with_runtime(|| commands::migrate::run(cli.config.as_deref())),
         Command::Replay(args) => commands::replay::run(cli.config.as_deref(), &args),
+        Command::Record(args) => with_runtime(|| commands::record::run(cli.config.as_deref(), &args)),
         Command::Order(OrderCommand::Preview(args)) => {
             commands::order::preview(cli.config.as_deref(), &args)
         },

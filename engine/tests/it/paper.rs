@@ -150,3 +150,27 @@ async fn paper_trading_on_the_recording_gives_the_same_result_twice() {
     let second = paper_run().await;
     assert_eq!(first, second);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn record_writes_what_replay_reads() {
+    let fake = crate::harness::fake_clob::FakeClob::start().await;
+    let setup = Ploy::new().config(&format!("[exchange]\nws_url = \"{}\"\n", fake.ws_url()));
+    let out = setup.dir().join("session.jsonl");
+    let out_text = out.display().to_string();
+    let token = crate::harness::fake_clob::TOKEN;
+    let recorder = std::thread::spawn(move || {
+        let result = setup.output(&["record", "--out", &out_text, "--duration", "2s", "--markets", token]);
+        (result, setup)
+    });
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    fake.set_book(rust_decimal::Decimal::new(44, 2), rust_decimal::Decimal::new(50, 2));
+    let ((code, _, err), _kept) = recorder.join().unwrap();
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("wrote "), "{err}");
+    let events = ploy::market_data::recording::load(&out).unwrap();
+    assert!(events.len() >= 2, "the initial dump and the pushed book: {events:?}");
+    let (code, report, err) = Ploy::new().output(&["replay", &out.display().to_string(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert!(report["stats"]["placed"].as_u64().unwrap() >= 1, "{report:#}");
+}
