@@ -74,14 +74,37 @@ fn core() -> TradingCore {
 fn book() -> MarketEvent {
     MarketEvent::Book {
         token: TOKEN.into(),
-        bids: vec![Level { price: dec!(0.48), size: dec!(300) }, Level { price: dec!(0.47), size: dec!(500) }],
-        asks: vec![Level { price: dec!(0.52), size: dec!(250) }, Level { price: dec!(0.53), size: dec!(400) }],
+        bids: vec![
+            Level {
+                price: dec!(0.48),
+                size: dec!(300),
+            },
+            Level {
+                price: dec!(0.47),
+                size: dec!(500),
+            },
+        ],
+        asks: vec![
+            Level {
+                price: dec!(0.52),
+                size: dec!(250),
+            },
+            Level {
+                price: dec!(0.53),
+                size: dec!(400),
+            },
+        ],
         ts_ms: 1,
     }
 }
 
 /// One event in, one signed order out.
-fn event_to_signed(core: &mut TradingCore, event: &MarketEvent, signer: &Signer, salt: u64) -> usize {
+fn event_to_signed(
+    core: &mut TradingCore,
+    event: &MarketEvent,
+    signer: &Signer,
+    salt: u64,
+) -> usize {
     let mut signed = 0;
     for command in core.on_market(event, 1) {
         if let Command::Place(intent) = command {

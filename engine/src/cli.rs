@@ -197,7 +197,9 @@ pub fn main() -> ExitCode {
         },
         Command::Migrate => with_runtime(|| commands::migrate::run(cli.config.as_deref())),
         Command::Replay(args) => commands::replay::run(cli.config.as_deref(), &args),
-        Command::Record(args) => with_runtime(|| commands::record::run(cli.config.as_deref(), &args)),
+        Command::Record(args) => {
+            with_runtime(|| commands::record::run(cli.config.as_deref(), &args))
+        },
         Command::Order(OrderCommand::Preview(args)) => {
             commands::order::preview(cli.config.as_deref(), &args)
         },

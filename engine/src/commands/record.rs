@@ -30,7 +30,9 @@ pub async fn run(config: Option<&Path>, args: &RecordArgs) -> u8 {
         args.markets.clone()
     };
     if markets.is_empty() {
-        print_error("no markets to record\n  hint: pass --markets <token id>,… or set strategy.markets");
+        print_error(
+            "no markets to record\n  hint: pass --markets <token id>,… or set strategy.markets",
+        );
         return exit::CONFIG;
     }
     let mut file = match std::fs::File::create(&args.out) {

@@ -159,18 +159,100 @@ async fn record_writes_what_replay_reads() {
     let out_text = out.display().to_string();
     let token = crate::harness::fake_clob::TOKEN;
     let recorder = std::thread::spawn(move || {
-        let result = setup.output(&["record", "--out", &out_text, "--duration", "2s", "--markets", token]);
+        let result = setup.output(&[
+            "record",
+            "--out",
+            &out_text,
+            "--duration",
+            "2s",
+            "--markets",
+            token,
+        ]);
         (result, setup)
     });
     tokio::time::sleep(Duration::from_millis(800)).await;
-    fake.set_book(rust_decimal::Decimal::new(44, 2), rust_decimal::Decimal::new(50, 2));
+    fake.set_book(
+        rust_decimal::Decimal::new(44, 2),
+        rust_decimal::Decimal::new(50, 2),
+    );
     let ((code, _, err), _kept) = recorder.join().unwrap();
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("wrote "), "{err}");
     let events = ploy::market_data::recording::load(&out).unwrap();
-    assert!(events.len() >= 2, "the initial dump and the pushed book: {events:?}");
+    assert!(
+        events.len() >= 2,
+        "the initial dump and the pushed book: {events:?}"
+    );
     let (code, report, err) = Ploy::new().output(&["replay", &out.display().to_string(), "--json"]);
     assert_eq!(code, 0, "{err}");
     let report: serde_json::Value = serde_json::from_str(&report).unwrap();
-    assert!(report["stats"]["placed"].as_u64().unwrap() >= 1, "{report:#}");
+    assert!(
+        report["stats"]["placed"].as_u64().unwrap() >= 1,
+        "{report:#}"
+    );
+}
+
+#[test]
+fn order_preview_prints_the_signed_body_and_sends_nothing() {
+    // The exchange URL points nowhere: previewing must not need it.
+    let ploy = Ploy::new()
+        .config("[exchange]\nclob_url = \"http://127.0.0.1:9\"\n")
+        .env(
+            "POLYMARKET_PRIVATE_KEY",
+            "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+        )
+        .env("POLYMARKET_API_KEY", "11111111-2222-3333-4444-555555555555");
+    let args = [
+        "order",
+        "preview",
+        "--token-id",
+        "1234",
+        "--side",
+        "buy",
+        "--price",
+        "0.56",
+        "--size",
+        "21.04",
+        "--tick-size",
+        "0.01",
+        "--salt",
+        "479249096354",
+        "--timestamp",
+        "1764000000000",
+        "--json",
+    ];
+    let (code, out, err) = ploy.output(&args);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let body = &v["body"];
+    assert_eq!(body["order"]["makerAmount"], "11782400");
+    assert_eq!(body["order"]["takerAmount"], "21040000");
+    assert_eq!(body["order"]["salt"], 479_249_096_354u64);
+    assert_eq!(body["owner"], "11111111-2222-3333-4444-555555555555");
+    assert_eq!(
+        v["exchange_address"],
+        "0xE111180000d2663C0091e4f400237545B87B996B"
+    );
+    // The same inputs sign to the same order ID.
+    let (_, again, _) = ploy.output(&args);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&again).unwrap()["order_id"],
+        v["order_id"]
+    );
+    // Bad numbers get a clear error.
+    let (code, _, err) = ploy.output(&[
+        "order",
+        "preview",
+        "--token-id",
+        "1",
+        "--side",
+        "SELL",
+        "--price",
+        "0.5",
+        "--size",
+        "1.234",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("size 1.234 has 3 decimal places"), "{err}");
+    assert!(!err.contains("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"));
 }
