@@ -130,7 +130,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             salt += 1;
             black_box(build_signed(&request(salt), &s).expect("valid order"))
-        })
+        });
     });
     let event = book();
     let fresh = core();
@@ -142,7 +142,7 @@ fn benches(c: &mut Criterion) {
                 assert_eq!(event_to_signed(&mut core, &event, &s, salt), 1);
             },
             BatchSize::SmallInput,
-        )
+        );
     });
 }
 
