@@ -680,6 +680,12 @@ async fn play_recording(
             let _ = stop.changed().await;
             return;
         }
+        // The gap between one loop's end and the next one's start (1 s of
+        // recorded time), so even a one-line recording plays at its pace.
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs_f64(1.0 / speed)) => {},
+            _ = stop.changed() => return,
+        }
     }
 }
 

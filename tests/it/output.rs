@@ -44,7 +44,10 @@ fn redact(text: &str, fleet: &Fleet) -> String {
     out = out.replace(&format!("{}@", fleet.user), "[USER]@");
     let patterns: [(&str, &str); 8] = [
         (r"\d+ bytes", "N bytes"),
-        (r#""(ms|duration_ms|uptime_seconds)": \d+"#, "\"$1\": 0"),
+        (
+            r#""(ms|duration_ms|uptime_seconds|loops)": \d+"#,
+            "\"$1\": 0",
+        ),
         (r#""latency_ms": [0-9.]+"#, "\"latency_ms\": 0.0"),
         (r" \(\d+(\.\d+)?m?s\)", ""),
         (r"[0-9a-f]{64}", "[SHA256]"),

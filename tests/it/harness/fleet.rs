@@ -128,10 +128,11 @@ impl Drop for FleetHost {
 /// Hosts, keys and the inventory that names them.
 #[derive(Debug)]
 pub struct Fleet {
+    /// The hosts (declared first: dropped first, stopping ploy and sshd
+    /// while their folders still exist).
+    pub hosts: Vec<FleetHost>,
     /// The working folder (keys, configs, inventory).
     pub dir: tempfile::TempDir,
-    /// The hosts.
-    pub hosts: Vec<FleetHost>,
     /// Client private key.
     pub client_key: PathBuf,
     /// known_hosts with every host key.
@@ -262,8 +263,8 @@ impl Fleet {
             wait_listening(host);
         }
         Self {
-            dir,
             hosts,
+            dir,
             client_key,
             known_hosts,
             ssh_config,
