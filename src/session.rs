@@ -496,3 +496,41 @@ pub fn prove_settings(host: &Host) -> ProveSettings {
         stability_window: host.stability_window,
     }
 }
+
+/// Ends a host's command that stopped before touching the host (it could not
+/// connect): records why and reports the host finished.
+pub fn end_early(ctx: &Context, mut report: HostReport, failure: Failure) -> HostReport {
+    report.reason = Some(failure.reason);
+    report.hint = failure.hint;
+    ctx.printer.host_finished(&mut report, failure.outcome);
+    report
+}
+
+/// Ends a host's deploy or rollback: records the outcome, writes the audit
+/// record if the lock was held, releases the lock, closes the session.
+pub async fn conclude(
+    ctx: &Context,
+    session: HostSession,
+    mut report: HostReport,
+    result: Result<(), Failure>,
+    action: &str,
+    started: Instant,
+) -> HostReport {
+    let outcome = result
+        .as_ref()
+        .err()
+        .map_or(Outcome::Success, |f| f.outcome);
+    if let Err(f) = result {
+        report.reason = Some(f.reason);
+        report.hint = f.hint;
+    }
+    if session.holds_lock() {
+        let record = audit_record(ctx, action, &report, outcome, started);
+        if let Err(e) = session.audit(&record).await {
+            ctx.printer.warn(&report.host, &e.reason);
+        }
+    }
+    session.close().await;
+    ctx.printer.host_finished(&mut report, outcome);
+    report
+}

@@ -122,13 +122,7 @@ pub async fn start(
         core_config(&cfg, &prefix),
         crate::risk::RiskEngine::new(cfg.risk.clone()),
     );
-    let positions: BTreeMap<TokenId, Decimal> = parts
-        .store
-        .positions()
-        .await?
-        .into_iter()
-        .map(|p| (p.token_id, p.size))
-        .collect();
+    let positions = positions_by_token(parts.store.as_ref()).await?;
 
     // The market feed.
     let tokens: Vec<String> = cfg.strategy.markets.clone();
@@ -224,24 +218,14 @@ pub async fn start(
         },
         Mode::Live => {
             let live = Arc::new(start_live(&parts, public.clone()).await?);
-            let report = reconcile::run(
-                &live_client(&parts, &live),
-                parts.store.as_ref(),
-                parts.clock.as_ref(),
-            )
-            .await?;
+            let report =
+                reconcile::run(live.client(), parts.store.as_ref(), parts.clock.as_ref()).await?;
             tracing::info!(?report, "reconciled with the exchange");
             let open = parts
                 .store
                 .orders_with_status(&[OrderStatus::Pending, OrderStatus::Open])
                 .await?;
-            let positions: BTreeMap<TokenId, Decimal> = parts
-                .store
-                .positions()
-                .await?
-                .into_iter()
-                .map(|p| (p.token_id, p.size))
-                .collect();
+            let positions = positions_by_token(parts.store.as_ref()).await?;
             core.restore(
                 positions,
                 open.into_iter()
@@ -303,8 +287,15 @@ pub async fn start(
     ))
 }
 
-fn live_client(_parts: &PipelineParts, live: &LiveVenue) -> ClobClient {
-    live.client().clone()
+async fn positions_by_token(
+    store: &dyn Store,
+) -> Result<BTreeMap<TokenId, Decimal>, crate::storage::StorageError> {
+    Ok(store
+        .positions()
+        .await?
+        .into_iter()
+        .map(|p| (p.token_id, p.size))
+        .collect())
 }
 
 /// Builds the live venue: the wallet, API credentials (given, or derived with

@@ -15,7 +15,7 @@ use crate::remote::layout::Layout;
 use crate::remote::quote;
 use crate::remote::release::{self, ReleaseInfo};
 use crate::session::{
-    audit_record, new_report, prove_settings, rand_u64, Context, Failure, HostSession,
+    conclude, end_early, new_report, prove_settings, rand_u64, Context, Failure, HostSession,
 };
 
 /// Resolved `deploy` options.
@@ -177,7 +177,7 @@ async fn deploy_host(
     ctx.printer.host_started(&host.name);
     let mut session = match HostSession::connect(ctx, host, &mut report).await {
         Ok(s) => s,
-        Err(f) => return finish(ctx, report, &f),
+        Err(f) => return end_early(ctx, report, f),
     };
     let result = tokio::select! {
         r = steps(ctx, &mut session, &mut report, artifact, options) => r,
@@ -186,30 +186,7 @@ async fn deploy_host(
             "interrupted by a signal; an upload in progress is removed by the next deploy",
         )),
     };
-    let outcome = result
-        .as_ref()
-        .err()
-        .map_or(Outcome::Success, |f| f.outcome);
-    if let Err(f) = &result {
-        report.reason = Some(f.reason.clone());
-        report.hint.clone_from(&f.hint);
-    }
-    if session.holds_lock() {
-        let record = audit_record(ctx, "deploy", &report, outcome, started);
-        if let Err(e) = session.audit(&record).await {
-            ctx.printer.warn(&host.name, &e.reason);
-        }
-    }
-    session.close().await;
-    ctx.printer.host_finished(&mut report, outcome);
-    report
-}
-
-fn finish(ctx: &Context, mut report: HostReport, failure: &Failure) -> HostReport {
-    report.reason = Some(failure.reason.clone());
-    report.hint.clone_from(&failure.hint);
-    ctx.printer.host_finished(&mut report, failure.outcome);
-    report
+    conclude(ctx, session, report, result, "deploy", started).await
 }
 
 async fn steps(

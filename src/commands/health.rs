@@ -7,7 +7,7 @@ use crate::exit::Outcome;
 use crate::health::{HealthReport, Probe};
 use crate::inventory::Host;
 use crate::printer::HostReport;
-use crate::session::{new_report, Context, HostSession};
+use crate::session::{end_early, new_report, Context, HostSession};
 
 /// Resolved `health` options.
 #[derive(Debug, Clone, Copy)]
@@ -28,12 +28,7 @@ async fn health_host(ctx: &Context, host: &Host, options: HealthOptions) -> Host
     ctx.printer.host_started(&host.name);
     let mut session = match HostSession::connect(ctx, host, &mut report).await {
         Ok(s) => s,
-        Err(f) => {
-            report.reason = Some(f.reason);
-            report.hint = f.hint;
-            ctx.printer.host_finished(&mut report, f.outcome);
-            return report;
-        },
+        Err(f) => return end_early(ctx, report, f),
     };
     let deadline = Instant::now() + options.timeout;
     let mut pause = Duration::from_millis(200);

@@ -4,7 +4,7 @@ use crate::exit::Outcome;
 use crate::inventory::Host;
 use crate::printer::HostReport;
 use crate::remote::release::{self, ReleaseEntry};
-use crate::session::{new_report, Context, HostSession};
+use crate::session::{end_early, new_report, Context, HostSession};
 
 /// Lists every host's releases in parallel.
 pub async fn run(ctx: &Context, hosts: &[Host]) -> Vec<HostReport> {
@@ -16,12 +16,7 @@ async fn releases_host(ctx: &Context, host: &Host) -> HostReport {
     ctx.printer.host_started(&host.name);
     let session = match HostSession::connect(ctx, host, &mut report).await {
         Ok(s) => s,
-        Err(f) => {
-            report.reason = Some(f.reason);
-            report.hint = f.hint;
-            ctx.printer.host_finished(&mut report, f.outcome);
-            return report;
-        },
+        Err(f) => return end_early(ctx, report, f),
     };
     let outcome = match session
         .run_ok(&release::list_script(&session.layout), "listing releases")

@@ -8,7 +8,9 @@ use crate::inventory::Host;
 use crate::printer::HostReport;
 use crate::remote::quote;
 use crate::remote::release;
-use crate::session::{audit_record, new_report, prove_settings, Context, Failure, HostSession};
+use crate::session::{
+    conclude, end_early, new_report, prove_settings, Context, Failure, HostSession,
+};
 
 /// Resolved `rollback` options.
 #[derive(Debug, Clone)]
@@ -32,34 +34,13 @@ async fn rollback_host(ctx: &Context, host: &Host, options: &RollbackOptions) ->
     ctx.printer.host_started(&host.name);
     let mut session = match HostSession::connect(ctx, host, &mut report).await {
         Ok(s) => s,
-        Err(f) => {
-            report.reason = Some(f.reason);
-            report.hint = f.hint;
-            ctx.printer.host_finished(&mut report, f.outcome);
-            return report;
-        },
+        Err(f) => return end_early(ctx, report, f),
     };
     let result = tokio::select! {
         r = steps(ctx, &mut session, &mut report, options) => r,
         () = ctx.until_cancelled() => Err(Failure::new(Outcome::Interrupted, "interrupted by a signal")),
     };
-    let outcome = result
-        .as_ref()
-        .err()
-        .map_or(Outcome::Success, |f| f.outcome);
-    if let Err(f) = &result {
-        report.reason = Some(f.reason.clone());
-        report.hint.clone_from(&f.hint);
-    }
-    if session.holds_lock() {
-        let record = audit_record(ctx, "rollback", &report, outcome, started);
-        if let Err(e) = session.audit(&record).await {
-            ctx.printer.warn(&host.name, &e.reason);
-        }
-    }
-    session.close().await;
-    ctx.printer.host_finished(&mut report, outcome);
-    report
+    conclude(ctx, session, report, result, "rollback", started).await
 }
 
 async fn steps(

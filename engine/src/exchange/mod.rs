@@ -380,29 +380,8 @@ impl ClobClient {
 
     /// `GET /markets`, every page (`next_cursor` until `LTE=`).
     pub async fn markets(&self) -> Result<Vec<Market>, ExchangeError> {
-        let mut cursor = FIRST_CURSOR.to_owned();
-        let mut out = Vec::new();
-        loop {
-            let body = self
-                .request(
-                    EndpointClass::General,
-                    Method::GET,
-                    "/markets",
-                    &[("next_cursor", cursor.clone())],
-                    None,
-                    Auth::None,
-                )
-                .await?;
-            let page: Page<Market> = self.decode("/markets", &body)?;
-            out.extend(page.data);
-            if page.next_cursor.is_empty()
-                || page.next_cursor == END_CURSOR
-                || page.next_cursor == cursor
-            {
-                return Ok(out);
-            }
-            cursor = page.next_cursor;
-        }
+        self.paged(EndpointClass::General, "/markets", Vec::new(), Auth::None)
+            .await
     }
 
     /// `GET /book?token_id=`.
@@ -440,6 +419,16 @@ impl ClobClient {
         self.decode("/books", &text)
     }
 
+    async fn public_get(
+        &self,
+        class: EndpointClass,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<String, ExchangeError> {
+        self.request(class, Method::GET, path, query, None, Auth::None)
+            .await
+    }
+
     /// `GET /price?token_id=&side=`.
     pub async fn price(
         &self,
@@ -447,16 +436,13 @@ impl ClobClient {
         side: crate::orders::Side,
     ) -> Result<rust_decimal::Decimal, ExchangeError> {
         let body = self
-            .request(
+            .public_get(
                 EndpointClass::Price,
-                Method::GET,
                 "/price",
                 &[
                     ("token_id", token.to_owned()),
                     ("side", side.as_str().to_owned()),
                 ],
-                None,
-                Auth::None,
             )
             .await?;
         self.decimal_field("/price", &body, "price")
@@ -465,13 +451,10 @@ impl ClobClient {
     /// `GET /midpoint?token_id=`.
     pub async fn midpoint(&self, token: &str) -> Result<rust_decimal::Decimal, ExchangeError> {
         let body = self
-            .request(
+            .public_get(
                 EndpointClass::Price,
-                Method::GET,
                 "/midpoint",
                 &[("token_id", token.to_owned())],
-                None,
-                Auth::None,
             )
             .await?;
         self.decimal_field("/midpoint", &body, "mid")
@@ -480,13 +463,10 @@ impl ClobClient {
     /// `GET /tick-size?token_id=`.
     pub async fn tick_size(&self, token: &str) -> Result<rust_decimal::Decimal, ExchangeError> {
         let body = self
-            .request(
+            .public_get(
                 EndpointClass::Price,
-                Method::GET,
                 "/tick-size",
                 &[("token_id", token.to_owned())],
-                None,
-                Auth::None,
             )
             .await?;
         self.decimal_field("/tick-size", &body, "minimum_tick_size")
@@ -495,13 +475,10 @@ impl ClobClient {
     /// `GET /neg-risk?token_id=`.
     pub async fn neg_risk(&self, token: &str) -> Result<bool, ExchangeError> {
         let body = self
-            .request(
+            .public_get(
                 EndpointClass::Price,
-                Method::GET,
                 "/neg-risk",
                 &[("token_id", token.to_owned())],
-                None,
-                Auth::None,
             )
             .await?;
         let v: serde_json::Value = self.decode("/neg-risk", &body)?;
@@ -660,19 +637,28 @@ impl ClobClient {
 
     /// `GET /data/orders` (L2), every page.
     pub async fn open_orders(&self) -> Result<Vec<OpenOrder>, ExchangeError> {
-        self.paged("/data/orders", Vec::new()).await
+        self.paged(EndpointClass::Data, "/data/orders", Vec::new(), Auth::L2)
+            .await
     }
 
     /// `GET /data/trades?after=` (L2), every page.
     pub async fn trades_after(&self, after_secs: i64) -> Result<Vec<Trade>, ExchangeError> {
-        self.paged("/data/trades", vec![("after", after_secs.to_string())])
-            .await
+        self.paged(
+            EndpointClass::Data,
+            "/data/trades",
+            vec![("after", after_secs.to_string())],
+            Auth::L2,
+        )
+        .await
     }
 
+    /// Every page of a `next_cursor`-paged endpoint.
     async fn paged<T: serde::de::DeserializeOwned>(
         &self,
+        class: EndpointClass,
         path: &str,
         query: Vec<(&str, String)>,
+        auth: Auth,
     ) -> Result<Vec<T>, ExchangeError> {
         let mut cursor = FIRST_CURSOR.to_owned();
         let mut out = Vec::new();
@@ -680,7 +666,7 @@ impl ClobClient {
             let mut q = query.clone();
             q.push(("next_cursor", cursor.clone()));
             let body = self
-                .request(EndpointClass::Data, Method::GET, path, &q, None, Auth::L2)
+                .request(class, Method::GET, path, &q, None, auth)
                 .await?;
             let page: Page<T> = self.decode(path, &body)?;
             out.extend(page.data);

@@ -28,7 +28,7 @@ use crate::exchange::types::OpenOrder;
 use crate::exchange::{ClobClient, ExchangeError};
 use crate::orders::build::{build_signed, random_salt, OrderRequest, OrderType, Signer};
 use crate::orders::{ClientOrderId, OrderHash, OrderIntent, OrderStatus, TokenId};
-use crate::storage::{OrderRecord, OrderUpdate, Store};
+use crate::storage::{OrderRecord, Store};
 use crate::trading::OrderEvent;
 
 /// How many times one order is tried before it is left to reconciliation.
@@ -124,16 +124,14 @@ impl LiveVenue {
         status: OrderStatus,
         error: Option<String>,
     ) {
-        let update = OrderUpdate {
-            client_id: client_id.clone(),
+        super::record_status(
+            self.store.as_ref(),
+            self.clock.as_ref(),
+            client_id,
             status,
-            order_hash: None,
             error,
-            at_ms: self.clock.now_ms(),
-        };
-        if let Err(e) = self.store.update_order(&update).await {
-            tracing::error!(error = %e, client_id = %client_id, "cannot record the order's status");
-        }
+        )
+        .await;
     }
 
     async fn settle(

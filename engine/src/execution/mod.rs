@@ -12,10 +12,33 @@ use std::time::Instant;
 use async_trait::async_trait;
 use tokio::sync::mpsc;
 
+use crate::clock::Clock;
 use crate::metrics::Metrics;
-use crate::orders::{ClientOrderId, OrderHash, OrderIntent};
+use crate::orders::{ClientOrderId, OrderHash, OrderIntent, OrderStatus};
 use crate::queue::OrderQueue;
+use crate::storage::{OrderUpdate, Store};
 use crate::trading::OrderEvent;
+
+/// Records an order's new status; a failure is logged (the order event still
+/// reaches the core, and reconciliation corrects the row at the next start).
+pub(crate) async fn record_status(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    client_id: &ClientOrderId,
+    status: OrderStatus,
+    error: Option<String>,
+) {
+    let update = OrderUpdate {
+        client_id: client_id.clone(),
+        status,
+        order_hash: None,
+        error,
+        at_ms: clock.now_ms(),
+    };
+    if let Err(e) = store.update_order(&update).await {
+        tracing::error!(error = %e, client_id = %client_id, "cannot record the order's status");
+    }
+}
 
 /// A place orders go.
 #[async_trait]

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use super::Venue;
 use crate::clock::Clock;
 use crate::orders::{ClientOrderId, OrderHash, OrderIntent, OrderStatus};
-use crate::storage::{OrderRecord, OrderUpdate, Store};
+use crate::storage::{OrderRecord, Store};
 use crate::trading::paper::{paper_hash, PaperExchange};
 use crate::trading::OrderEvent;
 
@@ -41,16 +41,14 @@ impl PaperVenue {
         status: OrderStatus,
         error: Option<String>,
     ) {
-        let update = OrderUpdate {
-            client_id: client_id.clone(),
+        super::record_status(
+            self.store.as_ref(),
+            self.clock.as_ref(),
+            client_id,
             status,
-            order_hash: None,
             error,
-            at_ms: self.clock.now_ms(),
-        };
-        if let Err(e) = self.store.update_order(&update).await {
-            tracing::error!(error = %e, client_id = %client_id, "cannot record the order's status");
-        }
+        )
+        .await;
     }
 }
 
