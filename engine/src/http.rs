@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -104,7 +104,19 @@ async fn get_trading_state(State(state): State<AppState>) -> Response {
 
 /// The kill switch: `PUT /trading-state` with `active`, `reducing` or `halted`
 /// (plain text or `{"state": ...}`). Halting cancels every resting order.
-async fn put_trading_state(State(state): State<AppState>, body: String) -> Response {
+/// Only accepted from this host (loopback), even when `server.bind` is public.
+async fn put_trading_state(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    body: String,
+) -> Response {
+    if !peer.ip().is_loopback() {
+        return (
+            StatusCode::FORBIDDEN,
+            "the trading state can only be changed from the host itself (loopback)\n",
+        )
+            .into_response();
+    }
     let text = body.trim();
     let wanted = serde_json::from_str::<serde_json::Value>(text)
         .ok()
@@ -147,7 +159,86 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+    use std::sync::{Arc, Mutex};
+
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::config::{DatabaseConfig, DatabaseUrl, TradingState};
+    use crate::health::RecordingProbe;
+    use crate::queue::OrderQueue;
+
+    async fn app() -> (Router, tokio::sync::mpsc::UnboundedReceiver<TradingState>) {
+        let store = crate::storage::connect(
+            &DatabaseUrl::new("sqlite::memory:"),
+            &DatabaseConfig::default(),
+        )
         .await
+        .unwrap();
+        let metrics = Arc::new(Metrics::new(crate::build_info::BUILD, "paper"));
+        let queue = Arc::new(OrderQueue::new(metrics.order_queue_depth.clone()));
+        let health = HealthService::new(
+            store,
+            Arc::new(RecordingProbe::new("/nonexistent".into(), None)),
+            queue,
+            10,
+            std::time::Duration::from_secs(1),
+        );
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let state = AppState {
+            health,
+            metrics,
+            last_failing: Arc::default(),
+            control: Some(crate::pipeline::PipelineHandle {
+                feed: Arc::default(),
+                trading_state: tx,
+                current_state: Arc::new(Mutex::new(TradingState::Active)),
+            }),
+        };
+        (router(state), rx)
+    }
+
+    fn put(from: &str, body: &str) -> Request<Body> {
+        let mut request = Request::put("/trading-state")
+            .body(Body::from(body.to_owned()))
+            .unwrap();
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(from.parse::<SocketAddr>().unwrap()));
+        request
+    }
+
+    #[tokio::test]
+    async fn the_kill_switch_only_listens_to_this_host() {
+        let (app, mut rx) = app().await;
+        let refused = app
+            .clone()
+            .oneshot(put("192.0.2.7:5000", "halted"))
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        assert!(rx.try_recv().is_err(), "nothing reached the pipeline");
+        let accepted = app
+            .clone()
+            .oneshot(put("127.0.0.1:5000", "{\"state\": \"reducing\"}"))
+            .await
+            .unwrap();
+        assert_eq!(accepted.status(), StatusCode::OK);
+        assert_eq!(rx.try_recv().unwrap(), TradingState::Reducing);
+        let v6 = app.oneshot(put("[::1]:5000", "halted")).await.unwrap();
+        assert_eq!(v6.status(), StatusCode::OK);
+    }
 }
