@@ -5,9 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::build_info::BUILD;
 use crate::commands;
-use crate::config::{self, ConfigError, Env, Settings};
 use crate::exit;
 
 const LONG_VERSION: &str = concat!(
@@ -222,28 +220,4 @@ where
             exit::FAILURE
         },
     }
-}
-
-/// Loads and checks the configuration, registering its secrets for scrubbing.
-pub fn load_settings(flag: Option<&std::path::Path>) -> Result<Settings, ConfigError> {
-    let env = Env::from_process();
-    let path = config::resolve_path(flag, &env);
-    let settings = config::load(&path, env)?;
-    crate::redact::register(settings.secrets.values());
-    Ok(settings)
-}
-
-/// Prints configuration problems to stderr.
-pub fn print_config_error(error: &ConfigError) {
-    eprintln!("error: {}", crate::redact::scrub(&error.to_string()));
-}
-
-/// Prints an error line (scrubbed) to stderr.
-pub fn print_error(message: &str) {
-    eprintln!("error: {}", crate::redact::scrub(message));
-}
-
-/// One line describing this build.
-pub fn version_line() -> String {
-    BUILD.to_string()
 }

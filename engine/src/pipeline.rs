@@ -68,6 +68,9 @@ pub enum PipelineError {
     /// The database failed.
     #[error(transparent)]
     Storage(#[from] crate::storage::StorageError),
+    /// Reconciliation with the exchange failed.
+    #[error(transparent)]
+    Reconcile(#[from] reconcile::ReconcileError),
     /// The configuration cannot run (e.g. no markets for the exchange feed).
     #[error("{0}")]
     Config(String),

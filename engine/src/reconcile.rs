@@ -14,11 +14,21 @@ use serde::Serialize;
 
 use crate::clock::Clock;
 use crate::exchange::types::Trade;
-use crate::exchange::ClobClient;
+use crate::exchange::{ClobClient, ExchangeError};
 use crate::execution::live::{settle_status, Settled};
 use crate::orders::{OrderHash, OrderStatus, Side};
-use crate::pipeline::PipelineError;
-use crate::storage::{Fill, FillOutcome, OrderRecord, OrderUpdate, Store};
+use crate::storage::{Fill, FillOutcome, OrderRecord, OrderUpdate, StorageError, Store};
+
+/// Why reconciliation could not finish (nothing is traded until it does).
+#[derive(Debug, thiserror::Error)]
+pub enum ReconcileError {
+    /// The exchange did not answer.
+    #[error("reconciliation: {0}")]
+    Exchange(#[from] ExchangeError),
+    /// The database failed.
+    #[error("reconciliation: {0}")]
+    Storage(#[from] StorageError),
+}
 
 /// What reconciliation changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -91,7 +101,7 @@ async fn set(
     status: OrderStatus,
     error: Option<String>,
     now: i64,
-) -> Result<(), PipelineError> {
+) -> Result<(), ReconcileError> {
     store
         .update_order(&OrderUpdate {
             client_id: order.client_id.clone(),
@@ -109,7 +119,7 @@ pub async fn run(
     client: &ClobClient,
     store: &dyn Store,
     clock: &dyn Clock,
-) -> Result<ReconcileReport, PipelineError> {
+) -> Result<ReconcileReport, ReconcileError> {
     let mut report = ReconcileReport::default();
     let now = clock.now_ms();
     let mut oldest = now;

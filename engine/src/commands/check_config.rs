@@ -9,7 +9,8 @@ use std::time::Instant;
 
 use serde_json::{json, Value};
 
-use crate::cli::{load_settings, CheckConfigArgs};
+use super::load_settings;
+use crate::cli::CheckConfigArgs;
 use crate::config::{ConfigError, Settings};
 use crate::exit;
 use crate::health::Check;
@@ -114,7 +115,7 @@ fn report_problems(error: &ConfigError, json: bool) -> u8 {
         let report = json!({"ok": false, "problems": problems});
         println!("{}", crate::redact::scrub(&report.to_string()));
     } else {
-        crate::cli::print_config_error(error);
+        super::print_config_error(error);
     }
     exit::CONFIG
 }

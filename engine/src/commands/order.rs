@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use crate::cli::{load_settings, print_config_error, print_error, OrderPreviewArgs};
+use super::{load_settings, print_config_error, print_error};
+use crate::cli::OrderPreviewArgs;
 use crate::exit;
 use crate::orders::build::{build_signed, random_salt, OrderRequest, OrderType, Signer};
 use crate::signing::Wallet;

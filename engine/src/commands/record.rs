@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, watch};
 
-use crate::cli::{load_settings, print_config_error, print_error, RecordArgs};
+use super::{load_settings, print_config_error, print_error};
+use crate::cli::RecordArgs;
 use crate::clock::{Clock, SystemClock};
 use crate::exchange::ws::{run_websocket, FeedStatus};
 use crate::exit;

@@ -5,7 +5,8 @@
 
 use std::path::Path;
 
-use crate::cli::{load_settings, print_config_error, print_error, ReplayArgs};
+use super::{load_settings, print_config_error, print_error};
+use crate::cli::ReplayArgs;
 use crate::exit;
 use crate::market_data::recording;
 use crate::trading::replay;

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::cli::{load_settings, print_config_error, print_error};
+use super::{load_settings, print_config_error, print_error};
 use crate::exit;
 use crate::service;
 use crate::telemetry::{self, LogFormat};
