@@ -340,21 +340,13 @@ impl Venue for LiveVenue {
             },
         };
         let now = self.clock.now_ms();
-        let record = OrderRecord {
-            client_id: intent.client_id.clone(),
-            order_hash: Some(signed.hash.clone()),
-            token_id: intent.token_id.clone(),
-            side: intent.side,
-            price: intent.price,
-            size: intent.size,
-            filled_size: Decimal::ZERO,
-            status: OrderStatus::Pending,
-            mode: "live".to_owned(),
-            signed_order: Some(signed.json.clone()),
-            error: None,
-            created_at_ms: now,
-            updated_at_ms: now,
-        };
+        let record = OrderRecord::pending(
+            intent,
+            signed.hash.clone(),
+            "live",
+            Some(signed.json.clone()),
+            now,
+        );
         // The invariant: stored (with its hash) before it is posted.
         if let Err(e) = self.store.insert_order(&record).await {
             tracing::error!(error = %e, "cannot persist an order; not posting it");

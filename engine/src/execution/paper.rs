@@ -56,21 +56,8 @@ impl PaperVenue {
 impl Venue for PaperVenue {
     async fn place(&self, intent: &OrderIntent) -> Vec<OrderEvent> {
         let now = self.clock.now_ms();
-        let record = OrderRecord {
-            client_id: intent.client_id.clone(),
-            order_hash: Some(paper_hash(&intent.client_id)),
-            token_id: intent.token_id.clone(),
-            side: intent.side,
-            price: intent.price,
-            size: intent.size,
-            filled_size: rust_decimal::Decimal::ZERO,
-            status: OrderStatus::Pending,
-            mode: "paper".to_owned(),
-            signed_order: None,
-            error: None,
-            created_at_ms: now,
-            updated_at_ms: now,
-        };
+        let record =
+            OrderRecord::pending(intent, paper_hash(&intent.client_id), "paper", None, now);
         if let Err(e) = self.store.insert_order(&record).await {
             return vec![OrderEvent::Rejected {
                 client_id: intent.client_id.clone(),

@@ -100,6 +100,34 @@ pub struct OrderRecord {
     pub updated_at_ms: i64,
 }
 
+impl OrderRecord {
+    /// A new order as stored before it leaves the engine: `pending`, nothing
+    /// filled, with its exchange ID and (live) the exact body that is posted.
+    pub fn pending(
+        intent: &crate::orders::OrderIntent,
+        hash: OrderHash,
+        mode: &str,
+        signed_order: Option<String>,
+        now_ms: i64,
+    ) -> Self {
+        Self {
+            client_id: intent.client_id.clone(),
+            order_hash: Some(hash),
+            token_id: intent.token_id.clone(),
+            side: intent.side,
+            price: intent.price,
+            size: intent.size,
+            filled_size: Decimal::ZERO,
+            status: OrderStatus::Pending,
+            mode: mode.to_owned(),
+            signed_order,
+            error: None,
+            created_at_ms: now_ms,
+            updated_at_ms: now_ms,
+        }
+    }
+}
+
 /// A change of an order's status (and optionally its hash or error).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderUpdate {
