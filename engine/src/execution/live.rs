@@ -18,7 +18,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use rust_decimal::Decimal;
 use tokio::sync::Mutex;
 
 use super::Venue;
