@@ -22,3 +22,16 @@ fi
 
 target/debug/ployctl deploy --host local --binary target/debug/ploy "$@"
 target/debug/ployctl health --host local
+
+cat <<'NEXT'
+
+ploy is trading on paper against the shipped recording (it plays at recorded
+speed: the first fills come after about a minute and a half).
+  tail -f .ploy/logs/ploy.log                        orders placed and fills
+  curl -s 127.0.0.1:8080/metrics | grep '^ploy_'     counters Prometheus sees
+  curl -s -X PUT -d halted 127.0.0.1:8080/trading-state   the kill switch
+  target/debug/ploy replay engine/recordings/sample.jsonl  the whole session at once
+  target/debug/ployctl releases --host local         releases; rerun this script to add one
+  target/debug/ployctl rollback --host local         back to the previous release
+  start-stop-daemon --stop --pidfile .ploy/run/ploy.pid   stop it
+NEXT

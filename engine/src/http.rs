@@ -89,22 +89,18 @@ async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response 
         .into_response()
 }
 
+/// `{"state", "changed_at_ms", "source"}`: the kill switch in force, and who set it when.
 async fn get_trading_state(State(state): State<AppState>) -> Response {
     match &state.control {
-        Some(control) => {
-            let current = *control
-                .current_state
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            Json(serde_json::json!({ "state": current })).into_response()
-        },
+        Some(control) => Json(control.kill_switch.current()).into_response(),
         None => (StatusCode::SERVICE_UNAVAILABLE, "trading is not running\n").into_response(),
     }
 }
 
 /// The kill switch: `PUT /trading-state` with `active`, `reducing` or `halted`
-/// (plain text or `{"state": ...}`). Halting cancels every resting order.
-/// Only accepted from this host (loopback), even when `server.bind` is public.
+/// (plain text or `{"state": ...}`). Halting cancels every resting order. The
+/// state is saved, so it outlives a restart. Only accepted from this host
+/// (loopback), even when `server.bind` is public.
 async fn put_trading_state(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
@@ -122,8 +118,7 @@ async fn put_trading_state(
         .ok()
         .and_then(|v| v.get("state").and_then(|s| s.as_str()).map(str::to_owned))
         .unwrap_or_else(|| text.trim_matches('"').to_owned());
-    let parsed: Option<crate::config::TradingState> =
-        serde_json::from_value(serde_json::Value::String(wanted.to_ascii_lowercase())).ok();
+    let parsed = crate::config::TradingState::parse(&wanted);
     let (Some(new_state), Some(control)) = (parsed, &state.control) else {
         return (
             StatusCode::BAD_REQUEST,
@@ -131,18 +126,14 @@ async fn put_trading_state(
         )
             .into_response();
     };
-    if control.trading_state.send(new_state).is_err() {
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "trading is shutting down\n",
-        )
-            .into_response();
+    match control
+        .kill_switch
+        .set(new_state, format!("PUT /trading-state from {peer}"))
+        .await
+    {
+        Ok(applied) => Json(applied).into_response(),
+        Err(stopped) => (StatusCode::SERVICE_UNAVAILABLE, format!("{stopped}\n")).into_response(),
     }
-    *control
-        .current_state
-        .lock()
-        .unwrap_or_else(|e| e.into_inner()) = new_state;
-    Json(serde_json::json!({ "state": new_state })).into_response()
 }
 
 async fn not_found() -> Response {
@@ -170,7 +161,7 @@ pub async fn serve(
 #[cfg(test)]
 mod tests {
     use std::net::SocketAddr;
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
 
     use axum::body::Body;
     use axum::http::Request;
@@ -181,17 +172,22 @@ mod tests {
     use crate::health::RecordingProbe;
     use crate::queue::OrderQueue;
 
-    async fn app() -> (Router, tokio::sync::mpsc::UnboundedReceiver<TradingState>) {
+    async fn app() -> (
+        Router,
+        tokio::sync::mpsc::UnboundedReceiver<TradingState>,
+        Arc<dyn crate::storage::Store>,
+    ) {
         let store = crate::storage::connect(
             &DatabaseUrl::new("sqlite::memory:"),
             &DatabaseConfig::default(),
         )
         .await
         .unwrap();
+        store.migrate().await.unwrap();
         let metrics = Arc::new(Metrics::new(crate::build_info::BUILD, "paper"));
         let queue = Arc::new(OrderQueue::new(metrics.order_queue_depth.clone()));
         let health = HealthService::new(
-            store,
+            store.clone(),
             Arc::new(RecordingProbe::new("/nonexistent".into(), None)),
             queue,
             10,
@@ -204,11 +200,15 @@ mod tests {
             last_failing: Arc::default(),
             control: Some(crate::pipeline::PipelineHandle {
                 feed: Arc::default(),
-                trading_state: tx,
-                current_state: Arc::new(Mutex::new(TradingState::Active)),
+                kill_switch: crate::kill_switch::KillSwitch::new(
+                    tx,
+                    crate::kill_switch::initial_state(TradingState::Active, None, 0),
+                    store.clone(),
+                    Arc::new(crate::clock::SystemClock),
+                ),
             }),
         };
-        (router(state), rx)
+        (router(state), rx, store)
     }
 
     fn put(from: &str, body: &str) -> Request<Body> {
@@ -223,7 +223,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_kill_switch_only_listens_to_this_host() {
-        let (app, mut rx) = app().await;
+        let (app, mut rx, store) = app().await;
         let refused = app
             .clone()
             .oneshot(put("192.0.2.7:5000", "halted"))
@@ -238,6 +238,15 @@ mod tests {
             .unwrap();
         assert_eq!(accepted.status(), StatusCode::OK);
         assert_eq!(rx.try_recv().unwrap(), TradingState::Reducing);
+        let body = axum::body::to_bytes(accepted.into_body(), 4096)
+            .await
+            .unwrap();
+        let answer: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(answer["state"], "reducing");
+        assert_eq!(answer["persisted"], true);
+        let saved = store.trading_state().await.unwrap().expect("saved");
+        assert_eq!(saved.state, TradingState::Reducing);
+        assert_eq!(saved.source, "PUT /trading-state from 127.0.0.1:5000");
         let v6 = app.oneshot(put("[::1]:5000", "halted")).await.unwrap();
         assert_eq!(v6.status(), StatusCode::OK);
     }

@@ -13,6 +13,7 @@ pub mod execution;
 pub mod exit;
 pub mod health;
 pub mod http;
+pub mod kill_switch;
 pub mod market_data;
 pub mod metrics;
 pub mod orders;

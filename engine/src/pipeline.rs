@@ -22,6 +22,7 @@ use crate::exchange::{ClobClient, ExchangeError, L2Credentials};
 use crate::execution::live::LiveVenue;
 use crate::execution::paper::PaperVenue;
 use crate::execution::{run_executor, CancelRequest, Venue};
+use crate::kill_switch::{self, KillSwitch};
 use crate::market_data::{parse_message, recording};
 use crate::metrics::Metrics;
 use crate::orders::build::Signer;
@@ -81,10 +82,8 @@ pub enum PipelineError {
 pub struct PipelineHandle {
     /// The feed's state (for `/health`).
     pub feed: Arc<FeedStatus>,
-    /// Flips the kill switch.
-    pub trading_state: mpsc::UnboundedSender<TradingState>,
-    /// The kill switch as last set.
-    pub current_state: Arc<Mutex<TradingState>>,
+    /// The kill switch.
+    pub kill_switch: KillSwitch,
 }
 
 /// Everything the pipeline needs from the service.
@@ -126,6 +125,22 @@ pub async fn start(
         crate::risk::RiskEngine::new(cfg.risk.clone()),
     );
     let positions = positions_by_token(parts.store.as_ref()).await?;
+    let saved_state = parts.store.trading_state().await?;
+    let initial_state = kill_switch::initial_state(
+        cfg.risk.trading_state,
+        saved_state.as_ref(),
+        parts.clock.now_ms(),
+    );
+    if initial_state.state != TradingState::Active {
+        tracing::warn!(
+            state = %initial_state.state,
+            since_ms = initial_state.changed_at_ms,
+            source = %initial_state.source,
+            "starting with the kill switch on; to trade again: \
+             curl -X PUT --data active http://{}/trading-state (and check risk.trading_state)",
+            cfg.server.bind
+        );
+    }
 
     // The market feed.
     let tokens: Vec<String> = cfg.strategy.markets.clone();
@@ -270,24 +285,24 @@ pub async fn start(
         parts.metrics.clone(),
     ));
     drop(order_tx);
-    let current_state = Arc::new(Mutex::new(core.trading_state()));
-    let main = MainLoop {
+    let mut main = MainLoop {
         core,
         parts: parts.clone(),
         paper: (cfg.mode == Mode::Paper).then_some(paper_exchange),
         in_flight: 0,
         cancels: Some(cancel_tx),
-        current_state: current_state.clone(),
     };
+    // A halt in force cancels whatever reconciliation found resting.
+    let commands = main.core.set_trading_state(initial_state.state);
+    main.dispatch(commands);
+    let kill_switch = KillSwitch::new(
+        state_tx,
+        initial_state,
+        parts.store.clone(),
+        parts.clock.clone(),
+    );
     let join = tokio::spawn(main.run(raw_rx, order_rx, state_rx, stop, executor, tasks));
-    Ok((
-        PipelineHandle {
-            feed,
-            trading_state: state_tx,
-            current_state,
-        },
-        join,
-    ))
+    Ok((PipelineHandle { feed, kill_switch }, join))
 }
 
 async fn positions_by_token(
@@ -375,7 +390,6 @@ struct MainLoop {
     /// every order before the next event, exactly as `ploy replay` does.
     in_flight: usize,
     cancels: Option<mpsc::UnboundedSender<CancelRequest>>,
-    current_state: Arc<Mutex<TradingState>>,
 }
 
 impl MainLoop {
@@ -394,8 +408,6 @@ impl MainLoop {
                 biased;
                 _ = stop.changed() => break,
                 Some(state) = states.recv() => {
-                    tracing::warn!(?state, "kill switch set");
-                    *self.current_state.lock().unwrap_or_else(|e| e.into_inner()) = state;
                     let commands = self.core.set_trading_state(state);
                     self.dispatch(commands);
                 },
@@ -447,6 +459,14 @@ impl MainLoop {
         for command in commands {
             match command {
                 Command::Place(intent) => {
+                    tracing::info!(
+                        client_id = %intent.client_id,
+                        token = %intent.token_id,
+                        side = intent.side.as_str(),
+                        price = %intent.price,
+                        size = %intent.size,
+                        "placing order"
+                    );
                     self.in_flight += 1;
                     if let Err(e) = self.parts.queue.push(intent.clone()) {
                         self.in_flight -= 1;
@@ -458,6 +478,7 @@ impl MainLoop {
                     }
                 },
                 Command::Cancel { client_id, hash } => {
+                    tracing::debug!(%client_id, "cancelling order");
                     let sent = self
                         .cancels
                         .as_ref()

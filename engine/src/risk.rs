@@ -131,10 +131,7 @@ impl RiskEngine {
     }
 
     fn refusal(&self, quote: &Quote, e: &Exposure) -> Option<Refusal> {
-        let reduces = match quote.side {
-            Side::Sell => e.position > Decimal::ZERO,
-            Side::Buy => e.position < Decimal::ZERO,
-        };
+        let reduces = reduces_position(quote.side, e.position);
         match self.state {
             TradingState::Halted => return Some(Refusal::Halted),
             TradingState::Reducing if !reduces => return Some(Refusal::ReducingOnly),
@@ -180,6 +177,15 @@ impl RiskEngine {
             });
         }
         None
+    }
+}
+
+/// Whether an order on `side` shrinks a position of `position` shares (the
+/// only orders a reducing kill switch lets through, or leaves resting).
+pub fn reduces_position(side: Side, position: Decimal) -> bool {
+    match side {
+        Side::Sell => position > Decimal::ZERO,
+        Side::Buy => position < Decimal::ZERO,
     }
 }
 

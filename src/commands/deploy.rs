@@ -603,8 +603,9 @@ async fn prune(ctx: &Context, session: &HostSession, report: &mut HostReport) {
             "prune",
             "ok",
             &format!(
-                "{} releases, keeping up to {}",
+                "{} release{}, keeping up to {}",
                 listing.len(),
+                if listing.len() == 1 { "" } else { "s" },
                 session.host.keep_releases
             ),
         );

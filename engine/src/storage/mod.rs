@@ -1,4 +1,5 @@
-//! Storage: orders, fills, positions and deployments behind one [`Store`] trait,
+//! Storage: orders, fills, positions, deployments and the kill switch's last
+//! setting behind one [`Store`] trait,
 //! with a PostgreSQL backend (production) and an SQLite backend (the embedded
 //! default, `sqlite://data/ploy.db`). Both embed their migrations.
 //!
@@ -14,7 +15,7 @@ use async_trait::async_trait;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::config::{DatabaseConfig, DatabaseUrl};
+use crate::config::{DatabaseConfig, DatabaseUrl, TradingState};
 use crate::orders::{ClientOrderId, OrderHash, OrderStatus, Side, TokenId, TradeId};
 use crate::portfolio::Position;
 
@@ -188,6 +189,17 @@ pub struct Deployment {
     pub started_at_ms: i64,
 }
 
+/// The kill switch as last set, and by whom: it outlives restarts and deploys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TradingStateChange {
+    /// The state.
+    pub state: TradingState,
+    /// When it was set (Unix ms).
+    pub changed_at_ms: i64,
+    /// Who or what set it (e.g. `PUT /trading-state from 127.0.0.1:50312`).
+    pub source: String,
+}
+
 /// Everything the engine keeps. Implemented by [`PostgresStore`] and [`SqliteStore`].
 #[async_trait]
 pub trait Store: Send + Sync + std::fmt::Debug {
@@ -232,6 +244,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn fills(&self) -> Result<Vec<Fill>, StorageError>;
     /// Every non-flat or touched position, by token.
     async fn positions(&self) -> Result<Vec<Position>, StorageError>;
+
+    /// The kill switch as an operator last set it, if ever.
+    async fn trading_state(&self) -> Result<Option<TradingStateChange>, StorageError>;
+    /// Records a kill-switch change (replacing the previous one).
+    async fn set_trading_state(&self, change: &TradingStateChange) -> Result<(), StorageError>;
 }
 
 /// Opens the database named by `url` (creating an SQLite file and its folder

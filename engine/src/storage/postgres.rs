@@ -9,9 +9,9 @@ use sqlx::Row;
 
 use super::{
     status_after_fill, Backend, Deployment, Fill, FillOutcome, OrderRecord, OrderUpdate,
-    StorageError, Store,
+    StorageError, Store, TradingStateChange,
 };
-use crate::config::{DatabaseConfig, DatabaseUrl};
+use crate::config::{DatabaseConfig, DatabaseUrl, TradingState};
 use crate::orders::{ClientOrderId, OrderHash, OrderStatus, Side};
 use crate::portfolio::Position;
 
@@ -361,6 +361,41 @@ impl Store for PostgresStore {
         .await?;
         rows.iter().map(position_from_row).collect()
     }
+
+    async fn trading_state(&self) -> Result<Option<TradingStateChange>, StorageError> {
+        let row =
+            sqlx::query("SELECT state, changed_at_ms, source FROM trading_state WHERE id = 1")
+                .fetch_optional(&self.pool)
+                .await?;
+        row.as_ref().map(trading_state_from_row).transpose()
+    }
+
+    async fn set_trading_state(&self, change: &TradingStateChange) -> Result<(), StorageError> {
+        sqlx::query(
+            "INSERT INTO trading_state (id, state, changed_at_ms, source) VALUES (1, $1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET state = excluded.state, \
+             changed_at_ms = excluded.changed_at_ms, source = excluded.source",
+        )
+        .bind(change.state.as_str())
+        .bind(change.changed_at_ms)
+        .bind(&change.source)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+fn trading_state_from_row(row: &PgRow) -> Result<TradingStateChange, StorageError> {
+    let state: String = row.try_get("state")?;
+    Ok(TradingStateChange {
+        state: TradingState::parse(&state).ok_or_else(|| StorageError::Corrupt {
+            table: "trading_state",
+            column: "state",
+            detail: format!("{state:?}"),
+        })?,
+        changed_at_ms: row.try_get("changed_at_ms")?,
+        source: row.try_get("source")?,
+    })
 }
 
 async fn applied_count(pool: &PgPool) -> usize {

@@ -137,6 +137,8 @@ pub struct TradingCore {
     risk: RiskEngine,
     seq: u64,
     stats: CoreStats,
+    /// The time of the last market event (the core has no clock of its own).
+    last_event_ms: i64,
 }
 
 impl TradingCore {
@@ -150,6 +152,7 @@ impl TradingCore {
             risk,
             seq: 0,
             stats: CoreStats::default(),
+            last_event_ms: 0,
         }
     }
 
@@ -189,19 +192,36 @@ impl TradingCore {
         self.risk.state()
     }
 
-    /// Flips the kill switch; halting cancels every live order.
+    /// Flips the kill switch. Halting cancels every live order; reducing
+    /// cancels those that would not shrink their position; loosening it
+    /// (halted → reducing → active) quotes again at once on the books known,
+    /// at the time of the last market event, rather than at the next event.
     pub fn set_trading_state(&mut self, state: TradingState) -> Vec<Command> {
+        let before = self.risk.state();
         self.risk.set_state(state);
-        if state != TradingState::Halted {
-            return Vec::new();
-        }
         let ids: Vec<ClientOrderId> = self
             .orders
             .values()
             .filter(|o| !o.cancelling)
+            .filter(|o| match state {
+                TradingState::Active => false,
+                TradingState::Reducing => !crate::risk::reduces_position(
+                    o.side,
+                    self.positions.get(&o.token).copied().unwrap_or_default(),
+                ),
+                TradingState::Halted => true,
+            })
             .map(|o| o.client_id.clone())
             .collect();
-        ids.into_iter().filter_map(|id| self.cancel(&id)).collect()
+        let mut commands: Vec<Command> =
+            ids.into_iter().filter_map(|id| self.cancel(&id)).collect();
+        if state < before {
+            let tokens: Vec<TokenId> = self.books.tokens().cloned().collect();
+            for token in tokens {
+                commands.extend(self.quote_token(&token, self.last_event_ms));
+            }
+        }
+        commands
     }
 
     fn wanted(&self, token: &TokenId) -> bool {
@@ -245,8 +265,14 @@ impl TradingCore {
     /// through risk. Returns what to send.
     pub fn on_market(&mut self, event: &MarketEvent, now_ms: i64) -> Vec<Command> {
         self.stats.events += 1;
+        self.last_event_ms = now_ms;
         self.books.apply(event);
-        let token = event.token().clone();
+        self.quote_token(event.token(), now_ms)
+    }
+
+    /// Asks the strategy about one token and passes its orders through risk.
+    fn quote_token(&mut self, token: &TokenId, now_ms: i64) -> Vec<Command> {
+        let token = token.clone();
         if !self.wanted(&token) {
             return Vec::new();
         }
@@ -468,11 +494,50 @@ mod tests {
             "{next:?}"
         );
         assert_eq!(c.stats().refused.get("halted"), Some(&1));
-        c.set_trading_state(TradingState::Active);
-        assert!(matches!(
-            c.on_market(&book(dec!(0.40), dec!(0.60)), 2)[..],
-            [Command::Place(_)]
-        ));
+        let resumed = c.set_trading_state(TradingState::Active);
+        let [Command::Place(again)] = &resumed[..] else {
+            panic!("resuming quotes at once on the known book: {resumed:?}")
+        };
+        assert_eq!(again.created_ms, 1, "at the last event's time");
+        assert!(
+            c.on_market(&book(dec!(0.40), dec!(0.60)), 2).is_empty(),
+            "the same book needs nothing more"
+        );
+    }
+
+    #[test]
+    fn reducing_cancels_what_would_grow_the_position_and_keeps_the_rest() {
+        let mut c = core();
+        let mut positions = BTreeMap::new();
+        positions.insert(TokenId::from("t"), dec!(5));
+        let resting = |id: &str, side| TrackedOrder {
+            client_id: id.into(),
+            hash: Some("0xh".into()),
+            token: "t".into(),
+            side,
+            price: dec!(0.5),
+            size: dec!(5),
+            filled: dec!(0),
+            status: OrderStatus::Open,
+            cancelling: false,
+        };
+        c.restore(
+            positions,
+            vec![resting("buy", Side::Buy), resting("sell", Side::Sell)],
+        );
+        let cancels = c.set_trading_state(TradingState::Reducing);
+        assert_eq!(
+            cancels,
+            vec![Command::Cancel {
+                client_id: "buy".into(),
+                hash: Some("0xh".into()),
+            }],
+            "the sell shrinks a long position and stays"
+        );
+        assert!(
+            c.set_trading_state(TradingState::Halted).len() == 1,
+            "halting cancels the sell too"
+        );
     }
 
     #[test]

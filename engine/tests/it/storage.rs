@@ -2,10 +2,11 @@
 
 use std::sync::Arc;
 
-use ploy::config::{DatabaseConfig, DatabaseUrl};
+use ploy::config::{DatabaseConfig, DatabaseUrl, TradingState};
 use ploy::orders::{OrderStatus, Side};
 use ploy::storage::{
     self, Backend, Deployment, Fill, FillOutcome, OrderRecord, OrderUpdate, StorageError, Store,
+    TradingStateChange,
 };
 use rust_decimal_macros::dec;
 
@@ -62,10 +63,21 @@ fn deployment(version: &str, sha: &str, at: i64) -> Deployment {
 /// Every behaviour the engine relies on, in one pass.
 async fn exercise(store: Arc<dyn Store>, backend: Backend) {
     assert_eq!(store.backend(), backend);
+    let migrations = std::fs::read_dir(format!(
+        "{}/migrations/{}",
+        env!("CARGO_MANIFEST_DIR"),
+        match backend {
+            Backend::Postgres => "postgres",
+            Backend::Sqlite => "sqlite",
+        }
+    ))
+    .unwrap()
+    .count();
+    assert!(migrations >= 2);
     assert_eq!(
         store.migrate().await.unwrap(),
-        1,
-        "first migrate applies the schema"
+        migrations,
+        "first migrate applies every migration"
     );
     assert_eq!(
         store.migrate().await.unwrap(),
@@ -73,6 +85,27 @@ async fn exercise(store: Arc<dyn Store>, backend: Backend) {
         "second migrate is a no-op"
     );
     store.ping().await.unwrap();
+
+    // The kill switch: nothing saved, then the last change wins.
+    assert_eq!(store.trading_state().await.unwrap(), None);
+    for (state, at) in [(TradingState::Halted, 10), (TradingState::Reducing, 11)] {
+        store
+            .set_trading_state(&TradingStateChange {
+                state,
+                changed_at_ms: at,
+                source: format!("test {at}"),
+            })
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        store.trading_state().await.unwrap(),
+        Some(TradingStateChange {
+            state: TradingState::Reducing,
+            changed_at_ms: 11,
+            source: "test 11".into(),
+        })
+    );
 
     // Deployments: a row only when the version or git sha changes.
     assert!(store

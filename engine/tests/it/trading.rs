@@ -510,25 +510,40 @@ async fn api_credentials_are_derived_with_l1_when_not_given() {
     assert_consistent(&fake, &dir, 0).await;
 }
 
+async fn trading_state(ploy: &Running) -> serde_json::Value {
+    reqwest::get(format!("{}/trading-state", ploy.base_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn put_trading_state(ploy: &Running, body: &str) -> (u16, String) {
+    let answer = reqwest::Client::new()
+        .put(format!("{}/trading-state", ploy.base_url()))
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    (answer.status().as_u16(), answer.text().await.unwrap())
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn the_kill_switch_cancels_and_stops_new_orders() {
+async fn the_kill_switch_cancels_stops_new_orders_and_outlives_a_restart() {
     let fake = FakeClob::start().await;
     let setup = live(&fake, true);
     let dir = setup.dir().to_owned();
+    let port = setup.http_port();
     let mut ploy = setup.spawn();
     ploy.ready(READY).await;
     wait_for_orders(&dir, "an open quote", |o| {
         o.iter().any(|o| o.status == OrderStatus::Open)
     })
     .await;
-    let client = reqwest::Client::new();
-    let answer = client
-        .put(format!("{}/trading-state", ploy.base_url()))
-        .body("halted")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), 200);
+    let (status, body) = put_trading_state(&ploy, "halted").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"persisted\":true"), "{body}");
     wait_until("the quote cancelled", READY, || {
         fake.ledger().iter().all(|o| o.status == "CANCELED")
     })
@@ -536,23 +551,40 @@ async fn the_kill_switch_cancels_and_stops_new_orders() {
     fake.set_book(dec!(0.40), dec!(0.60));
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(fake.ledger().len(), 1, "no new order while halted");
-    let state: serde_json::Value = client
-        .get(format!("{}/trading-state", ploy.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let state = trading_state(&ploy).await;
     assert_eq!(state["state"], "halted");
-    let bad = client
-        .put(format!("{}/trading-state", ploy.base_url()))
-        .body("yolo")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(bad.status(), 400);
-    let _kept = stop(ploy).await;
+    assert!(
+        state["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("PUT /trading-state from 127.0.0.1:"),
+        "{state}"
+    );
+    let (status, body) = put_trading_state(&ploy, "yolo").await;
+    assert_eq!(status, 400);
+    assert!(body.contains("use active, reducing or halted"), "{body}");
+
+    // A restart (a deploy, a crash, systemd) does not resume trading.
+    let mut again = restart(&fake, &dir, port, ploy).await;
+    again.ready(READY).await;
+    assert_eq!(trading_state(&again).await["state"], "halted");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(fake.ledger().len(), 1, "still halted after the restart");
+    assert!(
+        again.logs().contains("starting with the kill switch on"),
+        "the log says why it does not trade"
+    );
+
+    // Resuming is one request, and it is saved too.
+    let (status, body) = put_trading_state(&again, "active").await;
+    assert_eq!(status, 200, "{body}");
+    wait_until("a new quote after resuming", READY, || {
+        fake.ledger().len() > 1
+    })
+    .await;
+    let _kept = stop(again).await;
+    let saved = store(&dir).await.trading_state().await.unwrap().unwrap();
+    assert_eq!(saved.state, ploy::config::TradingState::Active);
     assert_consistent(&fake, &dir, 0).await;
 }
 

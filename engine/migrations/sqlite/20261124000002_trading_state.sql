@@ -1,0 +1,8 @@
+-- The kill switch as an operator last set it, so a restart (or a deploy) does
+-- not quietly resume trading that was halted. One row at most.
+CREATE TABLE trading_state (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    state         TEXT NOT NULL CHECK (state IN ('active', 'reducing', 'halted')),
+    changed_at_ms INTEGER NOT NULL,
+    source        TEXT NOT NULL
+) STRICT;
