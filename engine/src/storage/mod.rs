@@ -264,6 +264,39 @@ pub async fn connect(
     }
 }
 
+/// Reading the TEXT and integer columns both backends store alike.
+pub(crate) trait PlainRow {
+    /// A TEXT column.
+    fn text(&self, column: &str) -> Result<String, sqlx::Error>;
+    /// A BIGINT (PostgreSQL) or INTEGER (SQLite) column.
+    fn int(&self, column: &str) -> Result<i64, sqlx::Error>;
+}
+
+pub(crate) fn deployment_from_row(row: &impl PlainRow) -> Result<Deployment, StorageError> {
+    Ok(Deployment {
+        version: row.text("version")?,
+        git_sha: row.text("git_sha")?,
+        profile: row.text("profile")?,
+        hostname: row.text("hostname")?,
+        started_at_ms: row.int("started_at_ms")?,
+    })
+}
+
+pub(crate) fn trading_state_from_row(
+    row: &impl PlainRow,
+) -> Result<TradingStateChange, StorageError> {
+    let state = row.text("state")?;
+    Ok(TradingStateChange {
+        state: TradingState::parse(&state).ok_or_else(|| StorageError::Corrupt {
+            table: "trading_state",
+            column: "state",
+            detail: format!("{state:?}"),
+        })?,
+        changed_at_ms: row.int("changed_at_ms")?,
+        source: row.text("source")?,
+    })
+}
+
 /// The status an order has after `filled` of `size` shares have filled.
 pub(crate) fn status_after_fill(
     current: OrderStatus,

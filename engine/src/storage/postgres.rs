@@ -8,10 +8,10 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::Row;
 
 use super::{
-    status_after_fill, Backend, Deployment, Fill, FillOutcome, OrderRecord, OrderUpdate,
-    StorageError, Store, TradingStateChange,
+    deployment_from_row, status_after_fill, trading_state_from_row, Backend, Deployment, Fill,
+    FillOutcome, OrderRecord, OrderUpdate, PlainRow, StorageError, Store, TradingStateChange,
 };
-use crate::config::{DatabaseConfig, DatabaseUrl, TradingState};
+use crate::config::{DatabaseConfig, DatabaseUrl};
 use crate::orders::{ClientOrderId, OrderHash, OrderStatus, Side};
 use crate::portfolio::Position;
 
@@ -84,16 +84,6 @@ fn position_from_row(row: &PgRow) -> Result<Position, StorageError> {
         realized_pnl: row.try_get("realized_pnl")?,
         fees_paid: row.try_get("fees_paid")?,
         updated_at_ms: row.try_get("updated_at_ms")?,
-    })
-}
-
-fn deployment_from_row(row: &PgRow) -> Result<Deployment, StorageError> {
-    Ok(Deployment {
-        version: row.try_get("version")?,
-        git_sha: row.try_get("git_sha")?,
-        profile: row.try_get("profile")?,
-        hostname: row.try_get("hostname")?,
-        started_at_ms: row.try_get("started_at_ms")?,
     })
 }
 
@@ -385,17 +375,14 @@ impl Store for PostgresStore {
     }
 }
 
-fn trading_state_from_row(row: &PgRow) -> Result<TradingStateChange, StorageError> {
-    let state: String = row.try_get("state")?;
-    Ok(TradingStateChange {
-        state: TradingState::parse(&state).ok_or_else(|| StorageError::Corrupt {
-            table: "trading_state",
-            column: "state",
-            detail: format!("{state:?}"),
-        })?,
-        changed_at_ms: row.try_get("changed_at_ms")?,
-        source: row.try_get("source")?,
-    })
+impl PlainRow for PgRow {
+    fn text(&self, column: &str) -> Result<String, sqlx::Error> {
+        self.try_get(column)
+    }
+
+    fn int(&self, column: &str) -> Result<i64, sqlx::Error> {
+        self.try_get(column)
+    }
 }
 
 async fn applied_count(pool: &PgPool) -> usize {
