@@ -240,6 +240,34 @@ fn line_col(source: &str, offset: usize) -> (usize, usize) {
     (line, before[start..].chars().count() + 1)
 }
 
+/// The dotted key (`hosts.web1.port`) whose key or value holds `span`, when
+/// the text parses as TOML (a type error, not a syntax error).
+fn key_at(text: &str, span: &std::ops::Range<usize>) -> Option<String> {
+    use toml::de::{DeTable, DeValue};
+    fn covers(outer: &std::ops::Range<usize>, inner: &std::ops::Range<usize>) -> bool {
+        outer.start <= inner.start && inner.end <= outer.end.max(outer.start + 1)
+    }
+    fn walk(table: &DeTable<'_>, span: &std::ops::Range<usize>, path: &mut Vec<String>) -> bool {
+        for (key, value) in table {
+            if let DeValue::Table(inner) = value.get_ref() {
+                path.push(key.get_ref().to_string());
+                if walk(inner, span, path) {
+                    return true;
+                }
+                path.pop();
+            }
+            if covers(&key.span(), span) || covers(&value.span(), span) {
+                path.push(key.get_ref().to_string());
+                return true;
+            }
+        }
+        false
+    }
+    let root = DeTable::parse(text).ok()?;
+    let mut path = Vec::new();
+    walk(root.get_ref(), span, &mut path).then(|| path.join("."))
+}
+
 impl Inventory {
     /// Reads and parses an inventory file.
     pub fn load(path: &Path) -> Result<Self, InventoryError> {
@@ -254,11 +282,18 @@ impl Inventory {
     pub fn parse(text: &str, path: &Path) -> Result<Self, InventoryError> {
         let file: InventoryFile = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+            let message = e.message().lines().next().unwrap_or("").to_owned();
+            let key = e.span().and_then(|span| key_at(text, &span));
             InventoryError::Parse {
                 path: path.display().to_string(),
                 line,
                 column,
-                message: e.message().lines().next().unwrap_or("").to_owned(),
+                message: match key {
+                    Some(key) if !message.contains(&format!("`{key}`")) => {
+                        format!("{key}: {message}")
+                    },
+                    _ => message,
+                },
             }
         })?;
         if file.defaults.address.is_some() || file.defaults.tags.is_some() {
@@ -577,21 +612,33 @@ health_url = "http://127.0.0.1:9090/health"
         .unwrap_err();
         let text = err.to_string();
         assert!(
-            text.starts_with("inv.toml:3:1: unknown field `keep_release`"),
+            text.starts_with("inv.toml:3:1: hosts.a.keep_release: unknown field `keep_release`"),
             "{text}"
         );
         let err =
             Inventory::parse("[hosts.a]\nport = \"22\"\n", Path::new("inv.toml")).unwrap_err();
         assert!(
-            err.to_string().starts_with("inv.toml:2:8: invalid type"),
+            err.to_string()
+                .starts_with("inv.toml:2:8: hosts.a.port: invalid type"),
             "{err}"
         );
         let err = Inventory::parse(
-            "[hosts.a]\nhealth_timeout = \"soon\"\n",
+            "[defaults]\nuser = \"u\"\n[hosts.b]\nhealth_timeout = \"soon\"\n",
             Path::new("inv.toml"),
         )
         .unwrap_err();
-        assert!(err.to_string().contains("invalid duration"), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.starts_with("inv.toml:4:18: hosts.b.health_timeout:")
+                && text.contains("invalid duration"),
+            "{text}"
+        );
+        let err = Inventory::parse("[hosts.a]\nport = \n", Path::new("inv.toml")).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("inv.toml:2:8: string values must be quoted"),
+            "a syntax error names no key: {err}"
+        );
     }
 
     #[test]

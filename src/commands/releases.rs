@@ -30,7 +30,11 @@ async fn releases_host(ctx: &Context, host: &Host) -> HostReport {
                 &mut report,
                 "releases",
                 true,
-                &format!("{} releases", entries.len()),
+                &format!(
+                    "{} release{}",
+                    entries.len(),
+                    if entries.len() == 1 { "" } else { "s" }
+                ),
             );
             ctx.printer.result(&host.name, &table(&entries));
             report.releases = serde_json::to_value(&entries).ok();
