@@ -14,6 +14,7 @@ use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
 use crate::build_info::BuildInfo;
+use crate::config::TradingState;
 
 /// The content type of [`Metrics::encode`] (OpenMetrics text).
 pub const OPENMETRICS_CONTENT_TYPE: &str =
@@ -48,6 +49,12 @@ struct ModeLabels {
     mode: String,
 }
 
+/// `state` label of `ploy_trading_state`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct TradingStateLabels {
+    state: String,
+}
+
 /// Every metric the engine exports.
 #[derive(Debug)]
 pub struct Metrics {
@@ -71,6 +78,8 @@ pub struct Metrics {
     pub open_orders: Gauge,
     /// `ploy_start_time_seconds`: Unix time the process started.
     pub start_time_seconds: Gauge<f64, AtomicU64>,
+    /// `ploy_trading_state{state}`: 1 for the kill switch's state, 0 for the others.
+    trading_state: Family<TradingStateLabels, Gauge>,
 }
 
 impl Metrics {
@@ -163,6 +172,13 @@ impl Metrics {
             })
             .set(1);
 
+        let trading_state = Family::<TradingStateLabels, Gauge>::default();
+        registry.register(
+            "ploy_trading_state",
+            "The kill switch: 1 for the state in force (active, reducing, halted), 0 for the others",
+            trading_state.clone(),
+        );
+
         // Pre-create the common error kinds so dashboards see zeros, not gaps.
         for kind in [
             "rate_limited",
@@ -187,6 +203,22 @@ impl Metrics {
             order_queue_depth,
             open_orders,
             start_time_seconds,
+            trading_state,
+        }
+    }
+
+    /// Shows `state` as the kill switch's state in force.
+    pub fn set_trading_state(&self, state: TradingState) {
+        for each in [
+            TradingState::Active,
+            TradingState::Reducing,
+            TradingState::Halted,
+        ] {
+            self.trading_state
+                .get_or_create(&TradingStateLabels {
+                    state: each.as_str().to_owned(),
+                })
+                .set(i64::from(each == state));
         }
     }
 

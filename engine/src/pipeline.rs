@@ -295,6 +295,7 @@ pub async fn start(
     // A halt in force cancels whatever reconciliation found resting.
     let commands = main.core.set_trading_state(initial_state.state);
     main.dispatch(commands);
+    parts.metrics.set_trading_state(initial_state.state);
     let kill_switch = KillSwitch::new(
         state_tx,
         initial_state,
@@ -408,6 +409,7 @@ impl MainLoop {
                 biased;
                 _ = stop.changed() => break,
                 Some(state) = states.recv() => {
+                    self.parts.metrics.set_trading_state(state);
                     let commands = self.core.set_trading_state(state);
                     self.dispatch(commands);
                 },

@@ -161,6 +161,7 @@ async fn metrics_pass_promtool_and_carry_every_dashboard_name() {
         "ploy_deployments_total 1",
         "ploy_order_queue_depth 0",
         "ploy_build_info{",
+        "ploy_trading_state{state=\"active\"} 1",
     ] {
         assert!(text.contains(name), "{name} missing from /metrics:\n{text}");
     }

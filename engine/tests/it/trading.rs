@@ -574,6 +574,12 @@ async fn the_kill_switch_cancels_stops_new_orders_and_outlives_a_restart() {
         again.logs().contains("starting with the kill switch on"),
         "the log says why it does not trade"
     );
+    let metrics = again.metrics().await;
+    assert!(
+        metrics.contains("ploy_trading_state{state=\"halted\"} 1")
+            && metrics.contains("ploy_trading_state{state=\"active\"} 0"),
+        "{metrics}"
+    );
 
     // Resuming is one request, and it is saved too.
     let (status, body) = put_trading_state(&again, "active").await;
@@ -582,6 +588,12 @@ async fn the_kill_switch_cancels_stops_new_orders_and_outlives_a_restart() {
         fake.ledger().len() > 1
     })
     .await;
+    let metrics = again.metrics().await;
+    assert!(
+        metrics.contains("ploy_trading_state{state=\"active\"} 1")
+            && metrics.contains("ploy_trading_state{state=\"halted\"} 0"),
+        "{metrics}"
+    );
     let _kept = stop(again).await;
     let saved = store(&dir).await.trading_state().await.unwrap().unwrap();
     assert_eq!(saved.state, ploy::config::TradingState::Active);
