@@ -264,6 +264,20 @@ pub async fn connect(
     }
 }
 
+/// Logs when the database holds a migration newer than this release knows:
+/// it runs (migrations only add), but the operator should know why.
+pub(crate) fn warn_if_schema_is_newer(migrator: &sqlx::migrate::Migrator, newest: Option<i64>) {
+    let known = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+    if let Some(newest) = newest.filter(|n| *n > known) {
+        tracing::warn!(
+            database_schema = newest,
+            this_release = known,
+            "the database schema is newer than this release (after a rollback?); \
+             running on it, as migrations only add tables and columns"
+        );
+    }
+}
+
 /// Reading the TEXT and integer columns both backends store alike.
 pub(crate) trait PlainRow {
     /// A TEXT column.

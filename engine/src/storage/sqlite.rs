@@ -20,7 +20,13 @@ use crate::config::{DatabaseConfig, DatabaseUrl};
 use crate::orders::{ClientOrderId, OrderHash, OrderStatus, Side};
 use crate::portfolio::Position;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+/// This release's migrations. Applied migrations it does not know (from a
+/// newer release, before a rollback) are allowed: migrations only add.
+fn migrator() -> sqlx::migrate::Migrator {
+    let mut migrator = sqlx::migrate!("./migrations/sqlite");
+    migrator.set_ignore_missing(true);
+    migrator
+}
 
 const ORDER_COLUMNS: &str =
     "client_id, order_hash, token_id, side, price, size, filled_size, status, mode, \
@@ -133,9 +139,11 @@ impl Store for SqliteStore {
     }
 
     async fn migrate(&self) -> Result<usize, StorageError> {
+        let migrator = migrator();
         let before = applied_count(&self.pool).await;
-        MIGRATOR.run(&self.pool).await?;
+        migrator.run(&self.pool).await?;
         let after = applied_count(&self.pool).await;
+        super::warn_if_schema_is_newer(&migrator, newest_applied(&self.pool).await);
         Ok(after.saturating_sub(before))
     }
 
@@ -405,6 +413,14 @@ impl PlainRow for SqliteRow {
     fn int(&self, column: &str) -> Result<i64, sqlx::Error> {
         self.try_get(column)
     }
+}
+
+async fn newest_applied(pool: &SqlitePool) -> Option<i64> {
+    sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+        .fetch_one(pool)
+        .await
+        .ok()
+        .flatten()
 }
 
 async fn applied_count(pool: &SqlitePool) -> usize {

@@ -223,6 +223,42 @@ async fn deployments_count_version_changes_not_restarts() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_rolled_back_release_starts_on_the_newer_schema_and_says_so() {
+    let exchange = FakeClob::start().await;
+    let setup = Ploy::new().config(&clob(&exchange.url()));
+    let dir = setup.dir().to_owned();
+    let port = setup.http_port();
+    let mut first = setup.spawn();
+    first.ready(READY).await;
+    first.signal("TERM");
+    assert!(first.wait(Duration::from_secs(10)).await.unwrap().success());
+
+    // A newer release added a migration; then ployctl rolled back to this one.
+    let url = format!("sqlite://{}/data/ploy.db", dir.display());
+    let raw = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (29991231000000, 'from a newer release', 1, X'00', 0)",
+    )
+    .execute(&raw)
+    .await
+    .unwrap();
+    raw.close().await;
+
+    let mut second = first.into_setup().port(port).spawn();
+    second.ready(READY).await;
+    let (status, body) = second.health().await;
+    assert_eq!(status, 200, "{body:#}\n{}", second.logs());
+    assert!(
+        second
+            .logs()
+            .contains("the database schema is newer than this release"),
+        "{}",
+        second.logs()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn sigterm_and_sigint_exit_zero_promptly() {
     for signal in ["TERM", "INT"] {
         let exchange = FakeClob::start().await;
