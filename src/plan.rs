@@ -33,6 +33,9 @@ pub enum Step {
     },
     /// Run the new binary's `check-config` against the host's config.
     CheckConfig,
+    /// Run the rollback target's `check-config` against the host's config (an
+    /// older release may refuse keys only a newer one knows).
+    CheckTargetConfig,
     /// Point `current` (and `bin/ploy`) at the release.
     Switch {
         /// To.
@@ -69,7 +72,7 @@ impl Step {
             Step::Lock { .. } => "lock",
             Step::Preflight => "preflight",
             Step::Upload { .. } => "upload",
-            Step::CheckConfig => "check-config",
+            Step::CheckConfig | Step::CheckTargetConfig => "check-config",
             Step::Switch { .. } => "switch",
             Step::Restart { .. } => "restart",
             Step::ProveHealthy { .. } => "health",
@@ -91,6 +94,7 @@ impl Step {
                 &sha256[..sha256.len().min(12)]
             ),
             Step::CheckConfig => format!("run the new `ploy check-config` against {root}/config/config.toml"),
+            Step::CheckTargetConfig => format!("run that release's `ploy check-config` against {root}/config/config.toml; stop if it refuses"),
             Step::Switch { release } => format!("point {root}/current at releases/{release} (atomic rename)"),
             Step::Restart { service } => match service {
                 ServiceKind::Systemd => "sudo -n systemctl restart ploy".to_owned(),
@@ -185,6 +189,7 @@ pub fn rollback(
             Step::Lock {
                 wait_secs: lock_wait.map(secs),
             },
+            Step::CheckTargetConfig,
             Step::Switch {
                 release: target.unwrap_or("(the previous release)").to_owned(),
             },

@@ -335,6 +335,27 @@ impl HostSession {
         }
     }
 
+    /// Runs release `name`'s `ploy check-config` against the host's config:
+    /// `Ok` with its summary line, or `Err` with every line it printed.
+    pub async fn check_config(&self, name: &str) -> Result<Result<String, Vec<String>>, Failure> {
+        let out = self.run(&self.layout.check_config_script(name)).await?;
+        if out.success() {
+            return Ok(Ok(out
+                .stdout
+                .lines()
+                .next()
+                .unwrap_or("config OK")
+                .to_owned()));
+        }
+        Ok(Err(out
+            .stderr
+            .lines()
+            .chain(out.stdout.lines())
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_owned)
+            .collect()))
+    }
+
     /// The last `n` lines of the service log.
     pub async fn log_tail(&self, n: usize) -> Vec<String> {
         match self

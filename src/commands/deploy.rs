@@ -209,7 +209,15 @@ async fn steps(
     let preflight = preflight(ctx, session, report, artifact).await?;
     report.previous.clone_from(&preflight.current);
     let uploaded = upload(ctx, session, report, artifact).await?;
-    check_config(ctx, session, report, name, uploaded).await?;
+    check_config(
+        ctx,
+        session,
+        report,
+        name,
+        uploaded,
+        preflight.current.as_deref(),
+    )
+    .await?;
 
     let host = session.host.name.clone();
     ctx.printer
@@ -529,12 +537,34 @@ async fn upload(
     Ok(true)
 }
 
+/// The running release is what an unhealthy deploy rolls back to: say now if
+/// it would refuse the host's config (e.g. keys only the new release knows).
+async fn warn_if_rollback_target_refuses_config(
+    ctx: &Context,
+    session: &HostSession,
+    report: &mut HostReport,
+    current: &str,
+) {
+    if let Ok(Err(lines)) = session.check_config(current).await {
+        ctx.printer.step_result(
+            report,
+            "check-config",
+            "warning",
+            &format!(
+                "the running release {current} rejects this config, so an automatic rollback to it would fail: {}",
+                lines.first().map_or("", String::as_str)
+            ),
+        );
+    }
+}
+
 async fn check_config(
     ctx: &Context,
     session: &HostSession,
     report: &mut HostReport,
     name: &str,
     uploaded: bool,
+    current: Option<&str>,
 ) -> Result<(), Failure> {
     let host = session.host.name.clone();
     ctx.printer.step(
@@ -542,25 +572,17 @@ async fn check_config(
         "check-config",
         "new binary against the host's config",
     );
-    let out = session
-        .run(&session.layout.check_config_script(name))
-        .await?;
-    if out.success() {
-        ctx.printer.step_done(
-            report,
-            "check-config",
-            true,
-            out.stdout.lines().next().unwrap_or("config OK"),
-        );
-        return Ok(());
-    }
-    let lines: Vec<String> = out
-        .stderr
-        .lines()
-        .chain(out.stdout.lines())
-        .filter(|l| !l.trim().is_empty())
-        .map(str::to_owned)
-        .collect();
+    let lines = match session.check_config(name).await? {
+        Ok(summary) => {
+            ctx.printer
+                .step_done(report, "check-config", true, &summary);
+            if let Some(current) = current.filter(|c| *c != name) {
+                warn_if_rollback_target_refuses_config(ctx, session, report, current).await;
+            }
+            return Ok(());
+        },
+        Err(lines) => lines,
+    };
     ctx.printer.step_done(
         report,
         "check-config",

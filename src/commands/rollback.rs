@@ -78,6 +78,36 @@ async fn steps(
         report.current = Some(target);
         return Ok(());
     }
+    // An older release may refuse a config written for a newer one: find out
+    // before switching, while the running release is untouched.
+    ctx.printer.step(
+        &host,
+        "check-config",
+        &format!("{target} against the host's config"),
+    );
+    match session.check_config(&target).await? {
+        Ok(summary) => ctx
+            .printer
+            .step_done(report, "check-config", true, &summary),
+        Err(lines) => {
+            ctx.printer.step_done(
+                report,
+                "check-config",
+                false,
+                &format!("{target} rejects the host's config"),
+            );
+            ctx.printer.block(&host, "ploy check-config said:", &lines);
+            report.log_tail = lines;
+            let root = &session.host.root;
+            return Err(Failure::new(
+                Outcome::Failed,
+                format!("release {target} rejects the host's config; nothing was switched, the running release is untouched"),
+            )
+            .hint(format!(
+                "the config may use keys {target} does not know: edit {root}/config/config.toml as the errors say, then roll back again"
+            )));
+        },
+    }
     // The release rolled away from becomes the "previous" one, so a second
     // rollback goes forward again.
     ctx.printer

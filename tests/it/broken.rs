@@ -218,3 +218,75 @@ fn a_bad_host_config_stops_before_the_switch_openssh() {
 fn a_bad_host_config_stops_before_the_switch_native() {
     bad_config(Backend::Native);
 }
+
+/// A release that predates the host's config: its `check-config` refuses a
+/// config marked as written for 2.x (as an old binary refuses new keys).
+fn predates_the_config(fleet: &Fleet) -> PathBuf {
+    let real = ploy_bin();
+    let path = fleet.dir.path().join("predates-config");
+    std::fs::write(
+        &path,
+        format!(
+            "#!/bin/sh\n# a ploy release older than the host's config, for tests\nREAL='{}'\n\
+             case \" $* \" in\n  *\" check-config \"*)\n    \
+             if [ \"$1\" = --config ] && grep -q 'written for 2.x' \"$2\"; then\n      \
+             echo \"$2:12:1: unknown key strategy.new_knob (is this ploy older than the config?)\" >&2; exit 2\n    \
+             fi ;;\nesac\nexec \"$REAL\" \"$@\"\n",
+            real.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+#[test]
+fn a_rollback_target_that_rejects_the_config_is_caught_before_the_switch() {
+    let fleet = Fleet::start(1);
+    let host = fleet.host("host1");
+    let old = predates_the_config(&fleet);
+    let first = deploy_binary(&fleet, Backend::Openssh, &old, "1.0.0", &[]);
+    assert_eq!(first.code, 0, "{}", first.all());
+    let config = host.path("config/config.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n# written for 2.x\n");
+    std::fs::write(&config, text).unwrap();
+
+    // The deploy goes ahead, but says the automatic rollback could not work.
+    let run = deploy(&fleet, Backend::Openssh, "host1", "2.0.0");
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.all()
+            .contains("the running release 1.0.0 rejects this config, so an automatic rollback to it would fail"),
+        "{}",
+        run.all()
+    );
+
+    // A rollback to it stops before the switch, with the old release's words.
+    let before = host.health().unwrap().1;
+    let rollback = Ctl::new(&fleet, Backend::Openssh)
+        .args(["rollback", "-H", "host1"])
+        .run();
+    assert_eq!(rollback.code, 1, "{}", rollback.all());
+    assert!(
+        rollback
+            .all()
+            .contains("release 1.0.0 rejects the host's config; nothing was switched"),
+        "{}",
+        rollback.all()
+    );
+    assert!(
+        rollback.all().contains("unknown key strategy.new_knob"),
+        "its check-config output is shown:\n{}",
+        rollback.all()
+    );
+    assert_eq!(host.current().as_deref(), Some("2.0.0"));
+    let (status, after) = host.health().unwrap();
+    assert_eq!(status, 200, "{after:#}");
+    assert!(
+        after["uptime_seconds"].as_u64() >= before["uptime_seconds"].as_u64(),
+        "the running process was not restarted"
+    );
+    let last = host.audit().pop().unwrap();
+    assert_eq!(last["outcome"], "failed", "{last:#}");
+}
