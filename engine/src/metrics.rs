@@ -49,6 +49,12 @@ struct ModeLabels {
     mode: String,
 }
 
+/// `reason` label of `ploy_risk_refusals_total`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RefusalLabels {
+    reason: String,
+}
+
 /// `state` label of `ploy_trading_state`.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct TradingStateLabels {
@@ -80,6 +86,8 @@ pub struct Metrics {
     pub start_time_seconds: Gauge<f64, AtomicU64>,
     /// `ploy_trading_state{state}`: 1 for the kill switch's state, 0 for the others.
     trading_state: Family<TradingStateLabels, Gauge>,
+    /// `ploy_risk_refusals_total{reason}`: orders the risk engine refused.
+    risk_refusals: Family<RefusalLabels, Counter>,
 }
 
 impl Metrics {
@@ -102,7 +110,7 @@ impl Metrics {
         let orders_failed = Counter::default();
         registry.register(
             "ploy_orders_failed",
-            "Orders rejected by risk or the exchange, or failed to post",
+            "Orders rejected by the exchange (or the paper simulator), or failed to post",
             orders_failed.clone(),
         );
         let order_latency_ms = Histogram::new(LATENCY_BUCKETS_MS);
@@ -172,6 +180,12 @@ impl Metrics {
             })
             .set(1);
 
+        let risk_refusals = Family::<RefusalLabels, Counter>::default();
+        registry.register(
+            "ploy_risk_refusals",
+            "Orders the strategy wanted and the risk engine refused, by the limit they broke",
+            risk_refusals.clone(),
+        );
         let trading_state = Family::<TradingStateLabels, Gauge>::default();
         registry.register(
             "ploy_trading_state",
@@ -204,7 +218,17 @@ impl Metrics {
             open_orders,
             start_time_seconds,
             trading_state,
+            risk_refusals,
         }
+    }
+
+    /// Counts `n` risk refusals for `reason` (a `refusal_name`).
+    pub fn risk_refused(&self, reason: &str, n: u64) {
+        self.risk_refusals
+            .get_or_create(&RefusalLabels {
+                reason: reason.to_owned(),
+            })
+            .inc_by(n);
     }
 
     /// Shows `state` as the kill switch's state in force.

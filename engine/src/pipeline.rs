@@ -184,6 +184,24 @@ pub async fn start(
                         tracing::warn!(error = %e, token, "cannot read the tick size; using 0.01 until the feed says");
                     },
                 }
+                match public.book(token).await {
+                    Ok(book) if book.min_order_size > Decimal::ZERO => {
+                        core.set_min_order_size(&token.as_str().into(), book.min_order_size);
+                        if cfg.strategy.order_size < book.min_order_size {
+                            tracing::warn!(
+                                token,
+                                order_size = %cfg.strategy.order_size,
+                                min_order_size = %book.min_order_size,
+                                "strategy.order_size is below this market's minimum order size: \
+                                 nothing is quoted there; raise strategy.order_size"
+                            );
+                        }
+                    },
+                    Ok(_) => {},
+                    Err(e) => {
+                        tracing::warn!(error = %e, token, "cannot read the book's minimum order size; the exchange will refuse orders below it");
+                    },
+                }
             }
             tasks.push(tokio::spawn(run_websocket(
                 cfg.exchange.ws_url.clone(),
@@ -291,6 +309,7 @@ pub async fn start(
         paper: (cfg.mode == Mode::Paper).then_some(paper_exchange),
         in_flight: 0,
         cancels: Some(cancel_tx),
+        refusals_counted: BTreeMap::new(),
     };
     // A halt in force cancels whatever reconciliation found resting.
     let commands = main.core.set_trading_state(initial_state.state);
@@ -391,6 +410,8 @@ struct MainLoop {
     /// every order before the next event, exactly as `ploy replay` does.
     in_flight: usize,
     cancels: Option<mpsc::UnboundedSender<CancelRequest>>,
+    /// Risk refusals already counted in the metrics, by reason.
+    refusals_counted: BTreeMap<String, u64>,
 }
 
 impl MainLoop {
@@ -493,6 +514,25 @@ impl MainLoop {
             .metrics
             .open_orders
             .set(self.core.open_orders().count() as i64);
+        self.count_refusals();
+    }
+
+    /// Moves the core's new risk refusals into `ploy_risk_refusals_total`,
+    /// logging the first of each kind.
+    fn count_refusals(&mut self) {
+        for (reason, total) in &self.core.stats().refused {
+            let counted = self.refusals_counted.entry(reason.clone()).or_insert(0);
+            if *total > *counted {
+                if *counted == 0 {
+                    tracing::info!(
+                        reason = %reason,
+                        "risk refused an order (the first for this reason; all are counted in ploy_risk_refusals_total)"
+                    );
+                }
+                self.parts.metrics.risk_refused(reason, total - *counted);
+                *counted = *total;
+            }
+        }
     }
 
     /// One market message. The core's time is the message's receive time:

@@ -24,6 +24,8 @@ pub struct Exposure {
     pub resting_notional: Decimal,
     /// Open orders across all tokens.
     pub open_orders: u32,
+    /// The market's minimum order size (0 when unknown).
+    pub min_order_size: Decimal,
 }
 
 /// Why an order was refused.
@@ -67,6 +69,14 @@ pub enum Refusal {
         recent: u32,
         /// Limit.
         limit: u32,
+    },
+    /// Smaller than the market accepts.
+    #[error("size {size} is below the market's minimum order size of {minimum}")]
+    BelowMinimumSize {
+        /// Wanted.
+        size: Decimal,
+        /// The market's minimum.
+        minimum: Decimal,
     },
     /// Selling shares not held.
     #[error("selling {size} would exceed the {available} shares held")]
@@ -136,6 +146,12 @@ impl RiskEngine {
             TradingState::Halted => return Some(Refusal::Halted),
             TradingState::Reducing if !reduces => return Some(Refusal::ReducingOnly),
             _ => {},
+        }
+        if quote.size < e.min_order_size {
+            return Some(Refusal::BelowMinimumSize {
+                size: quote.size,
+                minimum: e.min_order_size,
+            });
         }
         if quote.side == Side::Sell {
             let available = e.position - e.resting_sells;
@@ -228,6 +244,33 @@ mod tests {
             Verdict::Refused(_, r) => r,
             Verdict::Approved(q) => panic!("approved {q:?}"),
         }
+    }
+
+    #[test]
+    fn an_order_below_the_markets_minimum_size_is_refused() {
+        let mut risk = RiskEngine::new(limits());
+        let market = Exposure {
+            min_order_size: dec!(5),
+            ..Exposure::default()
+        };
+        assert_eq!(
+            refused(risk.check(buy(dec!(4.99)), &market, 0)),
+            Refusal::BelowMinimumSize {
+                size: dec!(4.99),
+                minimum: dec!(5)
+            }
+        );
+        assert!(matches!(
+            risk.check(buy(dec!(5)), &market, 0),
+            Verdict::Approved(_)
+        ));
+        assert!(
+            matches!(
+                risk.check(buy(dec!(1)), &Exposure::default(), 0),
+                Verdict::Approved(_)
+            ),
+            "an unknown minimum refuses nothing"
+        );
     }
 
     #[test]

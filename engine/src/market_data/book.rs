@@ -15,6 +15,8 @@ pub struct OrderBook {
     asks: BTreeMap<Decimal, Decimal>,
     /// The tick size, once known.
     pub tick: Option<Decimal>,
+    /// The market's minimum order size (shares), once known (`GET /book`).
+    pub min_order_size: Option<Decimal>,
     /// The last trade.
     pub last_trade: Option<Decimal>,
     /// Exchange time of the last change (ms).
@@ -128,6 +130,14 @@ impl Books {
     /// Sets a token's tick size (from `GET /tick-size` or config).
     pub fn set_tick(&mut self, token: &TokenId, tick: Decimal) {
         self.by_token.entry(token.clone()).or_default().tick = Some(tick);
+    }
+
+    /// Sets a token's minimum order size (from `GET /book`).
+    pub fn set_min_order_size(&mut self, token: &TokenId, size: Decimal) {
+        self.by_token
+            .entry(token.clone())
+            .or_default()
+            .min_order_size = Some(size);
     }
 }
 

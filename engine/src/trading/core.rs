@@ -172,6 +172,11 @@ impl TradingCore {
         self.books.set_tick(token, tick);
     }
 
+    /// Sets a token's minimum order size; smaller orders are refused by risk.
+    pub fn set_min_order_size(&mut self, token: &TokenId, size: Decimal) {
+        self.books.set_min_order_size(token, size);
+    }
+
     /// Positions by token.
     pub fn positions(&self) -> &BTreeMap<TokenId, Decimal> {
         &self.positions
@@ -231,6 +236,11 @@ impl TradingCore {
     fn exposure(&self, token: &TokenId) -> Exposure {
         let mut e = Exposure {
             position: self.positions.get(token).copied().unwrap_or_default(),
+            min_order_size: self
+                .books
+                .get(token)
+                .and_then(|b| b.min_order_size)
+                .unwrap_or_default(),
             ..Exposure::default()
         };
         for o in self.orders.values() {
@@ -392,6 +402,7 @@ pub fn refusal_name(refusal: &Refusal) -> &'static str {
         Refusal::MaxOpenOrders { .. } => "max_open_orders",
         Refusal::MaxOrderRate { .. } => "max_order_rate",
         Refusal::NoInventory { .. } => "no_inventory",
+        Refusal::BelowMinimumSize { .. } => "below_minimum_size",
     }
 }
 

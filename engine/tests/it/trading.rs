@@ -601,6 +601,47 @@ async fn the_kill_switch_cancels_stops_new_orders_and_outlives_a_restart() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn orders_below_the_markets_minimum_size_are_refused_before_signing() {
+    let fake = FakeClob::start().await;
+    // The fake's book says min_order_size 5, as the exchange's does.
+    let setup = Ploy::new()
+        .config(&format!(
+            "mode = \"live\"\n\
+             [exchange]\nclob_url = \"{}\"\nws_url = \"{}\"\nrequest_timeout = \"1s\"\n\
+             [strategy]\nmarkets = [\"{TOKEN}\"]\norder_size = \"2\"\nhalf_spread = \"0.02\"\n",
+            fake.url(),
+            fake.ws_url()
+        ))
+        .env("POLYMARKET_PRIVATE_KEY", DEV_KEY)
+        .env("POLYMARKET_API_KEY", API_KEY)
+        .env("POLYMARKET_SECRET", API_SECRET)
+        .env("POLYMARKET_PASSPHRASE", PASSPHRASE);
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    let deadline = Instant::now() + READY;
+    loop {
+        let metrics = ploy.metrics().await;
+        if metrics.contains("ploy_risk_refusals_total{reason=\"below_minimum_size\"}") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no refusal counted:\n{metrics}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    fake.set_book(dec!(0.40), dec!(0.60));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        fake.ledger().is_empty(),
+        "nothing below the minimum was posted"
+    );
+    let logs = ploy.logs();
+    assert!(
+        logs.contains("strategy.order_size is below this market's minimum order size"),
+        "{logs}"
+    );
+    let _kept = stop(ploy).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_fake_rejects_an_order_signed_by_the_wrong_key() {
     use ploy::config::Secret;
     use ploy::orders::build::{build_signed, OrderRequest, OrderType, Signer};
