@@ -114,10 +114,15 @@ fn serves_503(backend: Backend) {
 fn crashes_after_three_seconds(backend: Backend) {
     let fleet = Fleet::start(1);
     assert_eq!(deploy(&fleet, backend, "host1", "1.0.0").code, 0);
+    // Healthy first (however slow the machine is to start it), then dead 3 s
+    // later: `$2` is the config path of `ploy --config PATH run`.
     let broken = wrapper(
         &fleet,
         "crashes-after-3s",
-        "\"$REAL\" \"$@\" & child=$!; sleep 3; kill -KILL $child; exit 137",
+        "\"$REAL\" \"$@\" & child=$!; \
+         until \"$REAL\" --config \"$2\" health-check >/dev/null 2>&1; do \
+         kill -0 $child 2>/dev/null || exit 1; sleep 0.2; done; \
+         sleep 3; kill -KILL $child; exit 137",
     );
     let run = deploy_binary(
         &fleet,

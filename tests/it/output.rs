@@ -174,7 +174,8 @@ fn usage_errors_exit_two_with_a_clear_line() {
     let run = Ctl::new(&fleet, Backend::Openssh).args(["releases"]).run();
     assert_eq!(run.code, 2, "{}", run.all());
     assert!(
-        run.stderr.contains("ployctl.toml:2:8: invalid type"),
+        run.stderr
+            .contains("ployctl.toml:2:8: hosts.a.port: invalid type"),
         "{}",
         run.all()
     );
