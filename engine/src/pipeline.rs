@@ -144,6 +144,8 @@ pub async fn start(
 
     // The market feed.
     let tokens: Vec<String> = cfg.strategy.markets.clone();
+    // Condition IDs of the quoted tokens (from `GET /book`), for the user channel.
+    let mut condition_ids: Vec<String> = Vec::new();
     let public = ClobClient::new(cfg.exchange.clob_url.clone(), cfg.exchange.request_timeout)?
         .with_metrics(parts.metrics.clone());
     match (cfg.market_data.source, &cfg.market_data.recording) {
@@ -186,6 +188,9 @@ pub async fn start(
                 }
                 match public.book(token).await {
                     Ok(book) if book.min_order_size > Decimal::ZERO => {
+                        if !book.market.is_empty() && !condition_ids.contains(&book.market) {
+                            condition_ids.push(book.market.clone());
+                        }
                         core.set_min_order_size(&token.as_str().into(), book.min_order_size);
                         if cfg.strategy.order_size < book.min_order_size {
                             tracing::warn!(
@@ -197,7 +202,11 @@ pub async fn start(
                             );
                         }
                     },
-                    Ok(_) => {},
+                    Ok(book) => {
+                        if !book.market.is_empty() && !condition_ids.contains(&book.market) {
+                            condition_ids.push(book.market.clone());
+                        }
+                    },
                     Err(e) => {
                         tracing::warn!(error = %e, token, "cannot read the book's minimum order size; the exchange will refuse orders below it");
                     },
@@ -278,12 +287,23 @@ pub async fn start(
                     })
                     .collect(),
             );
+            let wake = Arc::new(tokio::sync::Notify::new());
+            if let Some(creds) = live.client().credentials() {
+                tasks.push(tokio::spawn(crate::exchange::ws::run_user_channel(
+                    crate::exchange::ws::user_channel_url(&cfg.exchange.ws_url),
+                    condition_ids,
+                    creds.clone(),
+                    wake.clone(),
+                    stop.clone(),
+                )));
+            }
             tasks.push(tokio::spawn(poll_trades(
                 live.client().clone(),
                 parts.store.clone(),
                 order_tx.clone(),
                 parts.clock.clone(),
                 cfg.market_data.poll_interval,
+                wake,
                 stop.clone(),
             )));
             tasks.push(tokio::spawn(sweep_pending(
@@ -631,19 +651,22 @@ impl MainLoop {
     }
 }
 
-/// Polls `GET /data/trades` and turns our legs into fills.
+/// Polls `GET /data/trades` every `interval`, or at once when the user
+/// channel says one of our orders traded (`wake`), and turns our legs into fills.
 async fn poll_trades(
     client: ClobClient,
     store: Arc<dyn Store>,
     events: mpsc::UnboundedSender<OrderEvent>,
     clock: Arc<dyn Clock>,
     interval: Duration,
+    wake: Arc<tokio::sync::Notify>,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut after = clock.now_ms() / 1000 - 3600;
     loop {
         tokio::select! {
             () = tokio::time::sleep(interval) => {},
+            () = wake.notified() => {},
             _ = stop.changed() => return,
         }
         match client.trades_after(after).await {

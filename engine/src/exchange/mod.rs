@@ -183,6 +183,11 @@ impl ClobClient {
         self
     }
 
+    /// The L2 credentials, when set (the user websocket authenticates with them).
+    pub fn credentials(&self) -> Option<&L2Credentials> {
+        self.creds.as_ref()
+    }
+
     /// Counts errors in `ploy_api_errors_total`.
     pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
         self.metrics = Some(metrics);

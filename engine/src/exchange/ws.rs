@@ -1,19 +1,22 @@
-//! The market websocket (`/ws/market`): subscribe with `initial_dump`, send
-//! `PING` every 10 s, reconnect with backoff and subscribe again after any
-//! drop. While it is down, the books come from REST polling (`POST /books`),
-//! turned into the same `book` messages, so the engine never stops seeing prices.
+//! The websockets. The market channel (`/ws/market`): subscribe with
+//! `initial_dump`, send `PING` every 10 s, reconnect with backoff and subscribe
+//! again after any drop. While it is down, the books come from REST polling
+//! (`POST /books`), turned into the same `book` messages, so the engine never
+//! stops seeing prices. The user channel (`/ws/user`, authenticated) only wakes
+//! the trade poller when one of our orders trades, so fills are recorded at
+//! once from `GET /data/trades`, the one source of fill accounting.
 
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, watch, Notify};
 use tokio_tungstenite::tungstenite::Message;
 use url::Url;
 
 use super::ratelimit::Backoff;
-use super::ClobClient;
+use super::{ClobClient, L2Credentials};
 use crate::clock::Clock;
 
 /// One raw market message and when it arrived.
@@ -53,6 +56,131 @@ pub async fn run_websocket(
     clock: Arc<dyn Clock>,
     mut stop: watch::Receiver<bool>,
 ) {
+    let channel = Channel {
+        name: "market websocket",
+        meanwhile: "polling REST meanwhile",
+    };
+    let subscribe = subscribe_message(&tokens);
+    run_channel(
+        &channel,
+        &url,
+        &subscribe,
+        |text: String| {
+            let now = clock.now_ms();
+            status.last_message_ms.store(now, Ordering::SeqCst);
+            let tx = tx.clone();
+            async move {
+                match serde_json::from_str::<serde_json::Value>(&text) {
+                    Ok(value) => tx.send((now, value)).await.is_ok(),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "market websocket: unreadable message skipped");
+                        true
+                    },
+                }
+            }
+        },
+        |connected| {
+            if connected {
+                status.subscriptions.fetch_add(1, Ordering::SeqCst);
+                tracing::info!(tokens = tokens.len(), "market websocket subscribed");
+            }
+            status.connected.store(connected, Ordering::SeqCst);
+        },
+        &mut stop,
+    )
+    .await;
+}
+
+/// The user channel's URL: `…/ws/user` beside the configured `…/ws/market`.
+pub fn user_channel_url(market: &Url) -> Url {
+    market.join("user").unwrap_or_else(|_| market.clone())
+}
+
+/// The user channel's subscription: our markets (condition IDs) and the L2
+/// credentials. It holds secrets: it is sent, never logged.
+fn user_subscribe_message(markets: &[String], creds: &L2Credentials) -> String {
+    serde_json::json!({
+        "type": "user",
+        "operation": "subscribe",
+        "markets": markets,
+        "assets_ids": [],
+        "initial_dump": true,
+        "auth": {
+            "apiKey": creds.api_key.expose(),
+            "secret": creds.secret.expose(),
+            "passphrase": creds.passphrase.expose(),
+        },
+    })
+    .to_string()
+}
+
+/// Whether a user-channel message reports a trade (one object or an array).
+pub fn is_trade_message(text: &str) -> bool {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+        return false;
+    };
+    let is_trade = |v: &serde_json::Value| v["event_type"] == "trade";
+    match &value {
+        serde_json::Value::Array(items) => items.iter().any(is_trade),
+        other => is_trade(other),
+    }
+}
+
+/// Runs the user channel (`/ws/user`) until `stop`. Each trade message for
+/// this account wakes the trade poller, which reads `GET /data/trades` (fees
+/// included) at once rather than at its next tick; the poller's own interval
+/// covers any time the channel is down.
+pub async fn run_user_channel(
+    url: Url,
+    markets: Vec<String>,
+    creds: L2Credentials,
+    wake: Arc<Notify>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let channel = Channel {
+        name: "user websocket",
+        meanwhile: "fills come from polling meanwhile",
+    };
+    let subscribe = user_subscribe_message(&markets, &creds);
+    run_channel(
+        &channel,
+        &url,
+        &subscribe,
+        |text: String| {
+            if is_trade_message(&text) {
+                wake.notify_one();
+            }
+            std::future::ready(true)
+        },
+        |connected| {
+            if connected {
+                tracing::info!(markets = markets.len(), "user websocket subscribed");
+            }
+        },
+        &mut stop,
+    )
+    .await;
+}
+
+/// How a channel names itself in logs.
+struct Channel {
+    name: &'static str,
+    /// What covers for it while it is down.
+    meanwhile: &'static str,
+}
+
+/// Connects, subscribes with `subscribe`, sends `PING` every 10 s and hands
+/// every other text message to `on_text` (false: stop for good); reconnects
+/// with backoff after any drop. `on_connected` hears each change.
+async fn run_channel<F: std::future::Future<Output = bool>>(
+    channel: &Channel,
+    url: &Url,
+    subscribe: &str,
+    mut on_text: impl FnMut(String) -> F,
+    mut on_connected: impl FnMut(bool),
+    stop: &mut watch::Receiver<bool>,
+) {
+    let Channel { name, meanwhile } = channel;
     let backoff = Backoff {
         base: Duration::from_millis(500),
         cap: Duration::from_secs(30),
@@ -70,33 +198,28 @@ pub async fn run_websocket(
         let mut socket = match connected {
             Ok(Ok((socket, _))) => socket,
             Ok(Err(e)) => {
-                tracing::warn!(error = %e, attempt, "market websocket: cannot connect; polling REST meanwhile");
-                if sleep_or_stop(backoff.delay(attempt, None), &mut stop).await {
+                tracing::warn!(error = %e, attempt, "{name}: cannot connect; {meanwhile}");
+                if sleep_or_stop(backoff.delay(attempt, None), stop).await {
                     return;
                 }
                 attempt += 1;
                 continue;
             },
             Err(_) => {
-                tracing::warn!(
-                    attempt,
-                    "market websocket: connect timed out; polling REST meanwhile"
-                );
+                tracing::warn!(attempt, "{name}: connect timed out; {meanwhile}");
                 attempt += 1;
                 continue;
             },
         };
         if socket
-            .send(Message::Text(subscribe_message(&tokens).into()))
+            .send(Message::Text(subscribe.to_owned().into()))
             .await
             .is_err()
         {
             attempt += 1;
             continue;
         }
-        status.subscriptions.fetch_add(1, Ordering::SeqCst);
-        status.connected.store(true, Ordering::SeqCst);
-        tracing::info!(tokens = tokens.len(), "market websocket subscribed");
+        on_connected(true);
         attempt = 0;
         let mut ping = tokio::time::interval(Duration::from_secs(10));
         ping.tick().await;
@@ -107,15 +230,8 @@ pub async fn run_websocket(
                         if text.trim() == "PONG" {
                             continue;
                         }
-                        let now = clock.now_ms();
-                        status.last_message_ms.store(now, Ordering::SeqCst);
-                        match serde_json::from_str::<serde_json::Value>(&text) {
-                            Ok(value) => {
-                                if tx.send((now, value)).await.is_err() {
-                                    return;
-                                }
-                            },
-                            Err(e) => tracing::warn!(error = %e, "market websocket: unreadable message skipped"),
+                        if !on_text(text.as_str().to_owned()).await {
+                            return;
                         }
                     },
                     Some(Ok(Message::Close(_))) | None => break "closed by the server",
@@ -133,12 +249,9 @@ pub async fn run_websocket(
                 },
             }
         };
-        status.connected.store(false, Ordering::SeqCst);
-        tracing::warn!(
-            reason,
-            "market websocket dropped; reconnecting and polling REST meanwhile"
-        );
-        if sleep_or_stop(backoff.delay(attempt, None), &mut stop).await {
+        on_connected(false);
+        tracing::warn!(reason, "{name} dropped; reconnecting, {meanwhile}");
+        if sleep_or_stop(backoff.delay(attempt, None), stop).await {
             return;
         }
         attempt += 1;
@@ -191,5 +304,81 @@ async fn sleep_or_stop(duration: Duration, stop: &mut watch::Receiver<bool>) -> 
     tokio::select! {
         () = tokio::time::sleep(duration) => *stop.borrow(),
         _ = stop.changed() => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Secret;
+
+    fn fixture(name: &str) -> String {
+        std::fs::read_to_string(format!(
+            "{}/tests/fixtures/polymarket/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    }
+
+    /// The keys of a JSON object, recursively, as `a.b` paths.
+    fn shape(value: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
+        if let serde_json::Value::Object(map) = value {
+            for (k, v) in map {
+                let path = format!("{prefix}{k}");
+                out.push(path.clone());
+                shape(v, &format!("{path}."), out);
+            }
+        }
+    }
+
+    fn keys(value: &serde_json::Value) -> Vec<String> {
+        let mut out = Vec::new();
+        shape(value, "", &mut out);
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn subscriptions_have_the_documented_shape() {
+        let documented: serde_json::Value =
+            serde_json::from_str(&fixture("ws_subscribe_requests.json")).unwrap();
+        let market: serde_json::Value =
+            serde_json::from_str(&subscribe_message(&["1".to_owned()])).unwrap();
+        let mut wanted = keys(&documented["market"]);
+        wanted.retain(|k| k != "custom_feature_enabled");
+        assert_eq!(keys(&market), wanted);
+
+        let creds = L2Credentials {
+            api_key: Secret::new("k".to_owned()),
+            secret: Secret::new("s".to_owned()),
+            passphrase: Secret::new("p".to_owned()),
+        };
+        let user: serde_json::Value =
+            serde_json::from_str(&user_subscribe_message(&["0xabc".to_owned()], &creds)).unwrap();
+        assert_eq!(keys(&user), keys(&documented["user"]));
+        assert_eq!(user["auth"]["secret"], "s");
+        assert_eq!(user["markets"][0], "0xabc");
+    }
+
+    #[test]
+    fn only_trade_messages_wake_the_poller() {
+        assert!(is_trade_message(&fixture(
+            "ws_user_trade.docs_example.json"
+        )));
+        assert!(!is_trade_message(&fixture(
+            "ws_user_order.docs_example.json"
+        )));
+        let batch = format!("[{}]", fixture("ws_user_trade.docs_example.json"));
+        assert!(is_trade_message(&batch));
+        assert!(!is_trade_message("PONG"));
+    }
+
+    #[test]
+    fn the_user_channel_sits_beside_the_market_channel() {
+        let market = Url::parse("wss://ws-subscriptions-clob.polymarket.com/ws/market").unwrap();
+        assert_eq!(
+            user_channel_url(&market).as_str(),
+            "wss://ws-subscriptions-clob.polymarket.com/ws/user"
+        );
     }
 }

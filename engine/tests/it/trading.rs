@@ -224,6 +224,69 @@ async fn normal_quoting_fills_and_shutdown_cancels() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_user_channel_brings_a_fill_in_at_once_not_at_the_next_poll() {
+    let fake = FakeClob::start().await;
+    // Trades are polled only every 60 s: a fill recorded sooner came through
+    // the user websocket's wake-up.
+    let setup = Ploy::new()
+        .config(&format!(
+            "mode = \"live\"\n\
+             [exchange]\nclob_url = \"{}\"\nws_url = \"{}\"\nrequest_timeout = \"1s\"\n\
+             [market_data]\npoll_interval = \"60s\"\n\
+             [strategy]\nmarkets = [\"{TOKEN}\"]\norder_size = \"5\"\nhalf_spread = \"0.02\"\n",
+            fake.url(),
+            fake.ws_url()
+        ))
+        .env("POLYMARKET_PRIVATE_KEY", DEV_KEY)
+        .env("POLYMARKET_API_KEY", API_KEY)
+        .env("POLYMARKET_SECRET", API_SECRET)
+        .env("POLYMARKET_PASSPHRASE", PASSPHRASE);
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the user channel subscribed", READY, || {
+        fake.counters()
+            .user_subscriptions
+            .load(std::sync::atomic::Ordering::SeqCst)
+            >= 1
+    })
+    .await;
+    wait_until("the first quote", READY, || !fake.ledger().is_empty()).await;
+    let first = fake.ledger().remove(0);
+    wait_for_orders(&dir, "the quote to be open", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Open)
+    })
+    .await;
+    // Reconciliation at start read the trades once; the poller has not yet.
+    let polls_before = fake
+        .counters()
+        .trade_polls
+        .load(std::sync::atomic::Ordering::SeqCst);
+
+    let filled_at = Instant::now();
+    fake.fill(&first.hash, dec!(5));
+    wait_for_orders(&dir, "the fill in the database", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Filled)
+    })
+    .await;
+    assert!(
+        filled_at.elapsed() < Duration::from_secs(30),
+        "well before the 60 s poll: {:?}",
+        filled_at.elapsed()
+    );
+    assert!(
+        fake.counters()
+            .trade_polls
+            .load(std::sync::atomic::Ordering::SeqCst)
+            > polls_before,
+        "the fill was read from GET /data/trades, woken by the user channel"
+    );
+    let _kept = stop(ploy).await;
+    assert!(fake.refused_auth().is_empty(), "{:?}", fake.refused_auth());
+    assert_consistent(&fake, &dir, 0).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn rate_limits_and_restarts_are_retried_with_the_same_signed_order() {
     for (fault, kind) in [
         (Fault::RateLimited(1), "rate_limited"),

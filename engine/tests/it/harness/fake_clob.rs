@@ -5,7 +5,8 @@
 //! HMAC over the exact bytes received), recovers the EIP-712 signer of every
 //! posted order and refuses a wrong one, keeps a ledger of accepted orders
 //! (with how many times each hash was posted), serves books over REST and a
-//! market websocket, records trades when a test fills an order, and can be
+//! market websocket, records trades when a test fills an order (and announces
+//! them on the authenticated user websocket, in its message shape), and can be
 //! told to fail: 429 with Retry-After, 425, 503 cancel-only, a timeout after
 //! accepting, a duplicate, holding the response forever, a dropped websocket.
 
@@ -110,6 +111,10 @@ pub struct Counters {
     pub lookups: AtomicUsize,
     /// L1 key derivations.
     pub derives: AtomicUsize,
+    /// User-channel subscriptions accepted (right credentials).
+    pub user_subscriptions: AtomicUsize,
+    /// `GET /data/trades` requests.
+    pub trade_polls: AtomicUsize,
 }
 
 #[derive(Debug, Clone)]
@@ -117,6 +122,7 @@ struct Shared {
     inner: Arc<Mutex<Inner>>,
     counters: Arc<Counters>,
     ws: broadcast::Sender<String>,
+    user_ws: broadcast::Sender<String>,
 }
 
 /// A running fake exchange; stops when dropped.
@@ -142,6 +148,7 @@ impl FakeClob {
     /// Starts with a book of 0.48 bid / 0.52 ask (100 each) on [`TOKEN`].
     pub async fn start() -> Self {
         let (ws, _) = broadcast::channel(1024);
+        let (user_ws, _) = broadcast::channel(1024);
         let shared = Shared {
             inner: Arc::new(Mutex::new(Inner {
                 bids: vec![(Decimal::new(48, 2), Decimal::from(100))],
@@ -150,6 +157,7 @@ impl FakeClob {
             })),
             counters: Arc::new(Counters::default()),
             ws,
+            user_ws,
         };
         let app = Router::new()
             .route("/time", get(time))
@@ -173,6 +181,7 @@ impl FakeClob {
             .route("/data/orders", get(open_orders))
             .route("/data/trades", get(trades))
             .route("/ws/market", get(ws_market))
+            .route("/ws/user", get(ws_user))
             .with_state(shared.clone());
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
@@ -269,7 +278,36 @@ impl FakeClob {
             "transaction_hash": format!("0x{}", "a".repeat(64)),
             "trader_side": "MAKER",
         });
+        // The user channel's shape (docs example `ws_user_trade`): the same
+        // trade as seen by its owner.
+        let announcement = json!({
+            "event_type": "trade",
+            "type": "TRADE",
+            "id": trade_id,
+            "asset_id": trade["asset_id"],
+            "market": MARKET,
+            "side": taker_side,
+            "size": size.to_string(),
+            "price": trade["price"],
+            "status": "MATCHED",
+            "matchtime": trade["match_time"],
+            "last_update": trade["last_update"],
+            "timestamp": trade["match_time"],
+            "outcome": "YES",
+            "owner": API_KEY,
+            "trade_owner": API_KEY,
+            "taker_order_id": trade["taker_order_id"],
+            "maker_orders": [{
+                "asset_id": trade["asset_id"],
+                "matched_amount": size.to_string(),
+                "order_id": hash,
+                "outcome": "YES",
+                "owner": API_KEY,
+                "price": trade["price"],
+            }],
+        });
         inner.trades.push(trade);
+        let _ = self.shared.user_ws.send(announcement.to_string());
         trade_id
     }
 
@@ -657,6 +695,7 @@ async fn trades(
     if let Err(r) = check_l2(&s, &method, &uri, &headers, b"") {
         return r;
     }
+    s.counters.trade_polls.fetch_add(1, Ordering::SeqCst);
     let after: i64 = query.get("after").and_then(|a| a.parse().ok()).unwrap_or(0);
     let inner = s.inner.lock().unwrap();
     let data: Vec<Value> = inner
@@ -681,6 +720,56 @@ async fn trades(
         (data, "LTE=")
     };
     Json(json!({"data": page, "limit": 1, "count": 1, "next_cursor": next})).into_response()
+}
+
+async fn ws_user(State(s): State<Shared>, upgrade: WebSocketUpgrade) -> Response {
+    upgrade.on_upgrade(move |socket| ws_user_session(s, socket))
+}
+
+/// The user channel: the subscription must carry the right API credentials;
+/// then every trade the fake records is announced.
+async fn ws_user_session(s: Shared, mut socket: WebSocket) {
+    let mut pushes = s.user_ws.subscribe();
+    let mut subscribed = false;
+    loop {
+        tokio::select! {
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    if text.as_str() == "PING" {
+                        let _ = socket.send(Message::Text("PONG".into())).await;
+                        continue;
+                    }
+                    let v: Value = serde_json::from_str(text.as_str()).unwrap_or(Value::Null);
+                    let auth = &v["auth"];
+                    if v["type"] == "user"
+                        && auth["apiKey"] == API_KEY
+                        && auth["secret"] == API_SECRET
+                        && auth["passphrase"] == PASSPHRASE
+                    {
+                        subscribed = true;
+                        s.counters.user_subscriptions.fetch_add(1, Ordering::SeqCst);
+                    } else {
+                        s.inner
+                            .lock()
+                            .unwrap()
+                            .refused_auth
+                            .push("user websocket: wrong or missing auth".to_owned());
+                        let _ = socket.send(Message::Close(None)).await;
+                        return;
+                    }
+                },
+                Some(Ok(_)) => {},
+                _ => return,
+            },
+            pushed = pushes.recv() => match pushed {
+                Ok(text) if subscribed => {
+                    let _ = socket.send(Message::Text(text.into())).await;
+                },
+                Ok(_) => {},
+                Err(_) => return,
+            },
+        }
+    }
 }
 
 async fn ws_market(State(s): State<Shared>, upgrade: WebSocketUpgrade) -> Response {
