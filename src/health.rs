@@ -130,6 +130,49 @@ impl HealthClient {
     }
 }
 
+impl HealthClient {
+    /// `GET http://<local>/trading-state`: the kill switch (`state`,
+    /// `changed_at_ms`, `source`), or `None` when the engine does not say
+    /// (not trading, or a release without it).
+    pub async fn trading_state(&self, local: SocketAddr) -> Option<serde_json::Value> {
+        let response = self
+            .http
+            .get(format!("http://{local}/trading-state"))
+            .send()
+            .await
+            .ok()?;
+        if !response.status().is_success() {
+            return None;
+        }
+        let value: serde_json::Value = response.json().await.ok()?;
+        value.get("state")?.as_str()?;
+        Some(value)
+    }
+}
+
+/// One line for a kill switch read from `/trading-state`: the state, and when
+/// it is not `active`, since when and who set it.
+pub fn trading_state_line(value: &serde_json::Value) -> String {
+    let state = value["state"].as_str().unwrap_or("?");
+    if state == "active" {
+        return "  trading active".to_owned();
+    }
+    let since = value["changed_at_ms"]
+        .as_u64()
+        .map(|ms| {
+            humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + Duration::from_millis(ms))
+                .to_string()
+        })
+        .unwrap_or_else(|| "?".to_owned());
+    let source = value["source"].as_str().unwrap_or("?");
+    let effect = match state {
+        "halted" => "no new orders",
+        "reducing" => "only orders that shrink positions",
+        _ => "unknown state",
+    };
+    format!("  trading {state} since {since} (set by {source}): {effect}")
+}
+
 fn describe_reqwest(e: &reqwest::Error) -> String {
     if e.is_timeout() {
         return "no answer within 3s".to_owned();
@@ -335,6 +378,21 @@ mod tests {
                        "api_connection": {"status": if status == "healthy" {"up"} else {"down"}, "latency_ms": 1.0, "error": "refused"}}
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn the_kill_switch_line_says_when_and_who_unless_active() {
+        let active = serde_json::json!({"state": "active", "changed_at_ms": 0, "source": "config"});
+        assert_eq!(trading_state_line(&active), "  trading active");
+        let halted = serde_json::json!({
+            "state": "halted",
+            "changed_at_ms": 1_795_000_000_000_u64,
+            "source": "PUT /trading-state from 127.0.0.1:5000",
+        });
+        assert_eq!(
+            trading_state_line(&halted),
+            "  trading halted since 2026-11-18T11:06:40Z (set by PUT /trading-state from 127.0.0.1:5000): no new orders"
+        );
     }
 
     fn settings() -> ProveSettings {

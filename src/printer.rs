@@ -117,6 +117,9 @@ pub struct HostReport {
     /// The last `/health` body seen.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub health: Option<serde_json::Value>,
+    /// The kill switch (`GET /trading-state`: state, changed_at_ms, source).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trading_state: Option<serde_json::Value>,
     /// Releases on the host (`releases`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub releases: Option<serde_json::Value>,

@@ -397,6 +397,12 @@ impl HostSession {
         Ok(ctx.health.probe(addr, &path).await)
     }
 
+    /// The engine's kill switch, read beside `/health`.
+    pub async fn trading_state(&mut self, ctx: &Context) -> Option<serde_json::Value> {
+        let (addr, _) = self.health_addr().await.ok()?;
+        ctx.health.trading_state(addr).await
+    }
+
     /// Proves the running release healthy with the host's settings.
     pub async fn prove(
         &mut self,

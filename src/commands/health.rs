@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use crate::exit::Outcome;
-use crate::health::{HealthReport, Probe};
+use crate::health::{trading_state_line, HealthReport, Probe};
 use crate::inventory::Host;
 use crate::printer::HostReport;
 use crate::session::{end_early, new_report, Context, HostSession};
@@ -57,6 +57,7 @@ async fn health_host(ctx: &Context, host: &Host, options: HealthOptions) -> Host
         report.health = serde_json::to_value(r).ok();
         report.failing_checks = r.failing_checks();
         report.current = current_release(&session).await;
+        report.trading_state = session.trading_state(ctx).await;
     }
     if !look.is_healthy() {
         report.reason = Some(look.problem());
@@ -70,7 +71,9 @@ async fn health_host(ctx: &Context, host: &Host, options: HealthOptions) -> Host
     ctx.printer
         .step_done(&mut report, "health", look.is_healthy(), &look.problem());
     if let Some(r) = look.report() {
-        ctx.printer.result(&host.name, &table(r));
+        let mut lines = table(r);
+        lines.extend(report.trading_state.as_ref().map(trading_state_line));
+        ctx.printer.result(&host.name, &lines);
     }
     session.close().await;
     ctx.printer.host_finished(&mut report, outcome);

@@ -118,6 +118,22 @@ fn happy_path(backend: Backend) {
         .run();
     assert_eq!(health.code, 0, "{}", health.all());
     assert!(health.stdout.contains("✓ database"), "{}", health.all());
+    assert!(health.stdout.contains("trading active"), "{}", health.all());
+
+    // On-call sees a halted engine that is otherwise healthy.
+    assert_eq!(host.set_trading_state("halted"), Some(200));
+    let health = Ctl::new(&fleet, backend)
+        .args(["health", "-H", "host1"])
+        .run();
+    assert_eq!(health.code, 0, "halted is still healthy:\n{}", health.all());
+    assert!(
+        health.stdout.contains("trading halted since")
+            && health
+                .stdout
+                .contains("set by PUT /trading-state from 127.0.0.1:"),
+        "{}",
+        health.all()
+    );
     no_master_left(&fleet);
 }
 

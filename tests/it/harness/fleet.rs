@@ -106,6 +106,26 @@ impl FleetHost {
         Some((status, serde_json::from_str(json).ok()?))
     }
 
+    /// `PUT /trading-state` on this host's ploy (the kill switch); the status.
+    pub fn set_trading_state(&self, state: &str) -> Option<u16> {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.http_port)).ok()?;
+        stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+        stream
+            .write_all(
+                format!(
+                    "PUT /trading-state HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
+                     Content-Length: {}\r\n\r\n{state}",
+                    state.len()
+                )
+                .as_bytes(),
+            )
+            .ok()?;
+        let mut text = String::new();
+        stream.read_to_string(&mut text).ok()?;
+        text.split_whitespace().nth(1)?.parse().ok()
+    }
+
     /// Stops ploy on this host (end of test).
     pub fn stop_ploy(&self) {
         let pidfile = self.root.join("run/ploy.pid");
