@@ -293,9 +293,46 @@ async fn postgres_store_keeps_its_contract() {
 /// A migration from a newer release, as a rollback leaves the database.
 const NEWER_RELEASE_MIGRATION: i64 = 29_991_231_000_000;
 
+/// Records a migration from a newer release straight in `_sqlx_migrations`,
+/// as a deploy of that release followed by a rollback leaves the database.
+async fn add_newer_release_migration(url: &DatabaseUrl) {
+    if url.is_sqlite() {
+        let raw = sqlx::SqlitePool::connect(url.expose()).await.unwrap();
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (?, 'from a newer release', 1, X'00', 0)",
+        )
+            .bind(NEWER_RELEASE_MIGRATION)
+            .execute(&raw)
+            .await
+            .unwrap();
+        raw.close().await;
+    } else {
+        let raw = sqlx::PgPool::connect(url.expose()).await.unwrap();
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES ($1, 'from a newer release', TRUE, '\\x00'::bytea, 0)",
+        )
+            .bind(NEWER_RELEASE_MIGRATION)
+            .execute(&raw)
+            .await
+            .unwrap();
+        raw.close().await;
+    }
+}
+
 /// After a rollback the database holds a migration this release does not know;
 /// it must still migrate (nothing to do) and work, as migrations only add.
-async fn runs_on_a_newer_schema(store: Arc<dyn Store>) {
+async fn runs_on_a_newer_schema(url: DatabaseUrl) {
+    let store = storage::connect(&url, &DatabaseConfig::default())
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    store.close().await;
+    add_newer_release_migration(&url).await;
+    let store = storage::connect(&url, &DatabaseConfig::default())
+        .await
+        .unwrap();
     assert_eq!(store.migrate().await.unwrap(), 0);
     store.ping().await.unwrap();
     assert!(store.trading_state().await.is_ok());
@@ -306,51 +343,17 @@ async fn runs_on_a_newer_schema(store: Arc<dyn Store>) {
 #[tokio::test]
 async fn sqlite_runs_on_the_schema_of_a_newer_release() {
     let dir = tempfile::tempdir().unwrap();
-    let url = DatabaseUrl::new(format!("sqlite://{}/ploy.db", dir.path().display()));
-    let store = storage::connect(&url, &DatabaseConfig::default())
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
-    store.close().await;
-    let raw = sqlx::SqlitePool::connect(url.expose()).await.unwrap();
-    sqlx::query(
-        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
-         VALUES (?, 'from a newer release', 1, X'00', 0)",
-    )
-    .bind(NEWER_RELEASE_MIGRATION)
-    .execute(&raw)
-    .await
-    .unwrap();
-    raw.close().await;
-    let store = storage::connect(&url, &DatabaseConfig::default())
-        .await
-        .unwrap();
-    runs_on_a_newer_schema(store).await;
+    runs_on_a_newer_schema(DatabaseUrl::new(format!(
+        "sqlite://{}/ploy.db",
+        dir.path().display()
+    )))
+    .await;
 }
 
 #[tokio::test]
 async fn postgres_runs_on_the_schema_of_a_newer_release() {
     let pg = PgServer::start();
-    let url = DatabaseUrl::new(pg.url("newer", None));
-    let store = storage::connect(&url, &DatabaseConfig::default())
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
-    store.close().await;
-    let raw = sqlx::PgPool::connect(url.expose()).await.unwrap();
-    sqlx::query(
-        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
-         VALUES ($1, 'from a newer release', TRUE, '\\x00'::bytea, 0)",
-    )
-    .bind(NEWER_RELEASE_MIGRATION)
-    .execute(&raw)
-    .await
-    .unwrap();
-    raw.close().await;
-    let store = storage::connect(&url, &DatabaseConfig::default())
-        .await
-        .unwrap();
-    runs_on_a_newer_schema(store).await;
+    runs_on_a_newer_schema(DatabaseUrl::new(pg.url("newer", None))).await;
 }
 
 #[tokio::test]

@@ -20,12 +20,18 @@ const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7
 const READY: Duration = Duration::from_secs(20);
 
 fn live(fake: &FakeClob, with_creds: bool) -> Ploy {
+    live_with(fake, with_creds, "300ms", "5")
+}
+
+/// Live mode against `fake`, trades polled every `poll_interval`, quoting
+/// `order_size` shares.
+fn live_with(fake: &FakeClob, with_creds: bool, poll_interval: &str, order_size: &str) -> Ploy {
     let ploy = Ploy::new()
         .config(&format!(
             "mode = \"live\"\n\
              [exchange]\nclob_url = \"{}\"\nws_url = \"{}\"\nrequest_timeout = \"1s\"\n\
-             [market_data]\npoll_interval = \"300ms\"\n\
-             [strategy]\nmarkets = [\"{TOKEN}\"]\norder_size = \"5\"\nhalf_spread = \"0.02\"\n\
+             [market_data]\npoll_interval = \"{poll_interval}\"\n\
+             [strategy]\nmarkets = [\"{TOKEN}\"]\norder_size = \"{order_size}\"\nhalf_spread = \"0.02\"\n\
              [risk]\nmax_orders_per_minute = 600\n",
             fake.url(),
             fake.ws_url()
@@ -228,19 +234,7 @@ async fn the_user_channel_brings_a_fill_in_at_once_not_at_the_next_poll() {
     let fake = FakeClob::start().await;
     // Trades are polled only every 60 s: a fill recorded sooner came through
     // the user websocket's wake-up.
-    let setup = Ploy::new()
-        .config(&format!(
-            "mode = \"live\"\n\
-             [exchange]\nclob_url = \"{}\"\nws_url = \"{}\"\nrequest_timeout = \"1s\"\n\
-             [market_data]\npoll_interval = \"60s\"\n\
-             [strategy]\nmarkets = [\"{TOKEN}\"]\norder_size = \"5\"\nhalf_spread = \"0.02\"\n",
-            fake.url(),
-            fake.ws_url()
-        ))
-        .env("POLYMARKET_PRIVATE_KEY", DEV_KEY)
-        .env("POLYMARKET_API_KEY", API_KEY)
-        .env("POLYMARKET_SECRET", API_SECRET)
-        .env("POLYMARKET_PASSPHRASE", PASSPHRASE);
+    let setup = live_with(&fake, true, "60s", "5");
     let dir = setup.dir().to_owned();
     let mut ploy = setup.spawn();
     ploy.ready(READY).await;
@@ -667,18 +661,7 @@ async fn the_kill_switch_cancels_stops_new_orders_and_outlives_a_restart() {
 async fn orders_below_the_markets_minimum_size_are_refused_before_signing() {
     let fake = FakeClob::start().await;
     // The fake's book says min_order_size 5, as the exchange's does.
-    let setup = Ploy::new()
-        .config(&format!(
-            "mode = \"live\"\n\
-             [exchange]\nclob_url = \"{}\"\nws_url = \"{}\"\nrequest_timeout = \"1s\"\n\
-             [strategy]\nmarkets = [\"{TOKEN}\"]\norder_size = \"2\"\nhalf_spread = \"0.02\"\n",
-            fake.url(),
-            fake.ws_url()
-        ))
-        .env("POLYMARKET_PRIVATE_KEY", DEV_KEY)
-        .env("POLYMARKET_API_KEY", API_KEY)
-        .env("POLYMARKET_SECRET", API_SECRET)
-        .env("POLYMARKET_PASSPHRASE", PASSPHRASE);
+    let setup = live_with(&fake, true, "300ms", "2");
     let mut ploy = setup.spawn();
     ploy.ready(READY).await;
     let deadline = Instant::now() + READY;
