@@ -1,11 +1,10 @@
-//! Command-line interface: clap types and the dispatch to one module per command.
+//! Command-line interface: the clap types only. [`crate::commands::main`]
+//! parses them and dispatches to one module per command.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::commands;
 use crate::exit;
 
 const LONG_VERSION: &str = concat!(
@@ -178,46 +177,4 @@ pub struct VersionArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
-}
-
-/// Parses the command line, runs the command and returns its exit code.
-pub fn main() -> ExitCode {
-    crate::redact::install_panic_hook();
-    let cli = Cli::parse();
-    let code = match cli.command {
-        Command::Version(args) => commands::version::run(&args),
-        Command::Run => with_runtime(|| commands::run::run(cli.config.as_deref())),
-        Command::CheckConfig(args) => {
-            with_runtime(|| commands::check_config::run(cli.config.as_deref(), &args))
-        },
-        Command::HealthCheck(args) => {
-            with_runtime(|| commands::health_check::run(cli.config.as_deref(), &args))
-        },
-        Command::Migrate => with_runtime(|| commands::migrate::run(cli.config.as_deref())),
-        Command::Replay(args) => commands::replay::run(cli.config.as_deref(), &args),
-        Command::Record(args) => {
-            with_runtime(|| commands::record::run(cli.config.as_deref(), &args))
-        },
-        Command::Order(OrderCommand::Preview(args)) => {
-            commands::order::preview(cli.config.as_deref(), &args)
-        },
-    };
-    exit::code(code)
-}
-
-fn with_runtime<F, Fut>(f: F) -> u8
-where
-    F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = u8>,
-{
-    match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime.block_on(f()),
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            exit::FAILURE
-        },
-    }
 }

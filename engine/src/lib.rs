@@ -1,7 +1,7 @@
 //! `ploy`: a Polymarket CLOB trading engine run as a production service.
 //!
 //! See ARCHITECTURE.md for the map. The binary (`src/main.rs`) only parses
-//! arguments and calls [`cli::run`].
+//! arguments and calls [`commands::main`].
 
 pub mod build_info;
 pub mod cli;

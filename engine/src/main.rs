@@ -1,5 +1,5 @@
 //! The `ploy` binary: parse arguments, run, exit with a documented code.
 
 fn main() -> std::process::ExitCode {
-    ploy::cli::main()
+    ploy::commands::main()
 }

@@ -125,22 +125,7 @@ pub async fn start(
         crate::risk::RiskEngine::new(cfg.risk.clone()),
     );
     let positions = positions_by_token(parts.store.as_ref()).await?;
-    let saved_state = parts.store.trading_state().await?;
-    let initial_state = kill_switch::initial_state(
-        cfg.risk.trading_state,
-        saved_state.as_ref(),
-        parts.clock.now_ms(),
-    );
-    if initial_state.state != TradingState::Active {
-        tracing::warn!(
-            state = %initial_state.state,
-            since_ms = initial_state.changed_at_ms,
-            source = %initial_state.source,
-            "starting with the kill switch on; to trade again: \
-             curl -X PUT --data active http://{}/trading-state (and check risk.trading_state)",
-            cfg.server.bind
-        );
-    }
+    let initial_state = initial_trading_state(&parts).await?;
 
     // The market feed.
     let tokens: Vec<String> = cfg.strategy.markets.clone();
@@ -179,39 +164,8 @@ pub async fn start(
             );
         },
         _ => {
-            for token in &tokens {
-                match public.tick_size(token).await {
-                    Ok(tick) => core.set_tick(&token.as_str().into(), tick),
-                    Err(e) => {
-                        tracing::warn!(error = %e, token, "cannot read the tick size; using 0.01 until the feed says");
-                    },
-                }
-                match public.book(token).await {
-                    Ok(book) if book.min_order_size > Decimal::ZERO => {
-                        if !book.market.is_empty() && !condition_ids.contains(&book.market) {
-                            condition_ids.push(book.market.clone());
-                        }
-                        core.set_min_order_size(&token.as_str().into(), book.min_order_size);
-                        if cfg.strategy.order_size < book.min_order_size {
-                            tracing::warn!(
-                                token,
-                                order_size = %cfg.strategy.order_size,
-                                min_order_size = %book.min_order_size,
-                                "strategy.order_size is below this market's minimum order size: \
-                                 nothing is quoted there; raise strategy.order_size"
-                            );
-                        }
-                    },
-                    Ok(book) => {
-                        if !book.market.is_empty() && !condition_ids.contains(&book.market) {
-                            condition_ids.push(book.market.clone());
-                        }
-                    },
-                    Err(e) => {
-                        tracing::warn!(error = %e, token, "cannot read the book's minimum order size; the exchange will refuse orders below it");
-                    },
-                }
-            }
+            condition_ids =
+                read_market_rules(&public, &tokens, &mut core, cfg.strategy.order_size).await;
             tasks.push(tokio::spawn(run_websocket(
                 cfg.exchange.ws_url.clone(),
                 tokens.clone(),
@@ -237,23 +191,7 @@ pub async fn start(
     let paper_exchange = Arc::new(Mutex::new(PaperExchange::new(cfg.paper.clone())));
     let venue: Arc<dyn Venue> = match cfg.mode {
         Mode::Paper => {
-            // Paper orders do not outlive the simulator that held them.
-            for order in parts
-                .store
-                .orders_with_status(&[OrderStatus::Pending, OrderStatus::Open])
-                .await?
-            {
-                parts
-                    .store
-                    .update_order(&crate::storage::OrderUpdate {
-                        client_id: order.client_id,
-                        status: OrderStatus::Cancelled,
-                        order_hash: None,
-                        error: Some("paper order ended by a restart".to_owned()),
-                        at_ms: parts.clock.now_ms(),
-                    })
-                    .await?;
-            }
+            end_paper_orders(&parts).await?;
             core.restore(positions, Vec::new());
             Arc::new(PaperVenue::new(
                 paper_exchange.clone(),
@@ -263,30 +201,7 @@ pub async fn start(
         },
         Mode::Live => {
             let live = Arc::new(start_live(&parts, public.clone()).await?);
-            let report =
-                reconcile::run(live.client(), parts.store.as_ref(), parts.clock.as_ref()).await?;
-            tracing::info!(?report, "reconciled with the exchange");
-            let open = parts
-                .store
-                .orders_with_status(&[OrderStatus::Pending, OrderStatus::Open])
-                .await?;
-            let positions = positions_by_token(parts.store.as_ref()).await?;
-            core.restore(
-                positions,
-                open.into_iter()
-                    .map(|o| TrackedOrder {
-                        client_id: o.client_id,
-                        hash: o.order_hash,
-                        token: o.token_id,
-                        side: o.side,
-                        price: o.price,
-                        size: o.size,
-                        filled: o.filled_size,
-                        status: o.status,
-                        cancelling: false,
-                    })
-                    .collect(),
-            );
+            reconcile_and_restore(&parts, &live, &mut core).await?;
             let wake = Arc::new(tokio::sync::Notify::new());
             if let Some(creds) = live.client().credentials() {
                 tasks.push(tokio::spawn(crate::exchange::ws::run_user_channel(
@@ -343,6 +258,125 @@ pub async fn start(
     );
     let join = tokio::spawn(main.run(raw_rx, order_rx, state_rx, stop, executor, tasks));
     Ok((PipelineHandle { feed, kill_switch }, join))
+}
+
+/// The kill switch to start with: the stricter of the config's and the one
+/// saved by the last `PUT /trading-state`; logged when it is not `active`.
+async fn initial_trading_state(
+    parts: &PipelineParts,
+) -> Result<crate::storage::TradingStateChange, PipelineError> {
+    let cfg = &parts.settings.config;
+    let saved = parts.store.trading_state().await?;
+    let initial =
+        kill_switch::initial_state(cfg.risk.trading_state, saved.as_ref(), parts.clock.now_ms());
+    if initial.state != TradingState::Active {
+        tracing::warn!(
+            state = %initial.state,
+            since_ms = initial.changed_at_ms,
+            source = %initial.source,
+            "starting with the kill switch on; to trade again: \
+             curl -X PUT --data active http://{}/trading-state (and check risk.trading_state)",
+            cfg.server.bind
+        );
+    }
+    Ok(initial)
+}
+
+/// Reads each quoted token's tick size and minimum order size into the core;
+/// returns the tokens' condition IDs (for the user channel).
+async fn read_market_rules(
+    public: &ClobClient,
+    tokens: &[String],
+    core: &mut TradingCore,
+    order_size: Decimal,
+) -> Vec<String> {
+    let mut condition_ids: Vec<String> = Vec::new();
+    for token in tokens {
+        match public.tick_size(token).await {
+            Ok(tick) => core.set_tick(&token.as_str().into(), tick),
+            Err(e) => {
+                tracing::warn!(error = %e, token, "cannot read the tick size; using 0.01 until the feed says");
+            },
+        }
+        let book = match public.book(token).await {
+            Ok(book) => book,
+            Err(e) => {
+                tracing::warn!(error = %e, token, "cannot read the book's minimum order size; the exchange will refuse orders below it");
+                continue;
+            },
+        };
+        if !book.market.is_empty() && !condition_ids.contains(&book.market) {
+            condition_ids.push(book.market.clone());
+        }
+        if book.min_order_size > Decimal::ZERO {
+            core.set_min_order_size(&token.as_str().into(), book.min_order_size);
+            if order_size < book.min_order_size {
+                tracing::warn!(
+                    token,
+                    %order_size,
+                    min_order_size = %book.min_order_size,
+                    "strategy.order_size is below this market's minimum order size: \
+                     nothing is quoted there; raise strategy.order_size"
+                );
+            }
+        }
+    }
+    condition_ids
+}
+
+/// Paper orders do not outlive the simulator that held them: a restart
+/// records the ones left open as cancelled.
+async fn end_paper_orders(parts: &PipelineParts) -> Result<(), PipelineError> {
+    for order in parts
+        .store
+        .orders_with_status(&[OrderStatus::Pending, OrderStatus::Open])
+        .await?
+    {
+        parts
+            .store
+            .update_order(&crate::storage::OrderUpdate {
+                client_id: order.client_id,
+                status: OrderStatus::Cancelled,
+                order_hash: None,
+                error: Some("paper order ended by a restart".to_owned()),
+                at_ms: parts.clock.now_ms(),
+            })
+            .await?;
+    }
+    Ok(())
+}
+
+/// Reconciles with the exchange, then gives the core the positions and the
+/// orders still live.
+async fn reconcile_and_restore(
+    parts: &PipelineParts,
+    live: &LiveVenue,
+    core: &mut TradingCore,
+) -> Result<(), PipelineError> {
+    let report = reconcile::run(live.client(), parts.store.as_ref(), parts.clock.as_ref()).await?;
+    tracing::info!(?report, "reconciled with the exchange");
+    let open = parts
+        .store
+        .orders_with_status(&[OrderStatus::Pending, OrderStatus::Open])
+        .await?;
+    let positions = positions_by_token(parts.store.as_ref()).await?;
+    core.restore(
+        positions,
+        open.into_iter()
+            .map(|o| TrackedOrder {
+                client_id: o.client_id,
+                hash: o.order_hash,
+                token: o.token_id,
+                side: o.side,
+                price: o.price,
+                size: o.size,
+                filled: o.filled_size,
+                status: o.status,
+                cancelling: false,
+            })
+            .collect(),
+    );
+    Ok(())
 }
 
 async fn positions_by_token(

@@ -1,7 +1,14 @@
-//! One module per `ploy` subcommand; each returns its exit code. The helpers
-//! here load the configuration and print errors the same way for all of them.
+//! One module per `ploy` subcommand; each returns its exit code. [`main`]
+//! parses the command line ([`crate::cli`]) and dispatches; the helpers here
+//! load the configuration and print errors the same way for all commands.
 
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli;
 use crate::config::{self, ConfigError, Env, Settings};
+use crate::exit;
 
 pub mod check_config;
 pub mod health_check;
@@ -29,4 +36,39 @@ pub fn print_config_error(error: &ConfigError) {
 /// Prints an error line (scrubbed) to stderr.
 pub fn print_error(message: &str) {
     eprintln!("error: {}", crate::redact::scrub(message));
+}
+
+/// Parses the command line, runs the command and returns its exit code.
+pub fn main() -> ExitCode {
+    crate::redact::install_panic_hook();
+    let parsed = cli::Cli::parse();
+    let config = parsed.config.as_deref();
+    let code = match parsed.command {
+        cli::Command::Version(args) => version::run(&args),
+        cli::Command::Run => with_runtime(|| run::run(config)),
+        cli::Command::CheckConfig(args) => with_runtime(|| check_config::run(config, &args)),
+        cli::Command::HealthCheck(args) => with_runtime(|| health_check::run(config, &args)),
+        cli::Command::Migrate => with_runtime(|| migrate::run(config)),
+        cli::Command::Replay(args) => replay::run(config, &args),
+        cli::Command::Record(args) => with_runtime(|| record::run(config, &args)),
+        cli::Command::Order(cli::OrderCommand::Preview(args)) => order::preview(config, &args),
+    };
+    exit::code(code)
+}
+
+fn with_runtime<F, Fut>(f: F) -> u8
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = u8>,
+{
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(f()),
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            exit::FAILURE
+        },
+    }
 }
