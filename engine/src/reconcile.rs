@@ -54,39 +54,31 @@ pub async fn fills_from_trades(trades: &[Trade], store: &dyn Store) -> Vec<Fill>
         .filter(|t| !t.status.eq_ignore_ascii_case("FAILED"))
     {
         let ts_ms = trade.match_time * 1000;
-        let fee = |bps: Decimal, price: Decimal, size: Decimal| {
-            (price * size * bps / Decimal::from(10_000))
-                .round_dp(6)
-                .normalize()
-        };
-        if let Ok(Some(order)) = store
-            .order_by_hash(&OrderHash(trade.taker_order_id.clone()))
-            .await
-        {
-            out.push(Fill {
-                trade_id: trade.id.as_str().into(),
-                client_id: order.client_id,
-                token_id: order.token_id,
-                side: order.side,
-                price: trade.price,
-                size: trade.size,
-                fee: fee(trade.fee_rate_bps, trade.price, trade.size),
-                ts_ms,
-            });
-        }
-        for maker in &trade.maker_orders {
-            if let Ok(Some(order)) = store
-                .order_by_hash(&OrderHash(maker.order_id.clone()))
-                .await
-            {
+        // The taker leg, then each maker leg: (order ID, price, size, fee rate).
+        let legs = std::iter::once((
+            &trade.taker_order_id,
+            trade.price,
+            trade.size,
+            trade.fee_rate_bps,
+        ))
+        .chain(
+            trade
+                .maker_orders
+                .iter()
+                .map(|m| (&m.order_id, m.price, m.matched_amount, m.fee_rate_bps)),
+        );
+        for (order_id, price, size, bps) in legs {
+            if let Ok(Some(order)) = store.order_by_hash(&OrderHash(order_id.clone())).await {
                 out.push(Fill {
                     trade_id: trade.id.as_str().into(),
                     client_id: order.client_id,
                     token_id: order.token_id,
                     side: order.side,
-                    price: maker.price,
-                    size: maker.matched_amount,
-                    fee: fee(maker.fee_rate_bps, maker.price, maker.matched_amount),
+                    price,
+                    size,
+                    fee: (price * size * bps / Decimal::from(10_000))
+                        .round_dp(6)
+                        .normalize(),
                     ts_ms,
                 });
             }
