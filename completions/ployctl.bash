@@ -127,7 +127,7 @@ _ployctl() {
             return 0
             ;;
         ployctl__subcmd__deploy)
-            opts="-H -q -v -h --binary --version --dry-run --health-timeout --stability-window --lock-wait --force-unlock --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help"
+            opts="-H -q -v -h --binary --version --dry-run --force --health-timeout --stability-window --lock-wait --force-unlock --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -351,7 +351,7 @@ _ployctl() {
             return 0
             ;;
         ployctl__subcmd__rollback)
-            opts="-H -q -v -h --to --dry-run --health-timeout --stability-window --lock-wait --force-unlock --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help"
+            opts="-H -q -v -h --to --dry-run --force --health-timeout --stability-window --lock-wait --force-unlock --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

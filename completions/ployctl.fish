@@ -38,9 +38,9 @@ complete -c ployctl -n "__fish_ployctl_needs_command" -l accept-new-host-key -d 
 complete -c ployctl -n "__fish_ployctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ployctl -n "__fish_ployctl_needs_command" -s V -l version -d 'Print version'
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "deploy" -d 'Put a new ploy on hosts, prove it healthy, roll back by itself if it is not'
-complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "rollback" -d 'Switch hosts back to the previous (or a named) release and prove it healthy'
+complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "rollback" -d 'Switch hosts back to the newest good (or a named) release and prove it healthy'
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "health" -d 'Show each host\'s /health'
-complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "releases" -d 'List the releases on each host, the current one marked'
+complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "releases" -d 'List the releases on each host: standing (good, bad, unproven), current, running'
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l binary -d 'The ploy binary to deploy' -r -F
@@ -56,13 +56,14 @@ never\t'Never'"
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
 native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l dry-run -d 'Print the plan for each host and change nothing'
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l force -d 'Deploy even a release the host\'s ledger marks bad, or one that already runs'
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l force-unlock -d 'Break a held lock (after making sure no deploy is running)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l json -d 'Print one machine-readable JSON report on stdout'
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -s q -l quiet -d 'Print only results and errors'
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -s v -l verbose -d 'Print every step as it starts'
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -l to -d 'The release to go back to (name or unique prefix) [default: the previous one]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -l to -d 'The release to go back to (name or unique prefix) [default: the newest good release other than the running one]' -r
 complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -l health-timeout -d 'Time a release has to become healthy [default: inventory, else 60s]' -r
 complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -l stability-window -d 'Time it must then stay healthy [default: inventory, else 10s]' -r
 complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -l lock-wait -d 'Wait this long for another deploy\'s lock instead of failing at once' -r
@@ -74,6 +75,7 @@ never\t'Never'"
 complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
 native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
 complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -l dry-run -d 'Print the plan for each host and change nothing'
+complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -l force -d 'Go back even to a release the host\'s ledger marks bad'
 complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -l force-unlock -d 'Break a held lock (after making sure no deploy is running)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -l json -d 'Print one machine-readable JSON report on stdout'
 complete -c ployctl -n "__fish_ployctl_using_subcommand rollback" -s q -l quiet -d 'Print only results and errors'
@@ -119,8 +121,8 @@ complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s v -l ver
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases completions help" -f -a "deploy" -d 'Put a new ploy on hosts, prove it healthy, roll back by itself if it is not'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases completions help" -f -a "rollback" -d 'Switch hosts back to the previous (or a named) release and prove it healthy'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases completions help" -f -a "rollback" -d 'Switch hosts back to the newest good (or a named) release and prove it healthy'
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases completions help" -f -a "health" -d 'Show each host\'s /health'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases completions help" -f -a "releases" -d 'List the releases on each host, the current one marked'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases completions help" -f -a "releases" -d 'List the releases on each host: standing (good, bad, unproven), current, running'
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases completions help" -f -a "completions" -d 'Print a shell completion script'
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

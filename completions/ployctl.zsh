@@ -58,6 +58,7 @@ never\:"Never"))' \
 '--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
 native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
 '--dry-run[Print the plan for each host and change nothing]' \
+'--force[Deploy even a release the host'\''s ledger marks bad, or one that already runs]' \
 '--force-unlock[Break a held lock (after making sure no deploy is running)]' \
 '--json[Print one machine-readable JSON report on stdout]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -71,7 +72,7 @@ native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH
 ;;
 (rollback)
 _arguments "${_arguments_options[@]}" : \
-'--to=[The release to go back to (name or unique prefix) \[default\: the previous one\]]:VERSION:_default' \
+'--to=[The release to go back to (name or unique prefix) \[default\: the newest good release other than the running one\]]:VERSION:_default' \
 '--health-timeout=[Time a release has to become healthy \[default\: inventory, else 60s\]]:DURATION:_default' \
 '--stability-window=[Time it must then stay healthy \[default\: inventory, else 10s\]]:DURATION:_default' \
 '--lock-wait=[Wait this long for another deploy'\''s lock instead of failing at once]:DURATION:_default' \
@@ -84,6 +85,7 @@ never\:"Never"))' \
 '--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
 native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
 '--dry-run[Print the plan for each host and change nothing]' \
+'--force[Go back even to a release the host'\''s ledger marks bad]' \
 '--force-unlock[Break a held lock (after making sure no deploy is running)]' \
 '--json[Print one machine-readable JSON report on stdout]' \
 '(-v --verbose)-q[Print only results and errors]' \
@@ -207,9 +209,9 @@ esac
 _ployctl_commands() {
     local commands; commands=(
 'deploy:Put a new ploy on hosts, prove it healthy, roll back by itself if it is not' \
-'rollback:Switch hosts back to the previous (or a named) release and prove it healthy' \
+'rollback:Switch hosts back to the newest good (or a named) release and prove it healthy' \
 'health:Show each host'\''s /health' \
-'releases:List the releases on each host, the current one marked' \
+'releases:List the releases on each host\: standing (good, bad, unproven), current, running' \
 'completions:Print a shell completion script' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -234,9 +236,9 @@ _ployctl__subcmd__health_commands() {
 _ployctl__subcmd__help_commands() {
     local commands; commands=(
 'deploy:Put a new ploy on hosts, prove it healthy, roll back by itself if it is not' \
-'rollback:Switch hosts back to the previous (or a named) release and prove it healthy' \
+'rollback:Switch hosts back to the newest good (or a named) release and prove it healthy' \
 'health:Show each host'\''s /health' \
-'releases:List the releases on each host, the current one marked' \
+'releases:List the releases on each host\: standing (good, bad, unproven), current, running' \
 'completions:Print a shell completion script' \
 'help:Print this message or the help of the given subcommand(s)' \
     )

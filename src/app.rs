@@ -106,6 +106,7 @@ pub async fn run(cli: Cli) -> u8 {
                 dry_run: args.dry_run,
                 lock_wait: args.prove.lock_wait,
                 force_unlock: args.prove.force_unlock,
+                force: args.force,
             };
             let artifact =
                 match commands::deploy::prepare(&options, ctx.ci_run_url.as_deref()).await {
@@ -150,6 +151,7 @@ pub async fn run(cli: Cli) -> u8 {
                 to: args.to,
                 lock_wait: args.prove.lock_wait,
                 force_unlock: args.prove.force_unlock,
+                force: args.force,
             };
             let reports = commands::rollback::run(&ctx, &hosts, &options).await;
             printer.finish("rollback", reports, false, None)

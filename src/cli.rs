@@ -79,11 +79,11 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Put a new ploy on hosts, prove it healthy, roll back by itself if it is not
     Deploy(DeployArgs),
-    /// Switch hosts back to the previous (or a named) release and prove it healthy
+    /// Switch hosts back to the newest good (or a named) release and prove it healthy
     Rollback(RollbackArgs),
     /// Show each host's /health
     Health(HealthArgs),
-    /// List the releases on each host, the current one marked
+    /// List the releases on each host: standing (good, bad, unproven), current, running
     Releases,
     /// Print a shell completion script
     Completions {
@@ -122,6 +122,9 @@ pub struct DeployArgs {
     /// Print the plan for each host and change nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Deploy even a release the host's ledger marks bad, or one that already runs
+    #[arg(long)]
+    pub force: bool,
     /// Health and lock options.
     #[command(flatten)]
     pub prove: ProveArgs,
@@ -130,12 +133,15 @@ pub struct DeployArgs {
 /// `ployctl rollback`
 #[derive(Debug, Args)]
 pub struct RollbackArgs {
-    /// The release to go back to (name or unique prefix) [default: the previous one]
+    /// The release to go back to (name or unique prefix) [default: the newest good release other than the running one]
     #[arg(long, value_name = "VERSION")]
     pub to: Option<String>,
     /// Print the plan for each host and change nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Go back even to a release the host's ledger marks bad
+    #[arg(long)]
+    pub force: bool,
     /// Health and lock options.
     #[command(flatten)]
     pub prove: ProveArgs,

@@ -8,6 +8,7 @@ pub mod health;
 pub mod inventory;
 pub mod plan;
 pub mod printer;
+pub mod recovery;
 pub mod remote;
 pub mod session;
 pub mod transport;

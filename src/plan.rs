@@ -24,6 +24,9 @@ pub enum Step {
     },
     /// Check disk, service manager and config; create folders; clean old uploads.
     Preflight,
+    /// Finish what an interrupted run left: its guard, `current` apart from
+    /// what runs.
+    Recover,
     /// Stream the binary to a temporary folder, check its sha256, move it into place.
     Upload {
         /// Bytes.
@@ -36,6 +39,12 @@ pub enum Step {
     /// Run the rollback target's `check-config` against the host's config (an
     /// older release may refuse keys only a newer one knows).
     CheckTargetConfig,
+    /// Start the host-side guard that goes back to the newest good release by
+    /// itself unless ployctl confirms the new one in time.
+    ArmGuard {
+        /// Seconds after the restart it fires at.
+        deadline_secs: u64,
+    },
     /// Point `current` (and `bin/ploy`) at the release.
     Switch {
         /// To.
@@ -53,7 +62,9 @@ pub enum Step {
         /// Time to stay healthy.
         stability_secs: u64,
     },
-    /// Remove old releases (never current or previous).
+    /// Mark the release good in the ledger and disarm the guard.
+    Confirm,
+    /// Remove old releases (never current, running or the newest good ones).
     Prune {
         /// Releases kept.
         keep: usize,
@@ -71,11 +82,14 @@ impl Step {
             Step::Connect { .. } => "connect",
             Step::Lock { .. } => "lock",
             Step::Preflight => "preflight",
+            Step::Recover => "recover",
             Step::Upload { .. } => "upload",
             Step::CheckConfig | Step::CheckTargetConfig => "check-config",
+            Step::ArmGuard { .. } => "guard",
             Step::Switch { .. } => "switch",
             Step::Restart { .. } => "restart",
             Step::ProveHealthy { .. } => "health",
+            Step::Confirm => "confirm",
             Step::Prune { .. } => "prune",
             Step::Audit => "audit",
             Step::Unlock => "unlock",
@@ -89,12 +103,16 @@ impl Step {
             Step::Lock { wait_secs: None } => format!("take the lock {root}/.ployctl/lock (fail fast if held)"),
             Step::Lock { wait_secs: Some(s) } => format!("take the lock {root}/.ployctl/lock (wait up to {s}s)"),
             Step::Preflight => "check free disk, the service manager and config/config.toml".to_owned(),
+            Step::Recover => "finish what an interrupted run left (its guard; current apart from what runs)".to_owned(),
             Step::Upload { bytes, sha256 } => format!(
                 "upload {bytes} bytes to {root}/releases/.tmp-*, verify sha256 {}…, move into place",
                 &sha256[..sha256.len().min(12)]
             ),
             Step::CheckConfig => format!("run the new `ploy check-config` against {root}/config/config.toml"),
             Step::CheckTargetConfig => format!("run that release's `ploy check-config` against {root}/config/config.toml; stop if it refuses"),
+            Step::ArmGuard { deadline_secs } => format!(
+                "start the host-side guard: unless confirmed within {deadline_secs}s of the restart, it goes back to the newest good release by itself"
+            ),
             Step::Switch { release } => format!("point {root}/current at releases/{release} (atomic rename)"),
             Step::Restart { service } => match service {
                 ServiceKind::Systemd => "sudo -n systemctl restart ploy".to_owned(),
@@ -106,7 +124,8 @@ impl Step {
             } => format!(
                 "poll /health until healthy (up to {timeout_secs}s), then healthy for {stability_secs}s; otherwise roll back"
             ),
-            Step::Prune { keep } => format!("keep the newest {keep} releases (never current or previous)"),
+            Step::Confirm => format!("mark the release good in {root}/.ployctl/ledger.jsonl and disarm the guard"),
+            Step::Prune { keep } => format!("keep the newest {keep} releases (never the current, the running or the newest good ones)"),
             Step::Audit => format!("append to {root}/.ployctl/audit.jsonl"),
             Step::Unlock => "release the lock".to_owned(),
         }
@@ -128,6 +147,14 @@ fn secs(d: Duration) -> u64 {
     d.as_secs().max(u64::from(d.subsec_nanos() > 0))
 }
 
+/// Seconds after the restart at which a deploy's guard fires unless confirmed.
+pub fn guard_window(host: &Host) -> Duration {
+    host.health_timeout + host.stability_window + GUARD_MARGIN
+}
+
+/// Slack between ployctl's own proof and the guard's deadline.
+pub const GUARD_MARGIN: Duration = Duration::from_secs(15);
+
 /// What a deploy will do on `host`.
 pub fn deploy(
     host: &Host,
@@ -148,11 +175,15 @@ pub fn deploy(
                 wait_secs: lock_wait.map(secs),
             },
             Step::Preflight,
+            Step::Recover,
             Step::Upload {
                 bytes,
                 sha256: sha256.to_owned(),
             },
             Step::CheckConfig,
+            Step::ArmGuard {
+                deadline_secs: secs(guard_window(host)),
+            },
             Step::Switch {
                 release: release.to_owned(),
             },
@@ -163,6 +194,7 @@ pub fn deploy(
                 timeout_secs: secs(host.health_timeout),
                 stability_secs: secs(host.stability_window),
             },
+            Step::Confirm,
             Step::Prune {
                 keep: host.keep_releases,
             },
@@ -189,9 +221,12 @@ pub fn rollback(
             Step::Lock {
                 wait_secs: lock_wait.map(secs),
             },
+            Step::Recover,
             Step::CheckTargetConfig,
             Step::Switch {
-                release: target.unwrap_or("(the previous release)").to_owned(),
+                release: target
+                    .unwrap_or("(the newest good release other than the running one)")
+                    .to_owned(),
             },
             Step::Restart {
                 service: host.service,
@@ -248,11 +283,14 @@ mod tests {
                 "connect",
                 "lock",
                 "preflight",
+                "recover",
                 "upload",
                 "check-config",
+                "guard",
                 "switch",
                 "restart",
                 "health",
+                "confirm",
                 "prune",
                 "audit",
                 "unlock"
@@ -265,14 +303,17 @@ mod tests {
              \x20  1. connect (openssh)\n\
              \x20  2. take the lock /opt/ploy/.ployctl/lock (wait up to 30s)\n\
              \x20  3. check free disk, the service manager and config/config.toml\n\
-             \x20  4. upload 1234 bytes to /opt/ploy/releases/.tmp-*, verify sha256 abcdef012345…, move into place\n\
-             \x20  5. run the new `ploy check-config` against /opt/ploy/config/config.toml\n\
-             \x20  6. point /opt/ploy/current at releases/0.2.0 (atomic rename)\n\
-             \x20  7. sudo -n systemctl restart ploy\n\
-             \x20  8. poll /health until healthy (up to 60s), then healthy for 5s; otherwise roll back\n\
-             \x20  9. keep the newest 5 releases (never current or previous)\n\
-             \x20 10. append to /opt/ploy/.ployctl/audit.jsonl\n\
-             \x20 11. release the lock\n"
+             \x20  4. finish what an interrupted run left (its guard; current apart from what runs)\n\
+             \x20  5. upload 1234 bytes to /opt/ploy/releases/.tmp-*, verify sha256 abcdef012345…, move into place\n\
+             \x20  6. run the new `ploy check-config` against /opt/ploy/config/config.toml\n\
+             \x20  7. start the host-side guard: unless confirmed within 80s of the restart, it goes back to the newest good release by itself\n\
+             \x20  8. point /opt/ploy/current at releases/0.2.0 (atomic rename)\n\
+             \x20  9. sudo -n systemctl restart ploy\n\
+             \x20 10. poll /health until healthy (up to 60s), then healthy for 5s; otherwise roll back\n\
+             \x20 11. mark the release good in /opt/ploy/.ployctl/ledger.jsonl and disarm the guard\n\
+             \x20 12. keep the newest 5 releases (never the current, the running or the newest good ones)\n\
+             \x20 13. append to /opt/ploy/.ployctl/audit.jsonl\n\
+             \x20 14. release the lock\n"
         );
     }
 }

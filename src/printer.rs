@@ -6,7 +6,8 @@
 //! - not a terminal (CI logs, pipes): one plain line per finished step;
 //! - GitHub Actions (`GITHUB_ACTIONS=true`): the plain lines, plus `::error`/
 //!   `::warning` annotations per host and a Markdown job summary;
-//! - `--json`: nothing while running; one versioned report on stdout at the end.
+//! - `--json`: one versioned report on stdout at the end; with `-v` the step
+//!   lines still go to stderr.
 //!
 //! Human output goes to stderr except the final summary table (stdout), so
 //! `ployctl … | tee` keeps the result.
@@ -102,6 +103,12 @@ pub struct HostReport {
     /// The release current after.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<String>,
+    /// The release the live service process runs (after the command).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub running: Option<String>,
+    /// What the host-side guard did, when it fired.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guard: Option<serde_json::Value>,
     /// Why it did not succeed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -158,7 +165,9 @@ pub struct Report {
 struct State {
     bars: BTreeMap<String, ProgressBar>,
     started: BTreeMap<String, Instant>,
-    step_started: BTreeMap<String, Instant>,
+    /// Per host: the step under way and when it began (a step reported again,
+    /// as the health polls are, keeps its start).
+    step_started: BTreeMap<String, (String, Instant)>,
 }
 
 /// Renders events; shared by every host task.
@@ -210,6 +219,12 @@ impl Printer {
         self.options.style != Style::Json
     }
 
+    /// Whether step lines go to stderr: always for humans, and with `-v`
+    /// beside `--json` (whose report alone goes to stdout).
+    fn progress(&self) -> bool {
+        self.human() || self.options.verbose
+    }
+
     /// Prints one line to stderr above any live lines.
     fn line(&self, text: &str) {
         if let Some(multi) = &self.multi {
@@ -222,14 +237,14 @@ impl Printer {
 
     /// A line that is not about a host (always shown unless JSON).
     pub fn note(&self, text: &str) {
-        if self.human() {
+        if self.progress() {
             self.line(text);
         }
     }
 
     /// A warning (shown even with `--quiet`).
     pub fn warn(&self, host: &str, text: &str) {
-        if self.human() {
+        if self.progress() {
             self.line(&format!(
                 "{} {} {text}",
                 self.tag(host),
@@ -288,7 +303,15 @@ impl Printer {
     /// A host began a step.
     pub fn step(&self, host: &str, step: &str, detail: &str) {
         let mut state = self.lock();
-        state.step_started.insert(host.to_owned(), Instant::now());
+        let same = state
+            .step_started
+            .get(host)
+            .is_some_and(|(name, _)| name == step);
+        if !same {
+            state
+                .step_started
+                .insert(host.to_owned(), (step.to_owned(), Instant::now()));
+        }
         if let Some(bar) = state.bars.get(host) {
             bar.set_style(
                 ProgressStyle::with_template("{spinner:.cyan} {prefix:.bold} {wide_msg}")
@@ -296,7 +319,7 @@ impl Printer {
                     .tick_chars("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏ "),
             );
             bar.set_message(format!("{step}: {detail}"));
-        } else if self.options.verbose && self.human() {
+        } else if self.options.verbose && self.progress() {
             drop(state);
             self.line(&format!("{} {step}: {detail}", self.tag(host)));
         }
@@ -325,21 +348,47 @@ impl Printer {
         self.step_result(report, step, if ok { "ok" } else { "failed" }, detail);
     }
 
-    /// A step ended with an explicit status (`ok`, `failed`, `skipped`, `warning`).
+    /// A step ended with an explicit status (`ok`, `failed`, `skipped`,
+    /// `warning`); it took the time since the step began.
     pub fn step_result(&self, report: &mut HostReport, step: &str, status: &str, detail: &str) {
         let took = self
             .lock()
             .step_started
             .remove(&report.host)
-            .map(|t| t.elapsed())
+            .filter(|(name, _)| name == step)
+            .map(|(_, t)| t.elapsed())
             .unwrap_or_default();
+        self.record(report, step, status, detail, took);
+    }
+
+    /// A step measured elsewhere (on the host, inside one script of several steps).
+    pub fn step_timed(
+        &self,
+        report: &mut HostReport,
+        step: &str,
+        status: &str,
+        detail: &str,
+        took: Duration,
+    ) {
+        self.lock().step_started.remove(&report.host);
+        self.record(report, step, status, detail, took);
+    }
+
+    fn record(
+        &self,
+        report: &mut HostReport,
+        step: &str,
+        status: &str,
+        detail: &str,
+        took: Duration,
+    ) {
         report.steps.push(StepRecord {
             step: step.to_owned(),
             status: status.to_owned(),
             detail: detail.to_owned(),
             ms: ms(took),
         });
-        if !self.human() || (self.options.quiet && status != "failed") {
+        if !self.progress() || (self.options.quiet && status != "failed") {
             return;
         }
         let mark = match status {
@@ -361,7 +410,7 @@ impl Printer {
 
     /// Several lines under a heading (log tail, check-config errors).
     pub fn block(&self, host: &str, heading: &str, lines: &[String]) {
-        if !self.human() || lines.is_empty() {
+        if !self.progress() || lines.is_empty() {
             return;
         }
         let mut text = format!("{} {heading}", self.tag(host));

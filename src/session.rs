@@ -1,6 +1,6 @@
-//! One host's session for a command: the transport, the layout, the report
-//! being built, and the operations every command shares (lock, run a script,
-//! read logs, prove health, audit).
+//! One host's session for a command: the transport, one remote shell, the
+//! `/health` forward, and the operations every command shares (lock and
+//! prepare, run a script, read logs, prove health, fire the guard, audit).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -11,10 +11,15 @@ use crate::health::{prove, HealthClient, Probe, Proof, ProveSettings};
 use crate::inventory::{parse_health_url, Host};
 use crate::printer::{HostReport, Printer};
 use crate::remote::audit::AuditRecord;
+use crate::remote::guard::{self, GuardResult};
 use crate::remote::layout::Layout;
 use crate::remote::lock::{self, LockInfo, Staleness};
-use crate::remote::service;
-use crate::transport::{self, ConnectOptions, ErrorKind, Output, Transport};
+use crate::remote::prelude::prelude;
+use crate::remote::state::HostState;
+use crate::remote::{phases, service, ScriptOutput};
+use crate::transport::{
+    self, ConnectOptions, ErrorKind, Output, RemoteProcess, RemoteShell, Transport,
+};
 
 /// Why a host's command ended early.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,75 +123,136 @@ fn now_unix() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// A connected host.
+/// A connected host: the transport, one remote shell every script runs in,
+/// and the forwarded `/health` address.
 #[derive(Debug)]
 pub struct HostSession {
     /// The host.
     pub host: Host,
     /// Its layout.
     pub layout: Layout,
-    /// The open transport.
+    /// The shell functions every script starts with.
+    pub prelude: String,
     transport: Box<dyn Transport>,
-    /// The lock we hold, if any.
-    lock_token: Option<String>,
-    /// The forwarded `/health` address, once set up.
-    health_addr: Option<SocketAddr>,
+    shell: Option<RemoteShell>,
+    /// The forwarded `/health` address and path (or why there is none).
+    health: Result<(SocketAddr, String), Failure>,
+    /// The lock we hold, if any (set while a shared borrow prepares).
+    lock_token: std::sync::Mutex<Option<String>>,
+    /// The guard we armed and have not confirmed, if any.
+    pub guard_token: Option<String>,
+    /// Whether the audit record was written (by the confirm script).
+    pub audited: bool,
+}
+
+/// What [`HostSession::prepare`] found once the lock was ours.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The script's output (preflight values).
+    pub out: ScriptOutput,
+    /// The host's state.
+    pub state: HostState,
+    /// A lock of a process that is gone, which we broke to get here.
+    pub broke: Option<LockInfo>,
+    /// The preflight's time as measured on the host.
+    pub preflight_ms: u64,
+}
+
+fn connection_failure(e: crate::transport::TransportError) -> Failure {
+    Failure {
+        outcome: Outcome::ConnectionError,
+        reason: e.message,
+        hint: e.hint,
+    }
 }
 
 impl HostSession {
-    /// Connects (reporting the `connect` step).
+    /// Connects, opens the remote shell and the `/health` forward side by side
+    /// (reporting the `connect` step), and with `uploader` also starts the
+    /// upload channel's script, which waits for a header.
     pub async fn connect(
         ctx: &Context,
         host: &Host,
         report: &mut HostReport,
-    ) -> Result<Self, Failure> {
+        uploader: bool,
+    ) -> Result<(Self, Option<RemoteProcess>), Failure> {
         ctx.printer.step(&host.name, "connect", &host.destination());
-        match transport::connect(host, &ctx.connect).await {
-            Ok(transport) => {
-                ctx.printer
-                    .step_done(report, "connect", true, &transport.describe());
-                Ok(Self {
-                    host: host.clone(),
-                    layout: Layout::new(&host.root),
-                    transport,
-                    lock_token: None,
-                    health_addr: None,
-                })
-            },
+        let transport = match transport::connect(host, &ctx.connect).await {
+            Ok(t) => t,
             Err(e) => {
                 ctx.printer.step_done(report, "connect", false, &e.message);
                 let outcome = match e.kind {
                     ErrorKind::Local => Outcome::UsageError,
                     _ => Outcome::ConnectionError,
                 };
-                Err(Failure {
+                return Err(Failure {
                     outcome,
                     reason: e.message.clone(),
                     hint: e.hint,
-                })
+                });
             },
-        }
+        };
+        let prelude = prelude(&host.root, host.service, &host.health_url);
+        let forward = async {
+            let (h, port, path) = parse_health_url(&host.health_url)
+                .map_err(|e| Failure::new(Outcome::UsageError, format!("health_url: {e}")))?;
+            let addr = transport
+                .forward(&h, port)
+                .await
+                .map_err(connection_failure)?;
+            Ok((addr, path))
+        };
+        let upload = async {
+            if uploader {
+                Some(transport.spawn(&phases::upload_script(&prelude)).await)
+            } else {
+                None
+            }
+        };
+        let (shell, health, upload) =
+            tokio::join!(RemoteShell::open(transport.as_ref()), forward, upload);
+        let shell = match shell {
+            Ok(s) => s,
+            Err(e) => {
+                ctx.printer.step_done(report, "connect", false, &e.message);
+                transport.close().await;
+                return Err(connection_failure(e));
+            },
+        };
+        let upload = match upload.transpose() {
+            Ok(u) => u,
+            Err(e) => {
+                ctx.printer.step_done(report, "connect", false, &e.message);
+                shell.close().await;
+                transport.close().await;
+                return Err(connection_failure(e));
+            },
+        };
+        ctx.printer
+            .step_done(report, "connect", true, &transport.describe());
+        Ok((
+            Self {
+                host: host.clone(),
+                layout: Layout::new(&host.root),
+                prelude,
+                transport,
+                shell: Some(shell),
+                health,
+                lock_token: std::sync::Mutex::new(None),
+                guard_token: None,
+                audited: false,
+            },
+            upload,
+        ))
     }
 
-    /// Runs a script; a transport failure is a connection error.
+    /// Runs a script in the remote shell; a transport failure is a connection error.
     pub async fn run(&self, script: &str) -> Result<Output, Failure> {
-        self.run_with_input(script, &[], &|_| {}).await
-    }
-
-    /// Runs a script with stdin.
-    pub async fn run_with_input(
-        &self,
-        script: &str,
-        input: &[u8],
-        progress: transport::Progress<'_>,
-    ) -> Result<Output, Failure> {
-        self.transport
-            .exec_with_input(script, input, progress)
-            .await
-            .map_err(|e| {
-                Failure::new(Outcome::ConnectionError, e.message.clone())
-                    .hint(e.hint.unwrap_or_default())
-            })
+        let shell = self
+            .shell
+            .as_ref()
+            .ok_or_else(|| Failure::new(Outcome::ConnectionError, "the remote shell is closed"))?;
+        shell.run(script, None).await.map_err(connection_failure)
     }
 
     /// Runs a script that must succeed; `what` names it in the failure.
@@ -206,63 +272,93 @@ impl HostSession {
         }
     }
 
-    /// Takes the lock, waiting up to `wait`, breaking a lock whose holder on
-    /// this machine is gone, and breaking any lock with `force`.
-    pub async fn lock(
-        &mut self,
+    /// The host's state (no lock).
+    pub async fn state(&self) -> Result<HostState, Failure> {
+        let out = self
+            .run_ok(
+                &phases::state_script(&self.prelude),
+                "reading the host's state",
+            )
+            .await?;
+        Ok(HostState::parse(&ScriptOutput::parse(&out.stdout)).unwrap_or_else(HostState::empty))
+    }
+
+    /// Takes the lock and reads the host's state in one round trip (with
+    /// `preflight`, also checks the host and removes interrupted uploads).
+    /// Waits up to `wait` for a live holder; breaks a lock whose holder on
+    /// this machine is gone, and any lock with `force`.
+    pub async fn prepare(
+        &self,
         ctx: &Context,
         report: &mut HostReport,
         operation: &str,
-        wait: Option<Duration>,
-        force: bool,
-    ) -> Result<(), Failure> {
+        options: LockOptions,
+        preflight: Option<crate::inventory::ServiceKind>,
+    ) -> Result<Prepared, Failure> {
         ctx.printer
             .step(&self.host.name, "lock", "taking the deploy lock");
-        let token = format!("{:016x}{:08x}", rand_u64(), std::process::id());
         let machine = lock::machine_id();
-        let info = LockInfo {
-            token: token.clone(),
-            holder: ctx.who.clone(),
-            machine_id: machine.clone(),
-            pid: std::process::id(),
-            operation: operation.to_owned(),
-            acquired_at: now_unix(),
-            expires_at: now_unix() + self.host.lock_ttl.as_secs() as i64,
-            ci_run_url: ctx.ci_run_url.clone(),
-        };
-        let body = serde_json::to_string(&info).expect("lock serializes");
-        let deadline = wait.map(|w| Instant::now() + w);
+        let deadline = options.wait.map(|w| Instant::now() + w);
         let mut waited_note = false;
+        let mut broke = None;
         loop {
+            let token = format!("{:016x}{:08x}", rand_u64(), std::process::id());
+            let info = LockInfo {
+                token: token.clone(),
+                holder: ctx.who.clone(),
+                machine_id: machine.clone(),
+                pid: std::process::id(),
+                operation: operation.to_owned(),
+                acquired_at: now_unix(),
+                expires_at: now_unix() + self.host.lock_ttl.as_secs() as i64,
+                ci_run_url: ctx.ci_run_url.clone(),
+            };
+            let body = serde_json::to_string(&info).expect("lock serializes");
+            let started = Instant::now();
             let out = self
-                .run_with_input(
-                    &lock::acquire_script(&self.layout),
-                    body.as_bytes(),
-                    &|_| {},
-                )
+                .run(&phases::prepare_script(&self.prelude, &body, preflight))
                 .await?;
-            let mut lines = out.stdout.lines();
-            match lines.next() {
+            let parsed = ScriptOutput::parse(&out.stdout);
+            match parsed.get("lock") {
                 Some("acquired") => {
-                    self.lock_token = Some(token);
-                    ctx.printer.step_done(
+                    *self.lock_slot() = Some(token);
+                    let preflight_ms = parsed.number("t_preflight").unwrap_or(0);
+                    let lock_took = started
+                        .elapsed()
+                        .saturating_sub(Duration::from_millis(preflight_ms));
+                    ctx.printer.step_timed(
                         report,
                         "lock",
-                        true,
+                        "ok",
                         &format!("{}/.ployctl/lock", self.layout.root()),
+                        lock_took,
                     );
-                    return Ok(());
+                    let state = HostState::parse(&parsed).unwrap_or_else(HostState::empty);
+                    return Ok(Prepared {
+                        out: parsed,
+                        state,
+                        broke,
+                        preflight_ms,
+                    });
                 },
                 Some("held") => {},
                 _ => {
-                    return Err(Failure::new(
+                    let failure = Failure::new(
                         Outcome::Failed,
                         format!("cannot take the lock: {}", out.message()),
+                    )
+                    .hint(format!(
+                        "check that the SSH user may write under {}",
+                        self.layout.root()
                     ));
+                    ctx.printer
+                        .step_done(report, "lock", false, &failure.reason);
+                    return Err(failure);
                 },
             }
-            let held: Option<LockInfo> =
-                serde_json::from_str(&lines.collect::<Vec<_>>().join("\n")).ok();
+            let held: Option<LockInfo> = parsed
+                .get("held_lock")
+                .and_then(|j| serde_json::from_str(j).ok());
             let who = held
                 .as_ref()
                 .map_or_else(|| "an unreadable lock file".to_owned(), LockInfo::describe);
@@ -276,15 +372,17 @@ impl HostSession {
                     );
                     self.run(&lock::break_script(&self.layout, stale_token))
                         .await?;
+                    broke = held;
                     continue;
                 },
-                _ if force => {
+                _ if options.force => {
                     ctx.printer.warn(
                         &self.host.name,
                         &format!("--force-unlock: breaking the lock held by {who}"),
                     );
                     self.run(&lock::break_script(&self.layout, stale_token))
                         .await?;
+                    broke = held;
                     continue;
                 },
                 Staleness::Expired | Staleness::Unreadable => {
@@ -312,7 +410,6 @@ impl HostSession {
                     }
                 },
             }
-            // Held by a live deploy, and we may wait for it.
             if !waited_note {
                 ctx.printer
                     .step(&self.host.name, "lock", &format!("waiting: held by {who}"));
@@ -322,38 +419,23 @@ impl HostSession {
         }
     }
 
+    fn lock_slot(&self) -> std::sync::MutexGuard<'_, Option<String>> {
+        self.lock_token.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Whether we hold the lock.
     pub fn holds_lock(&self) -> bool {
-        self.lock_token.is_some()
+        self.lock_slot().is_some()
     }
 
-    /// Releases our lock, if we hold it.
-    pub async fn unlock(&mut self) {
-        if let Some(token) = self.lock_token.take() {
-            let script = lock::release_script(&self.layout, &token);
-            let _ = tokio::time::timeout(Duration::from_secs(15), self.run(&script)).await;
-        }
+    /// The token of the lock we hold.
+    pub fn lock_token(&self) -> Option<String> {
+        self.lock_slot().clone()
     }
 
-    /// Runs release `name`'s `ploy check-config` against the host's config:
-    /// `Ok` with its summary line, or `Err` with every line it printed.
-    pub async fn check_config(&self, name: &str) -> Result<Result<String, Vec<String>>, Failure> {
-        let out = self.run(&self.layout.check_config_script(name)).await?;
-        if out.success() {
-            return Ok(Ok(out
-                .stdout
-                .lines()
-                .next()
-                .unwrap_or("config OK")
-                .to_owned()));
-        }
-        Ok(Err(out
-            .stderr
-            .lines()
-            .chain(out.stdout.lines())
-            .filter(|l| !l.trim().is_empty())
-            .map(str::to_owned)
-            .collect()))
+    /// The lock was released by a script that also did other work.
+    pub fn lock_released(&self) {
+        *self.lock_slot() = None;
     }
 
     /// The last `n` lines of the service log.
@@ -367,55 +449,28 @@ impl HostSession {
         }
     }
 
-    /// Restarts the service.
-    pub async fn restart(&self) -> Result<(), Failure> {
-        self.run_ok(
-            &service::restart_script(self.host.service, &self.layout),
-            "restarting the service",
-        )
-        .await
-        .map(|_| ())
-    }
-
-    async fn health_addr(&mut self) -> Result<(SocketAddr, String), Failure> {
-        let (host, port, path) = parse_health_url(&self.host.health_url)
-            .map_err(|e| Failure::new(Outcome::UsageError, format!("health_url: {e}")))?;
-        if let Some(addr) = self.health_addr {
-            return Ok((addr, path));
-        }
-        let addr = self.transport.forward(&host, port).await.map_err(|e| {
-            Failure::new(Outcome::ConnectionError, e.message.clone())
-                .hint(e.hint.unwrap_or_default())
-        })?;
-        self.health_addr = Some(addr);
-        Ok((addr, path))
-    }
-
     /// One look at `/health`.
-    pub async fn probe(&mut self, ctx: &Context) -> Result<Probe, Failure> {
-        let (addr, path) = self.health_addr().await?;
-        Ok(ctx.health.probe(addr, &path).await)
+    pub async fn probe(&self, ctx: &Context) -> Probe {
+        match &self.health {
+            Ok((addr, path)) => ctx.health.probe(*addr, path).await,
+            Err(f) => Probe::Unreachable(f.reason.clone()),
+        }
     }
 
     /// The engine's kill switch, read beside `/health`.
-    pub async fn trading_state(&mut self, ctx: &Context) -> Option<serde_json::Value> {
-        let (addr, _) = self.health_addr().await.ok()?;
-        ctx.health.trading_state(addr).await
+    pub async fn trading_state(&self, ctx: &Context) -> Option<serde_json::Value> {
+        let (addr, _) = self.health.as_ref().ok()?;
+        ctx.health.trading_state(*addr).await
     }
 
     /// Proves the running release healthy with the host's settings.
-    pub async fn prove(
-        &mut self,
-        ctx: &Context,
-        settings: ProveSettings,
-    ) -> Result<Proof, Failure> {
-        let (addr, path) = self.health_addr().await?;
+    pub async fn prove(&self, ctx: &Context, settings: ProveSettings) -> Result<Proof, Failure> {
+        let (addr, path) = self.health.clone()?;
         let client = ctx.health.clone();
         let printer = ctx.printer.clone();
         let name = self.host.name.clone();
         let mut polls = 0u32;
-        let status = service::status_script(self.host.service, &self.layout);
-        let transport = &self.transport;
+        let alive = phases::alive_script(&self.prelude);
         Ok(prove(
             settings,
             || {
@@ -431,40 +486,97 @@ impl HostSession {
                     look
                 }
             },
-            || async {
-                transport
-                    .exec(&status)
-                    .await
-                    .map_or(true, |out| out.success())
-            },
+            || async { self.run(&alive).await.map_or(true, |out| out.success()) },
         )
         .await)
     }
 
-    /// Appends an audit record.
-    pub async fn audit(&self, record: &AuditRecord) -> Result<(), Failure> {
-        let out = self
-            .run_with_input(
-                &self.layout.audit_append_script(),
-                record.to_line().as_bytes(),
-                &|_| {},
-            )
-            .await?;
-        if out.success() {
-            Ok(())
-        } else {
-            Err(Failure::new(
-                Outcome::Failed,
-                format!("cannot write the audit log: {}", out.message()),
-            ))
+    /// Asks the guard of `token` to fire (see [`guard::fire_script`]) and
+    /// waits up to `timeout` for its result.
+    pub async fn fire_guard(
+        &self,
+        token: &str,
+        bad: bool,
+        reason: &str,
+        ledger_line: Option<&str>,
+        timeout: Duration,
+    ) -> Result<Option<GuardResult>, Failure> {
+        self.run_ok(
+            &guard::fire_script(&self.prelude, token, bad, reason, ledger_line),
+            "asking the host's guard to roll back",
+        )
+        .await?;
+        self.wait_guard(token, timeout).await
+    }
+
+    /// Waits up to `timeout` for the result of the guard of `token`; `None`
+    /// when it did not finish in time.
+    pub async fn wait_guard(
+        &self,
+        token: &str,
+        timeout: Duration,
+    ) -> Result<Option<GuardResult>, Failure> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let out = self
+                .run_ok(
+                    &guard::wait_script(&self.prelude, token),
+                    "waiting for the host's guard",
+                )
+                .await?;
+            let parsed = ScriptOutput::parse(&out.stdout);
+            let pairs: Vec<(String, String)> = parsed
+                .keys_with_prefix("result.")
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+            if let Some(result) = GuardResult::from_pairs(&pairs) {
+                return Ok(Some(result));
+            }
+            if Instant::now() >= deadline {
+                return Ok(None);
+            }
         }
     }
 
-    /// Closes the transport.
+    /// Appends the audit record (when given) and releases the lock, in one round trip.
+    pub async fn finish(&mut self, record: Option<&AuditRecord>) -> Result<(), Failure> {
+        let Some(token) = self.lock_slot().take() else {
+            return Ok(());
+        };
+        let line = record.map(|r| r.to_line().trim_end().to_owned());
+        let out = self
+            .run(&phases::finish_script(
+                &self.prelude,
+                line.as_deref(),
+                &token,
+            ))
+            .await?;
+        if record.is_some() && !out.stdout.contains("audited=yes") {
+            return Err(Failure::new(
+                Outcome::Failed,
+                format!("cannot write the audit log: {}", out.message()),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Closes the remote shell and the transport.
     pub async fn close(mut self) {
-        self.unlock().await;
+        if let Some(shell) = self.shell.take() {
+            shell.close().await;
+        }
         self.transport.close().await;
     }
+}
+
+/// How to take the lock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LockOptions {
+    /// Wait this long for a live holder.
+    pub wait: Option<Duration>,
+    /// Break any lock.
+    pub force: bool,
 }
 
 /// A random u64 (lock tokens, upload names); not cryptographic.
@@ -533,11 +645,13 @@ pub fn end_early(ctx: &Context, mut report: HostReport, failure: Failure) -> Hos
     report
 }
 
-/// Ends a host's deploy or rollback: records the outcome, writes the audit
-/// record if the lock was held, releases the lock, closes the session.
+/// Ends a host's deploy or rollback: records the outcome; when a guard we
+/// armed was never confirmed, asks it to roll back now (it would anyway once
+/// our connection ends); writes the audit record if the lock was held and
+/// the record is not written yet; releases the lock; closes the session.
 pub async fn conclude(
     ctx: &Context,
-    session: HostSession,
+    mut session: HostSession,
     mut report: HostReport,
     result: Result<(), Failure>,
     action: &str,
@@ -551,9 +665,40 @@ pub async fn conclude(
         report.reason = Some(f.reason);
         report.hint = f.hint;
     }
+    if let Some(token) = session.guard_token.take() {
+        let why = match outcome {
+            Outcome::Interrupted => {
+                "ployctl was interrupted before the release was proven".to_owned()
+            },
+            _ => format!(
+                "ployctl stopped before the release was proven: {}",
+                report.reason.as_deref().unwrap_or("unknown")
+            ),
+        };
+        let fired = tokio::time::timeout(
+            Duration::from_secs(10),
+            session.run(&guard::fire_script(
+                &session.prelude,
+                &token,
+                false,
+                &why,
+                None,
+            )),
+        )
+        .await;
+        if matches!(fired, Ok(Ok(_))) {
+            ctx.printer.warn(
+                &report.host,
+                "the host's guard is rolling the unproven release back; `ployctl releases` shows the result",
+            );
+        }
+    }
     if session.holds_lock() {
-        let record = audit_record(ctx, action, &report, outcome, started);
-        if let Err(e) = session.audit(&record).await {
+        let record =
+            (!session.audited).then(|| audit_record(ctx, action, &report, outcome, started));
+        let finished =
+            tokio::time::timeout(Duration::from_secs(15), session.finish(record.as_ref())).await;
+        if let Ok(Err(e)) = finished {
             ctx.printer.warn(&report.host, &e.reason);
         }
     }

@@ -1,22 +1,38 @@
 //! `ployctl deploy --binary PATH [--version V]`: put a new `ploy` on each host,
-//! prove it healthy, and put the previous release back by itself when it is not.
+//! prove it healthy, and go back to the newest good release when it is not.
+//!
+//! Per host, in four scripts over one remote shell (plus the upload on its own
+//! channel, started at connect): prepare (lock, preflight, the host's state),
+//! recover (only when an interrupted run left something), upload and
+//! check-config, activate (arm the host-side guard, switch, restart), prove
+//! `/health` through the SSH connection, then confirm (ledger, prune, audit,
+//! unlock). When the release is not proven, the guard on the host rolls back
+//! (it would anyway if ployctl died), and ployctl proves the fallback.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
 
 use crate::exit::Outcome;
+use crate::health::{Probe, Proof};
 use crate::inventory::{Host, ServiceKind};
 use crate::plan;
 use crate::printer::HostReport;
-use crate::remote::layout::Layout;
-use crate::remote::quote;
-use crate::remote::release::{self, ReleaseInfo};
+use crate::recovery::{recover, Recovered};
+use crate::remote::guard::{GuardFile, GuardResult};
+use crate::remote::ledger::{Standing, Verdict};
+use crate::remote::phases::{self, Activation};
+use crate::remote::release::{self, ReleaseEntry, ReleaseInfo};
+use crate::remote::state::HostState;
+use crate::remote::ScriptOutput;
 use crate::session::{
-    conclude, end_early, new_report, prove_settings, rand_u64, Context, Failure, HostSession,
+    audit_record, conclude, end_early, new_report, prove_settings, rand_u64, Context, Failure,
+    HostSession, LockOptions, Prepared,
 };
+use crate::transport::RemoteProcess;
 
 /// Resolved `deploy` options.
 #[derive(Debug, Clone)]
@@ -31,6 +47,8 @@ pub struct DeployOptions {
     pub lock_wait: Option<Duration>,
     /// Break a held lock.
     pub force_unlock: bool,
+    /// Deploy a release the host's ledger marks bad, or one that already runs.
+    pub force: bool,
 }
 
 /// The binary being deployed, read once for every host.
@@ -175,12 +193,12 @@ async fn deploy_host(
     let mut report = new_report(host);
     report.release = Some(artifact.release.clone());
     ctx.printer.host_started(&host.name);
-    let mut session = match HostSession::connect(ctx, host, &mut report).await {
+    let (mut session, uploader) = match HostSession::connect(ctx, host, &mut report, true).await {
         Ok(s) => s,
         Err(f) => return end_early(ctx, report, f),
     };
     let result = tokio::select! {
-        r = steps(ctx, &mut session, &mut report, artifact, options) => r,
+        r = steps(ctx, &mut session, uploader, &mut report, artifact, options, started) => r,
         () = ctx.until_cancelled() => Err(Failure::new(
             Outcome::Interrupted,
             "interrupted by a signal; an upload in progress is removed by the next deploy",
@@ -189,71 +207,194 @@ async fn deploy_host(
     conclude(ctx, session, report, result, "deploy", started).await
 }
 
+/// The upload channel, unused until the header goes out.
+struct Uploader(Option<RemoteProcess>);
+
+impl Uploader {
+    /// Ends the channel's script without uploading (end of file before a header).
+    async fn abandon(&mut self) {
+        if let Some(mut process) = self.0.take() {
+            let _ = process.stdin.shutdown().await;
+        }
+    }
+}
+
 async fn steps(
     ctx: &Context,
     session: &mut HostSession,
+    uploader: Option<RemoteProcess>,
     report: &mut HostReport,
     artifact: &Artifact,
     options: &DeployOptions,
+    started: Instant,
+) -> Result<(), Failure> {
+    let mut uploader = Uploader(uploader);
+    let result = deploy_steps(
+        ctx,
+        session,
+        &mut uploader,
+        report,
+        artifact,
+        options,
+        started,
+    )
+    .await;
+    uploader.abandon().await;
+    result
+}
+
+async fn deploy_steps(
+    ctx: &Context,
+    session: &mut HostSession,
+    uploader: &mut Uploader,
+    report: &mut HostReport,
+    artifact: &Artifact,
+    options: &DeployOptions,
+    started: Instant,
 ) -> Result<(), Failure> {
     let name = &artifact.release;
-    session
-        .lock(
-            ctx,
-            report,
-            &format!("deploy {name}"),
-            options.lock_wait,
-            options.force_unlock,
+    let lock = LockOptions {
+        wait: options.lock_wait,
+        force: options.force_unlock,
+    };
+    // The lock, the preflight and the state in one round trip, and a look at
+    // /health beside it.
+    let operation = format!("deploy {name}");
+    let service = session.host.service;
+    let (prepared, probe) = tokio::join!(
+        session.prepare(ctx, report, &operation, lock, Some(service)),
+        session.probe(ctx)
+    );
+    let prepared = prepared?;
+    preflight(ctx, session, report, artifact, &prepared)?;
+    let broke = prepared.broke.clone();
+    let Recovered {
+        state,
+        guard_results,
+    } = recover(ctx, session, report, prepared.state).await?;
+    report.guard = guard_results
+        .last()
+        .and_then(|r| serde_json::to_value(r).ok());
+    report.previous = state
+        .running
+        .name()
+        .filter(|r| *r != name.as_str())
+        .map(str::to_owned);
+
+    // A re-run of a deploy whose guard found the release bad reports that.
+    if let Some(result) = resumed_bad(&broke, &guard_results, name) {
+        report.current = Some(result.fallback.clone());
+        report.running = Some(result.fallback.clone());
+        return Err(Failure::new(
+            if result.rolled_back() { Outcome::RolledBack } else { Outcome::Failed },
+            format!(
+                "the interrupted deploy of {name} was rolled back by the host's guard: {}; {}",
+                result.reason, result.detail
+            ),
         )
-        .await?;
-    let preflight = preflight(ctx, session, report, artifact).await?;
-    report.previous.clone_from(&preflight.current);
-    let uploaded = upload(ctx, session, report, artifact).await?;
-    check_config(
+        .hint(format!(
+            "the release is marked bad on this host; fix it and deploy a new release, or deploy {name} again with --force"
+        )));
+    }
+
+    let mut entries = state.entries();
+    if let Some(ours) = entries.iter().find(|e| e.name == *name) {
+        if ours.state == Standing::Bad && !options.force {
+            let why = ours
+                .reason
+                .clone()
+                .unwrap_or_else(|| "no reason recorded".to_owned());
+            ctx.printer
+                .step_done(report, "deploy", false, &format!("{name} is marked bad"));
+            return Err(Failure::new(
+                Outcome::Failed,
+                format!("release {name} is marked bad on this host ({why}); nothing was switched"),
+            )
+            .hint(format!(
+                "deploy a fixed release, or deploy {name} anyway with --force"
+            )));
+        }
+    }
+    let probe = if prepared_changed(&state, &broke) {
+        session.probe(ctx).await
+    } else {
+        probe
+    };
+    if already_running(&state, &entries, name, &probe) && !options.force {
+        report.current = Some(name.clone());
+        report.running = Some(name.clone());
+        ctx.printer.step_result(
+            report,
+            "deploy",
+            "skipped",
+            &format!("{name} already runs, proven good and healthy; nothing to do (--force deploys it again)"),
+        );
+        return Ok(());
+    }
+
+    // Adopt a healthy release no ployctl has judged yet (a host deployed before
+    // the ledger existed), so there is a good release to go back to.
+    let mut ledger_lines = Vec::new();
+    if let Some(adopted) = adoptable(&state, &probe, name) {
+        ledger_lines.push(
+            Verdict::now(
+                &adopted,
+                Standing::Good,
+                Some("it was running and healthy when ployctl first judged this host"),
+                &format!("ployctl {}", ctx.who),
+            )
+            .to_line(),
+        );
+        if let Some(e) = entries.iter_mut().find(|e| e.name == adopted) {
+            e.state = Standing::Good;
+        }
+    }
+    let fallback = release::newest_good(&entries, &[name.as_str()]).map(|e| e.name.clone());
+
+    place(
+        ctx,
+        session,
+        uploader,
+        report,
+        artifact,
+        &state,
+        fallback.as_deref(),
+    )
+    .await?;
+
+    ledger_lines.push(
+        Verdict::now(
+            name,
+            Standing::Unproven,
+            Some("deploying"),
+            &format!("ployctl {}", ctx.who),
+        )
+        .to_line(),
+    );
+    if fallback.is_none() {
+        ctx.printer.step_result(
+            report,
+            "guard",
+            "skipped",
+            "no good release to go back to (the first proven deploy makes one)",
+        );
+    }
+    activate(
         ctx,
         session,
         report,
         name,
-        uploaded,
-        preflight.current.as_deref(),
+        fallback.as_deref(),
+        ledger_lines,
     )
     .await?;
 
-    let host = session.host.name.clone();
-    ctx.printer
-        .step(&host, "switch", &format!("current → releases/{name}"));
-    session
-        .run_ok(
-            &session
-                .layout
-                .switch_script(name, preflight.current.as_deref()),
-            "switching current",
-        )
-        .await?;
-    report.current = Some(name.clone());
-    ctx.printer.step_done(
-        report,
-        "switch",
-        true,
-        &format!("current → releases/{name}"),
-    );
-
+    // Prove it.
     let settings = prove_settings(&session.host);
-    ctx.printer.step(&host, "restart", "restarting ploy");
-    let restarted = session.restart().await;
-    let proof = match restarted {
-        Ok(()) => {
-            ctx.printer
-                .step_done(report, "restart", true, service_name(session.host.service));
-            ctx.printer.step(&host, "health", "waiting for /health");
-            Some(session.prove(ctx, settings).await?)
-        },
-        Err(f) => {
-            ctx.printer.step_done(report, "restart", false, &f.reason);
-            None
-        },
-    };
-    if let Some(crate::health::Proof::Proven { took, .. }) = &proof {
+    ctx.printer
+        .step(&session.host.name, "health", "waiting for /health");
+    let proof = session.prove(ctx, settings).await?;
+    if let Proof::Proven { took, .. } = &proof {
         ctx.printer.step_done(
             report,
             "health",
@@ -264,125 +405,98 @@ async fn steps(
                 humantime::format_duration(settings.stability_window)
             ),
         );
-        prune(ctx, session, report).await;
-        return Ok(());
+        return confirm(ctx, session, report, name, &entries, started).await;
     }
-
-    // Not proven: show why, then put the previous release back.
-    let reason = match &proof {
-        Some(p) => p.reason(&settings),
-        None => "the service did not restart".to_owned(),
-    };
-    if let Some(look) = proof.as_ref().and_then(|p| p.last_probe()) {
-        if let Some(r) = look.report() {
-            report.failing_checks = r.failing_checks();
-            report.health = serde_json::to_value(r).ok();
-        }
-    }
-    ctx.printer.step_done(report, "health", false, &reason);
-    report.log_tail = session.log_tail(50).await;
-    ctx.printer
-        .block(&host, "last 50 lines of the ploy log:", &report.log_tail);
-
-    let Some(previous) = preflight.current.clone() else {
-        return Err(Failure::new(
-            Outcome::Failed,
-            format!("release {name} is not healthy ({reason}); there is no previous release to roll back to, so it stays current"),
-        )
-        .hint("fix the problem shown in the log and deploy again"));
-    };
-    ctx.printer
-        .step(&host, "rollback", &format!("switching back to {previous}"));
-    session
-        .run_ok(
-            &session
-                .layout
-                .switch_script(&previous, preflight.previous.as_deref()),
-            "switching back",
-        )
-        .await?;
-    report.current = Some(previous.clone());
-    session.restart().await?;
-    let again = session.prove(ctx, settings).await?;
-    if again.is_proven() {
-        ctx.printer.step_done(
-            report,
-            "rollback",
-            true,
-            &format!("back on {previous}, healthy"),
-        );
-        prune(ctx, session, report).await;
-        Err(Failure::new(
-            Outcome::RolledBack,
-            format!("release {name} was not healthy ({reason}); rolled back to {previous}, which is healthy"),
-        )
-        .hint(format!("the failed release stays on the host as releases/{name} for inspection")))
-    } else {
-        let why = again.reason(&settings);
-        ctx.printer.step_done(
-            report,
-            "rollback",
-            false,
-            &format!("{previous} is not healthy either: {why}"),
-        );
-        Err(Failure::new(
-            Outcome::Failed,
-            format!("release {name} was not healthy ({reason}), and {previous} did not become healthy again ({why})"),
-        )
-        .hint("the problem may be outside ploy (database, network): see the log above, `ployctl health` and RUNBOOKS.md"))
-    }
+    roll_back(ctx, session, report, name, fallback.as_deref(), &proof).await
 }
 
-fn service_name(kind: ServiceKind) -> &'static str {
-    match kind {
-        ServiceKind::Systemd => "systemctl restart ploy",
-        ServiceKind::Daemon => "start-stop-daemon",
-    }
+/// Whether recovery changed the host (then /health is looked at again).
+fn prepared_changed(state: &HostState, broke: &Option<crate::remote::lock::LockInfo>) -> bool {
+    broke.is_some() || state.guard_result.is_some()
 }
 
-async fn preflight(
+/// A deploy re-run after an interruption: the lock we broke was a deploy of
+/// this release, and its guard found the release bad.
+fn resumed_bad<'a>(
+    broke: &Option<crate::remote::lock::LockInfo>,
+    results: &'a [GuardResult],
+    name: &str,
+) -> Option<&'a GuardResult> {
+    let interrupted = broke
+        .as_ref()
+        .is_some_and(|l| l.operation == format!("deploy {name}"));
+    if !interrupted {
+        return None;
+    }
+    results
+        .iter()
+        .rev()
+        .find(|r| r.release == name && r.verdict == Standing::Bad)
+}
+
+/// The release already runs, is current, proven good, and healthy now.
+fn already_running(state: &HostState, entries: &[ReleaseEntry], name: &str, probe: &Probe) -> bool {
+    state.running.name() == Some(name)
+        && state.current.as_deref() == Some(name)
+        && entries
+            .iter()
+            .any(|e| e.name == name && e.state == Standing::Good)
+        && probe.is_healthy()
+}
+
+/// The running release, when no verdict names it yet and it answers healthy.
+fn adoptable(state: &HostState, probe: &Probe, deploying: &str) -> Option<String> {
+    let running = state.running.name()?;
+    (running != deploying
+        && state.ledger.latest(running).is_none()
+        && state.info(running).is_some()
+        && probe.is_healthy())
+    .then(|| running.to_owned())
+}
+
+fn preflight(
     ctx: &Context,
     session: &HostSession,
     report: &mut HostReport,
     artifact: &Artifact,
-) -> Result<crate::remote::layout::Preflight, Failure> {
+    prepared: &Prepared,
+) -> Result<(), Failure> {
     let host = &session.host;
-    ctx.printer
-        .step(&host.name, "preflight", "disk, service manager, config");
-    let out = session
-        .run_ok(&session.layout.preflight_script(host.service), "preflight")
-        .await?;
-    let found = Layout::parse_preflight(&out.stdout);
-    for stale in &found.stale_uploads {
+    let out = &prepared.out;
+    for stale in out.all("stale_upload") {
         ctx.printer.warn(
             &host.name,
             &format!("removed an interrupted upload: {}/{stale}", host.root),
         );
     }
     let root = &host.root;
-    let problem = if !found.config_present {
+    let missing = out.all("missing_tool");
+    let problem = if out.get("config") != Some("yes") {
         Some(
             Failure::new(Outcome::Failed, format!("no config at {root}/config/config.toml"))
                 .hint(format!("copy templates/config.toml to {root}/config/config.toml (secrets go in {root}/.env), then deploy again")),
         )
-    } else if !found.manager_present {
+    } else if out.get("manager") != Some("yes") {
         Some(match host.service {
             ServiceKind::Systemd => Failure::new(
                 Outcome::Failed,
                 "systemctl is missing, or this user may not run `sudo -n systemctl restart ploy`",
             )
-            .hint("allow it in sudoers: ploy ALL=(root) NOPASSWD: /usr/bin/systemctl restart ploy, /usr/bin/systemctl stop ploy"),
+            .hint("allow it in sudoers: ploy ALL=(root) NOPASSWD: /usr/bin/systemctl restart ploy, /usr/bin/systemctl stop ploy, /usr/bin/systemctl start ploy"),
             ServiceKind::Daemon => Failure::new(Outcome::Failed, "start-stop-daemon is not installed on the host")
                 .hint("install it (Debian: dpkg; Alpine: openrc) or set service = \"systemd\""),
         })
-    } else if !found.sha256sum_present {
+    } else if !missing.is_empty() {
         Some(
-            Failure::new(Outcome::Failed, "sha256sum is not installed on the host")
-                .hint("install coreutils"),
+            Failure::new(
+                Outcome::Failed,
+                format!("the host lacks {}", missing.join(", ")),
+            )
+            .hint("install coreutils and util-linux"),
         )
     } else {
         let need_kib = (artifact.bytes.len() as u64 / 1024) * 2 + 10 * 1024;
-        match found.free_kib {
+        match out.number("free_kib") {
             Some(free) if free < need_kib => Some(
                 Failure::new(
                     Outcome::Failed,
@@ -397,102 +511,145 @@ async fn preflight(
             _ => None,
         }
     };
+    let took = Duration::from_millis(prepared.preflight_ms);
     if let Some(failure) = problem {
         ctx.printer
-            .step_done(report, "preflight", false, &failure.reason);
+            .step_timed(report, "preflight", "failed", &failure.reason, took);
         return Err(failure);
     }
+    let state = &prepared.state;
     let detail = format!(
-        "{} MiB free, config present, current {}",
-        found.free_kib.unwrap_or(0) / 1024,
-        found.current.as_deref().unwrap_or("(none)")
+        "{} MiB free, config present, current {}, {}",
+        out.number("free_kib").unwrap_or(0) / 1024,
+        state.current.as_deref().unwrap_or("(none)"),
+        state.running.describe()
     );
-    ctx.printer.step_done(report, "preflight", true, &detail);
-    Ok(found)
+    ctx.printer
+        .step_timed(report, "preflight", "ok", &detail, took);
+    Ok(())
 }
 
-/// Uploads unless the release is already there; returns whether it uploaded.
+/// Puts the release in place (uploading it unless the same binary is there)
+/// and runs its check-config, and the fallback's, against the host's config.
+async fn place(
+    ctx: &Context,
+    session: &HostSession,
+    uploader: &mut Uploader,
+    report: &mut HostReport,
+    artifact: &Artifact,
+    state: &HostState,
+    fallback: Option<&str>,
+) -> Result<(), Failure> {
+    let name = &artifact.release;
+    let host = session.host.name.clone();
+    let out = if let Some(info) = state.info(name) {
+        if info.sha256 != artifact.sha256 {
+            let failure = Failure::new(
+                Outcome::Failed,
+                format!("release {name} already exists on the host with a different binary"),
+            )
+            .hint(format!("deploy under another name with --version, or go back to it with `ployctl rollback --to {name}`"));
+            ctx.printer
+                .step_done(report, "upload", false, &failure.reason);
+            return Err(failure);
+        }
+        ctx.printer.step_result(
+            report,
+            "upload",
+            "skipped",
+            "this release is already on the host (same sha256)",
+        );
+        uploader.abandon().await;
+        ctx.printer
+            .step(&host, "check-config", "against the host's config");
+        let out = session
+            .run_ok(
+                &phases::check_configs_script(&session.prelude, name, fallback),
+                "check-config",
+            )
+            .await?;
+        ScriptOutput::parse(&out.stdout)
+    } else {
+        upload(ctx, session, uploader, report, artifact, fallback).await?
+    };
+    let took = Duration::from_millis(out.number("t_check_config").unwrap_or(0));
+    if out.get("check_config") != Some("0") {
+        let lines: Vec<String> = out
+            .block("check_config")
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .cloned()
+            .collect();
+        ctx.printer.step_timed(
+            report,
+            "check-config",
+            "failed",
+            "the new release rejects the host's config",
+            took,
+        );
+        ctx.printer.block(&host, "ploy check-config said:", &lines);
+        report.log_tail = lines;
+        let root = &session.host.root;
+        return Err(Failure::new(
+            Outcome::Failed,
+            "the new release's check-config failed on the host's config; nothing was switched, the running release is untouched",
+        )
+        .hint(format!("fix {root}/config/config.toml or {root}/.env as the errors say, then deploy again")));
+    }
+    let summary = out
+        .block("check_config")
+        .iter()
+        .find(|l| !l.trim().is_empty())
+        .cloned()
+        .unwrap_or_else(|| "config OK".to_owned());
+    ctx.printer
+        .step_timed(report, "check-config", "ok", &summary, took);
+    if let (Some(fallback), Some(rc)) = (fallback, out.get("fallback_check")) {
+        if rc != "0" {
+            let first = out
+                .block("fallback_check")
+                .iter()
+                .find(|l| !l.trim().is_empty())
+                .cloned()
+                .unwrap_or_default();
+            ctx.printer.step_result(
+                report,
+                "check-config",
+                "warning",
+                &format!(
+                    "the rollback target {fallback} rejects this config, so a rollback to it would fail: {first}"
+                ),
+            );
+        }
+    }
+    match out.get("placed") {
+        None | Some("yes") => Ok(()),
+        Some("exists") => Err(Failure::new(
+            Outcome::Failed,
+            format!("release {name} appeared on the host during the upload"),
+        )
+        .hint("another deploy may have run without the lock; run the command again")),
+        Some(_) => Err(Failure::new(
+            Outcome::Failed,
+            format!("release {name} could not be moved into place"),
+        )),
+    }
+}
+
+/// Streams the binary through the upload channel and returns what its script printed.
 async fn upload(
     ctx: &Context,
     session: &HostSession,
+    uploader: &mut Uploader,
     report: &mut HostReport,
     artifact: &Artifact,
-) -> Result<bool, Failure> {
+    fallback: Option<&str>,
+) -> Result<ScriptOutput, Failure> {
     let host = session.host.name.clone();
     let name = &artifact.release;
-    let layout = &session.layout;
-    let existing = session
-        .run(&format!(
-            "cat {}/release.json 2>/dev/null",
-            quote(&layout.release_dir(name))
-        ))
-        .await?;
-    if existing.success() {
-        let same = serde_json::from_str::<ReleaseInfo>(&existing.stdout)
-            .is_ok_and(|i| i.sha256 == artifact.sha256);
-        if same {
-            ctx.printer.step_result(
-                report,
-                "upload",
-                "skipped",
-                "this release is already on the host (same sha256)",
-            );
-            return Ok(false);
-        }
-        let failure = Failure::new(
-            Outcome::Failed,
-            format!("release {name} already exists on the host with a different binary"),
-        )
-        .hint(format!("deploy under another name with --version, or go back to it with `ployctl rollback --to {name}`"));
-        ctx.printer
-            .step_done(report, "upload", false, &failure.reason);
-        return Err(failure);
-    }
-
-    let tmp = format!(".tmp-{name}-{:08x}", rand_u64() as u32);
-    let total = artifact.bytes.len() as u64;
-    ctx.printer.step(&host, "upload", &format!("{total} bytes"));
-    let started = Instant::now();
-    let printer = ctx.printer.clone();
-    let progress_host = host.clone();
-    let progress = move |sent: u64| printer.upload_progress(&progress_host, sent, total);
-    let out = session
-        .run_with_input(&layout.upload_script(&tmp), &artifact.bytes, &progress)
-        .await?;
-    if !out.success() {
-        let _ = session
-            .run(&layout.remove_script(std::slice::from_ref(&tmp)))
-            .await;
-        let failure = Failure::new(Outcome::Failed, format!("upload failed: {}", out.message()));
-        ctx.printer
-            .step_done(report, "upload", false, &failure.reason);
-        return Err(failure);
-    }
-    let sum = session
-        .run_ok(&layout.sha256_script(&tmp), "sha256sum")
-        .await?;
-    let remote_sha = sum
-        .stdout
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .to_owned();
-    if remote_sha != artifact.sha256 {
-        let _ = session
-            .run(&layout.remove_script(std::slice::from_ref(&tmp)))
-            .await;
-        let failure = Failure::new(
-            Outcome::Failed,
-            format!(
-                "the uploaded binary's sha256 ({remote_sha}) differs from the local one ({})",
-                artifact.sha256
-            ),
-        )
-        .hint("the transfer was corrupted or the disk is full; deploy again");
-        ctx.printer
-            .step_done(report, "upload", false, &failure.reason);
-        return Err(failure);
-    }
+    let Some(mut process) = uploader.0.take() else {
+        return Err(Failure::new(Outcome::Failed, "the upload channel is gone"));
+    };
     let info = ReleaseInfo {
         version: name.clone(),
         ploy_version: artifact.ploy_version.clone(),
@@ -503,151 +660,428 @@ async fn upload(
         source: artifact.source.clone(),
         ployctl_version: env!("CARGO_PKG_VERSION").to_owned(),
     };
-    let json = serde_json::to_string_pretty(&info).expect("release info serializes");
-    let out = session
-        .run_with_input(
-            &layout.finalize_script(&tmp, name),
-            json.as_bytes(),
-            &|_| {},
-        )
-        .await?;
-    if !out.success() {
-        let _ = session
-            .run(&layout.remove_script(std::slice::from_ref(&tmp)))
-            .await;
-        let failure = Failure::new(
-            Outcome::Failed,
-            format!("cannot move the release into place: {}", out.message()),
-        );
+    let tmp = format!(".tmp-{name}-{:08x}", rand_u64() as u32);
+    let total = artifact.bytes.len() as u64;
+    let header = format!(
+        "{tmp}\n{name}\n{total}\n{}\n{}\n{}\n",
+        artifact.sha256,
+        fallback.unwrap_or(""),
+        serde_json::to_string(&info).expect("release info serializes")
+    );
+    ctx.printer.step(&host, "upload", &format!("{total} bytes"));
+    let started = Instant::now();
+    let broken = |e: String| {
+        Failure::new(Outcome::ConnectionError, format!("upload failed: {e}"))
+            .hint("the SSH connection dropped; check the host and deploy again (the partial upload is removed then)")
+    };
+    process
+        .stdin
+        .write_all(header.as_bytes())
+        .await
+        .map_err(|e| broken(e.to_string()))?;
+    let printer = ctx.printer.clone();
+    let progress_host = host.clone();
+    let progress = move |sent: u64| printer.upload_progress(&progress_host, sent, total);
+    let out = process
+        .finish(&artifact.bytes, &progress)
+        .await
+        .map_err(broken)?;
+    let parsed = ScriptOutput::parse(&out.stdout);
+    if out.status != Some(0) || parsed.get("verify").is_none() {
+        let failure = Failure::new(Outcome::Failed, format!("upload failed: {}", out.message()));
         ctx.printer
             .step_done(report, "upload", false, &failure.reason);
         return Err(failure);
     }
+    let upload_ms = parsed.number("t_upload").unwrap_or(0);
+    let check_ms = parsed.number("t_check_config").unwrap_or(0);
+    let took = started
+        .elapsed()
+        .saturating_sub(Duration::from_millis(check_ms))
+        .max(Duration::from_millis(upload_ms));
+    if parsed.get("verify") != Some("ok") {
+        let failure = Failure::new(
+            Outcome::Failed,
+            format!(
+                "the uploaded binary differs from the local one ({} of {total} bytes arrived, sha256 {})",
+                parsed.get("received").unwrap_or("?"),
+                parsed.get("sha256").unwrap_or("?")
+            ),
+        )
+        .hint("the transfer was corrupted or the disk is full; deploy again");
+        ctx.printer
+            .step_timed(report, "upload", "failed", &failure.reason, took);
+        return Err(failure);
+    }
     let mib = total as f64 / (1024.0 * 1024.0);
-    let secs = started.elapsed().as_secs_f64().max(0.001);
-    ctx.printer.step_done(
+    let secs = took.as_secs_f64().max(0.001);
+    ctx.printer.step_timed(
         report,
         "upload",
-        true,
+        "ok",
         &format!(
             "{mib:.1} MiB at {:.1} MiB/s, sha256 verified, releases/{name}",
             mib / secs
         ),
+        took,
     );
-    Ok(true)
+    Ok(parsed)
 }
 
-/// The running release is what an unhealthy deploy rolls back to: say now if
-/// it would refuse the host's config (e.g. keys only the new release knows).
-async fn warn_if_rollback_target_refuses_config(
+/// Arms the guard (when there is a good release to go back to), switches and
+/// restarts, reporting the `guard`, `switch` and `restart` steps. A failed
+/// restart is reported here and left to the proof that follows.
+pub(crate) async fn activate(
     ctx: &Context,
-    session: &HostSession,
-    report: &mut HostReport,
-    current: &str,
-) {
-    if let Ok(Err(lines)) = session.check_config(current).await {
-        ctx.printer.step_result(
-            report,
-            "check-config",
-            "warning",
-            &format!(
-                "the running release {current} rejects this config, so an automatic rollback to it would fail: {}",
-                lines.first().map_or("", String::as_str)
-            ),
-        );
-    }
-}
-
-async fn check_config(
-    ctx: &Context,
-    session: &HostSession,
+    session: &mut HostSession,
     report: &mut HostReport,
     name: &str,
-    uploaded: bool,
-    current: Option<&str>,
+    fallback: Option<&str>,
+    ledger_lines: Vec<String>,
 ) -> Result<(), Failure> {
     let host = session.host.name.clone();
-    ctx.printer.step(
-        &host,
-        "check-config",
-        "new binary against the host's config",
-    );
-    let lines = match session.check_config(name).await? {
-        Ok(summary) => {
-            ctx.printer
-                .step_done(report, "check-config", true, &summary);
-            if let Some(current) = current.filter(|c| *c != name) {
-                warn_if_rollback_target_refuses_config(ctx, session, report, current).await;
-            }
-            return Ok(());
-        },
-        Err(lines) => lines,
+    let token = format!("{:016x}", rand_u64());
+    let window = plan::guard_window(&session.host);
+    let guard = fallback.map(|f| GuardFile {
+        token: token.clone(),
+        release: name.to_owned(),
+        fallback: f.to_owned(),
+        arm_deadline: 0,
+        window: window.as_secs(),
+        watch: None,
+        armed_by: ctx.who.clone(),
+        health_timeout: session.host.health_timeout.as_secs().max(1),
+    });
+    ctx.printer
+        .step(&host, "switch", &format!("current → releases/{name}"));
+    let activation = Activation {
+        release: name.to_owned(),
+        guard,
+        allowance_secs: ACTIVATION_ALLOWANCE.as_secs() + window.as_secs(),
+        ledger_lines,
     };
-    ctx.printer.step_done(
-        report,
-        "check-config",
-        false,
-        "the new release rejects the host's config",
-    );
-    ctx.printer.block(&host, "ploy check-config said:", &lines);
-    report.log_tail = lines;
-    if uploaded {
-        let _ = session
-            .run(&session.layout.remove_script(&[name.to_owned()]))
-            .await;
+    let started = Instant::now();
+    let out = session
+        .run(&phases::activate_script(&session.prelude, &activation))
+        .await?;
+    let parsed = ScriptOutput::parse(&out.stdout);
+    let t = |k: &str| Duration::from_millis(parsed.number(k).unwrap_or(0));
+    if parsed.get("activate") == Some("guard-busy") {
+        return Err(Failure::new(
+            Outcome::Failed,
+            "another guard is armed on the host; nothing was switched",
+        )
+        .hint("run the command again: it finishes what the other deploy left first"));
     }
-    let root = &session.host.root;
-    Err(Failure::new(
-        Outcome::Failed,
-        "the new release's check-config failed on the host's config; nothing was switched, the running release is untouched",
-    )
-    .hint(format!("fix {root}/config/config.toml or {root}/.env as the errors say, then deploy again")))
-}
-
-async fn prune(ctx: &Context, session: &HostSession, report: &mut HostReport) {
-    let host = session.host.name.clone();
-    ctx.printer.step(&host, "prune", "old releases");
-    let listing = match session
-        .run_ok(&release::list_script(&session.layout), "listing releases")
-        .await
-    {
-        Ok(out) => release::parse_list(&out.stdout),
-        Err(f) => {
-            ctx.printer
-                .step_result(report, "prune", "warning", &f.reason);
-            return;
-        },
-    };
-    let doomed = release::to_prune(&listing, session.host.keep_releases);
-    if doomed.is_empty() {
-        ctx.printer.step_result(
+    if parsed.get("guard") == Some("armed") {
+        session.guard_token = Some(token);
+        ctx.printer.step_timed(
             report,
-            "prune",
+            "guard",
             "ok",
             &format!(
-                "{} release{}, keeping up to {}",
-                listing.len(),
-                if listing.len() == 1 { "" } else { "s" },
-                session.host.keep_releases
+                "armed: back to {} by itself unless confirmed within {} of the restart",
+                fallback.unwrap_or("?"),
+                humantime::format_duration(window)
             ),
+            t("t_guard"),
         );
-        return;
     }
-    match session
-        .run_ok(
-            &session.layout.remove_script(&doomed),
-            "removing old releases",
-        )
-        .await
-    {
-        Ok(_) => ctx.printer.step_done(
+    if parsed.get("switched") != Some("yes") {
+        let why = out.message();
+        ctx.printer.step_done(report, "switch", false, &why);
+        return Err(Failure::new(
+            Outcome::Failed,
+            format!("switching current failed: {why}"),
+        ));
+    }
+    report.current = Some(name.to_owned());
+    ctx.printer.step_timed(
+        report,
+        "switch",
+        "ok",
+        &format!("current → releases/{name}"),
+        t("t_switch"),
+    );
+    let restart_took = started
+        .elapsed()
+        .saturating_sub(t("t_guard") + t("t_switch"))
+        .max(t("t_restart"));
+    if parsed.get("restart_rc") == Some("0") {
+        ctx.printer.step_timed(
             report,
-            "prune",
+            "restart",
+            "ok",
+            service_name(session.host.service),
+            restart_took,
+        );
+        Ok(())
+    } else {
+        let lines = parsed.block("restart_log").to_vec();
+        ctx.printer.step_timed(
+            report,
+            "restart",
+            "failed",
+            &format!(
+                "{} failed: {}",
+                service_name(session.host.service),
+                lines.last().map_or("", String::as_str)
+            ),
+            restart_took,
+        );
+        Ok(())
+    }
+}
+
+/// The switch and restart may take this long before the guard's window starts.
+const ACTIVATION_ALLOWANCE: Duration = Duration::from_secs(60);
+
+/// Marks the proven release good, disarms the guard, prunes, audits, unlocks.
+async fn confirm(
+    ctx: &Context,
+    session: &mut HostSession,
+    report: &mut HostReport,
+    name: &str,
+    entries: &[ReleaseEntry],
+    started: Instant,
+) -> Result<(), Failure> {
+    let host = session.host.name.clone();
+    ctx.printer
+        .step(&host, "confirm", "marking the release good");
+    report.current = Some(name.to_owned());
+    report.running = Some(name.to_owned());
+    let mut after: Vec<ReleaseEntry> = entries.to_vec();
+    for e in &mut after {
+        e.current = e.name == name;
+        e.running = e.name == name;
+        if e.name == name {
+            e.state = Standing::Good;
+        }
+    }
+    if !after.iter().any(|e| e.name == name) {
+        let mut entry = after
+            .first()
+            .cloned()
+            .unwrap_or_else(|| placeholder_entry(name));
+        entry.name = name.to_owned();
+        entry.current = true;
+        entry.running = true;
+        entry.state = Standing::Good;
+        entry.info = None;
+        after.insert(0, entry);
+    }
+    let doomed = release::to_prune(&after, session.host.keep_releases);
+    let good = Verdict::now(name, Standing::Good, None, &format!("ployctl {}", ctx.who)).to_line();
+    let record = audit_record(ctx, "deploy", report, Outcome::Success, started);
+    let lock_token = session.lock_token().unwrap_or_default();
+    let begun = Instant::now();
+    let out = session
+        .run(&phases::confirm_script(
+            &session.prelude,
+            session.guard_token.as_deref(),
+            &good,
+            &doomed,
+            record.to_line().trim_end(),
+            &lock_token,
+        ))
+        .await?;
+    let parsed = ScriptOutput::parse(&out.stdout);
+    if parsed.get("guard") == Some("lost") {
+        // The guard fired before the confirmation arrived: report what it did.
+        let token = session.guard_token.take().unwrap_or_default();
+        ctx.printer.step_done(
+            report,
+            "confirm",
+            false,
+            "the host's guard fired before the confirmation arrived",
+        );
+        let result = session
+            .wait_guard(
+                &token,
+                session.host.health_timeout + Duration::from_secs(60),
+            )
+            .await?;
+        return Err(guard_ending(report, name, result));
+    }
+    session.guard_token = None;
+    session.audited = parsed.get("audited") == Some("yes");
+    if parsed.get("unlocked") == Some("yes") {
+        session.lock_released();
+    }
+    let t = |k: &str| Duration::from_millis(parsed.number(k).unwrap_or(0));
+    ctx.printer.step_timed(
+        report,
+        "confirm",
+        "ok",
+        &format!("{name} is good; the guard is disarmed"),
+        begun.elapsed().saturating_sub(t("t_prune")),
+    );
+    let pruned = parsed.all("pruned");
+    let kept = after.len() - pruned.len();
+    let detail = if pruned.is_empty() {
+        format!(
+            "{kept} release{}, keeping up to {}",
+            if kept == 1 { "" } else { "s" },
+            session.host.keep_releases
+        )
+    } else {
+        format!("removed {}", pruned.join(", "))
+    };
+    ctx.printer
+        .step_timed(report, "prune", "ok", &detail, t("t_prune"));
+    Ok(())
+}
+
+fn placeholder_entry(name: &str) -> ReleaseEntry {
+    ReleaseEntry {
+        name: name.to_owned(),
+        info: None,
+        current: true,
+        running: true,
+        previous: false,
+        state: Standing::Good,
+        reason: None,
+    }
+}
+
+/// The release was not proven: the guard on the host goes back to the
+/// fallback (ployctl records the verdict with the failing checks first), then
+/// ployctl proves the fallback.
+async fn roll_back(
+    ctx: &Context,
+    session: &mut HostSession,
+    report: &mut HostReport,
+    name: &str,
+    fallback: Option<&str>,
+    proof: &Proof,
+) -> Result<(), Failure> {
+    let host = session.host.name.clone();
+    let settings = prove_settings(&session.host);
+    let reason = proof.reason(&settings);
+    if let Some(r) = proof.last_probe().and_then(|p| p.report()) {
+        report.failing_checks = r.failing_checks();
+        report.health = serde_json::to_value(r).ok();
+    }
+    ctx.printer.step_done(report, "health", false, &reason);
+    report.log_tail = session.log_tail(50).await;
+    ctx.printer
+        .block(&host, "last 50 lines of the ploy log:", &report.log_tail);
+    let bad = Verdict::now(
+        name,
+        Standing::Bad,
+        Some(&reason),
+        &format!("ployctl {}", ctx.who),
+    )
+    .with_checks(&report.failing_checks)
+    .to_line();
+    let (Some(fallback), Some(token)) = (fallback, session.guard_token.clone()) else {
+        session
+            .run(&phases::ledger_script(&session.prelude, &[bad]))
+            .await?;
+        return Err(Failure::new(
+            Outcome::Failed,
+            format!("release {name} is not healthy ({reason}); there is no good release to roll back to, so it stays current"),
+        )
+        .hint("fix the problem shown in the log and deploy again"));
+    };
+    ctx.printer.step(
+        &host,
+        "rollback",
+        &format!("the host's guard is switching back to {fallback}"),
+    );
+    let result = session
+        .fire_guard(
+            &token,
             true,
-            &format!("removed {}", doomed.join(", ")),
-        ),
-        Err(f) => ctx
-            .printer
-            .step_result(report, "prune", "warning", &f.reason),
+            &reason,
+            Some(&bad),
+            session.host.health_timeout + Duration::from_secs(60),
+        )
+        .await?;
+    session.guard_token = None;
+    let Some(result) = result else {
+        ctx.printer.step_done(
+            report,
+            "rollback",
+            false,
+            "the guard did not finish in time",
+        );
+        return Err(Failure::new(
+            Outcome::Failed,
+            format!("release {name} was not healthy ({reason}), and the guard's rollback to {fallback} did not finish in time"),
+        )
+        .hint(format!("see {}/.ployctl/guard.log on the host and `ployctl health`", session.host.root)));
+    };
+    report.guard = serde_json::to_value(&result).ok();
+    report.current = Some(fallback.to_owned());
+    if !result.rolled_back() {
+        ctx.printer
+            .step_done(report, "rollback", false, &result.detail);
+        return Err(guard_ending(report, name, Some(result)));
+    }
+    // The guard saw it answer healthy; ployctl proves it as it proves a deploy.
+    let again = session.prove(ctx, settings).await?;
+    if again.is_proven() {
+        report.running = Some(fallback.to_owned());
+        ctx.printer.step_done(
+            report,
+            "rollback",
+            true,
+            &format!("back on {fallback}, healthy"),
+        );
+        Err(Failure::new(
+            Outcome::RolledBack,
+            format!("release {name} was not healthy ({reason}); rolled back to {fallback}, which is healthy"),
+        )
+        .hint(format!("the failed release stays on the host as releases/{name} (marked bad) for inspection")))
+    } else {
+        let why = again.reason(&settings);
+        ctx.printer.step_done(
+            report,
+            "rollback",
+            false,
+            &format!("{fallback} is not healthy either: {why}"),
+        );
+        Err(Failure::new(
+            Outcome::Failed,
+            format!("release {name} was not healthy ({reason}), and {fallback} did not stay healthy after the rollback ({why})"),
+        )
+        .hint("the problem may be outside ploy (database, network): see the log above, `ployctl health` and RUNBOOKS.md"))
+    }
+}
+
+/// The ending of a deploy the guard rolled back.
+fn guard_ending(report: &mut HostReport, name: &str, result: Option<GuardResult>) -> Failure {
+    match result {
+        Some(r) => {
+            report.current = Some(r.fallback.clone());
+            report.guard = serde_json::to_value(&r).ok();
+            let outcome = if r.rolled_back() {
+                report.running = Some(r.fallback.clone());
+                Outcome::RolledBack
+            } else {
+                Outcome::Failed
+            };
+            Failure::new(
+                outcome,
+                format!(
+                    "release {name} was rolled back by the host's guard: {}; {}",
+                    r.reason, r.detail
+                ),
+            )
+            .hint("`ployctl releases` shows the ledger; `ployctl health` the running release")
+        },
+        None => Failure::new(
+            Outcome::Failed,
+            format!("the host's guard is rolling {name} back and did not finish in time"),
+        )
+        .hint("see .ployctl/guard.log on the host and `ployctl health`"),
+    }
+}
+
+pub(crate) fn service_name(kind: ServiceKind) -> &'static str {
+    match kind {
+        ServiceKind::Systemd => "systemctl restart ploy",
+        ServiceKind::Daemon => "start-stop-daemon",
     }
 }

@@ -26,7 +26,7 @@ pub async fn run(ctx: &Context, hosts: &[Host], options: HealthOptions) -> Vec<H
 async fn health_host(ctx: &Context, host: &Host, options: HealthOptions) -> HostReport {
     let mut report = new_report(host);
     ctx.printer.host_started(&host.name);
-    let mut session = match HostSession::connect(ctx, host, &mut report).await {
+    let (session, _) = match HostSession::connect(ctx, host, &mut report, false).await {
         Ok(s) => s,
         Err(f) => return end_early(ctx, report, f),
     };
@@ -34,10 +34,7 @@ async fn health_host(ctx: &Context, host: &Host, options: HealthOptions) -> Host
     let mut pause = Duration::from_millis(200);
     let look = loop {
         ctx.printer.step(&host.name, "health", &host.health_url);
-        let look = match session.probe(ctx).await {
-            Ok(look) => look,
-            Err(f) => Probe::Unreachable(f.reason),
-        };
+        let look = session.probe(ctx).await;
         if look.is_healthy()
             || !options.wait
             || Instant::now() + pause >= deadline
@@ -53,10 +50,14 @@ async fn health_host(ctx: &Context, host: &Host, options: HealthOptions) -> Host
         Probe::Degraded(_) => Outcome::Unhealthy,
         Probe::Unreachable(_) => Outcome::Unreachable,
     };
+    let state = session.state().await.ok();
+    if let Some(state) = &state {
+        report.current.clone_from(&state.current);
+        report.running = state.running.name().map(str::to_owned);
+    }
     if let Some(r) = look.report() {
         report.health = serde_json::to_value(r).ok();
         report.failing_checks = r.failing_checks();
-        report.current = current_release(&session).await;
         report.trading_state = session.trading_state(ctx).await;
     }
     if !look.is_healthy() {
@@ -70,8 +71,16 @@ async fn health_host(ctx: &Context, host: &Host, options: HealthOptions) -> Host
     }
     ctx.printer
         .step_done(&mut report, "health", look.is_healthy(), &look.problem());
+    if let Some(state) = &state {
+        for warning in crate::commands::releases::warnings(state) {
+            ctx.printer.warn(&host.name, &warning);
+        }
+    }
     if let Some(r) = look.report() {
         let mut lines = table(r);
+        if let Some(state) = &state {
+            lines.push(format!("  release {}", running_line(state)));
+        }
         lines.extend(report.trading_state.as_ref().map(trading_state_line));
         ctx.printer.result(&host.name, &lines);
     }
@@ -80,18 +89,14 @@ async fn health_host(ctx: &Context, host: &Host, options: HealthOptions) -> Host
     report
 }
 
-async fn current_release(session: &HostSession) -> Option<String> {
-    let out = session
-        .run(&format!(
-            "readlink {}/current",
-            crate::remote::quote(session.layout.root())
-        ))
-        .await
-        .ok()?;
-    out.stdout
-        .trim()
-        .strip_prefix("releases/")
-        .map(str::to_owned)
+/// Which release runs, and where `current` points when that differs.
+fn running_line(state: &crate::remote::state::HostState) -> String {
+    match (state.running.name(), state.current.as_deref()) {
+        (Some(r), Some(c)) if r == c => format!("{r} (current)"),
+        (Some(r), Some(c)) => format!("{r} runs, but current names {c}"),
+        (Some(r), None) => r.to_owned(),
+        (None, _) => state.running.describe(),
+    }
 }
 
 /// The checks as aligned lines.

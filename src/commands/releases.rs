@@ -1,9 +1,13 @@
-//! `ployctl releases`: the releases on each host, newest first, the current one marked.
+//! `ployctl releases`: the releases on each host, newest first, with their
+//! standing in the ledger (good, bad, unproven), which one `current` names,
+//! which one really runs, the rollback target, and an armed or firing guard.
 
 use crate::exit::Outcome;
 use crate::inventory::Host;
 use crate::printer::HostReport;
-use crate::remote::release::{self, ReleaseEntry};
+use crate::remote::ledger::Standing;
+use crate::remote::release::ReleaseEntry;
+use crate::remote::state::{HostState, Running};
 use crate::session::{end_early, new_report, Context, HostSession};
 
 /// Lists every host's releases in parallel.
@@ -14,18 +18,22 @@ pub async fn run(ctx: &Context, hosts: &[Host]) -> Vec<HostReport> {
 async fn releases_host(ctx: &Context, host: &Host) -> HostReport {
     let mut report = new_report(host);
     ctx.printer.host_started(&host.name);
-    let session = match HostSession::connect(ctx, host, &mut report).await {
+    let (session, _) = match HostSession::connect(ctx, host, &mut report, false).await {
         Ok(s) => s,
         Err(f) => return end_early(ctx, report, f),
     };
-    let outcome = match session
-        .run_ok(&release::list_script(&session.layout), "listing releases")
-        .await
-    {
-        Ok(out) => {
-            let entries = release::parse_list(&out.stdout);
-            report.current = entries.iter().find(|e| e.current).map(|e| e.name.clone());
+    ctx.printer
+        .step(&host.name, "releases", "reading the host's state");
+    let outcome = match session.state().await {
+        Ok(state) => {
+            let entries = state.entries();
+            report.current.clone_from(&state.current);
+            report.running = state.running.name().map(str::to_owned);
             report.previous = entries.iter().find(|e| e.previous).map(|e| e.name.clone());
+            report.guard = state
+                .guard_result
+                .as_ref()
+                .and_then(|r| serde_json::to_value(r).ok());
             ctx.printer.step_done(
                 &mut report,
                 "releases",
@@ -36,7 +44,11 @@ async fn releases_host(ctx: &Context, host: &Host) -> HostReport {
                     if entries.len() == 1 { "" } else { "s" }
                 ),
             );
-            ctx.printer.result(&host.name, &table(&entries));
+            for warning in warnings(&state) {
+                ctx.printer.warn(&host.name, &warning);
+            }
+            ctx.printer
+                .result(&host.name, &table(&entries, &state.running));
             report.releases = serde_json::to_value(&entries).ok();
             Outcome::Success
         },
@@ -52,16 +64,56 @@ async fn releases_host(ctx: &Context, host: &Host) -> HostReport {
     report
 }
 
-/// One line per release: `*` marks current, `<` marks previous.
-pub fn table(entries: &[ReleaseEntry]) -> Vec<String> {
+/// What a reader must know beside the table: `current` apart from what runs,
+/// a guard armed or rolling back, what the last guard did.
+pub fn warnings(state: &HostState) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some((current, running)) = state.mismatch() {
+        out.push(format!(
+            "current names {current}, but {running} is what runs; the next deploy or rollback points current at {running} again"
+        ));
+    }
+    if let Running::Unknown { pid } = state.running {
+        out.push(format!(
+            "the running process (pid {pid}) was not started by ployctl; its release is unknown"
+        ));
+    }
+    if let Some(g) = &state.firing {
+        out.push(format!(
+            "the host's guard is rolling {} back to {} right now",
+            g.release, g.fallback
+        ));
+    } else if let Some(g) = &state.guard {
+        out.push(format!(
+            "a deploy of {} is not confirmed yet: unless it is, the host's guard goes back to {} by itself{}",
+            g.release,
+            g.fallback,
+            if state.guard_alive { "" } else { " (its process is gone: the next deploy or rollback finishes it)" }
+        ));
+    }
+    if let Some(r) = &state.guard_result {
+        out.push(r.describe());
+    }
+    out
+}
+
+/// One line per release: `*` current, `>` running (when not current), `<` the
+/// rollback target; the standing, and why for bad ones.
+pub fn table(entries: &[ReleaseEntry], running: &Running) -> Vec<String> {
     if entries.is_empty() {
-        return vec!["no releases".to_owned()];
+        let mut lines = vec!["no releases".to_owned()];
+        if let Running::Unknown { pid } = running {
+            lines.push(format!("(pid {pid} runs a release ployctl did not start)"));
+        }
+        return lines;
     }
     entries
         .iter()
         .map(|e| {
             let mark = if e.current {
                 "*"
+            } else if e.running {
+                ">"
             } else if e.previous {
                 "<"
             } else {
@@ -79,14 +131,30 @@ pub fn table(entries: &[ReleaseEntry]) -> Vec<String> {
                 ),
                 None => "(no release.json)".to_owned(),
             };
-            let role = if e.current {
-                "  (current)"
-            } else if e.previous {
-                "  (previous)"
+            let mut roles = Vec::new();
+            if e.current {
+                roles.push("current");
+            }
+            if e.running {
+                roles.push("running");
+            }
+            if e.previous {
+                roles.push("previous");
+            }
+            let roles = if roles.is_empty() {
+                String::new()
             } else {
-                ""
+                format!("  ({})", roles.join(", "))
             };
-            format!("{mark} {:<32} {detail}{role}", e.name)
+            let why = match (&e.state, &e.reason) {
+                (Standing::Bad, Some(r)) => format!("  bad: {r}"),
+                _ => String::new(),
+            };
+            format!(
+                "{mark} {:<32} {:<8} {detail}{roles}{why}",
+                e.name,
+                e.state.as_str()
+            )
         })
         .collect()
 }

@@ -1,26 +1,33 @@
 //! `ployctl rollback [--to VERSION]`: under the lock, switch each host back to
-//! its previous (or the named) release, restart, prove healthy, audit.
+//! the newest good release other than the running one (or the named one),
+//! restart, prove it healthy, record the verdict and audit.
 
 use std::time::{Duration, Instant};
 
+use crate::commands::deploy::activate;
 use crate::exit::Outcome;
 use crate::inventory::Host;
 use crate::printer::HostReport;
-use crate::remote::quote;
+use crate::recovery::recover;
+use crate::remote::ledger::{Standing, Verdict};
+use crate::remote::phases;
 use crate::remote::release;
+use crate::remote::{quote, ScriptOutput};
 use crate::session::{
-    conclude, end_early, new_report, prove_settings, Context, Failure, HostSession,
+    conclude, end_early, new_report, prove_settings, Context, Failure, HostSession, LockOptions,
 };
 
 /// Resolved `rollback` options.
 #[derive(Debug, Clone)]
 pub struct RollbackOptions {
-    /// The release to go to (exact name or unique prefix); default: the previous one.
+    /// The release to go to (exact name or unique prefix); default: the newest good one.
     pub to: Option<String>,
     /// Wait this long for a held lock.
     pub lock_wait: Option<Duration>,
     /// Break a held lock.
     pub force_unlock: bool,
+    /// Go to a release the ledger marks bad.
+    pub force: bool,
 }
 
 /// Rolls every host back in parallel.
@@ -32,7 +39,7 @@ async fn rollback_host(ctx: &Context, host: &Host, options: &RollbackOptions) ->
     let started = Instant::now();
     let mut report = new_report(host);
     ctx.printer.host_started(&host.name);
-    let mut session = match HostSession::connect(ctx, host, &mut report).await {
+    let (mut session, _) = match HostSession::connect(ctx, host, &mut report, false).await {
         Ok(s) => s,
         Err(f) => return end_early(ctx, report, f),
     };
@@ -53,29 +60,55 @@ async fn steps(
         .to
         .as_deref()
         .map_or("rollback".to_owned(), |t| format!("rollback to {t}"));
-    session
-        .lock(ctx, report, &what, options.lock_wait, options.force_unlock)
-        .await?;
+    let lock = LockOptions {
+        wait: options.lock_wait,
+        force: options.force_unlock,
+    };
+    let prepared = session.prepare(ctx, report, &what, lock, None).await?;
+    let state = recover(ctx, session, report, prepared.state).await?.state;
     let host = session.host.name.clone();
-    let listing = session
-        .run_ok(&release::list_script(&session.layout), "listing releases")
-        .await?;
-    let entries = release::parse_list(&listing.stdout);
-    let current = entries.iter().find(|e| e.current).map(|e| e.name.clone());
-    report.previous.clone_from(&current);
-    let target = release::rollback_target(&entries, options.to.as_deref()).map_err(|e| {
+    let entries = state.entries();
+    let running = state.running.name().map(str::to_owned);
+    report.previous.clone_from(&running);
+    let exclude: Vec<&str> = [state.current.as_deref(), running.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let target = release::rollback_target(&entries, options.to.as_deref(), &exclude).map_err(|e| {
         ctx.printer.step_done(report, "switch", false, &e);
-        Failure::new(Outcome::Failed, e).hint("`ployctl releases` lists the releases on each host")
+        Failure::new(Outcome::Failed, e).hint(
+            "`ployctl releases` lists the releases on each host with their standing; name one with --to",
+        )
     })?;
     report.release = Some(target.clone());
-    if current.as_deref() == Some(target.as_str()) {
+    let standing = entries.iter().find(|e| e.name == target);
+    if let Some(bad) = standing.filter(|e| e.state == Standing::Bad) {
+        if !options.force {
+            let why = bad.reason.clone().unwrap_or_default();
+            ctx.printer
+                .step_done(report, "switch", false, &format!("{target} is marked bad"));
+            return Err(Failure::new(
+                Outcome::Failed,
+                format!(
+                    "release {target} is marked bad on this host ({why}); nothing was switched"
+                ),
+            )
+            .hint(format!(
+                "roll back to another release, or to {target} anyway with --force"
+            )));
+        }
+    }
+    if running.as_deref() == Some(target.as_str())
+        && state.current.as_deref() == Some(target.as_str())
+    {
         ctx.printer.step_result(
             report,
             "switch",
             "skipped",
-            &format!("{target} is already current"),
+            &format!("{target} is already current and running"),
         );
-        report.current = Some(target);
+        report.current = Some(target.clone());
+        report.running = Some(target);
         return Ok(());
     }
     // An older release may refuse a config written for a newer one: find out
@@ -85,54 +118,56 @@ async fn steps(
         "check-config",
         &format!("{target} against the host's config"),
     );
-    match session.check_config(&target).await? {
-        Ok(summary) => ctx
-            .printer
-            .step_done(report, "check-config", true, &summary),
-        Err(lines) => {
-            ctx.printer.step_done(
-                report,
-                "check-config",
-                false,
-                &format!("{target} rejects the host's config"),
-            );
-            ctx.printer.block(&host, "ploy check-config said:", &lines);
-            report.log_tail = lines;
-            let root = &session.host.root;
-            return Err(Failure::new(
-                Outcome::Failed,
-                format!("release {target} rejects the host's config; nothing was switched, the running release is untouched"),
-            )
-            .hint(format!(
-                "the config may use keys {target} does not know: edit {root}/config/config.toml as the errors say, then roll back again"
-            )));
-        },
+    let out = session
+        .run_ok(
+            &phases::check_configs_script(&session.prelude, &target, None),
+            "check-config",
+        )
+        .await?;
+    let checked = ScriptOutput::parse(&out.stdout);
+    let lines: Vec<String> = checked
+        .block("check_config")
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .cloned()
+        .collect();
+    if checked.get("check_config") != Some("0") {
+        ctx.printer.step_done(
+            report,
+            "check-config",
+            false,
+            &format!("{target} rejects the host's config"),
+        );
+        ctx.printer.block(&host, "ploy check-config said:", &lines);
+        report.log_tail = lines;
+        let root = &session.host.root;
+        return Err(Failure::new(
+            Outcome::Failed,
+            format!("release {target} rejects the host's config; nothing was switched, the running release is untouched"),
+        )
+        .hint(format!(
+            "the config may use keys {target} does not know: edit {root}/config/config.toml as the errors say, then roll back again"
+        )));
     }
-    // The release rolled away from becomes the "previous" one, so a second
-    // rollback goes forward again.
-    ctx.printer
-        .step(&host, "switch", &format!("current → releases/{target}"));
-    let script = session.layout.switch_script(&target, current.as_deref());
-    session.run_ok(&script, "switching current").await?;
-    report.current = Some(target.clone());
     ctx.printer.step_done(
         report,
-        "switch",
+        "check-config",
         true,
-        &format!("current → releases/{target}"),
+        lines.first().map_or("config OK", String::as_str),
     );
 
-    ctx.printer.step(&host, "restart", "restarting ploy");
-    session
-        .restart()
-        .await
-        .inspect_err(|f| ctx.printer.step_done(report, "restart", false, &f.reason))?;
-    ctx.printer.step_done(report, "restart", true, "restarted");
+    activate(ctx, session, report, &target, None, Vec::new()).await?;
 
     let settings = prove_settings(&session.host);
     ctx.printer.step(&host, "health", "waiting for /health");
     let proof = session.prove(ctx, settings).await?;
+    let by = format!("ployctl {}", ctx.who);
     if proof.is_proven() {
+        report.running = Some(target.clone());
+        let good = Verdict::now(&target, Standing::Good, None, &by).to_line();
+        session
+            .run(&phases::ledger_script(&session.prelude, &[good]))
+            .await?;
         ctx.printer
             .step_done(report, "health", true, &format!("{target} is healthy"));
         return Ok(());
@@ -142,6 +177,12 @@ async fn steps(
         report.failing_checks = r.failing_checks();
         report.health = serde_json::to_value(r).ok();
     }
+    let bad = Verdict::now(&target, Standing::Bad, Some(&reason), &by)
+        .with_checks(&report.failing_checks)
+        .to_line();
+    let _ = session
+        .run(&phases::ledger_script(&session.prelude, &[bad]))
+        .await;
     ctx.printer.step_done(report, "health", false, &reason);
     report.log_tail = session.log_tail(50).await;
     ctx.printer
@@ -152,6 +193,6 @@ async fn steps(
     )
     .hint(format!(
         "see the log above; `ployctl rollback --to {}` returns to the release you left",
-        quote(current.as_deref().unwrap_or("?"))
+        quote(running.as_deref().unwrap_or("?"))
     )))
 }

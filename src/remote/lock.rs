@@ -79,26 +79,6 @@ pub fn staleness(
     Staleness::Live
 }
 
-/// Creates the lock from stdin unless it exists; prints `acquired`, or `held`
-/// followed by the current lock.
-pub fn acquire_script(layout: &Layout) -> String {
-    let dir = quote(&layout.path(".ployctl"));
-    let lock = quote(&layout.path(".ployctl/lock"));
-    format!(
-        "mkdir -p {dir} && if ( set -C; cat > {lock} ) 2>/dev/null; then echo acquired; \
-         else cat > /dev/null; echo held; cat {lock} 2>/dev/null; fi"
-    )
-}
-
-/// Removes the lock if it still carries `token`.
-pub fn release_script(layout: &Layout, token: &str) -> String {
-    let lock = quote(&layout.path(".ployctl/lock"));
-    format!(
-        "if grep -q {} {lock} 2>/dev/null; then rm -f {lock}; echo released; else echo not-ours; fi",
-        quote(&format!("\"token\":\"{token}\""))
-    )
-}
-
 /// Removes a stale lock, but only the one we inspected (by its token).
 pub fn break_script(layout: &Layout, stale_token: Option<&str>) -> String {
     let lock = quote(&layout.path(".ployctl/lock"));
@@ -188,13 +168,8 @@ mod tests {
     fn scripts() {
         let l = Layout::new("/opt/ploy");
         assert_eq!(
-            acquire_script(&l),
-            "mkdir -p /opt/ploy/.ployctl && if ( set -C; cat > /opt/ploy/.ployctl/lock ) 2>/dev/null; then echo acquired; \
-             else cat > /dev/null; echo held; cat /opt/ploy/.ployctl/lock 2>/dev/null; fi"
-        );
-        assert_eq!(
-            release_script(&l, "abc"),
-            "if grep -q '\"token\":\"abc\"' /opt/ploy/.ployctl/lock 2>/dev/null; then rm -f /opt/ploy/.ployctl/lock; echo released; else echo not-ours; fi"
+            break_script(&l, Some("abc")),
+            "if grep -q '\"token\":\"abc\"' /opt/ploy/.ployctl/lock 2>/dev/null; then rm -f /opt/ploy/.ployctl/lock; echo broken; else echo changed; fi"
         );
     }
 }

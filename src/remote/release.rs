@@ -1,10 +1,9 @@
-//! Releases: their names, the `release.json` beside each binary, listing them
-//! on a host, and which ones a prune removes.
+//! Releases: their names, the `release.json` beside each binary, their
+//! standing on a host, which one a rollback goes to and which ones a prune removes.
 
 use serde::{Deserialize, Serialize};
 
-use super::layout::Layout;
-use super::quote;
+use super::ledger::Standing;
 
 /// `releases/<name>/release.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,7 +28,7 @@ pub struct ReleaseInfo {
     pub ployctl_version: String,
 }
 
-/// One release on a host.
+/// One release on a host, with its standing in the ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReleaseEntry {
     /// Folder name.
@@ -38,8 +37,52 @@ pub struct ReleaseEntry {
     pub info: Option<ReleaseInfo>,
     /// Whether `current` points at it.
     pub current: bool,
-    /// Whether `.ployctl/previous` names it.
+    /// Whether the live service process runs it.
+    pub running: bool,
+    /// Whether a rollback without `--to` goes to it (the newest good release
+    /// other than the current and the running one).
     pub previous: bool,
+    /// `good`, `bad` or `unproven`.
+    pub state: Standing,
+    /// Why it is bad or unproven, when the ledger says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl ReleaseEntry {
+    fn deployed_at(&self) -> &str {
+        self.info.as_ref().map_or("", |i| i.deployed_at.as_str())
+    }
+}
+
+/// Sorts newest first (by deploy time, then name).
+pub fn sort_newest_first(entries: &mut [ReleaseEntry]) {
+    entries.sort_by(|a, b| {
+        b.deployed_at()
+            .cmp(a.deployed_at())
+            .then_with(|| b.name.cmp(&a.name))
+    });
+}
+
+/// The newest good release not in `except` (entries newest first).
+pub fn newest_good<'a>(entries: &'a [ReleaseEntry], except: &[&str]) -> Option<&'a ReleaseEntry> {
+    entries
+        .iter()
+        .find(|e| e.state == Standing::Good && !except.contains(&e.name.as_str()))
+}
+
+/// Marks the rollback target (`previous`) of entries sorted newest first.
+pub fn mark_previous(entries: &mut [ReleaseEntry]) {
+    let except: Vec<String> = entries
+        .iter()
+        .filter(|e| e.current || e.running)
+        .map(|e| e.name.clone())
+        .collect();
+    let except: Vec<&str> = except.iter().map(String::as_str).collect();
+    let target = newest_good(entries, &except).map(|e| e.name.clone());
+    for e in entries.iter_mut() {
+        e.previous = target.as_deref() == Some(e.name.as_str());
+    }
 }
 
 /// Why a release name is refused.
@@ -79,73 +122,39 @@ pub fn default_name(ploy_version: &str, now: chrono::DateTime<chrono::Utc>) -> S
     format!("{clean}-{}", now.format("%Y%m%dT%H%M%SZ"))
 }
 
-/// Lists release folders, each with its `release.json` on one line, then the
-/// current and previous release.
-pub fn list_script(layout: &Layout) -> String {
-    format!(
-        "cd {} 2>/dev/null || exit 0\n\
-         for d in releases/*/; do [ -d \"$d\" ] || continue; n=${{d#releases/}}; n=${{n%/}}; \
-         printf 'release\\t%s\\t' \"$n\"; tr -d '\\n' < \"$d/release.json\" 2>/dev/null; printf '\\n'; done\n\
-         echo \"current\\t$(readlink current 2>/dev/null || true)\"\n\
-         echo \"previous\\t$(cat .ployctl/previous 2>/dev/null || true)\"\n",
-        quote(layout.root())
-    )
-}
-
-/// Parses [`list_script`]'s output, newest first (by deploy time, then name).
-pub fn parse_list(output: &str) -> Vec<ReleaseEntry> {
-    let mut current = None;
-    let mut previous = None;
-    let mut entries = Vec::new();
-    for line in output.lines() {
-        let mut parts = line.splitn(3, '\t');
-        match (parts.next(), parts.next(), parts.next()) {
-            (Some("release"), Some(name), json) => entries.push(ReleaseEntry {
-                name: name.to_owned(),
-                info: json.and_then(|j| serde_json::from_str(j).ok()),
-                current: false,
-                previous: false,
-            }),
-            (Some("current"), Some(target), _) => {
-                current = target.strip_prefix("releases/").map(str::to_owned);
-            },
-            (Some("previous"), Some(name), _) if !name.trim().is_empty() => {
-                previous = Some(name.trim().to_owned());
-            },
-            _ => {},
-        }
-    }
-    for e in &mut entries {
-        e.current = current.as_deref() == Some(e.name.as_str());
-        e.previous = previous.as_deref() == Some(e.name.as_str());
-    }
-    entries.sort_by(|a, b| {
-        let at = |e: &ReleaseEntry| {
-            e.info
-                .as_ref()
-                .map(|i| i.deployed_at.clone())
-                .unwrap_or_default()
-        };
-        at(b).cmp(&at(a)).then_with(|| b.name.cmp(&a.name))
-    });
-    entries
-}
-
 /// Releases a prune removes: all but the newest `keep`, never the current or
-/// the previous one.
+/// the running one, the newest good one, or the rollback target (the newest
+/// good one other than the current). Entries are sorted newest first; a bad
+/// release beyond `keep` goes first, as any other.
 pub fn to_prune(entries: &[ReleaseEntry], keep: usize) -> Vec<String> {
+    let current: Vec<&str> = entries
+        .iter()
+        .filter(|e| e.current)
+        .map(|e| e.name.as_str())
+        .collect();
+    let protected: Vec<&str> = [newest_good(entries, &[]), newest_good(entries, &current)]
+        .into_iter()
+        .flatten()
+        .map(|e| e.name.as_str())
+        .collect();
     entries
         .iter()
         .enumerate()
-        .filter(|(i, e)| *i >= keep && !e.current && !e.previous)
+        .filter(|(i, e)| {
+            *i >= keep && !e.current && !e.running && !protected.contains(&e.name.as_str())
+        })
         .map(|(_, e)| e.name.clone())
         .collect()
 }
 
 /// Picks the release a rollback goes to: the named one (exact, or a unique
-/// prefix), else the recorded previous one, else the newest older than current.
-pub fn rollback_target(entries: &[ReleaseEntry], to: Option<&str>) -> Result<String, String> {
-    let current = entries.iter().find(|e| e.current).map(|e| e.name.clone());
+/// prefix), else the newest good release other than `exclude` (the current,
+/// the running and the failed release).
+pub fn rollback_target(
+    entries: &[ReleaseEntry],
+    to: Option<&str>,
+    exclude: &[&str],
+) -> Result<String, String> {
     if let Some(to) = to {
         if let Some(e) = entries.iter().find(|e| e.name == to) {
             return Ok(e.name.clone());
@@ -171,85 +180,94 @@ pub fn rollback_target(entries: &[ReleaseEntry], to: Option<&str>) -> Result<Str
             )),
         };
     }
-    if let Some(prev) = entries.iter().find(|e| e.previous && !e.current) {
-        return Ok(prev.name.clone());
-    }
-    let current_index = entries.iter().position(|e| e.current);
-    match current_index {
-        Some(i) => entries.get(i + 1).map(|e| e.name.clone()),
-        None => entries.first().map(|e| e.name.clone()),
-    }
-    .filter(|name| Some(name) != current.as_ref())
-    .ok_or_else(|| "there is no previous release to roll back to".to_owned())
+    newest_good(entries, exclude)
+        .map(|e| e.name.clone())
+        .ok_or_else(|| {
+            "there is no good release to roll back to (none has been proven healthy, other than the current one)".to_owned()
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn info(name: &str, at: &str) -> String {
-        serde_json::to_string(&ReleaseInfo {
-            version: name.into(),
-            ploy_version: Some("0.1.0".into()),
-            sha256: "ab".into(),
-            git_sha: None,
-            deployed_by: "ci@runner".into(),
-            deployed_at: at.into(),
-            source: "local".into(),
-            ployctl_version: "0.1.0".into(),
-        })
-        .unwrap()
+    fn entry(name: &str, at: &str, state: Standing) -> ReleaseEntry {
+        ReleaseEntry {
+            name: name.into(),
+            info: Some(ReleaseInfo {
+                version: name.into(),
+                ploy_version: Some("0.1.0".into()),
+                sha256: "ab".into(),
+                git_sha: None,
+                deployed_by: "ci@runner".into(),
+                deployed_at: at.into(),
+                source: "local".into(),
+                ployctl_version: "0.1.0".into(),
+            }),
+            current: false,
+            running: false,
+            previous: false,
+            state,
+            reason: None,
+        }
     }
 
-    fn listing() -> String {
-        format!(
-            "release\ta\t{}\nrelease\tb\t{}\nrelease\tc\t{}\nrelease\td\t{}\nrelease\tbroken\t\ncurrent\treleases/c\nprevious\tb\n",
-            info("a", "2026-01-01T00:00:00Z"),
-            info("b", "2026-01-02T00:00:00Z"),
-            info("c", "2026-01-03T00:00:00Z"),
-            info("d", "2025-12-01T00:00:00Z"),
-        )
+    /// e (current, good), d (bad), c (good), b (unproven), a (good): newest first.
+    fn listing() -> Vec<ReleaseEntry> {
+        let mut list = vec![
+            entry("a", "2026-01-01T00:00:00Z", Standing::Good),
+            entry("c", "2026-01-03T00:00:00Z", Standing::Good),
+            entry("b", "2026-01-02T00:00:00Z", Standing::Unproven),
+            entry("e", "2026-01-05T00:00:00Z", Standing::Good),
+            entry("d", "2026-01-04T00:00:00Z", Standing::Bad),
+        ];
+        list[3].current = true;
+        list[3].running = true;
+        sort_newest_first(&mut list);
+        mark_previous(&mut list);
+        list
     }
 
     #[test]
-    fn listing_is_newest_first_with_marks() {
-        let list = parse_list(&listing());
+    fn newest_first_and_the_rollback_target_is_the_newest_other_good() {
+        let list = listing();
         let names: Vec<&str> = list.iter().map(|e| e.name.as_str()).collect();
-        assert_eq!(names, ["c", "b", "a", "d", "broken"]);
-        assert!(list[0].current && !list[0].previous);
-        assert!(list[1].previous);
-        assert!(list[4].info.is_none());
+        assert_eq!(names, ["e", "d", "c", "b", "a"]);
+        let previous: Vec<&str> = list
+            .iter()
+            .filter(|e| e.previous)
+            .map(|e| e.name.as_str())
+            .collect();
+        assert_eq!(previous, ["c"], "the bad release d is skipped");
     }
 
     #[test]
-    fn prune_keeps_newest_current_and_previous() {
-        let list = parse_list(&listing());
-        assert_eq!(to_prune(&list, 2), ["a", "d", "broken"]);
-        // Previous survives even when old.
-        let mut list = list;
-        list.swap(1, 3);
-        assert_eq!(to_prune(&list, 2), ["a", "broken"]);
+    fn prune_keeps_current_running_and_the_newest_goods() {
+        let list = listing();
+        assert_eq!(to_prune(&list, 1), ["d", "b", "a"]);
+        assert_eq!(to_prune(&list, 3), ["b", "a"]);
+        // The rollback target survives even when it is old.
+        let mut old = listing();
+        old.retain(|e| e.name != "c");
+        assert_eq!(to_prune(&old, 1), ["d", "b"], "a is the newest good but e");
+        // A running release that is not current (a mismatch) is never removed.
+        let mut mismatch = listing();
+        mismatch[3].running = true;
+        assert!(!to_prune(&mismatch, 1).contains(&"b".to_owned()));
     }
 
     #[test]
-    fn rollback_target_selection() {
-        let list = parse_list(&listing());
-        assert_eq!(rollback_target(&list, None).unwrap(), "b");
-        assert_eq!(rollback_target(&list, Some("a")).unwrap(), "a");
-        assert!(rollback_target(&list, Some("zzz"))
+    fn rollback_target_skips_bad_and_unproven_releases() {
+        let list = listing();
+        assert_eq!(rollback_target(&list, None, &["e"]).unwrap(), "c");
+        assert_eq!(rollback_target(&list, None, &["e", "c"]).unwrap(), "a");
+        assert_eq!(rollback_target(&list, Some("d"), &["e"]).unwrap(), "d");
+        assert!(rollback_target(&list, Some("zzz"), &[])
             .unwrap_err()
             .contains("no release"));
-        let only = parse_list(&format!(
-            "release\tc\t{}\ncurrent\treleases/c\n",
-            info("c", "x")
-        ));
-        assert!(rollback_target(&only, None).is_err());
-        let no_prev = parse_list(&format!(
-            "release\tc\t{}\nrelease\tb\t{}\ncurrent\treleases/c\n",
-            info("c", "2026-01-03T00:00:00Z"),
-            info("b", "2026-01-02T00:00:00Z")
-        ));
-        assert_eq!(rollback_target(&no_prev, None).unwrap(), "b");
+        assert!(rollback_target(&list, None, &["e", "c", "a"])
+            .unwrap_err()
+            .contains("no good release"));
     }
 
     #[test]

@@ -4,13 +4,33 @@ use std::net::SocketAddr;
 use std::process::Stdio;
 
 use async_trait::async_trait;
-use tokio::io::AsyncWriteExt;
+use tokio::io::AsyncRead;
 
-use super::{ErrorKind, Output, Progress, Transport, TransportError};
+use super::{Chunk, ErrorKind, RemoteProcess, Transport, TransportError};
 
 /// Runs scripts with the local `sh`.
 #[derive(Debug, Clone, Copy)]
 pub struct LocalTransport;
+
+/// Forwards a stream into `tx` as chunks made by `wrap`; returns at end of file.
+pub(crate) async fn pump(
+    mut from: impl AsyncRead + Unpin,
+    tx: tokio::sync::mpsc::Sender<Chunk>,
+    wrap: fn(Vec<u8>) -> Chunk,
+) {
+    use tokio::io::AsyncReadExt;
+    let mut buf = vec![0u8; 32 * 1024];
+    loop {
+        match from.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => {
+                if tx.send(wrap(buf[..n].to_vec())).await.is_err() {
+                    return;
+                }
+            },
+        }
+    }
+}
 
 #[async_trait]
 impl Transport for LocalTransport {
@@ -18,40 +38,36 @@ impl Transport for LocalTransport {
         "local".to_owned()
     }
 
-    async fn exec_with_input(
-        &self,
-        script: &str,
-        input: &[u8],
-        progress: Progress<'_>,
-    ) -> Result<Output, TransportError> {
-        let broken = |e: std::io::Error| {
-            TransportError::new(ErrorKind::Broken, "local", format!("cannot run sh: {e}"))
-        };
+    fn broken(&self, what: &str, detail: &str) -> TransportError {
+        TransportError::new(ErrorKind::Broken, "local", format!("{what}: {detail}"))
+    }
+
+    async fn spawn(&self, script: &str) -> Result<RemoteProcess, TransportError> {
         let mut child = tokio::process::Command::new("sh")
             .arg("-c")
             .arg(script)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
-            .kill_on_drop(true)
             .spawn()
-            .map_err(broken)?;
-        let mut stdin = child.stdin.take().expect("piped stdin");
-        let mut sent = 0u64;
-        for chunk in input.chunks(256 * 1024) {
-            if stdin.write_all(chunk).await.is_err() {
-                break; // the script stopped reading; its status tells why
-            }
-            sent += chunk.len() as u64;
-            progress(sent);
-        }
-        drop(stdin);
-        let out = child.wait_with_output().await.map_err(broken)?;
-        Ok(Output {
-            status: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        })
+            .map_err(|e| self.broken("cannot run sh", &e.to_string()))?;
+        let stdin = child.stdin.take().expect("piped stdin");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let (process, tx) = RemoteProcess::new(Box::new(stdin));
+        tokio::spawn(async move {
+            tokio::join!(
+                pump(stdout, tx.clone(), Chunk::Stdout),
+                pump(stderr, tx.clone(), Chunk::Stderr)
+            );
+            let status = child
+                .wait()
+                .await
+                .map(|s| s.code())
+                .map_err(|e| e.to_string());
+            let _ = tx.send(Chunk::Exit(status)).await;
+        });
+        Ok(process)
     }
 
     async fn forward(&self, host: &str, port: u16) -> Result<SocketAddr, TransportError> {

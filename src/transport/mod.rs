@@ -1,21 +1,27 @@
-//! Transports: run a script, upload bytes with progress, forward a local port to
-//! an address seen from the host. Three implementations behind [`Transport`]:
-//! `openssh` (system ssh, one multiplexed master per host), `native` (russh, for
-//! CI with a key in `PLOYCTL_SSH_KEY`) and `local` (this machine, no SSH).
+//! Transports: start a remote `sh -c` with its streams, run a script with input
+//! and progress, forward a local port to an address seen from the host. Three
+//! implementations behind [`Transport`]: `openssh` (system ssh, one multiplexed
+//! master per host), `native` (russh, for CI with a key in `PLOYCTL_SSH_KEY`) and
+//! `local` (this machine, no SSH). [`RemoteShell`] keeps one remote `sh` open
+//! per host so scripts do not each pay a login shell's start-up.
 
 mod local;
 mod native;
 mod openssh;
+mod shell;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::sync::mpsc;
 
 use crate::inventory::{Address, Host, HostKeyPolicy};
 
 pub use local::LocalTransport;
+pub use shell::RemoteShell;
 
 /// The SSH implementation to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -113,11 +119,90 @@ impl TransportError {
 /// Called with the bytes sent so far.
 pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
 
+/// Output of a started remote command, as it arrives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Chunk {
+    /// Bytes on its stdout.
+    Stdout(Vec<u8>),
+    /// Bytes on its stderr.
+    Stderr(Vec<u8>),
+    /// It ended: its exit status (`None` for a signal), or why the transport lost it.
+    Exit(Result<Option<i32>, String>),
+}
+
+/// A started remote `sh -c script`: its stdin, and its output as [`Chunk`]s.
+/// The last chunk is always an `Exit` (or the channel closes when the
+/// connection drops).
+pub struct RemoteProcess {
+    /// Its standard input; shut it down to send end-of-file.
+    pub stdin: Box<dyn AsyncWrite + Send + Unpin>,
+    /// Its output.
+    pub output: mpsc::Receiver<Chunk>,
+}
+
+impl std::fmt::Debug for RemoteProcess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RemoteProcess").finish_non_exhaustive()
+    }
+}
+
+impl RemoteProcess {
+    /// A process whose output the returned sender feeds.
+    pub(crate) fn new(stdin: Box<dyn AsyncWrite + Send + Unpin>) -> (Self, mpsc::Sender<Chunk>) {
+        let (tx, rx) = mpsc::channel(64);
+        (Self { stdin, output: rx }, tx)
+    }
+
+    /// Writes `input` (reporting progress), closes stdin, and collects the
+    /// output until the process ends. Reading and writing overlap, so a script
+    /// that prints while it reads never blocks.
+    pub async fn finish(mut self, input: &[u8], progress: Progress<'_>) -> Result<Output, String> {
+        let mut stdin = self.stdin;
+        let write = async move {
+            let mut sent = 0u64;
+            for chunk in input.chunks(256 * 1024) {
+                if stdin.write_all(chunk).await.is_err() {
+                    break; // the script stopped reading; its status tells why
+                }
+                sent += chunk.len() as u64;
+                progress(sent);
+            }
+            let _ = stdin.shutdown().await;
+        };
+        let output = &mut self.output;
+        let read = async move {
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            while let Some(chunk) = output.recv().await {
+                match chunk {
+                    Chunk::Stdout(b) => out.extend_from_slice(&b),
+                    Chunk::Stderr(b) => err.extend_from_slice(&b),
+                    Chunk::Exit(status) => {
+                        return status.map(|status| Output {
+                            status,
+                            stdout: String::from_utf8_lossy(&out).into_owned(),
+                            stderr: String::from_utf8_lossy(&err).into_owned(),
+                        })
+                    },
+                }
+            }
+            Err("the connection closed before the command ended".to_owned())
+        };
+        let ((), result) = tokio::join!(write, read);
+        result
+    }
+}
+
 /// Run, upload, forward.
 #[async_trait]
 pub trait Transport: Send + Sync + std::fmt::Debug {
     /// `openssh user@host:port`, `native …`, `local`.
     fn describe(&self) -> String;
+
+    /// Starts `sh -c script` with piped stdin, stdout and stderr.
+    async fn spawn(&self, script: &str) -> Result<RemoteProcess, TransportError>;
+
+    /// A transport failure while a command ran.
+    fn broken(&self, what: &str, detail: &str) -> TransportError;
 
     /// Runs `sh -c script`; a non-zero exit is an `Output`, not an error.
     async fn exec(&self, script: &str) -> Result<Output, TransportError> {
@@ -130,7 +215,13 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
         script: &str,
         input: &[u8],
         progress: Progress<'_>,
-    ) -> Result<Output, TransportError>;
+    ) -> Result<Output, TransportError> {
+        let process = self.spawn(script).await?;
+        process
+            .finish(input, progress)
+            .await
+            .map_err(|e| self.broken("remote command failed", &e))
+    }
 
     /// A local address whose connections reach `host:port` as seen from the host.
     async fn forward(&self, host: &str, port: u16) -> Result<SocketAddr, TransportError>;

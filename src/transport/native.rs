@@ -16,7 +16,7 @@ use russh::ChannelMsg;
 use tokio::net::TcpListener;
 
 use super::{
-    host_key_hint, known_hosts_name, ConnectOptions, ErrorKind, Output, Progress, Transport,
+    host_key_hint, known_hosts_name, Chunk, ConnectOptions, ErrorKind, RemoteProcess, Transport,
     TransportError,
 };
 use crate::inventory::{Address, Host};
@@ -259,11 +259,6 @@ impl NativeTransport {
             forwards: Mutex::new(Vec::new()),
         })
     }
-
-    fn broken(&self, what: &str, e: impl std::fmt::Display) -> TransportError {
-        TransportError::new(ErrorKind::Broken, &self.destination, format!("{what}: {e}"))
-            .hint("the SSH connection dropped; check the host and run the command again")
-    }
 }
 
 #[async_trait]
@@ -272,46 +267,53 @@ impl Transport for NativeTransport {
         format!("native {}", self.destination)
     }
 
-    async fn exec_with_input(
-        &self,
-        script: &str,
-        input: &[u8],
-        progress: Progress<'_>,
-    ) -> Result<Output, TransportError> {
+    fn broken(&self, what: &str, detail: &str) -> TransportError {
+        TransportError::new(
+            ErrorKind::Broken,
+            &self.destination,
+            format!("{what}: {detail}"),
+        )
+        .hint("the SSH connection dropped; check the host and run the command again")
+    }
+
+    async fn spawn(&self, script: &str) -> Result<RemoteProcess, TransportError> {
         let mut channel = self
             .handle
             .channel_open_session()
             .await
-            .map_err(|e| self.broken("cannot open a channel", e))?;
+            .map_err(|e| self.broken("cannot open a channel", &e.to_string()))?;
         let command = format!("sh -c {}", crate::remote::quote(script));
         channel
             .exec(true, command)
             .await
-            .map_err(|e| self.broken("cannot start a remote command", e))?;
-        let mut sent = 0u64;
-        for chunk in input.chunks(32 * 1024) {
-            if channel.data(chunk).await.is_err() {
-                break;
+            .map_err(|e| self.broken("cannot start a remote command", &e.to_string()))?;
+        let (process, tx) = RemoteProcess::new(Box::new(channel.make_writer()));
+        tokio::spawn(async move {
+            // Exit status, or a signal (no status), once the remote says so.
+            let mut ended: Option<Option<i32>> = None;
+            while let Some(message) = channel.wait().await {
+                let chunk = match message {
+                    ChannelMsg::Data { data } => Chunk::Stdout(data.to_vec()),
+                    ChannelMsg::ExtendedData { data, ext: 1 } => Chunk::Stderr(data.to_vec()),
+                    ChannelMsg::ExitStatus { exit_status } => {
+                        ended = Some(Some(exit_status as i32));
+                        continue;
+                    },
+                    ChannelMsg::ExitSignal { .. } => {
+                        ended = Some(None);
+                        continue;
+                    },
+                    ChannelMsg::Close => break,
+                    _ => continue,
+                };
+                if tx.send(chunk).await.is_err() {
+                    return;
+                }
             }
-            sent += chunk.len() as u64;
-            progress(sent);
-        }
-        let _ = channel.eof().await;
-        let (mut stdout, mut stderr, mut status) = (Vec::new(), Vec::new(), None);
-        while let Some(message) = channel.wait().await {
-            match message {
-                ChannelMsg::Data { data } => stdout.extend_from_slice(&data),
-                ChannelMsg::ExtendedData { data, ext: 1 } => stderr.extend_from_slice(&data),
-                ChannelMsg::ExitStatus { exit_status } => status = Some(exit_status as i32),
-                ChannelMsg::Close => break,
-                _ => {},
-            }
-        }
-        Ok(Output {
-            status,
-            stdout: String::from_utf8_lossy(&stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&stderr).into_owned(),
-        })
+            let exit = ended.ok_or_else(|| "the connection closed".to_owned());
+            let _ = tx.send(Chunk::Exit(exit)).await;
+        });
+        Ok(process)
     }
 
     async fn forward(&self, host: &str, port: u16) -> Result<SocketAddr, TransportError> {
@@ -324,7 +326,7 @@ impl Transport for NativeTransport {
         })?;
         let local = listener
             .local_addr()
-            .map_err(|e| self.broken("local listener", e))?;
+            .map_err(|e| self.broken("local listener", &e.to_string()))?;
         let handle = self.handle.clone();
         let target = host.to_owned();
         let task = tokio::spawn(async move {

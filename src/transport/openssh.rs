@@ -7,13 +7,14 @@
 use openssh::Stdio;
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use openssh::{ControlPersist, ForwardType, KnownHosts, Session, SessionBuilder, Socket};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use super::local::pump;
 use super::{
-    host_key_hint, known_hosts_name, ConnectOptions, ErrorKind, Output, Progress, Transport,
+    host_key_hint, known_hosts_name, Chunk, ConnectOptions, ErrorKind, RemoteProcess, Transport,
     TransportError,
 };
 use crate::inventory::{Address, Host};
@@ -21,7 +22,7 @@ use crate::inventory::{Address, Host};
 /// An open multiplexed session.
 #[derive(Debug)]
 pub(crate) struct OpensshTransport {
-    session: Session,
+    session: Arc<Session>,
     destination: String,
     _key_file: Option<tempfile::NamedTempFile>,
 }
@@ -164,15 +165,10 @@ impl OpensshTransport {
             TransportError::new(kind, &destination, message).hint(hint)
         })?;
         Ok(Self {
-            session,
+            session: Arc::new(session),
             destination,
             _key_file: key_file,
         })
-    }
-
-    fn broken(&self, what: &str, e: impl std::fmt::Display) -> TransportError {
-        TransportError::new(ErrorKind::Broken, &self.destination, format!("{what}: {e}"))
-            .hint("the SSH connection dropped; check the host and run the command again")
     }
 }
 
@@ -191,62 +187,45 @@ impl Transport for OpensshTransport {
         format!("openssh {}", self.destination)
     }
 
-    async fn exec_with_input(
-        &self,
-        script: &str,
-        input: &[u8],
-        progress: Progress<'_>,
-    ) -> Result<Output, TransportError> {
+    fn broken(&self, what: &str, detail: &str) -> TransportError {
+        TransportError::new(
+            ErrorKind::Broken,
+            &self.destination,
+            format!("{what}: {detail}"),
+        )
+        .hint("the SSH connection dropped; check the host and run the command again")
+    }
+
+    async fn spawn(&self, script: &str) -> Result<RemoteProcess, TransportError> {
         let mut child = self
             .session
-            .command("sh")
+            .clone()
+            .arc_command("sh")
             .arg("-c")
             .arg(script)
-            .stdin(if input.is_empty() {
-                Stdio::null()
-            } else {
-                Stdio::piped()
-            })
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .await
-            .map_err(|e| self.broken("cannot start a remote command", error_text(&e)))?;
-        let mut stdout = child.stdout().take().expect("piped stdout");
-        let mut stderr = child.stderr().take().expect("piped stderr");
-        let read_out = async {
-            let mut buf = Vec::new();
-            let _ = stdout.read_to_end(&mut buf).await;
-            buf
-        };
-        let read_err = async {
-            let mut buf = Vec::new();
-            let _ = stderr.read_to_end(&mut buf).await;
-            buf
-        };
-        let write_in = async {
-            if let Some(mut stdin) = child.stdin().take() {
-                let mut sent = 0u64;
-                for chunk in input.chunks(256 * 1024) {
-                    if stdin.write_all(chunk).await.is_err() {
-                        break;
-                    }
-                    sent += chunk.len() as u64;
-                    progress(sent);
-                }
-                let _ = stdin.shutdown().await;
-            }
-        };
-        let ((), out, err) = tokio::join!(write_in, read_out, read_err);
-        let status = child
-            .wait()
-            .await
-            .map_err(|e| self.broken("remote command failed", error_text(&e)))?;
-        Ok(Output {
-            status: status.code(),
-            stdout: String::from_utf8_lossy(&out).into_owned(),
-            stderr: String::from_utf8_lossy(&err).into_owned(),
-        })
+            .map_err(|e| self.broken("cannot start a remote command", &error_text(&e)))?;
+        let stdin = child.stdin().take().expect("piped stdin");
+        let stdout = child.stdout().take().expect("piped stdout");
+        let stderr = child.stderr().take().expect("piped stderr");
+        let (process, tx) = RemoteProcess::new(Box::new(stdin));
+        tokio::spawn(async move {
+            tokio::join!(
+                pump(stdout, tx.clone(), Chunk::Stdout),
+                pump(stderr, tx.clone(), Chunk::Stderr)
+            );
+            let status = child
+                .wait()
+                .await
+                .map(|s| s.code())
+                .map_err(|e| error_text(&e));
+            let _ = tx.send(Chunk::Exit(status)).await;
+        });
+        Ok(process)
     }
 
     async fn forward(&self, host: &str, port: u16) -> Result<SocketAddr, TransportError> {
@@ -277,12 +256,26 @@ impl Transport for OpensshTransport {
         }
         Err(self.broken(
             &format!("cannot forward a local port to {host}:{port}"),
-            last,
+            &last,
         ))
     }
 
     async fn close(self: Box<Self>) {
-        let _ = self.session.close().await;
+        // Commands still running hold a reference; give them a moment to end
+        // (the remote shell exits once its stdin closes), then close the master.
+        let mut session = self.session;
+        for _ in 0..40 {
+            match Arc::try_unwrap(session) {
+                Ok(owned) => {
+                    let _ = owned.close().await;
+                    return;
+                },
+                Err(shared) => {
+                    session = shared;
+                    tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+                },
+            }
+        }
     }
 }
 

@@ -172,7 +172,7 @@ fn a_first_release_that_fails_has_nothing_to_roll_back_to() {
     assert_eq!(run.code, 1, "{}", run.all());
     assert!(
         run.stdout
-            .contains("there is no previous release to roll back to"),
+            .contains("there is no good release to roll back to, so it stays current"),
         "{}",
         run.all()
     );
@@ -261,8 +261,9 @@ fn a_rollback_target_that_rejects_the_config_is_caught_before_the_switch() {
     let run = deploy(&fleet, Backend::Openssh, "host1", "2.0.0");
     assert_eq!(run.code, 0, "{}", run.all());
     assert!(
-        run.all()
-            .contains("the running release 1.0.0 rejects this config, so an automatic rollback to it would fail"),
+        run.all().contains(
+            "the rollback target 1.0.0 rejects this config, so a rollback to it would fail"
+        ),
         "{}",
         run.all()
     );

@@ -170,18 +170,39 @@ fn happy_path_native() {
 }
 
 #[test]
-fn a_redeploy_of_the_same_release_skips_the_upload() {
+fn a_redeploy_of_the_running_release_does_nothing_unless_forced() {
     let fleet = Fleet::start(1);
+    let host = fleet.host("host1");
     assert_eq!(deploy(&fleet, Backend::Openssh, "host1", "2.0.0").code, 0);
+    let uptime = || host.health().unwrap().1["uptime_seconds"].as_u64().unwrap();
+    let pid = || std::fs::read_to_string(host.path("run/ploy.pid")).unwrap();
+    let before = pid();
     let again = deploy(&fleet, Backend::Openssh, "host1", "2.0.0");
     assert_eq!(again.code, 0, "{}", again.all());
     assert!(
         again
             .stderr
-            .contains("- upload: this release is already on the host"),
+            .contains("- deploy: 2.0.0 already runs, proven good and healthy; nothing to do"),
         "{}",
         again.all()
     );
+    assert_eq!(pid(), before, "ploy was not restarted");
+    let forced = Ctl::new(&fleet, Backend::Openssh)
+        .args(["deploy", "-H", "host1", "--force", "--binary"])
+        .arg_path(&ploy_bin())
+        .args(["--version", "2.0.0"])
+        .run();
+    assert_eq!(forced.code, 0, "{}", forced.all());
+    assert!(
+        forced
+            .stderr
+            .contains("- upload: this release is already on the host (same sha256)"),
+        "{}",
+        forced.all()
+    );
+    assert!(forced.stderr.contains("✓ restart"), "{}", forced.all());
+    assert_ne!(pid(), before, "--force restarts it");
+    assert!(uptime() < 60);
 }
 
 #[test]

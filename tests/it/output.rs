@@ -42,7 +42,7 @@ fn redact(text: &str, fleet: &Fleet) -> String {
         out = out.replace(&format!("127.0.0.1:{}", h.http_port), "[HTTP]");
     }
     out = out.replace(&format!("{}@", fleet.user), "[USER]@");
-    let patterns: [(&str, &str); 8] = [
+    let patterns: [(&str, &str); 9] = [
         (r"\d+ bytes", "N bytes"),
         (
             r#""(ms|duration_ms|uptime_seconds|loops|changed_at_ms)": \d+"#,
@@ -54,6 +54,7 @@ fn redact(text: &str, fleet: &Fleet) -> String {
         (r"[0-9a-f]{12}…", "[SHA]…"),
         (r"\d+(\.\d+)? MiB( at [0-9.]+ MiB/s)?", "N MiB"),
         (r"@[A-Za-z0-9._-]+ \(pid \d+\)", "@[MACHINE] (pid N)"),
+        (r" runs \(pid \d+\)", " runs (pid N)"),
     ];
     for (pattern, replacement) in patterns {
         out = regex_lite::Regex::new(pattern)

@@ -1,0 +1,96 @@
+//! The shell functions every host-side script starts with: time, process
+//! liveness (a zombie counts as gone), which release the live service process
+//! runs, stopping and starting the service, switching `current`, and a health
+//! check through a release's own `ploy health-check` (no curl on the host).
+
+use super::quote;
+use crate::inventory::ServiceKind;
+
+/// The functions, for a root, a service manager and the `/health` URL as seen
+/// from the host. Defines `R` (the root) and `HEALTH_URL`.
+pub fn prelude(root: &str, service: ServiceKind, health_url: &str) -> String {
+    let service_fns = match service {
+        ServiceKind::Daemon => DAEMON,
+        ServiceKind::Systemd => SYSTEMD,
+    };
+    format!(
+        "R={root}\nHEALTH_URL={url}\n{COMMON}{service_fns}",
+        root = quote(root.trim_end_matches('/')),
+        url = quote(health_url),
+    )
+}
+
+const COMMON: &str = r#"now_ms() { _t=$(date +%s%3N 2>/dev/null); case $_t in ''|*[!0-9]*) echo $(($(date +%s) * 1000)) ;; *) echo "$_t" ;; esac; }
+pause() { sleep "$1" 2>/dev/null || sleep 1; }
+alive() { [ "${1:-0}" -gt 0 ] 2>/dev/null && [ -r "/proc/$1/stat" ] && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]; }
+running_release() {
+  _p=$(service_pid); alive "$_p" || return 0
+  _e=$(readlink "/proc/$_p/exe" 2>/dev/null); _e=${_e% (deleted)}
+  _r=$(cd "$R" && pwd -P)
+  case $_e in "$_r"/releases/*/ploy) _n=${_e#"$_r"/releases/}; echo "${_n%/ploy}"; return 0 ;; esac
+  if [ "$(sed -n 's/^pid=//p' "$R/.ployctl/running" 2>/dev/null)" = "$_p" ]; then sed -n 's/^release=//p' "$R/.ployctl/running"; return 0; fi
+  echo '?'
+}
+record_running() { printf 'release=%s\npid=%s\nat=%s\n' "$1" "$(service_pid)" "$(date +%s)" > "$R/.ployctl/running.tmp" && mv -f "$R/.ployctl/running.tmp" "$R/.ployctl/running"; }
+switch_to() {
+  [ -x "$R/releases/$1/ploy" ] || { echo "releases/$1/ploy is missing or not executable" >&2; return 1; }
+  ln -sfn "releases/$1" "$R/.current.tmp" && mv -fT "$R/.current.tmp" "$R/current" && mkdir -p "$R/bin" &&
+    ln -sfn ../current/ploy "$R/bin/.ploy.tmp" && mv -fT "$R/bin/.ploy.tmp" "$R/bin/ploy"
+}
+health_ok() { "$R/releases/$1/ploy" health-check --url "$HEALTH_URL" --timeout 2s >/dev/null 2>&1; }
+"#;
+
+/// start-stop-daemon with a pid file; ploy runs as its own process group
+/// (`--background` makes it a session leader), so a stop reaches a wrapper's
+/// children too, as systemd's control group does.
+const DAEMON: &str = r#"service_pid() { cat "$R/run/ploy.pid" 2>/dev/null; }
+ours() { tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$R/"; }
+stop_service() {
+  _p=$(service_pid)
+  if alive "$_p" && ours "$_p"; then
+    kill -TERM "-$_p" 2>/dev/null || kill -TERM "$_p" 2>/dev/null
+    _i=0; while alive "$_p" && [ $_i -lt 1500 ]; do pause 0.01; _i=$((_i + 1)); done
+    if alive "$_p"; then
+      kill -KILL "-$_p" 2>/dev/null || kill -KILL "$_p" 2>/dev/null
+      _i=0; while alive "$_p" && [ $_i -lt 500 ]; do pause 0.01; _i=$((_i + 1)); done
+    fi
+  fi
+  rm -f "$R/run/ploy.pid"
+}
+start_service() {
+  mkdir -p "$R/run" "$R/logs" && start-stop-daemon --start --quiet --background --make-pidfile --pidfile "$R/run/ploy.pid" \
+    --chdir "$R" --output "$R/logs/ploy.log" --exec "$R/bin/ploy" -- --config "$R/config/config.toml" run
+}
+restart_service() { stop_service; start_service; }
+"#;
+
+/// systemd: the unit `ploy`, restarted through the sudo rule DEPLOYMENT.md gives.
+const SYSTEMD: &str = r#"service_pid() { systemctl show -p MainPID --value ploy 2>/dev/null; }
+stop_service() { sudo -n systemctl stop ploy; }
+start_service() { sudo -n systemctl start ploy; }
+restart_service() { sudo -n systemctl restart ploy; }
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_prelude_names_root_and_url_and_the_manager() {
+        let daemon = prelude(
+            "/srv/my ploy/",
+            ServiceKind::Daemon,
+            "http://127.0.0.1:8080/health",
+        );
+        assert!(daemon
+            .starts_with("R='/srv/my ploy'\nHEALTH_URL=http://127.0.0.1:8080/health\nnow_ms() {"));
+        assert!(daemon.contains("start-stop-daemon --start"));
+        let systemd = prelude(
+            "/opt/ploy",
+            ServiceKind::Systemd,
+            "http://127.0.0.1:8080/health",
+        );
+        assert!(systemd.contains("restart_service() { sudo -n systemctl restart ploy; }"));
+        assert!(!systemd.contains("start-stop-daemon"));
+    }
+}
