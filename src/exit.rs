@@ -17,7 +17,7 @@ pub enum Outcome {
     Failed,
     /// Usage or configuration error: nothing was attempted.
     UsageError,
-    /// The new release was not healthy; the previous one was restored and is healthy.
+    /// The new release was not healthy; the newest good one was restored and is healthy.
     RolledBack,
     /// `/health` answered `degraded`.
     Unhealthy,
@@ -91,7 +91,7 @@ Exit codes:
     0  success (all hosts healthy)
     1  failed (nothing switched, or the old release could not be restored)
     2  usage or configuration error
-    3  rolled back (new release unhealthy; previous release restored and healthy)
+    3  rolled back (new release unhealthy; the newest good release restored and healthy)
     4  unhealthy (/health answered degraded)
     5  unreachable (/health did not answer)
     6  lock held (another deploy is running on a host)

@@ -453,9 +453,9 @@ impl Inventory {
         parse_health_url(&health_url)
             .map_err(|e| InventoryError::Invalid(format!("host {name}: health_url: {e}")))?;
         let keep_releases = pick!(keep_releases).unwrap_or(5);
-        if keep_releases < 2 {
+        if !(1..=100).contains(&keep_releases) {
             return Err(InventoryError::Invalid(format!(
-                "host {name}: keep_releases must be at least 2 (the current and the previous release)"
+                "host {name}: keep_releases must be 1 to 100 (the current, the running and the newest good releases are kept besides)"
             )));
         }
         Ok(Host {

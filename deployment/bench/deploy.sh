@@ -95,12 +95,16 @@ INV
 export PLOYCTL_INVENTORY="$dir/ployctl.toml" PLOYCTL_CONTROL_DIR="$dir/ctl"
 
 # The floor: everything in one remote command over one connection. It stops
-# and starts ploy exactly as ployctl's daemon restart does.
+# ploy as ployctl's daemon restart does (SIGTERM, then wait until the process
+# is gone or a zombie: an init that reaps slowly must not count) and starts it
+# with the same start-stop-daemon line.
 cat > "$dir/floor-remote.sh" <<FLOOR
 set -e; cd '$root'; d=releases/floor-\$n; mkdir -p \$d; cat > \$d/ploy; chmod 0755 \$d/ploy
 ln -sfn \$d .current.tmp; mv -fT .current.tmp current; mkdir -p bin run logs; ln -sfn ../current/ploy bin/ploy
 pid=\$(cat run/ploy.pid 2>/dev/null || true)
-if [ -n "\$pid" ] && kill -TERM "\$pid" 2>/dev/null; then while [ -d /proc/\$pid ]; do sleep 0.01; done; fi
+if [ -n "\$pid" ] && kill -TERM "\$pid" 2>/dev/null; then
+  while [ -r /proc/\$pid/stat ] && [ "\$(sed 's/.*) //' /proc/\$pid/stat | cut -c1)" != Z ]; do sleep 0.01; done
+fi
 start-stop-daemon --start --quiet --background --make-pidfile --pidfile run/ploy.pid --chdir '$root' --output '$root'/logs/ploy.log --exec '$root'/bin/ploy -- --config config/config.toml run
 until curl -sf http://127.0.0.1:$http/health >/dev/null; do sleep 0.05; done
 FLOOR

@@ -482,7 +482,7 @@ fn preflight(
                 Outcome::Failed,
                 "systemctl is missing, or this user may not run `sudo -n systemctl restart ploy`",
             )
-            .hint("allow it in sudoers: ploy ALL=(root) NOPASSWD: /usr/bin/systemctl restart ploy, /usr/bin/systemctl stop ploy, /usr/bin/systemctl start ploy"),
+            .hint("allow it in sudoers: ploy ALL=(root) NOPASSWD: /usr/bin/systemctl restart ploy, /usr/bin/systemctl stop ploy"),
             ServiceKind::Daemon => Failure::new(Outcome::Failed, "start-stop-daemon is not installed on the host")
                 .hint("install it (Debian: dpkg; Alpine: openrc) or set service = \"systemd\""),
         })

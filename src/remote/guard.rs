@@ -190,14 +190,22 @@ release=$(field release "$F"); fallback=$(field fallback "$F"); armed_by=$(field
 verdict=$(field verdict "$D/guard.fire"); given=$(field reason "$D/guard.fire"); recorded=$(field recorded "$D/guard.fire")
 [ -n "$given" ] && why=$given
 before=$(running_release)
+last_started=$(sed -n 's/^release=//p' "$D/running" 2>/dev/null)
 if [ "$verdict" = bad ]; then
   reason=$why
+elif [ "$before" != "$release" ] && [ "$last_started" != "$release" ]; then
+  verdict=unproven; reason="$why; $release was never started"
 elif [ "$before" != "$release" ]; then
-  verdict=bad; reason="$why; $release was not running when the guard fired"
+  verdict=bad; reason="$why; $release was started but was not running when the guard fired"
 elif health_ok "$release"; then
   verdict=unproven; reason="$why; $release answered healthy but was never proven, so the guard went back to be safe"
 else
-  verdict=bad; reason="$why; $release was not healthy when the guard fired"
+  up=$(($(date +%s) - $(cat "$D/guard.started" 2>/dev/null || date +%s)))
+  if [ "$up" -ge "${ht:-60}" ]; then
+    verdict=bad; reason="$why; $release was still not healthy ${up}s after its start"
+  else
+    verdict=unproven; reason="$why; $release was not healthy yet, ${up}s after its start"
+  fi
 fi
 log "rolling back: $release is $verdict ($reason); going back to $fallback"
 [ "$recorded" = yes ] || printf '{"at":"%s","release":"%s","state":"%s","reason":"%s","by":"guard (armed by %s)"}\n' \

@@ -1,4 +1,6 @@
-//! The shell functions every host-side script starts with: time, process
+//! The shell functions every host-side script starts with (after ignoring
+//! hangups and broken pipes, so a script whose ployctl died runs to its end):
+//! time, process
 //! liveness (a zombie counts as gone), which release the live service process
 //! runs, stopping and starting the service, switching `current`, and a health
 //! check through a release's own `ploy health-check` (no curl on the host).
@@ -20,7 +22,8 @@ pub fn prelude(root: &str, service: ServiceKind, health_url: &str) -> String {
     )
 }
 
-const COMMON: &str = r#"now_ms() { _t=$(date +%s%3N 2>/dev/null); case $_t in ''|*[!0-9]*) echo $(($(date +%s) * 1000)) ;; *) echo "$_t" ;; esac; }
+const COMMON: &str = r#"trap '' HUP PIPE
+now_ms() { _t=$(date +%s%3N 2>/dev/null); case $_t in ''|*[!0-9]*) echo $(($(date +%s) * 1000)) ;; *) echo "$_t" ;; esac; }
 pause() { sleep "$1" 2>/dev/null || sleep 1; }
 alive() { [ "${1:-0}" -gt 0 ] 2>/dev/null && [ -r "/proc/$1/stat" ] && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]; }
 running_release() {
@@ -37,22 +40,28 @@ switch_to() {
   ln -sfn "releases/$1" "$R/.current.tmp" && mv -fT "$R/.current.tmp" "$R/current" && mkdir -p "$R/bin" &&
     ln -sfn ../current/ploy "$R/bin/.ploy.tmp" && mv -fT "$R/bin/.ploy.tmp" "$R/bin/ploy"
 }
-health_ok() { "$R/releases/$1/ploy" health-check --url "$HEALTH_URL" --timeout 2s >/dev/null 2>&1; }
+health_ok() { alive "$(service_pid)" && "$R/releases/$1/ploy" health-check --url "$HEALTH_URL" --timeout 2s >/dev/null 2>&1; }
 "#;
 
-/// start-stop-daemon with a pid file; ploy runs as its own process group
-/// (`--background` makes it a session leader), so a stop reaches a wrapper's
-/// children too, as systemd's control group does.
+/// start-stop-daemon with a pid file. `--background` gives ploy a session of
+/// its own, so a stop signals that whole process group (a wrapper's children
+/// too, as systemd's control group would) and waits for the process and its
+/// children, a zombie counting as gone.
 const DAEMON: &str = r#"service_pid() { cat "$R/run/ploy.pid" 2>/dev/null; }
 ours() { tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$R/"; }
+any_alive() { for _x in "$@"; do alive "$_x" && return 0; done; return 1; }
 stop_service() {
   _p=$(service_pid)
   if alive "$_p" && ours "$_p"; then
-    kill -TERM "-$_p" 2>/dev/null || kill -TERM "$_p" 2>/dev/null
-    _i=0; while alive "$_p" && [ $_i -lt 1500 ]; do pause 0.01; _i=$((_i + 1)); done
-    if alive "$_p"; then
-      kill -KILL "-$_p" 2>/dev/null || kill -KILL "$_p" 2>/dev/null
-      _i=0; while alive "$_p" && [ $_i -lt 500 ]; do pause 0.01; _i=$((_i + 1)); done
+    _kids=$(cat /proc/"$_p"/task/*/children 2>/dev/null)
+    _gs=$(sed 's/.*) //' "/proc/$_p/stat" 2>/dev/null | cut -d' ' -f3,4); _g=${_gs% *}; _s=${_gs#* }
+    _mine=$(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f3)
+    if [ -n "$_g" ] && [ "$_g" = "$_s" ] && [ "$_g" != "$_mine" ]; then _t=-$_g; else _t=$_p; fi
+    kill -TERM "$_t" 2>/dev/null || kill -TERM "$_p" 2>/dev/null
+    _i=0; while any_alive "$_p" $_kids && [ $_i -lt 1500 ]; do pause 0.01; _i=$((_i + 1)); done
+    if any_alive "$_p" $_kids; then
+      kill -KILL "$_t" 2>/dev/null || kill -KILL "$_p" 2>/dev/null
+      _i=0; while any_alive "$_p" $_kids && [ $_i -lt 500 ]; do pause 0.01; _i=$((_i + 1)); done
     fi
   fi
   rm -f "$R/run/ploy.pid"
@@ -67,7 +76,6 @@ restart_service() { stop_service; start_service; }
 /// systemd: the unit `ploy`, restarted through the sudo rule DEPLOYMENT.md gives.
 const SYSTEMD: &str = r#"service_pid() { systemctl show -p MainPID --value ploy 2>/dev/null; }
 stop_service() { sudo -n systemctl stop ploy; }
-start_service() { sudo -n systemctl start ploy; }
 restart_service() { sudo -n systemctl restart ploy; }
 "#;
 
@@ -83,7 +91,7 @@ mod tests {
             "http://127.0.0.1:8080/health",
         );
         assert!(daemon
-            .starts_with("R='/srv/my ploy'\nHEALTH_URL=http://127.0.0.1:8080/health\nnow_ms() {"));
+            .starts_with("R='/srv/my ploy'\nHEALTH_URL=http://127.0.0.1:8080/health\ntrap '' HUP PIPE\nnow_ms() {"));
         assert!(daemon.contains("start-stop-daemon --start"));
         let systemd = prelude(
             "/opt/ploy",

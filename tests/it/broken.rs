@@ -8,23 +8,8 @@ use std::path::PathBuf;
 use crate::deploy::deploy;
 use crate::harness::fleet::{Fleet, HOST_SECRET};
 use crate::harness::ploy_bin;
+use crate::harness::releases::{crashes_after_3s, wrapper};
 use crate::harness::run::{Backend, Ctl, Run};
-
-/// A release that wraps the real `ploy`, misbehaving only under `run`.
-fn wrapper(fleet: &Fleet, name: &str, on_run: &str) -> PathBuf {
-    let real = ploy_bin();
-    let path = fleet.dir.path().join(name);
-    std::fs::write(
-        &path,
-        format!(
-            "#!/bin/sh\n# a broken ploy release for tests\nREAL='{}'\ncase \" $* \" in\n  *\" run \"*) {on_run} ;;\nesac\nexec \"$REAL\" \"$@\"\n",
-            real.display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    path
-}
 
 fn deploy_binary(
     fleet: &Fleet,
@@ -114,16 +99,7 @@ fn serves_503(backend: Backend) {
 fn crashes_after_three_seconds(backend: Backend) {
     let fleet = Fleet::start(1);
     assert_eq!(deploy(&fleet, backend, "host1", "1.0.0").code, 0);
-    // Healthy first (however slow the machine is to start it), then dead 3 s
-    // later: `$2` is the config path of `ploy --config PATH run`.
-    let broken = wrapper(
-        &fleet,
-        "crashes-after-3s",
-        "\"$REAL\" \"$@\" & child=$!; \
-         until \"$REAL\" --config \"$2\" health-check >/dev/null 2>&1; do \
-         kill -0 $child 2>/dev/null || exit 1; sleep 0.2; done; \
-         sleep 3; kill -KILL $child; exit 137",
-    );
+    let broken = crashes_after_3s(&fleet);
     let run = deploy_binary(
         &fleet,
         backend,

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
 
 use super::{free_port, require};
@@ -21,7 +21,8 @@ pub const HOST_SECRET: &str = "host-env-secret-3c9f1e7a";
 pub const RECORDING: &str = r#"{"recv_ms":1764000000000,"msg":{"event_type":"book","asset_id":"1","market":"0x1","bids":[{"price":"0.48","size":"30"}],"asks":[{"price":"0.52","size":"25"}],"timestamp":"1764000000000","hash":"0x0"}}
 "#;
 
-static NEXT_IP: AtomicU8 = AtomicU8::new(2);
+/// Hosts get 127.0.0.2, 127.0.0.3, … then 127.0.1.2, … (never .0, .1 or .255).
+static NEXT_HOST: AtomicU16 = AtomicU16::new(0);
 
 /// One host of the fleet.
 #[derive(Debug)]
@@ -87,6 +88,63 @@ impl FleetHost {
             .lines()
             .map(|l| serde_json::from_str(l).expect("audit line is JSON"))
             .collect()
+    }
+
+    /// The ledger's lines.
+    pub fn ledger(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(self.root.join(".ployctl/ledger.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("ledger line is JSON"))
+            .collect()
+    }
+
+    /// A release's standing: the state of the last ledger line naming it.
+    pub fn standing(&self, release: &str) -> Option<String> {
+        self.ledger()
+            .iter()
+            .rev()
+            .find(|v| v["release"] == release)
+            .map(|v| v["state"].as_str().unwrap_or("?").to_owned())
+    }
+
+    /// The release the live ploy process runs, judged from outside ployctl:
+    /// the pid file's process must be alive (not a zombie), and its
+    /// executable (or, for a wrapper script, `.ployctl/running` naming that
+    /// pid) says which release it is.
+    pub fn running(&self) -> Option<String> {
+        let pid = std::fs::read_to_string(self.root.join("run/ploy.pid")).ok()?;
+        let pid = pid.trim();
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        let state = stat.rsplit_once(") ")?.1.chars().next()?;
+        if state == 'Z' {
+            return None;
+        }
+        let real_root = std::fs::canonicalize(&self.root).ok()?;
+        if let Ok(exe) = std::fs::read_link(format!("/proc/{pid}/exe")) {
+            if let Ok(rel) = exe.strip_prefix(real_root.join("releases")) {
+                return rel
+                    .parent()
+                    .map(|p| p.display().to_string())
+                    .filter(|p| !p.is_empty());
+            }
+        }
+        let running = std::fs::read_to_string(self.root.join(".ployctl/running")).ok()?;
+        let field = |k: &str| {
+            running
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{k}=")))
+                .map(str::to_owned)
+        };
+        (field("pid").as_deref() == Some(pid))
+            .then(|| field("release"))
+            .flatten()
+    }
+
+    /// Whether no guard is armed or rolling back.
+    pub fn guard_settled(&self) -> bool {
+        !self.root.join(".ployctl/guard").exists()
+            && !self.root.join(".ployctl/guard.firing").exists()
     }
 
     /// `GET /health` on this host's ploy: (status, body).
@@ -206,8 +264,8 @@ impl Fleet {
         let mut known = String::new();
         let mut hosts = Vec::new();
         for i in 0..n {
-            let octet = NEXT_IP.fetch_add(1, Ordering::SeqCst);
-            let ip = format!("127.0.0.{octet}");
+            let n = NEXT_HOST.fetch_add(1, Ordering::SeqCst);
+            let ip = format!("127.0.{}.{}", n / 250, n % 250 + 2);
             let port = free_port(&ip);
             let name = format!("host{}", i + 1);
             let host_key = dir.path().join(format!("{name}_host_key"));

@@ -4,6 +4,7 @@
 //! that installs them.
 
 pub mod fleet;
+pub mod releases;
 pub mod run;
 
 use std::path::PathBuf;
