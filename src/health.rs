@@ -1,5 +1,5 @@
 //! Reading `ploy`'s `/health` through a transport's forward, and proving a
-//! release healthy: healthy within a timeout (polls backing off from 100 ms to
+//! release healthy: healthy within a timeout (polls backing off from 25 ms to
 //! the interval), then healthy without a break for the stability window.
 
 use std::future::Future;
@@ -189,7 +189,7 @@ fn describe_reqwest(e: &reqwest::Error) -> String {
     text
 }
 
-/// Delays between polls: 100 ms doubling up to `max`.
+/// Delays between polls: 25 ms doubling up to `max`.
 #[derive(Debug, Clone)]
 pub struct Backoff {
     next: Duration,
@@ -197,10 +197,11 @@ pub struct Backoff {
 }
 
 impl Backoff {
-    /// Starts at 100 ms (or `max` if smaller).
+    /// Starts at 25 ms (or `max` if smaller): a fresh `ploy` answers within
+    /// tens of milliseconds, and a poll through the SSH forward is cheap.
     pub fn new(max: Duration) -> Self {
         Self {
-            next: Duration::from_millis(100).min(max),
+            next: Duration::from_millis(25).min(max),
             max,
         }
     }
@@ -406,13 +407,13 @@ mod tests {
     #[test]
     fn backoff_doubles_to_the_interval() {
         let delays: Vec<u64> = Backoff::new(Duration::from_secs(1))
-            .take(6)
+            .take(8)
             .map(|d| d.as_millis() as u64)
             .collect();
-        assert_eq!(delays, [100, 200, 400, 800, 1000, 1000]);
+        assert_eq!(delays, [25, 50, 100, 200, 400, 800, 1000, 1000]);
         assert_eq!(
-            Backoff::new(Duration::from_millis(50)).next(),
-            Some(Duration::from_millis(50))
+            Backoff::new(Duration::from_millis(10)).next(),
+            Some(Duration::from_millis(10))
         );
     }
 

@@ -284,7 +284,8 @@ impl HostSession {
     }
 
     /// Takes the lock and reads the host's state in one round trip (with
-    /// `preflight`, also checks the host and removes interrupted uploads).
+    /// `preflight`, also checks the host and removes interrupted uploads other
+    /// than `own_upload`, which may be streaming beside it).
     /// Waits up to `wait` for a live holder; breaks a lock whose holder on
     /// this machine is gone, and any lock with `force`.
     pub async fn prepare(
@@ -294,6 +295,7 @@ impl HostSession {
         operation: &str,
         options: LockOptions,
         preflight: Option<crate::inventory::ServiceKind>,
+        own_upload: Option<&str>,
     ) -> Result<Prepared, Failure> {
         ctx.printer
             .step(&self.host.name, "lock", "taking the deploy lock");
@@ -316,7 +318,12 @@ impl HostSession {
             let body = serde_json::to_string(&info).expect("lock serializes");
             let started = Instant::now();
             let out = self
-                .run(&phases::prepare_script(&self.prelude, &body, preflight))
+                .run(&phases::prepare_script(
+                    &self.prelude,
+                    &body,
+                    preflight,
+                    own_upload,
+                ))
                 .await?;
             let parsed = ScriptOutput::parse(&out.stdout);
             match parsed.get("lock") {

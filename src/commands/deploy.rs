@@ -229,10 +229,15 @@ async fn steps(
     started: Instant,
 ) -> Result<(), Failure> {
     let mut uploader = Uploader(uploader);
+    let mut staging = Staging {
+        tmp: format!(".tmp-{}-{:08x}", artifact.release, rand_u64() as u32),
+        staged: false,
+    };
     let result = deploy_steps(
         ctx,
         session,
         &mut uploader,
+        &mut staging,
         report,
         artifact,
         options,
@@ -240,13 +245,31 @@ async fn steps(
     )
     .await;
     uploader.abandon().await;
+    if staging.staged {
+        // Staged but never moved into place: the deploy stopped before its activation.
+        let _ = session
+            .run(&format!(
+                "{}rm -rf \"$R/releases/{}\"",
+                session.prelude, staging.tmp
+            ))
+            .await;
+    }
     result
 }
 
+/// The upload folder of this deploy, and whether it holds a checked release
+/// waiting for the activation to move it into place.
+struct Staging {
+    tmp: String,
+    staged: bool,
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn deploy_steps(
     ctx: &Context,
     session: &mut HostSession,
     uploader: &mut Uploader,
+    staging: &mut Staging,
     report: &mut HostReport,
     artifact: &Artifact,
     options: &DeployOptions,
@@ -257,12 +280,29 @@ async fn deploy_steps(
         wait: options.lock_wait,
         force: options.force_unlock,
     };
-    // The lock, the preflight and the state in one round trip, and a look at
-    // /health beside it.
     let operation = format!("deploy {name}");
     let service = session.host.service;
+    let host = session.host.name.clone();
+    // The upload starts at once, in a task of its own, beside the lock, the
+    // preflight and a look at /health; it stays in its own `.tmp-*` folder
+    // until the activation. Dropping the handle stops it (the script then
+    // removes the partial folder).
+    let upload = AbortOnDrop(tokio::spawn(stream(
+        ctx.clone(),
+        host,
+        uploader.0.take(),
+        artifact.clone(),
+        staging.tmp.clone(),
+    )));
     let (prepared, probe) = tokio::join!(
-        session.prepare(ctx, report, &operation, lock, Some(service)),
+        session.prepare(
+            ctx,
+            report,
+            &operation,
+            lock,
+            Some(service),
+            Some(&staging.tmp)
+        ),
         session.probe(ctx)
     );
     let prepared = prepared?;
@@ -351,16 +391,24 @@ async fn deploy_steps(
     }
     let fallback = release::newest_good(&entries, &[name.as_str()]).map(|e| e.name.clone());
 
-    place(
-        ctx,
-        session,
-        uploader,
-        report,
-        artifact,
-        &state,
-        fallback.as_deref(),
-    )
-    .await?;
+    // The rollback target's check-config runs while the upload finishes.
+    let fallback_check = async {
+        match &fallback {
+            Some(f) => session
+                .run_ok(
+                    &phases::check_configs_script(&session.prelude, None, Some(f)),
+                    "the rollback target's check-config",
+                )
+                .await
+                .map(|out| Some(ScriptOutput::parse(&out.stdout))),
+            None => Ok(None),
+        }
+    };
+    let (streamed, fallback_out) = tokio::join!(upload.finish(), fallback_check);
+    staging.staged = place(ctx, session, report, artifact, streamed?).await?;
+    if let (Some(f), Some(out)) = (&fallback, fallback_out?) {
+        warn_if_refused(ctx, report, f, &out);
+    }
 
     ledger_lines.push(
         Verdict::now(
@@ -379,6 +427,8 @@ async fn deploy_steps(
             "no good release to go back to (the first proven deploy makes one)",
         );
     }
+    let staged = staging.staged.then(|| staging.tmp.clone());
+    staging.staged = false;
     activate(
         ctx,
         session,
@@ -386,6 +436,7 @@ async fn deploy_steps(
         name,
         fallback.as_deref(),
         ledger_lines,
+        staged,
     )
     .await?;
 
@@ -529,125 +580,46 @@ fn preflight(
     Ok(())
 }
 
-/// Puts the release in place (uploading it unless the same binary is there)
-/// and runs its check-config, and the fallback's, against the host's config.
-async fn place(
-    ctx: &Context,
-    session: &HostSession,
-    uploader: &mut Uploader,
-    report: &mut HostReport,
-    artifact: &Artifact,
-    state: &HostState,
-    fallback: Option<&str>,
-) -> Result<(), Failure> {
-    let name = &artifact.release;
-    let host = session.host.name.clone();
-    let out = if let Some(info) = state.info(name) {
-        if info.sha256 != artifact.sha256 {
-            let failure = Failure::new(
-                Outcome::Failed,
-                format!("release {name} already exists on the host with a different binary"),
-            )
-            .hint(format!("deploy under another name with --version, or go back to it with `ployctl rollback --to {name}`"));
-            ctx.printer
-                .step_done(report, "upload", false, &failure.reason);
-            return Err(failure);
-        }
-        ctx.printer.step_result(
-            report,
-            "upload",
-            "skipped",
-            "this release is already on the host (same sha256)",
-        );
-        uploader.abandon().await;
-        ctx.printer
-            .step(&host, "check-config", "against the host's config");
-        let out = session
-            .run_ok(
-                &phases::check_configs_script(&session.prelude, name, fallback),
-                "check-config",
-            )
-            .await?;
-        ScriptOutput::parse(&out.stdout)
-    } else {
-        upload(ctx, session, uploader, report, artifact, fallback).await?
-    };
-    let took = Duration::from_millis(out.number("t_check_config").unwrap_or(0));
-    if out.get("check_config") != Some("0") {
-        let lines: Vec<String> = out
-            .block("check_config")
-            .iter()
-            .filter(|l| !l.trim().is_empty())
-            .cloned()
-            .collect();
-        ctx.printer.step_timed(
-            report,
-            "check-config",
-            "failed",
-            "the new release rejects the host's config",
-            took,
-        );
-        ctx.printer.block(&host, "ploy check-config said:", &lines);
-        report.log_tail = lines;
-        let root = &session.host.root;
-        return Err(Failure::new(
-            Outcome::Failed,
-            "the new release's check-config failed on the host's config; nothing was switched, the running release is untouched",
-        )
-        .hint(format!("fix {root}/config/config.toml or {root}/.env as the errors say, then deploy again")));
-    }
-    let summary = out
-        .block("check_config")
-        .iter()
-        .find(|l| !l.trim().is_empty())
-        .cloned()
-        .unwrap_or_else(|| "config OK".to_owned());
-    ctx.printer
-        .step_timed(report, "check-config", "ok", &summary, took);
-    if let (Some(fallback), Some(rc)) = (fallback, out.get("fallback_check")) {
-        if rc != "0" {
-            let first = out
-                .block("fallback_check")
-                .iter()
-                .find(|l| !l.trim().is_empty())
-                .cloned()
-                .unwrap_or_default();
-            ctx.printer.step_result(
-                report,
-                "check-config",
-                "warning",
-                &format!(
-                    "the rollback target {fallback} rejects this config, so a rollback to it would fail: {first}"
-                ),
-            );
-        }
-    }
-    match out.get("placed") {
-        None | Some("yes") => Ok(()),
-        Some("exists") => Err(Failure::new(
-            Outcome::Failed,
-            format!("release {name} appeared on the host during the upload"),
-        )
-        .hint("another deploy may have run without the lock; run the command again")),
-        Some(_) => Err(Failure::new(
-            Outcome::Failed,
-            format!("release {name} could not be moved into place"),
-        )),
+/// What the upload channel did.
+struct Streamed {
+    out: ScriptOutput,
+    message: String,
+    took: Duration,
+}
+
+/// A spawned task that is aborted when its handle is dropped.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
-/// Streams the binary through the upload channel and returns what its script printed.
-async fn upload(
-    ctx: &Context,
-    session: &HostSession,
-    uploader: &mut Uploader,
-    report: &mut HostReport,
-    artifact: &Artifact,
-    fallback: Option<&str>,
-) -> Result<ScriptOutput, Failure> {
-    let host = session.host.name.clone();
+impl AbortOnDrop<Result<Streamed, Failure>> {
+    /// Waits for the upload task's result.
+    async fn finish(mut self) -> Result<Streamed, Failure> {
+        (&mut self.0).await.unwrap_or_else(|e| {
+            Err(Failure::new(
+                Outcome::Failed,
+                format!("the upload stopped: {e}"),
+            ))
+        })
+    }
+}
+
+/// Sends the header and the binary through the upload channel; returns what
+/// its script printed. The script stops at once when the release is already
+/// on the host.
+async fn stream(
+    ctx: Context,
+    host: String,
+    process: Option<RemoteProcess>,
+    artifact: Artifact,
+    tmp: String,
+) -> Result<Streamed, Failure> {
     let name = &artifact.release;
-    let Some(mut process) = uploader.0.take() else {
+    let Some(mut process) = process else {
         return Err(Failure::new(Outcome::Failed, "the upload channel is gone"));
     };
     let info = ReleaseInfo {
@@ -660,12 +632,10 @@ async fn upload(
         source: artifact.source.clone(),
         ployctl_version: env!("CARGO_PKG_VERSION").to_owned(),
     };
-    let tmp = format!(".tmp-{name}-{:08x}", rand_u64() as u32);
     let total = artifact.bytes.len() as u64;
     let header = format!(
-        "{tmp}\n{name}\n{total}\n{}\n{}\n{}\n",
+        "{tmp}\n{name}\n{total}\n{}\n{}\n",
         artifact.sha256,
-        fallback.unwrap_or(""),
         serde_json::to_string(&info).expect("release info serializes")
     );
     ctx.printer.step(&host, "upload", &format!("{total} bytes"));
@@ -687,45 +657,161 @@ async fn upload(
         .await
         .map_err(broken)?;
     let parsed = ScriptOutput::parse(&out.stdout);
-    if out.status != Some(0) || parsed.get("verify").is_none() {
-        let failure = Failure::new(Outcome::Failed, format!("upload failed: {}", out.message()));
-        ctx.printer
-            .step_done(report, "upload", false, &failure.reason);
-        return Err(failure);
-    }
-    let upload_ms = parsed.number("t_upload").unwrap_or(0);
-    let check_ms = parsed.number("t_check_config").unwrap_or(0);
+    let check = Duration::from_millis(parsed.number("t_check_config").unwrap_or(0));
     let took = started
         .elapsed()
-        .saturating_sub(Duration::from_millis(check_ms))
-        .max(Duration::from_millis(upload_ms));
-    if parsed.get("verify") != Some("ok") {
-        let failure = Failure::new(
-            Outcome::Failed,
-            format!(
-                "the uploaded binary differs from the local one ({} of {total} bytes arrived, sha256 {})",
-                parsed.get("received").unwrap_or("?"),
-                parsed.get("sha256").unwrap_or("?")
-            ),
-        )
-        .hint("the transfer was corrupted or the disk is full; deploy again");
-        ctx.printer
-            .step_timed(report, "upload", "failed", &failure.reason, took);
-        return Err(failure);
-    }
-    let mib = total as f64 / (1024.0 * 1024.0);
-    let secs = took.as_secs_f64().max(0.001);
-    ctx.printer.step_timed(
-        report,
-        "upload",
-        "ok",
-        &format!(
-            "{mib:.1} MiB at {:.1} MiB/s, sha256 verified, releases/{name}",
-            mib / secs
-        ),
+        .saturating_sub(check)
+        .max(Duration::from_millis(
+            parsed.number("t_upload").unwrap_or(0),
+        ));
+    let message = if out.status == Some(0) {
+        String::new()
+    } else {
+        out.message()
+    };
+    Ok(Streamed {
+        out: parsed,
+        message,
         took,
+    })
+}
+
+/// Reports the upload and the new release's check-config; runs the
+/// check-config when the release was already on the host. Returns whether a
+/// checked release is staged for the activation to move into place.
+async fn place(
+    ctx: &Context,
+    session: &HostSession,
+    report: &mut HostReport,
+    artifact: &Artifact,
+    streamed: Streamed,
+) -> Result<bool, Failure> {
+    let name = &artifact.release;
+    let host = session.host.name.clone();
+    let Streamed { out, message, took } = streamed;
+    let total = artifact.bytes.len() as u64;
+    let checked = match out.get("exists") {
+        Some("different") => {
+            let failure = Failure::new(
+                Outcome::Failed,
+                format!("release {name} already exists on the host with a different binary"),
+            )
+            .hint(format!("deploy under another name with --version, or go back to it with `ployctl rollback --to {name}`"));
+            ctx.printer
+                .step_done(report, "upload", false, &failure.reason);
+            return Err(failure);
+        },
+        Some(_) => {
+            ctx.printer.step_result(
+                report,
+                "upload",
+                "skipped",
+                "this release is already on the host (same sha256)",
+            );
+            ctx.printer
+                .step(&host, "check-config", "against the host's config");
+            let out = session
+                .run_ok(
+                    &phases::check_configs_script(&session.prelude, Some(name), None),
+                    "check-config",
+                )
+                .await?;
+            ScriptOutput::parse(&out.stdout)
+        },
+        None => {
+            match out.get("verify") {
+                Some("ok") => {},
+                Some(_) => {
+                    let failure = Failure::new(
+                        Outcome::Failed,
+                        format!(
+                            "the uploaded binary differs from the local one ({} of {total} bytes arrived, sha256 {})",
+                            out.get("received").unwrap_or("?"),
+                            out.get("sha256").unwrap_or("?")
+                        ),
+                    )
+                    .hint("the transfer was corrupted or the disk is full; deploy again");
+                    ctx.printer
+                        .step_timed(report, "upload", "failed", &failure.reason, took);
+                    return Err(failure);
+                },
+                None => {
+                    let failure =
+                        Failure::new(Outcome::Failed, format!("upload failed: {message}"));
+                    ctx.printer
+                        .step_timed(report, "upload", "failed", &failure.reason, took);
+                    return Err(failure);
+                },
+            }
+            let mib = total as f64 / (1024.0 * 1024.0);
+            let secs = took.as_secs_f64().max(0.001);
+            ctx.printer.step_timed(
+                report,
+                "upload",
+                "ok",
+                &format!(
+                    "{mib:.1} MiB at {:.1} MiB/s, sha256 verified, releases/{name}",
+                    mib / secs
+                ),
+                took,
+            );
+            out
+        },
+    };
+    let check_took = Duration::from_millis(checked.number("t_check_config").unwrap_or(0));
+    if checked.get("check_config") != Some("0") {
+        let lines: Vec<String> = checked
+            .block("check_config")
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .cloned()
+            .collect();
+        ctx.printer.step_timed(
+            report,
+            "check-config",
+            "failed",
+            "the new release rejects the host's config",
+            check_took,
+        );
+        ctx.printer.block(&host, "ploy check-config said:", &lines);
+        report.log_tail = lines;
+        let root = &session.host.root;
+        return Err(Failure::new(
+            Outcome::Failed,
+            "the new release's check-config failed on the host's config; nothing was switched, the running release is untouched",
+        )
+        .hint(format!("fix {root}/config/config.toml or {root}/.env as the errors say, then deploy again")));
+    }
+    let summary = checked
+        .block("check_config")
+        .iter()
+        .find(|l| !l.trim().is_empty())
+        .cloned()
+        .unwrap_or_else(|| "config OK".to_owned());
+    ctx.printer
+        .step_timed(report, "check-config", "ok", &summary, check_took);
+    Ok(checked.get("staged") == Some("yes"))
+}
+
+/// Warns when the rollback target refuses the host's config (a rollback to it would fail).
+fn warn_if_refused(ctx: &Context, report: &mut HostReport, fallback: &str, out: &ScriptOutput) {
+    if out.get("fallback_check") == Some("0") {
+        return;
+    }
+    let first = out
+        .block("fallback_check")
+        .iter()
+        .find(|l| !l.trim().is_empty())
+        .cloned()
+        .unwrap_or_default();
+    ctx.printer.step_result(
+        report,
+        "check-config",
+        "warning",
+        &format!(
+            "the rollback target {fallback} rejects this config, so a rollback to it would fail: {first}"
+        ),
     );
-    Ok(parsed)
 }
 
 /// Arms the guard (when there is a good release to go back to), switches and
@@ -738,6 +824,7 @@ pub(crate) async fn activate(
     name: &str,
     fallback: Option<&str>,
     ledger_lines: Vec<String>,
+    staged: Option<String>,
 ) -> Result<(), Failure> {
     let host = session.host.name.clone();
     let token = format!("{:016x}", rand_u64());
@@ -759,6 +846,7 @@ pub(crate) async fn activate(
         guard,
         allowance_secs: ACTIVATION_ALLOWANCE.as_secs() + window.as_secs(),
         ledger_lines,
+        staged,
     };
     let started = Instant::now();
     let out = session
@@ -766,6 +854,13 @@ pub(crate) async fn activate(
         .await?;
     let parsed = ScriptOutput::parse(&out.stdout);
     let t = |k: &str| Duration::from_millis(parsed.number(k).unwrap_or(0));
+    if parsed.get("placed") == Some("no") {
+        return Err(Failure::new(
+            Outcome::Failed,
+            format!("release {name} could not be moved into place (it appeared on the host during the upload)"),
+        )
+        .hint("another deploy may have run without the lock; run the command again"));
+    }
     if parsed.get("activate") == Some("guard-busy") {
         return Err(Failure::new(
             Outcome::Failed,

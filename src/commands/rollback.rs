@@ -64,7 +64,9 @@ async fn steps(
         wait: options.lock_wait,
         force: options.force_unlock,
     };
-    let prepared = session.prepare(ctx, report, &what, lock, None).await?;
+    let prepared = session
+        .prepare(ctx, report, &what, lock, None, None)
+        .await?;
     let state = recover(ctx, session, report, prepared.state).await?.state;
     let host = session.host.name.clone();
     let entries = state.entries();
@@ -120,7 +122,7 @@ async fn steps(
     );
     let out = session
         .run_ok(
-            &phases::check_configs_script(&session.prelude, &target, None),
+            &phases::check_configs_script(&session.prelude, Some(&target), None),
             "check-config",
         )
         .await?;
@@ -156,7 +158,7 @@ async fn steps(
         lines.first().map_or("config OK", String::as_str),
     );
 
-    activate(ctx, session, report, &target, None, Vec::new()).await?;
+    activate(ctx, session, report, &target, None, Vec::new(), None).await?;
 
     let settings = prove_settings(&session.host);
     ctx.printer.step(&host, "health", "waiting for /health");

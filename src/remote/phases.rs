@@ -18,9 +18,16 @@ report_check() { echo "$1=$(cat "$2.rc" 2>/dev/null)"; echo "begin:$1"; cat "$2"
 "#;
 
 /// Takes the lock (the lock file's text is `lock_json`), and when it is ours,
-/// cleans interrupted uploads, checks the host (with `preflight`) and prints
-/// the state. Prints `lock=acquired`, or `lock=held` and `held_lock=JSON`.
-pub fn prepare_script(prelude: &str, lock_json: &str, preflight: Option<ServiceKind>) -> String {
+/// cleans interrupted uploads (all but `own_upload`, which may be streaming
+/// now), checks the host (with `preflight`) and prints the state. Prints
+/// `lock=acquired`, or `lock=held` and `held_lock=JSON`.
+pub fn prepare_script(
+    prelude: &str,
+    lock_json: &str,
+    preflight: Option<ServiceKind>,
+    own_upload: Option<&str>,
+) -> String {
+    let own = quote(&format!("releases/{}", own_upload.unwrap_or(".tmp-none")));
     let checks = match preflight {
         None => String::new(),
         Some(service) => {
@@ -33,7 +40,7 @@ pub fn prepare_script(prelude: &str, lock_json: &str, preflight: Option<ServiceK
                 },
             };
             format!(
-                "for d in releases/.tmp-*; do if [ -e \"$d\" ]; then echo \"stale_upload=$d\"; rm -rf \"$d\"; fi; done\n\
+                "for d in releases/.tmp-*; do if [ -e \"$d\" ] && [ \"$d\" != {own} ]; then echo \"stale_upload=$d\"; rm -rf \"$d\"; fi; done\n\
                  echo \"free_kib=$(df -Pk releases | awk 'NR==2 {{print $4}}')\"\n\
                  if [ -f config/config.toml ]; then echo config=yes; else echo config=no; fi\n\
                  {manager}\n\
@@ -59,55 +66,58 @@ pub fn state_script(prelude: &str) -> String {
     format!("{prelude}{STATE_SECTION}")
 }
 
-/// The upload channel's script, started before it is needed: it waits for a
-/// header on stdin (`.tmp-NAME`, release name, size, sha256, the fallback
-/// release or an empty line, the `release.json` line), then streams the
-/// binary into `releases/.tmp-*`, hashing it as it arrives, checks size and
-/// sha256, runs the new release's `check-config` (and the fallback's, side by
-/// side), and only then moves it into place. Without a header it does nothing.
+/// The upload channel's script, started at connect: it waits for a header on
+/// stdin (`.tmp-NAME-NONCE`, release name, size, sha256, the `release.json`
+/// line). When `releases/NAME` already holds that sha256 it says so and stops
+/// reading (`exists=same`; another binary under that name: `exists=different`);
+/// otherwise it streams the binary into `releases/.tmp-*`, hashing it as it
+/// arrives, checks size and sha256, and runs the new release's `check-config`.
+/// A release that passes stays staged in its `.tmp-*` folder, which the
+/// activation (under the lock) moves into place; one that fails is removed.
+/// Without a header it does nothing.
 pub fn upload_script(prelude: &str) -> String {
     format!(
         "{prelude}{CHECK_CONFIG_FN}IFS= read -r tmp || exit 0\n\
-         IFS= read -r name; IFS= read -r size; IFS= read -r sha; IFS= read -r fallback; IFS= read -r info\n\
-         for v in \"$name\" \"$size\" \"$sha\" \"$fallback\"; do case $v in *[!A-Za-z0-9._+-]*) echo \"upload: malformed header\" >&2; exit 2 ;; esac; done\n\
+         IFS= read -r name; IFS= read -r size; IFS= read -r sha; IFS= read -r info\n\
+         for v in \"$name\" \"$size\" \"$sha\"; do case $v in ''|*[!A-Za-z0-9._+-]*) echo \"upload: malformed header\" >&2; exit 2 ;; esac; done\n\
          case $tmp in .tmp-*[!A-Za-z0-9._+-]*|.tmp-) echo \"upload: malformed header\" >&2; exit 2 ;; .tmp-*) ;; *) exit 2 ;; esac\n\
-         cd \"$R/releases\" && mkdir \"$tmp\" || exit 1\n\
+         mkdir -p \"$R/releases\" \"$R/run\" && cd \"$R/releases\" || exit 1\n\
+         if [ -e \"$name\" ]; then\n\
+         \x20 if grep -q \"\\\"sha256\\\":\\\"$sha\\\"\" \"$name/release.json\" 2>/dev/null; then echo exists=same; else echo exists=different; fi\n\
+         \x20 exit 0\n\
+         fi\n\
+         mkdir \"$tmp\" || exit 1\n\
          t0=$(now_ms)\n\
          got=$(tee \"$tmp/ploy\" | sha256sum); got=${{got%% *}}\n\
          t1=$(now_ms); echo \"t_upload=$((t1 - t0))\"; echo \"sha256=$got\"\n\
-         if [ \"$got\" != \"$sha\" ] || [ \"$(wc -c < \"$tmp/ploy\" | tr -d ' ')\" != \"$size\" ]; then\n\
-         \x20 echo verify=failed; echo \"received=$(wc -c < \"$tmp/ploy\" | tr -d ' ')\"; rm -rf \"$tmp\"; exit 0\n\
+         received=$(wc -c < \"$tmp/ploy\" | tr -d ' ')\n\
+         if [ \"$got\" != \"$sha\" ] || [ \"$received\" != \"$size\" ]; then\n\
+         \x20 echo verify=failed; echo \"received=$received\"; rm -rf \"$tmp\"; exit 0\n\
          fi\n\
          echo verify=ok\n\
          printf '%s\\n' \"$info\" > \"$tmp/release.json\" && chmod 0755 \"$tmp/ploy\" || exit 1\n\
-         check_config \"$tmp\" \"$R/run/check-config.new\" &\n\
-         [ -n \"$fallback\" ] && check_config \"$fallback\" \"$R/run/check-config.fallback\" &\n\
-         wait\n\
-         new_rc=$(cat \"$R/run/check-config.new.rc\" 2>/dev/null)\n\
-         report_check check_config \"$R/run/check-config.new\"\n\
-         [ -n \"$fallback\" ] && report_check fallback_check \"$R/run/check-config.fallback\"\n\
+         check_config \"$tmp\" \"$R/run/check-config$tmp\"\n\
+         rc=$(cat \"$R/run/check-config$tmp.rc\" 2>/dev/null)\n\
+         report_check check_config \"$R/run/check-config$tmp\"\n\
          echo \"t_check_config=$(($(now_ms) - t1))\"\n\
-         cd \"$R/releases\" || exit 1\n\
-         if [ \"$new_rc\" != 0 ]; then rm -rf \"$tmp\"; echo placed=no\n\
-         elif [ -e \"$name\" ]; then rm -rf \"$tmp\"; echo placed=exists\n\
-         else mv \"$tmp\" \"$name\" && echo placed=yes; fi\n"
+         if [ \"$rc\" = 0 ]; then echo staged=yes; else rm -rf \"$R/releases/$tmp\"; echo staged=no; fi\n"
     )
 }
 
-/// Runs the check-configs of a release already on the host (and of the
-/// fallback), side by side.
-pub fn check_configs_script(prelude: &str, name: &str, fallback: Option<&str>) -> String {
+/// Runs the check-config of a release on the host (`name`) and of the
+/// rollback target (`fallback`), side by side.
+pub fn check_configs_script(prelude: &str, name: Option<&str>, fallback: Option<&str>) -> String {
+    let name = name.map(quote).unwrap_or_default();
     let fallback = fallback.map(quote).unwrap_or_default();
     format!(
         "{prelude}{CHECK_CONFIG_FN}name={name}; fallback={fallback}\n\
          t0=$(now_ms)\n\
-         check_config \"$name\" \"$R/run/check-config.new\" &\n\
+         [ -n \"$name\" ] && check_config \"$name\" \"$R/run/check-config.new\" &\n\
          [ -n \"$fallback\" ] && check_config \"$fallback\" \"$R/run/check-config.fallback\" &\n\
          wait\n\
-         report_check check_config \"$R/run/check-config.new\"\n\
+         [ -n \"$name\" ] && report_check check_config \"$R/run/check-config.new\"\n\
          [ -n \"$fallback\" ] && report_check fallback_check \"$R/run/check-config.fallback\"\n\
-         echo \"t_check_config=$(($(now_ms) - t0))\"\n",
-        name = quote(name),
+         echo \"t_check_config=$(($(now_ms) - t0))\"\n"
     )
 }
 
@@ -122,6 +132,8 @@ pub struct Activation {
     pub allowance_secs: u64,
     /// Ledger lines to append first (the new release `unproven`, an adoption).
     pub ledger_lines: Vec<String>,
+    /// The upload folder (`.tmp-*`) to move into place as the release first.
+    pub staged: Option<String>,
 }
 
 /// Arms the guard, switches `current`, restarts, and records what runs. It runs
@@ -138,6 +150,17 @@ pub fn activate_script(prelude: &str, activation: &Activation) -> String {
         .iter()
         .map(|l| format!("printf '%s\\n' {} >> .ployctl/ledger.jsonl\n", quote(l)))
         .collect();
+    let place = activation
+        .staged
+        .as_ref()
+        .map(|tmp| {
+            format!(
+                "if [ -e releases/{name} ] || ! mv releases/{tmp} releases/{name}; then echo placed=no; rm -f .ployctl/activating; exit 0; fi\necho placed=yes\n",
+                tmp = quote(tmp),
+                name = quote(&activation.release)
+            )
+        })
+        .unwrap_or_default();
     let started = if activation.guard.is_some() {
         "date +%s > .ployctl/guard.started\n"
     } else {
@@ -148,7 +171,7 @@ pub fn activate_script(prelude: &str, activation: &Activation) -> String {
          if [ -e .ployctl/guard ] || [ -e .ployctl/guard.firing ]; then echo activate=guard-busy; exit 0; fi\n\
          echo $$ > .ployctl/activating\n\
          t0=$(now_ms)\n\
-         {arm}echo \"t_guard=$(($(now_ms) - t0))\"\n\
+         {place}{arm}echo \"t_guard=$(($(now_ms) - t0))\"\n\
          {ledger}t1=$(now_ms)\n\
          if switch_to {name}; then echo switched=yes; else echo switched=no; rm -f .ployctl/activating; exit 0; fi\n\
          t2=$(now_ms); echo \"t_switch=$((t2 - t1))\"\n\
@@ -187,7 +210,8 @@ pub fn confirm_script(
         String::new()
     } else {
         format!(
-            "for d in {}; do [ \"$(readlink current)\" = \"releases/$d\" ] && continue; [ \"$(running_release)\" = \"$d\" ] && continue; \
+            "keep_a=$(readlink current); keep_b=$(running_release)\n\
+             for d in {}; do [ \"$keep_a\" = \"releases/$d\" ] || [ \"$keep_b\" = \"$d\" ] && continue; \
              rm -rf \"releases/$d\" && echo \"pruned=$d\"; done\n",
             doomed.join(" ")
         )
@@ -256,22 +280,43 @@ mod tests {
 
     #[test]
     fn prepare_takes_the_lock_before_anything_else() {
-        let s = prepare_script("R=/r\n", "{\"token\":\"x\"}", Some(ServiceKind::Daemon));
+        let s = prepare_script(
+            "R=/r\n",
+            "{\"token\":\"x\"}",
+            Some(ServiceKind::Daemon),
+            Some(".tmp-2.0-ab"),
+        );
         let lock_at = s.find("set -C").unwrap();
         assert!(lock_at < s.find("stale_upload").unwrap());
         assert!(s.contains("printf '%s\\n' '{\"token\":\"x\"}' > .ployctl/lock"));
         assert!(s.contains("command -v start-stop-daemon"));
         assert!(s.ends_with("echo \"t_preflight=$(($(now_ms) - t1))\"\n"));
-        assert!(!prepare_script("R=/r\n", "{}", None).contains("free_kib"));
+        assert!(
+            s.contains("[ \"$d\" != releases/.tmp-2.0-ab ]"),
+            "its own upload is kept"
+        );
+        assert!(!prepare_script("R=/r\n", "{}", None, None).contains("free_kib"));
     }
 
     #[test]
-    fn the_upload_checks_before_it_places() {
+    fn the_upload_stops_early_for_a_known_release_and_checks_before_it_stages() {
         let s = upload_script("R=/r\n");
-        let verify = s.find("verify=ok").unwrap();
-        let check = s.find("report_check check_config").unwrap();
-        assert!(verify < check);
+        let order: Vec<usize> = [
+            "echo exists=same",
+            "tee",
+            "verify=ok",
+            "report_check check_config",
+            "staged=yes",
+        ]
+        .iter()
+        .map(|n| s.find(n).unwrap_or_else(|| panic!("{n} missing")))
+        .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
         assert!(s.contains("got=$(tee \"$tmp/ploy\" | sha256sum)"));
+        assert!(
+            !s.contains("mv \"$tmp\""),
+            "placing is the activation's, under the lock"
+        );
     }
 
     #[test]
@@ -293,9 +338,11 @@ mod tests {
                 guard: Some(guard),
                 allowance_secs: 40,
                 ledger_lines: vec!["{\"l\":1}".into()],
+                staged: Some(".tmp-2.0-ab".into()),
             },
         );
         let order: Vec<usize> = [
+            "mv releases/.tmp-2.0-ab releases/2.0",
             "echo guard=armed",
             ">> .ployctl/ledger.jsonl",
             "if switch_to 2.0;",
@@ -313,6 +360,7 @@ mod tests {
                 guard: None,
                 allowance_secs: 40,
                 ledger_lines: vec![],
+                staged: None,
             },
         );
         assert!(!plain.contains("guard=armed") && !plain.contains("guard.started"));

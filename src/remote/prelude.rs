@@ -25,7 +25,7 @@ pub fn prelude(root: &str, service: ServiceKind, health_url: &str) -> String {
 const COMMON: &str = r#"trap '' HUP PIPE
 now_ms() { _t=$(date +%s%3N 2>/dev/null); case $_t in ''|*[!0-9]*) echo $(($(date +%s) * 1000)) ;; *) echo "$_t" ;; esac; }
 pause() { sleep "$1" 2>/dev/null || sleep 1; }
-alive() { [ "${1:-0}" -gt 0 ] 2>/dev/null && [ -r "/proc/$1/stat" ] && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]; }
+alive() { [ "${1:-0}" -gt 0 ] 2>/dev/null && read -r _st 2>/dev/null < "/proc/$1/stat" && case ${_st##*) } in Z*) false ;; esac; }
 running_release() {
   _p=$(service_pid); alive "$_p" || return 0
   _e=$(readlink "/proc/$_p/exe" 2>/dev/null); _e=${_e% (deleted)}
@@ -58,7 +58,7 @@ stop_service() {
     _mine=$(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f3)
     if [ -n "$_g" ] && [ "$_g" = "$_s" ] && [ "$_g" != "$_mine" ]; then _t=-$_g; else _t=$_p; fi
     kill -TERM "$_t" 2>/dev/null || kill -TERM "$_p" 2>/dev/null
-    _i=0; while any_alive "$_p" $_kids && [ $_i -lt 1500 ]; do pause 0.01; _i=$((_i + 1)); done
+    _i=0; while any_alive "$_p" $_kids && [ $_i -lt 3000 ]; do pause 0.005; _i=$((_i + 1)); done
     if any_alive "$_p" $_kids; then
       kill -KILL "$_t" 2>/dev/null || kill -KILL "$_p" 2>/dev/null
       _i=0; while any_alive "$_p" $_kids && [ $_i -lt 500 ]; do pause 0.01; _i=$((_i + 1)); done

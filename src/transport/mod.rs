@@ -155,7 +155,8 @@ impl RemoteProcess {
 
     /// Writes `input` (reporting progress), closes stdin, and collects the
     /// output until the process ends. Reading and writing overlap, so a script
-    /// that prints while it reads never blocks.
+    /// that prints while it reads never blocks, and one that exits early ends
+    /// the writing.
     pub async fn finish(mut self, input: &[u8], progress: Progress<'_>) -> Result<Output, String> {
         let mut stdin = self.stdin;
         let write = async move {
@@ -187,8 +188,17 @@ impl RemoteProcess {
             }
             Err("the connection closed before the command ended".to_owned())
         };
-        let ((), result) = tokio::join!(write, read);
-        result
+        // When the process ends before it has read everything (it refused the
+        // input, or had what it needed), stop writing: an SSH channel closed by
+        // the remote end may never take more bytes.
+        tokio::pin!(write, read);
+        let mut written = false;
+        loop {
+            tokio::select! {
+                () = &mut write, if !written => written = true,
+                result = &mut read => return result,
+            }
+        }
     }
 }
 

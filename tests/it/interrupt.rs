@@ -157,6 +157,8 @@ fn scenario(s: Scenario) {
         || reached(s.point, host, &stderr),
     );
     kill(&mut child);
+    // The upload starts beside the lock, so a kill during it may come first.
+    let left_lock = host.path(".ployctl/lock").exists();
 
     if !s.immediate {
         // The guard (if it was armed) notices at once that ployctl is gone.
@@ -205,11 +207,13 @@ fn scenario(s: Scenario) {
             assert_eq!(host.standing(NEW).as_deref(), Some("bad"), "{context}");
         },
     }
-    assert!(
-        again.stderr.contains("stale lock: held by"),
-        "{context}: the dead deploy's lock is named:\n{}",
-        again.all()
-    );
+    if left_lock {
+        assert!(
+            again.stderr.contains("stale lock: held by"),
+            "{context}: the dead deploy's lock is named:\n{}",
+            again.all()
+        );
+    }
     let last = host.audit().pop().unwrap();
     assert_eq!(last["action"], "deploy", "{context}");
     assert_eq!(last["release"], NEW, "{context}");
