@@ -11,6 +11,9 @@
 #
 #   deployment/bench/deploy.sh [RUNS]        (default 7; needs sshd, ssh, curl,
 #                                            start-stop-daemon: deployment/dev/setup.sh)
+#
+# With PLOYCTL_BASELINE=PATH (another ployctl build, e.g. an older commit's),
+# that ployctl runs as a third command C in the same rotation, on the same host.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-7}
@@ -119,14 +122,20 @@ cat > "$dir/ployctl.sh" <<CTL
 n=\$(cat "$dir/counter" 2>/dev/null || echo 0); n=\$((n + 1)); echo "\$n" > "$dir/counter"
 exec "$ployctl" deploy -H bench --binary "$ploy" --version "ployctl-\$n" --json > "$dir/last.json"
 CTL
-chmod +x "$dir/floor.sh" "$dir/ployctl.sh"
+baseline=${PLOYCTL_BASELINE:-}
+cat > "$dir/baseline.sh" <<CTL
+#!/bin/sh
+n=\$(cat "$dir/counter" 2>/dev/null || echo 0); n=\$((n + 1)); echo "\$n" > "$dir/counter"
+exec "$baseline" deploy -H bench --binary "$ploy" --version "baseline-\$n" --json > "$dir/last-baseline.json"
+CTL
+chmod +x "$dir/floor.sh" "$dir/ployctl.sh" "$dir/baseline.sh"
 
 # A first deploy, so each measured one replaces a running release.
 "$ployctl" deploy -H bench --binary "$ploy" --version first -q >/dev/null
 
-python3 - "$runs" "$dir" <<'PY'
+python3 - "$runs" "$dir" "$baseline" <<'PY'
 import json, statistics, subprocess, sys, time
-runs, d = int(sys.argv[1]), sys.argv[2]
+runs, d, baseline = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 def timed(cmd):
     t = time.perf_counter()
     r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -134,22 +143,29 @@ def timed(cmd):
     if r.returncode != 0:
         sys.exit(f"{cmd[0]} failed ({r.returncode}): {r.stderr.decode()[-2000:]}")
     return took
-a, b, steps = [], [], {}
+a, b, c, steps = [], [], [], {}
 for i in range(runs + 1):
     ta = timed([f"{d}/ployctl.sh"])
     report = json.load(open(f"{d}/last.json"))
     tb = timed([f"{d}/floor.sh"])
+    tc = timed([f"{d}/baseline.sh"]) if baseline else None
     if i == 0:
-        continue  # warm-up pair
+        continue  # warm-up round
     a.append(ta); b.append(tb)
+    if tc is not None:
+        c.append(tc)
     for s in report["hosts"][0]["steps"]:
         steps.setdefault(s["step"], []).append(s["ms"])
 ratios = [x / y for x, y in zip(a, b)]
 med = statistics.median
-print(f"runs: {runs} pairs (after one warm-up pair)")
+print(f"runs: {runs} rounds (after one warm-up round)")
 print(f"A ployctl deploy (stability window 0s): median {med(a):.3f}s  min {min(a):.3f}s  max {max(a):.3f}s")
 print(f"B floor script (one ssh command):        median {med(b):.3f}s  min {min(b):.3f}s  max {max(b):.3f}s")
 print(f"A/B pair by pair: median {med(ratios):.2f}  min {min(ratios):.2f}  max {max(ratios):.2f}")
+if c:
+    cr = [x / y for x, y in zip(c, b)]
+    print(f"C baseline ployctl ({baseline}): median {med(c):.3f}s  min {min(c):.3f}s  max {max(c):.3f}s")
+    print(f"C/B pair by pair: median {med(cr):.2f}  min {min(cr):.2f}  max {max(cr):.2f}")
 print("ployctl's steps (median ms, from --json):")
 for name, values in steps.items():
     print(f"  {name:<14} {med(values):>7.0f}")
