@@ -4,6 +4,7 @@ pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod exit;
+pub mod fleet;
 pub mod health;
 pub mod inventory;
 pub mod plan;
@@ -11,6 +12,7 @@ pub mod printer;
 pub mod recovery;
 pub mod remote;
 pub mod session;
+pub mod settings;
 pub mod transport;
 
 /// Parses the command line and runs; returns the process exit code.

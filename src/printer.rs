@@ -13,7 +13,7 @@
 //! `ployctl … | tee` keeps the result.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -48,26 +48,6 @@ pub struct PrinterOptions {
     pub quiet: bool,
     /// Also details (transport, scripts' output).
     pub verbose: bool,
-}
-
-impl PrinterOptions {
-    /// Picks the style from `--json`, `GITHUB_ACTIONS` and whether stderr is a terminal.
-    pub fn detect(json: bool, quiet: bool, verbose: bool) -> Self {
-        let style = if json {
-            Style::Json
-        } else if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-            Style::GithubActions
-        } else if std::io::stderr().is_terminal() {
-            Style::Terminal
-        } else {
-            Style::Plain
-        };
-        Self {
-            style,
-            quiet,
-            verbose,
-        }
-    }
 }
 
 /// One finished step of one host.
@@ -240,6 +220,28 @@ impl Printer {
         if self.progress() {
             self.line(text);
         }
+    }
+
+    /// A usage or configuration error (nothing was attempted): a line and a
+    /// hint on stderr, or the JSON report saying so.
+    pub fn usage_error(&self, message: &str, hint: Option<&str>) -> Outcome {
+        if self.options.style == Style::Json {
+            let report = serde_json::json!({
+                "version": REPORT_VERSION,
+                "ok": false, "outcome": "usage_error", "exit_code": Outcome::UsageError.code(),
+                "error": message, "hint": hint, "hosts": [],
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).expect("serializes")
+            );
+        } else {
+            self.line(&format!("{} {message}", style("error:").red().bold()));
+            if let Some(hint) = hint {
+                self.line(&format!("  hint: {hint}"));
+            }
+        }
+        Outcome::UsageError
     }
 
     /// A warning (shown even with `--quiet`).

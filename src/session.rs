@@ -107,18 +107,6 @@ fn passwd_name() -> Option<String> {
     })
 }
 
-/// The GitHub Actions run URL, when running under Actions.
-pub fn ci_run_url() -> Option<String> {
-    if std::env::var("GITHUB_ACTIONS").ok()? != "true" {
-        return None;
-    }
-    let server =
-        std::env::var("GITHUB_SERVER_URL").unwrap_or_else(|_| "https://github.com".to_owned());
-    let repo = std::env::var("GITHUB_REPOSITORY").ok()?;
-    let run = std::env::var("GITHUB_RUN_ID").ok()?;
-    Some(format!("{server}/{repo}/actions/runs/{run}"))
-}
-
 fn now_unix() -> i64 {
     chrono::Utc::now().timestamp()
 }
@@ -143,6 +131,10 @@ pub struct HostSession {
     pub guard_token: Option<String>,
     /// Whether the audit record was written (by the confirm script).
     pub audited: bool,
+    /// The upload channel, waiting for a header (deploy only).
+    uploader: Option<RemoteProcess>,
+    /// When the command began on this host.
+    pub started: Instant,
 }
 
 /// What [`HostSession::prepare`] found once the lock was ours.
@@ -175,7 +167,8 @@ impl HostSession {
         host: &Host,
         report: &mut HostReport,
         uploader: bool,
-    ) -> Result<(Self, Option<RemoteProcess>), Failure> {
+    ) -> Result<Self, Failure> {
+        let started = Instant::now();
         ctx.printer.step(&host.name, "connect", &host.destination());
         let transport = match transport::connect(host, &ctx.connect).await {
             Ok(t) => t,
@@ -230,20 +223,24 @@ impl HostSession {
         };
         ctx.printer
             .step_done(report, "connect", true, &transport.describe());
-        Ok((
-            Self {
-                host: host.clone(),
-                layout: Layout::new(&host.root),
-                prelude,
-                transport,
-                shell: Some(shell),
-                health,
-                lock_token: std::sync::Mutex::new(None),
-                guard_token: None,
-                audited: false,
-            },
-            upload,
-        ))
+        Ok(Self {
+            host: host.clone(),
+            layout: Layout::new(&host.root),
+            prelude,
+            transport,
+            shell: Some(shell),
+            health,
+            lock_token: std::sync::Mutex::new(None),
+            guard_token: None,
+            audited: false,
+            uploader: upload,
+            started,
+        })
+    }
+
+    /// The upload channel started at connect, once.
+    pub fn take_uploader(&mut self) -> Option<RemoteProcess> {
+        self.uploader.take()
     }
 
     /// Runs a script in the remote shell; a transport failure is a connection error.
@@ -570,6 +567,9 @@ impl HostSession {
 
     /// Closes the remote shell and the transport.
     pub async fn close(mut self) {
+        if let Some(mut upload) = self.uploader.take() {
+            let _ = tokio::io::AsyncWriteExt::shutdown(&mut upload.stdin).await;
+        }
         if let Some(shell) = self.shell.take() {
             shell.close().await;
         }
@@ -641,75 +641,4 @@ pub fn prove_settings(host: &Host) -> ProveSettings {
         interval: host.health_interval,
         stability_window: host.stability_window,
     }
-}
-
-/// Ends a host's command that stopped before touching the host (it could not
-/// connect): records why and reports the host finished.
-pub fn end_early(ctx: &Context, mut report: HostReport, failure: Failure) -> HostReport {
-    report.reason = Some(failure.reason);
-    report.hint = failure.hint;
-    ctx.printer.host_finished(&mut report, failure.outcome);
-    report
-}
-
-/// Ends a host's deploy or rollback: records the outcome; when a guard we
-/// armed was never confirmed, asks it to roll back now (it would anyway once
-/// our connection ends); writes the audit record if the lock was held and
-/// the record is not written yet; releases the lock; closes the session.
-pub async fn conclude(
-    ctx: &Context,
-    mut session: HostSession,
-    mut report: HostReport,
-    result: Result<(), Failure>,
-    action: &str,
-    started: Instant,
-) -> HostReport {
-    let outcome = result
-        .as_ref()
-        .err()
-        .map_or(Outcome::Success, |f| f.outcome);
-    if let Err(f) = result {
-        report.reason = Some(f.reason);
-        report.hint = f.hint;
-    }
-    if let Some(token) = session.guard_token.take() {
-        let why = match outcome {
-            Outcome::Interrupted => {
-                "ployctl was interrupted before the release was proven".to_owned()
-            },
-            _ => format!(
-                "ployctl stopped before the release was proven: {}",
-                report.reason.as_deref().unwrap_or("unknown")
-            ),
-        };
-        let fired = tokio::time::timeout(
-            Duration::from_secs(10),
-            session.run(&guard::fire_script(
-                &session.prelude,
-                &token,
-                false,
-                &why,
-                None,
-            )),
-        )
-        .await;
-        if matches!(fired, Ok(Ok(_))) {
-            ctx.printer.warn(
-                &report.host,
-                "the host's guard is rolling the unproven release back; `ployctl releases` shows the result",
-            );
-        }
-    }
-    if session.holds_lock() {
-        let record =
-            (!session.audited).then(|| audit_record(ctx, action, &report, outcome, started));
-        let finished =
-            tokio::time::timeout(Duration::from_secs(15), session.finish(record.as_ref())).await;
-        if let Ok(Err(e)) = finished {
-            ctx.printer.warn(&report.host, &e.reason);
-        }
-    }
-    session.close().await;
-    ctx.printer.host_finished(&mut report, outcome);
-    report
 }

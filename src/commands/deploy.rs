@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
 use crate::exit::Outcome;
+use crate::fleet::{run_on_hosts, Access};
 use crate::health::{Probe, Proof};
 use crate::inventory::{Host, ServiceKind};
 use crate::plan;
@@ -29,8 +30,7 @@ use crate::remote::release::{self, ReleaseEntry, ReleaseInfo};
 use crate::remote::state::HostState;
 use crate::remote::ScriptOutput;
 use crate::session::{
-    audit_record, conclude, end_early, new_report, prove_settings, rand_u64, Context, Failure,
-    HostSession, LockOptions, Prepared,
+    audit_record, prove_settings, rand_u64, Context, Failure, HostSession, LockOptions, Prepared,
 };
 use crate::transport::RemoteProcess;
 
@@ -155,14 +155,9 @@ pub fn plans(
     hosts
         .iter()
         .map(|h| {
-            let transport = if h.is_local() {
-                "local".to_owned()
-            } else {
-                format!("{:?}", ctx.connect.backend).to_lowercase()
-            };
             plan::deploy(
                 h,
-                &transport,
+                &super::transport_name(ctx, h),
                 &artifact.release,
                 artifact.bytes.len() as u64,
                 &artifact.sha256,
@@ -172,39 +167,39 @@ pub fn plans(
         .collect()
 }
 
-/// Deploys to every host in parallel; one report per host.
-pub async fn run(
-    ctx: &Context,
-    hosts: &[Host],
-    artifact: &Artifact,
-    options: &DeployOptions,
-) -> Vec<HostReport> {
-    futures_util::future::join_all(hosts.iter().map(|h| deploy_host(ctx, h, artifact, options)))
-        .await
-}
-
-async fn deploy_host(
-    ctx: &Context,
-    host: &Host,
-    artifact: &Artifact,
-    options: &DeployOptions,
-) -> HostReport {
-    let started = Instant::now();
-    let mut report = new_report(host);
-    report.release = Some(artifact.release.clone());
-    ctx.printer.host_started(&host.name);
-    let (mut session, uploader) = match HostSession::connect(ctx, host, &mut report, true).await {
-        Ok(s) => s,
-        Err(f) => return end_early(ctx, report, f),
+/// `ployctl deploy`: prepares the artifact (a usage error stops everything
+/// before any host is touched), prints the plan for `--dry-run`, else deploys
+/// to every host in parallel.
+pub async fn exec(ctx: &Context, hosts: &[Host], options: &DeployOptions) -> Outcome {
+    let artifact = match prepare(options, ctx.ci_run_url.as_deref()).await {
+        Ok(a) => a,
+        Err(f) => return ctx.printer.usage_error(&f.reason, f.hint.as_deref()),
     };
-    let result = tokio::select! {
-        r = steps(ctx, &mut session, uploader, &mut report, artifact, options, started) => r,
-        () = ctx.until_cancelled() => Err(Failure::new(
-            Outcome::Interrupted,
-            "interrupted by a signal; an upload in progress is removed by the next deploy",
-        )),
+    let plans = plans(ctx, hosts, &artifact, options);
+    if options.dry_run {
+        return super::print_plan(&ctx.printer, "deploy", &plans, hosts);
+    }
+    ctx.printer.note(&format!(
+        "deploying {} ({} bytes, sha256 {}…) to {}",
+        artifact.release,
+        artifact.bytes.len(),
+        &artifact.sha256[..12],
+        hosts
+            .iter()
+            .map(|h| h.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    let access = Access::Mutate {
+        action: "deploy",
+        release: Some(artifact.release.clone()),
+        upload: true,
     };
-    conclude(ctx, session, report, result, "deploy", started).await
+    let reports = run_on_hosts(ctx, hosts, &access, async |session, report| {
+        steps(ctx, session, report, &artifact, options).await
+    })
+    .await;
+    ctx.printer.finish("deploy", reports, false, None)
 }
 
 /// The upload channel, unused until the header goes out.
@@ -222,13 +217,12 @@ impl Uploader {
 async fn steps(
     ctx: &Context,
     session: &mut HostSession,
-    uploader: Option<RemoteProcess>,
     report: &mut HostReport,
     artifact: &Artifact,
     options: &DeployOptions,
-    started: Instant,
 ) -> Result<(), Failure> {
-    let mut uploader = Uploader(uploader);
+    let mut uploader = Uploader(session.take_uploader());
+    let started = session.started;
     let mut staging = Staging {
         tmp: format!(".tmp-{}-{:08x}", artifact.release, rand_u64() as u32),
         staged: false,

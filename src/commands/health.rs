@@ -4,10 +4,11 @@
 use std::time::{Duration, Instant};
 
 use crate::exit::Outcome;
+use crate::fleet::{run_on_hosts, Access};
 use crate::health::{trading_state_line, HealthReport, Probe};
 use crate::inventory::Host;
 use crate::printer::HostReport;
-use crate::session::{end_early, new_report, Context, HostSession};
+use crate::session::{Context, Failure, HostSession};
 
 /// Resolved `health` options.
 #[derive(Debug, Clone, Copy)]
@@ -18,18 +19,22 @@ pub struct HealthOptions {
     pub timeout: Duration,
 }
 
-/// Reads every host's health in parallel.
-pub async fn run(ctx: &Context, hosts: &[Host], options: HealthOptions) -> Vec<HostReport> {
-    futures_util::future::join_all(hosts.iter().map(|h| health_host(ctx, h, options))).await
+/// `ployctl health`: reads every host's health in parallel.
+pub async fn exec(ctx: &Context, hosts: &[Host], options: HealthOptions) -> Outcome {
+    let reports = run_on_hosts(ctx, hosts, &Access::Read, async |session, report| {
+        health_host(ctx, session, report, options).await
+    })
+    .await;
+    ctx.printer.finish("health", reports, false, None)
 }
 
-async fn health_host(ctx: &Context, host: &Host, options: HealthOptions) -> HostReport {
-    let mut report = new_report(host);
-    ctx.printer.host_started(&host.name);
-    let (session, _) = match HostSession::connect(ctx, host, &mut report, false).await {
-        Ok(s) => s,
-        Err(f) => return end_early(ctx, report, f),
-    };
+async fn health_host(
+    ctx: &Context,
+    session: &mut HostSession,
+    report: &mut HostReport,
+    options: HealthOptions,
+) -> Result<(), Failure> {
+    let host = session.host.clone();
     let deadline = Instant::now() + options.timeout;
     let mut pause = Duration::from_millis(200);
     let look = loop {
@@ -45,11 +50,6 @@ async fn health_host(ctx: &Context, host: &Host, options: HealthOptions) -> Host
         tokio::time::sleep(pause).await;
         pause = (pause * 2).min(Duration::from_secs(1));
     };
-    let outcome = match &look {
-        Probe::Healthy(_) => Outcome::Success,
-        Probe::Degraded(_) => Outcome::Unhealthy,
-        Probe::Unreachable(_) => Outcome::Unreachable,
-    };
     let state = session.state().await.ok();
     if let Some(state) = &state {
         report.current.clone_from(&state.current);
@@ -60,17 +60,8 @@ async fn health_host(ctx: &Context, host: &Host, options: HealthOptions) -> Host
         report.failing_checks = r.failing_checks();
         report.trading_state = session.trading_state(ctx).await;
     }
-    if !look.is_healthy() {
-        report.reason = Some(look.problem());
-        if matches!(look, Probe::Unreachable(_)) {
-            report.hint = Some(format!(
-                "is ploy running? `ployctl releases -H {}` shows the current release; the service log is under {}/logs or in journalctl -u ploy",
-                host.name, host.root
-            ));
-        }
-    }
     ctx.printer
-        .step_done(&mut report, "health", look.is_healthy(), &look.problem());
+        .step_done(report, "health", look.is_healthy(), &look.problem());
     if let Some(state) = &state {
         for warning in crate::commands::releases::warnings(state) {
             ctx.printer.warn(&host.name, &warning);
@@ -84,9 +75,14 @@ async fn health_host(ctx: &Context, host: &Host, options: HealthOptions) -> Host
         lines.extend(report.trading_state.as_ref().map(trading_state_line));
         ctx.printer.result(&host.name, &lines);
     }
-    session.close().await;
-    ctx.printer.host_finished(&mut report, outcome);
-    report
+    match &look {
+        Probe::Healthy(_) => Ok(()),
+        Probe::Degraded(_) => Err(Failure::new(Outcome::Unhealthy, look.problem())),
+        Probe::Unreachable(_) => Err(Failure::new(Outcome::Unreachable, look.problem()).hint(format!(
+            "is ploy running? `ployctl releases -H {}` shows the current release; the service log is under {}/logs or in journalctl -u ploy",
+            host.name, host.root
+        ))),
+    }
 }
 
 /// Which release runs, and where `current` points when that differs.

@@ -1,7 +1,62 @@
-//! One module per `ployctl` subcommand.
+//! One module per `ployctl` subcommand, each with an `exec` that takes the
+//! resolved settings and the context and returns the run's outcome; [`exec`]
+//! picks the module.
 
 pub mod completions;
 pub mod deploy;
 pub mod health;
 pub mod releases;
 pub mod rollback;
+
+use crate::exit::Outcome;
+use crate::inventory::Host;
+use crate::plan;
+use crate::printer::{Printer, Style};
+use crate::session::{new_report, Context};
+use crate::settings::CommandSettings;
+
+/// Runs the command on its hosts.
+pub async fn exec(ctx: &Context, hosts: &[Host], command: &CommandSettings) -> Outcome {
+    match command {
+        CommandSettings::Deploy(options) => deploy::exec(ctx, hosts, options).await,
+        CommandSettings::Rollback(options) => rollback::exec(ctx, hosts, options).await,
+        CommandSettings::Health(options) => health::exec(ctx, hosts, *options).await,
+        CommandSettings::Releases => releases::exec(ctx, hosts).await,
+        CommandSettings::Completions(shell) => {
+            completions::run(*shell);
+            Outcome::Success
+        },
+    }
+}
+
+/// `--dry-run`: the plan per host, and a report that changed nothing.
+pub fn print_plan(
+    printer: &Printer,
+    command: &str,
+    plans: &[plan::HostPlan],
+    hosts: &[Host],
+) -> Outcome {
+    if printer.options().style != Style::Json {
+        let roots: Vec<String> = hosts.iter().map(|h| h.root.clone()).collect();
+        print!("{}", plan::render(plans, &roots));
+        println!("dry run: nothing was changed");
+    }
+    let reports = hosts
+        .iter()
+        .map(|h| {
+            let mut r = new_report(h);
+            r.outcome = Some(Outcome::Success);
+            r
+        })
+        .collect();
+    printer.finish(command, reports, true, serde_json::to_value(plans).ok())
+}
+
+/// How a host is reached: `local`, `openssh` or `native`.
+pub fn transport_name(ctx: &Context, host: &Host) -> String {
+    if host.is_local() {
+        "local".to_owned()
+    } else {
+        format!("{:?}", ctx.connect.backend).to_lowercase()
+    }
+}

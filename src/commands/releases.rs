@@ -3,65 +3,58 @@
 //! which one really runs, the rollback target, and an armed or firing guard.
 
 use crate::exit::Outcome;
+use crate::fleet::{run_on_hosts, Access};
 use crate::inventory::Host;
 use crate::printer::HostReport;
 use crate::remote::ledger::Standing;
 use crate::remote::release::ReleaseEntry;
 use crate::remote::state::{HostState, Running};
-use crate::session::{end_early, new_report, Context, HostSession};
+use crate::session::{Context, Failure, HostSession};
 
-/// Lists every host's releases in parallel.
-pub async fn run(ctx: &Context, hosts: &[Host]) -> Vec<HostReport> {
-    futures_util::future::join_all(hosts.iter().map(|h| releases_host(ctx, h))).await
+/// `ployctl releases`: lists every host's releases in parallel.
+pub async fn exec(ctx: &Context, hosts: &[Host]) -> Outcome {
+    let reports = run_on_hosts(ctx, hosts, &Access::Read, async |session, report| {
+        releases_host(ctx, session, report).await
+    })
+    .await;
+    ctx.printer.finish("releases", reports, false, None)
 }
 
-async fn releases_host(ctx: &Context, host: &Host) -> HostReport {
-    let mut report = new_report(host);
-    ctx.printer.host_started(&host.name);
-    let (session, _) = match HostSession::connect(ctx, host, &mut report, false).await {
-        Ok(s) => s,
-        Err(f) => return end_early(ctx, report, f),
-    };
+async fn releases_host(
+    ctx: &Context,
+    session: &mut HostSession,
+    report: &mut HostReport,
+) -> Result<(), Failure> {
+    let host = session.host.name.clone();
     ctx.printer
-        .step(&host.name, "releases", "reading the host's state");
-    let outcome = match session.state().await {
-        Ok(state) => {
-            let entries = state.entries();
-            report.current.clone_from(&state.current);
-            report.running = state.running.name().map(str::to_owned);
-            report.previous = entries.iter().find(|e| e.previous).map(|e| e.name.clone());
-            report.guard = state
-                .guard_result
-                .as_ref()
-                .and_then(|r| serde_json::to_value(r).ok());
-            ctx.printer.step_done(
-                &mut report,
-                "releases",
-                true,
-                &format!(
-                    "{} release{}",
-                    entries.len(),
-                    if entries.len() == 1 { "" } else { "s" }
-                ),
-            );
-            for warning in warnings(&state) {
-                ctx.printer.warn(&host.name, &warning);
-            }
-            ctx.printer
-                .result(&host.name, &table(&entries, &state.running));
-            report.releases = serde_json::to_value(&entries).ok();
-            Outcome::Success
-        },
-        Err(f) => {
-            ctx.printer
-                .step_done(&mut report, "releases", false, &f.reason);
-            report.reason = Some(f.reason);
-            f.outcome
-        },
-    };
-    session.close().await;
-    ctx.printer.host_finished(&mut report, outcome);
-    report
+        .step(&host, "releases", "reading the host's state");
+    let state = session.state().await.inspect_err(|f| {
+        ctx.printer.step_done(report, "releases", false, &f.reason);
+    })?;
+    let entries = state.entries();
+    report.current.clone_from(&state.current);
+    report.running = state.running.name().map(str::to_owned);
+    report.previous = entries.iter().find(|e| e.previous).map(|e| e.name.clone());
+    report.guard = state
+        .guard_result
+        .as_ref()
+        .and_then(|r| serde_json::to_value(r).ok());
+    ctx.printer.step_done(
+        report,
+        "releases",
+        true,
+        &format!(
+            "{} release{}",
+            entries.len(),
+            if entries.len() == 1 { "" } else { "s" }
+        ),
+    );
+    for warning in warnings(&state) {
+        ctx.printer.warn(&host, &warning);
+    }
+    ctx.printer.result(&host, &table(&entries, &state.running));
+    report.releases = serde_json::to_value(&entries).ok();
+    Ok(())
 }
 
 /// What a reader must know beside the table: `current` apart from what runs,

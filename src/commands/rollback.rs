@@ -2,26 +2,28 @@
 //! the newest good release other than the running one (or the named one),
 //! restart, prove it healthy, record the verdict and audit.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::commands::deploy::activate;
 use crate::exit::Outcome;
+use crate::fleet::{run_on_hosts, Access};
 use crate::inventory::Host;
+use crate::plan;
 use crate::printer::HostReport;
 use crate::recovery::recover;
 use crate::remote::ledger::{Standing, Verdict};
 use crate::remote::phases;
 use crate::remote::release;
 use crate::remote::{quote, ScriptOutput};
-use crate::session::{
-    conclude, end_early, new_report, prove_settings, Context, Failure, HostSession, LockOptions,
-};
+use crate::session::{prove_settings, Context, Failure, HostSession, LockOptions};
 
 /// Resolved `rollback` options.
 #[derive(Debug, Clone)]
 pub struct RollbackOptions {
     /// The release to go to (exact name or unique prefix); default: the newest good one.
     pub to: Option<String>,
+    /// Print the plan only.
+    pub dry_run: bool,
     /// Wait this long for a held lock.
     pub lock_wait: Option<Duration>,
     /// Break a held lock.
@@ -30,24 +32,33 @@ pub struct RollbackOptions {
     pub force: bool,
 }
 
-/// Rolls every host back in parallel.
-pub async fn run(ctx: &Context, hosts: &[Host], options: &RollbackOptions) -> Vec<HostReport> {
-    futures_util::future::join_all(hosts.iter().map(|h| rollback_host(ctx, h, options))).await
-}
-
-async fn rollback_host(ctx: &Context, host: &Host, options: &RollbackOptions) -> HostReport {
-    let started = Instant::now();
-    let mut report = new_report(host);
-    ctx.printer.host_started(&host.name);
-    let (mut session, _) = match HostSession::connect(ctx, host, &mut report, false).await {
-        Ok(s) => s,
-        Err(f) => return end_early(ctx, report, f),
+/// `ployctl rollback`: prints the plan for `--dry-run`, else rolls every host
+/// back in parallel.
+pub async fn exec(ctx: &Context, hosts: &[Host], options: &RollbackOptions) -> Outcome {
+    if options.dry_run {
+        let plans: Vec<plan::HostPlan> = hosts
+            .iter()
+            .map(|h| {
+                plan::rollback(
+                    h,
+                    &super::transport_name(ctx, h),
+                    options.to.as_deref(),
+                    options.lock_wait,
+                )
+            })
+            .collect();
+        return super::print_plan(&ctx.printer, "rollback", &plans, hosts);
+    }
+    let access = Access::Mutate {
+        action: "rollback",
+        release: None,
+        upload: false,
     };
-    let result = tokio::select! {
-        r = steps(ctx, &mut session, &mut report, options) => r,
-        () = ctx.until_cancelled() => Err(Failure::new(Outcome::Interrupted, "interrupted by a signal")),
-    };
-    conclude(ctx, session, report, result, "rollback", started).await
+    let reports = run_on_hosts(ctx, hosts, &access, async |session, report| {
+        steps(ctx, session, report, options).await
+    })
+    .await;
+    ctx.printer.finish("rollback", reports, false, None)
 }
 
 async fn steps(

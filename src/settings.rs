@@ -1,0 +1,325 @@
+//! Settings: the parsed command line, the environment and the inventory
+//! turned into what a run needs, or a usage error. Pure: the environment comes
+//! in as a value, so every precedence rule (flag > `PLOYCTL_*` variable >
+//! inventory > default) is unit-tested here; reading files and the process
+//! environment happens at the edge (`app.rs`).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::cli::{Cli, ColorChoice, Command, ProveArgs};
+use crate::commands::{deploy::DeployOptions, health::HealthOptions, rollback::RollbackOptions};
+use crate::inventory::{Host, Inventory};
+use crate::printer::{PrinterOptions, Style};
+use crate::transport::SshBackend;
+
+/// The environment a run sees (variables, and whether stderr is a terminal).
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    /// Variables.
+    pub vars: BTreeMap<String, String>,
+    /// Whether stderr is a terminal.
+    pub stderr_is_terminal: bool,
+}
+
+impl Environment {
+    /// This process's environment.
+    pub fn from_process() -> Self {
+        use std::io::IsTerminal;
+        Self {
+            vars: std::env::vars().collect(),
+            stderr_is_terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// A variable, when set and not empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
+    }
+
+    /// Whether this runs as a GitHub Actions step.
+    pub fn github_actions(&self) -> bool {
+        self.get("GITHUB_ACTIONS") == Some("true")
+    }
+
+    /// The GitHub Actions run URL, when running under Actions.
+    pub fn ci_run_url(&self) -> Option<String> {
+        if !self.github_actions() {
+            return None;
+        }
+        let server = self
+            .get("GITHUB_SERVER_URL")
+            .unwrap_or("https://github.com");
+        let repo = self.get("GITHUB_REPOSITORY")?;
+        let run = self.get("GITHUB_RUN_ID")?;
+        Some(format!("{server}/{repo}/actions/runs/{run}"))
+    }
+}
+
+/// A usage or configuration error: nothing was attempted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError {
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub hint: Option<String>,
+}
+
+impl UsageError {
+    fn new(message: impl Into<String>, hint: Option<&str>) -> Self {
+        Self {
+            message: message.into(),
+            hint: hint.map(str::to_owned),
+        }
+    }
+}
+
+/// How to connect to hosts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectSettings {
+    /// SSH implementation.
+    pub backend: SshBackend,
+    /// Trust unknown host keys on first use (all hosts).
+    pub accept_new_host_key: bool,
+    /// A private key given as text (`PLOYCTL_SSH_KEY`).
+    pub ssh_key_pem: Option<String>,
+    /// Where openssh control sockets go (`PLOYCTL_CONTROL_DIR`, else
+    /// `$XDG_RUNTIME_DIR/ployctl`, else `/tmp/ployctl-<uid>`).
+    pub control_dir: PathBuf,
+}
+
+/// What the command is to do, with its options resolved.
+#[derive(Debug, Clone)]
+pub enum CommandSettings {
+    /// `deploy`.
+    Deploy(DeployOptions),
+    /// `rollback`.
+    Rollback(RollbackOptions),
+    /// `health`.
+    Health(HealthOptions),
+    /// `releases`.
+    Releases,
+    /// `completions` (needs no hosts).
+    Completions(clap_complete::Shell),
+}
+
+/// Everything a run needs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How output is rendered.
+    pub output: PrinterOptions,
+    /// Colours.
+    pub color: ColorChoice,
+    /// The hosts, every setting resolved.
+    pub hosts: Vec<Host>,
+    /// How to connect.
+    pub connect: ConnectSettings,
+    /// The GitHub Actions run, if any.
+    pub ci_run_url: Option<String>,
+    /// The command.
+    pub command: CommandSettings,
+}
+
+/// The output settings alone (a usage error is printed with them too).
+pub fn output(cli: &Cli, env: &Environment) -> PrinterOptions {
+    let style = if cli.global.json {
+        Style::Json
+    } else if env.github_actions() {
+        Style::GithubActions
+    } else if env.stderr_is_terminal {
+        Style::Terminal
+    } else {
+        Style::Plain
+    };
+    PrinterOptions {
+        style,
+        quiet: cli.global.quiet,
+        verbose: cli.global.verbose,
+    }
+}
+
+/// Resolves the settings of a run (`uid` names the default control folder).
+pub fn resolve(
+    cli: Cli,
+    env: &Environment,
+    inventory: &Inventory,
+    uid: u32,
+) -> Result<Settings, UsageError> {
+    let output = output(&cli, env);
+    let connect = ConnectSettings {
+        backend: cli.global.ssh_backend,
+        accept_new_host_key: cli.global.accept_new_host_key,
+        ssh_key_pem: env.get("PLOYCTL_SSH_KEY").map(str::to_owned),
+        control_dir: control_dir(env, uid),
+    };
+    let base = |command: CommandSettings, hosts: Vec<Host>| Settings {
+        output,
+        color: cli.global.color,
+        hosts,
+        connect: connect.clone(),
+        ci_run_url: env.ci_run_url(),
+        command,
+    };
+    if let Command::Completions { shell } = cli.command {
+        return Ok(base(CommandSettings::Completions(shell), Vec::new()));
+    }
+    let all_when_empty = matches!(cli.command, Command::Health(_) | Command::Releases);
+    let mut hosts = inventory
+        .select(&cli.global.hosts, all_when_empty)
+        .map_err(|e| UsageError::new(e.to_string(), None))?;
+    let command = match cli.command {
+        Command::Deploy(args) => {
+            apply_prove_overrides(&mut hosts, &args.prove);
+            CommandSettings::Deploy(DeployOptions {
+                binary: args.binary,
+                version: args.release_version,
+                dry_run: args.dry_run,
+                lock_wait: args.prove.lock_wait,
+                force_unlock: args.prove.force_unlock,
+                force: args.force,
+            })
+        },
+        Command::Rollback(args) => {
+            apply_prove_overrides(&mut hosts, &args.prove);
+            CommandSettings::Rollback(RollbackOptions {
+                to: args.to,
+                dry_run: args.dry_run,
+                lock_wait: args.prove.lock_wait,
+                force_unlock: args.prove.force_unlock,
+                force: args.force,
+            })
+        },
+        Command::Health(args) => CommandSettings::Health(HealthOptions {
+            wait: args.wait,
+            timeout: args.timeout,
+        }),
+        Command::Releases => CommandSettings::Releases,
+        Command::Completions { .. } => unreachable!("returned above"),
+    };
+    Ok(base(command, hosts))
+}
+
+/// `--health-timeout` and `--stability-window` override every host's.
+fn apply_prove_overrides(hosts: &mut [Host], prove: &ProveArgs) {
+    for host in hosts {
+        if let Some(t) = prove.health_timeout {
+            host.health_timeout = t;
+        }
+        if let Some(w) = prove.stability_window {
+            host.stability_window = w;
+        }
+    }
+}
+
+/// A short, private folder for openssh control sockets.
+fn control_dir(env: &Environment, uid: u32) -> PathBuf {
+    if let Some(dir) = env.get("PLOYCTL_CONTROL_DIR") {
+        return PathBuf::from(dir);
+    }
+    if let Some(run) = env.get("XDG_RUNTIME_DIR") {
+        return PathBuf::from(run).join("ployctl");
+    }
+    PathBuf::from(format!("/tmp/ployctl-{uid}"))
+}
+
+/// How long ployctl waits for a connection to a host.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use clap::Parser;
+
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> Environment {
+        Environment {
+            vars: vars
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            stderr_is_terminal: false,
+        }
+    }
+
+    fn inventory() -> Inventory {
+        Inventory::parse(
+            "[defaults]\nhealth_timeout = \"30s\"\n\n[hosts.a]\naddress = \"10.0.0.1\"\ntags = [\"prod\"]\n\n[hosts.b]\naddress = \"10.0.0.2\"\n",
+            Path::new("ployctl.toml"),
+        )
+        .unwrap()
+    }
+
+    fn cli(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("ployctl").chain(args.iter().copied())).unwrap()
+    }
+
+    #[test]
+    fn flags_override_the_inventory_per_host() {
+        let s = resolve(
+            cli(&[
+                "deploy",
+                "-H",
+                "@prod",
+                "--binary",
+                "p",
+                "--health-timeout",
+                "5s",
+            ]),
+            &env(&[]),
+            &inventory(),
+            1000,
+        )
+        .unwrap();
+        assert_eq!(s.hosts.len(), 1);
+        assert_eq!(s.hosts[0].health_timeout, Duration::from_secs(5));
+        assert!(matches!(s.command, CommandSettings::Deploy(ref d) if d.binary == Path::new("p")));
+    }
+
+    #[test]
+    fn read_commands_default_to_every_host_and_changes_need_one() {
+        let all = resolve(cli(&["releases"]), &env(&[]), &inventory(), 0).unwrap();
+        assert_eq!(all.hosts.len(), 2);
+        let err = resolve(cli(&["rollback"]), &env(&[]), &inventory(), 0).unwrap_err();
+        assert!(err.message.contains("-H"), "{err:?}");
+    }
+
+    #[test]
+    fn the_environment_sets_style_key_ci_run_and_control_folder() {
+        let e = env(&[
+            ("GITHUB_ACTIONS", "true"),
+            ("GITHUB_REPOSITORY", "o/r"),
+            ("GITHUB_RUN_ID", "7"),
+            ("PLOYCTL_SSH_KEY", "-----BEGIN KEY-----"),
+            ("XDG_RUNTIME_DIR", "/run/user/1000"),
+        ]);
+        let s = resolve(cli(&["health"]), &e, &inventory(), 1000).unwrap();
+        assert_eq!(s.output.style, Style::GithubActions);
+        assert_eq!(
+            s.ci_run_url.as_deref(),
+            Some("https://github.com/o/r/actions/runs/7")
+        );
+        assert_eq!(
+            s.connect.ssh_key_pem.as_deref(),
+            Some("-----BEGIN KEY-----")
+        );
+        assert_eq!(s.connect.control_dir, Path::new("/run/user/1000/ployctl"));
+        let json = resolve(cli(&["--json", "health"]), &e, &inventory(), 0).unwrap();
+        assert_eq!(json.output.style, Style::Json, "--json wins over Actions");
+        let plain = resolve(
+            cli(&["health"]),
+            &env(&[("PLOYCTL_SSH_KEY", " ")]),
+            &inventory(),
+            42,
+        )
+        .unwrap();
+        assert_eq!(plain.output.style, Style::Plain);
+        assert_eq!(plain.connect.ssh_key_pem, None, "a blank key is no key");
+        assert_eq!(plain.connect.control_dir, Path::new("/tmp/ployctl-42"));
+    }
+}
