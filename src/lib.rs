@@ -3,6 +3,7 @@
 pub mod app;
 pub mod cli;
 pub mod commands;
+pub mod decisions;
 pub mod exit;
 pub mod fleet;
 pub mod health;

@@ -13,7 +13,7 @@ use crate::printer::{HostReport, Printer};
 use crate::remote::audit::AuditRecord;
 use crate::remote::guard::{self, GuardResult};
 use crate::remote::layout::Layout;
-use crate::remote::lock::{self, LockInfo, Staleness};
+use crate::remote::lock::{self, LockAction, LockInfo};
 use crate::remote::prelude::prelude;
 use crate::remote::state::HostState;
 use crate::remote::{phases, service, ScriptOutput};
@@ -363,61 +363,35 @@ impl HostSession {
             let held: Option<LockInfo> = parsed
                 .get("held_lock")
                 .and_then(|j| serde_json::from_str(j).ok());
-            let who = held
-                .as_ref()
-                .map_or_else(|| "an unreadable lock file".to_owned(), LockInfo::describe);
-            let verdict = lock::staleness(held.as_ref(), now_unix(), &machine, lock::ployctl_alive);
-            let stale_token = held.as_ref().map(|h| h.token.as_str());
-            match verdict {
-                Staleness::HolderGone => {
-                    ctx.printer.warn(
-                        &self.host.name,
-                        &format!("stale lock: held by {who}, whose process is gone; breaking it"),
-                    );
+            let may_wait = deadline.is_some_and(|d| Instant::now() < d) && !ctx.cancelled();
+            let action = lock::decide(
+                held.as_ref(),
+                now_unix(),
+                &machine,
+                lock::ployctl_alive,
+                options.force,
+                may_wait,
+                self.layout.root(),
+            );
+            match action {
+                LockAction::Break(warning) => {
+                    ctx.printer.warn(&self.host.name, &warning);
+                    let stale_token = held.as_ref().map(|h| h.token.as_str());
                     self.run(&lock::break_script(&self.layout, stale_token))
                         .await?;
                     broke = held;
                     continue;
                 },
-                _ if options.force => {
-                    ctx.printer.warn(
-                        &self.host.name,
-                        &format!("--force-unlock: breaking the lock held by {who}"),
-                    );
-                    self.run(&lock::break_script(&self.layout, stale_token))
-                        .await?;
-                    broke = held;
-                    continue;
+                LockAction::GiveUp { message, hint } => {
+                    ctx.printer.step_done(report, "lock", false, &message);
+                    return Err(Failure::new(Outcome::LockHeld, message).hint(hint));
                 },
-                Staleness::Expired | Staleness::Unreadable => {
-                    let what = if verdict == Staleness::Expired {
-                        format!("stale lock: held by {who}; its TTL has passed")
-                    } else {
-                        format!(
-                            "the lock file {}/.ployctl/lock is unreadable",
-                            self.layout.root()
-                        )
-                    };
-                    ctx.printer.step_done(report, "lock", false, &what);
-                    return Err(Failure::new(Outcome::LockHeld, what).hint(
-                        "make sure no deploy is running on this host, then break the lock with --force-unlock",
-                    ));
-                },
-                Staleness::Live => {
-                    let can_wait = deadline.is_some_and(|d| Instant::now() < d) && !ctx.cancelled();
-                    if !can_wait {
-                        let what = format!("lock held by {who}");
-                        ctx.printer.step_done(report, "lock", false, &what);
-                        return Err(Failure::new(Outcome::LockHeld, what).hint(
-                            "wait for that deploy to finish, or run again with --lock-wait 10m",
-                        ));
+                LockAction::Wait(note) => {
+                    if !waited_note {
+                        ctx.printer.step(&self.host.name, "lock", &note);
+                        waited_note = true;
                     }
                 },
-            }
-            if !waited_note {
-                ctx.printer
-                    .step(&self.host.name, "lock", &format!("waiting: held by {who}"));
-                waited_note = true;
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
         }

@@ -16,9 +16,10 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
+use crate::decisions::{self, AfterProof, Decision, Facts};
 use crate::exit::Outcome;
 use crate::fleet::{run_on_hosts, Access};
-use crate::health::{Probe, Proof};
+use crate::health::Proof;
 use crate::inventory::{Host, ServiceKind};
 use crate::plan;
 use crate::printer::HostReport;
@@ -315,75 +316,75 @@ async fn deploy_steps(
         .filter(|r| *r != name.as_str())
         .map(str::to_owned);
 
-    // A re-run of a deploy whose guard found the release bad reports that.
-    if let Some(result) = resumed_bad(&broke, &guard_results, name) {
-        report.current = Some(result.fallback.clone());
-        report.running = Some(result.fallback.clone());
-        return Err(Failure::new(
-            if result.rolled_back() { Outcome::RolledBack } else { Outcome::Failed },
-            format!(
-                "the interrupted deploy of {name} was rolled back by the host's guard: {}; {}",
-                result.reason, result.detail
-            ),
-        )
-        .hint(format!(
-            "the release is marked bad on this host; fix it and deploy a new release, or deploy {name} again with --force"
-        )));
-    }
-
-    let mut entries = state.entries();
-    if let Some(ours) = entries.iter().find(|e| e.name == *name) {
-        if ours.state == Standing::Bad && !options.force {
-            let why = ours
-                .reason
-                .clone()
-                .unwrap_or_else(|| "no reason recorded".to_owned());
-            ctx.printer
-                .step_done(report, "deploy", false, &format!("{name} is marked bad"));
-            return Err(Failure::new(
-                Outcome::Failed,
-                format!("release {name} is marked bad on this host ({why}); nothing was switched"),
-            )
-            .hint(format!(
-                "deploy a fixed release, or deploy {name} anyway with --force"
-            )));
-        }
-    }
-    let probe = if prepared_changed(&state, &broke) {
+    let probe = if prepared_changed(&state, broke.as_ref()) {
         session.probe(ctx).await
     } else {
         probe
     };
-    if already_running(&state, &entries, name, &probe) && !options.force {
-        report.current = Some(name.clone());
-        report.running = Some(name.clone());
-        ctx.printer.step_result(
-            report,
-            "deploy",
-            "skipped",
-            &format!("{name} already runs, proven good and healthy; nothing to do (--force deploys it again)"),
-        );
-        return Ok(());
-    }
-
-    // Adopt a healthy release no ployctl has judged yet (a host deployed before
-    // the ledger existed), so there is a good release to go back to.
-    let mut ledger_lines = Vec::new();
-    if let Some(adopted) = adoptable(&state, &probe, name) {
-        ledger_lines.push(
+    let decision = decisions::decide(Facts {
+        state: &state,
+        broke: broke.as_ref(),
+        guard_results: &guard_results,
+        release: name,
+        probe: &probe,
+        force: options.force,
+    });
+    let (adopt, fallback) = match decision {
+        Decision::ReportGuardVerdict(result) => {
+            report.current = Some(result.fallback.clone());
+            report.running = Some(result.fallback.clone());
+            return Err(Failure::new(
+                if result.rolled_back() { Outcome::RolledBack } else { Outcome::Failed },
+                format!(
+                    "the interrupted deploy of {name} was rolled back by the host's guard: {}; {}",
+                    result.reason, result.detail
+                ),
+            )
+            .hint(format!(
+                "the release is marked bad on this host; fix it and deploy a new release, or deploy {name} again with --force"
+            )));
+        },
+        Decision::RefuseBad { reason } => {
+            ctx.printer
+                .step_done(report, "deploy", false, &format!("{name} is marked bad"));
+            return Err(Failure::new(
+                Outcome::Failed,
+                format!(
+                    "release {name} is marked bad on this host ({reason}); nothing was switched"
+                ),
+            )
+            .hint(format!(
+                "deploy a fixed release, or deploy {name} anyway with --force"
+            )));
+        },
+        Decision::AlreadyRunning => {
+            report.current = Some(name.clone());
+            report.running = Some(name.clone());
+            ctx.printer.step_result(
+                report,
+                "deploy",
+                "skipped",
+                &format!("{name} already runs, proven good and healthy; nothing to do (--force deploys it again)"),
+            );
+            return Ok(());
+        },
+        Decision::Proceed { adopt, fallback } => (adopt, fallback),
+    };
+    // Record a healthy release no ployctl has judged yet (a host deployed
+    // before the ledger existed), so there is a good release to go back to.
+    let mut ledger_lines: Vec<String> = adopt
+        .iter()
+        .map(|adopted| {
             Verdict::now(
-                &adopted,
+                adopted,
                 Standing::Good,
                 Some("it was running and healthy when ployctl first judged this host"),
                 &format!("ployctl {}", ctx.who),
             )
-            .to_line(),
-        );
-        if let Some(e) = entries.iter_mut().find(|e| e.name == adopted) {
-            e.state = Standing::Good;
-        }
-    }
-    let fallback = release::newest_good(&entries, &[name.as_str()]).map(|e| e.name.clone());
+            .to_line()
+        })
+        .collect();
+    let entries = state.entries();
 
     // The rollback target's check-config runs while the upload finishes.
     let fallback_check = async {
@@ -456,47 +457,8 @@ async fn deploy_steps(
 }
 
 /// Whether recovery changed the host (then /health is looked at again).
-fn prepared_changed(state: &HostState, broke: &Option<crate::remote::lock::LockInfo>) -> bool {
+fn prepared_changed(state: &HostState, broke: Option<&crate::remote::lock::LockInfo>) -> bool {
     broke.is_some() || state.guard_result.is_some()
-}
-
-/// A deploy re-run after an interruption: the lock we broke was a deploy of
-/// this release, and its guard found the release bad.
-fn resumed_bad<'a>(
-    broke: &Option<crate::remote::lock::LockInfo>,
-    results: &'a [GuardResult],
-    name: &str,
-) -> Option<&'a GuardResult> {
-    let interrupted = broke
-        .as_ref()
-        .is_some_and(|l| l.operation == format!("deploy {name}"));
-    if !interrupted {
-        return None;
-    }
-    results
-        .iter()
-        .rev()
-        .find(|r| r.release == name && r.verdict == Standing::Bad)
-}
-
-/// The release already runs, is current, proven good, and healthy now.
-fn already_running(state: &HostState, entries: &[ReleaseEntry], name: &str, probe: &Probe) -> bool {
-    state.running.name() == Some(name)
-        && state.current.as_deref() == Some(name)
-        && entries
-            .iter()
-            .any(|e| e.name == name && e.state == Standing::Good)
-        && probe.is_healthy()
-}
-
-/// The running release, when no verdict names it yet and it answers healthy.
-fn adoptable(state: &HostState, probe: &Probe, deploying: &str) -> Option<String> {
-    let running = state.running.name()?;
-    (running != deploying
-        && state.ledger.latest(running).is_none()
-        && state.info(running).is_some()
-        && probe.is_healthy())
-    .then(|| running.to_owned())
 }
 
 fn preflight(
@@ -514,48 +476,8 @@ fn preflight(
             &format!("removed an interrupted upload: {}/{stale}", host.root),
         );
     }
-    let root = &host.root;
-    let missing = out.all("missing_tool");
-    let problem = if out.get("config") != Some("yes") {
-        Some(
-            Failure::new(Outcome::Failed, format!("no config at {root}/config/config.toml"))
-                .hint(format!("copy templates/config.toml to {root}/config/config.toml (secrets go in {root}/.env), then deploy again")),
-        )
-    } else if out.get("manager") != Some("yes") {
-        Some(match host.service {
-            ServiceKind::Systemd => Failure::new(
-                Outcome::Failed,
-                "systemctl is missing, or this user may not run `sudo -n systemctl restart ploy`",
-            )
-            .hint("allow it in sudoers: ploy ALL=(root) NOPASSWD: /usr/bin/systemctl restart ploy, /usr/bin/systemctl stop ploy"),
-            ServiceKind::Daemon => Failure::new(Outcome::Failed, "start-stop-daemon is not installed on the host")
-                .hint("install it (Debian: dpkg; Alpine: openrc) or set service = \"systemd\""),
-        })
-    } else if !missing.is_empty() {
-        Some(
-            Failure::new(
-                Outcome::Failed,
-                format!("the host lacks {}", missing.join(", ")),
-            )
-            .hint("install coreutils and util-linux"),
-        )
-    } else {
-        let need_kib = (artifact.bytes.len() as u64 / 1024) * 2 + 10 * 1024;
-        match out.number("free_kib") {
-            Some(free) if free < need_kib => Some(
-                Failure::new(
-                    Outcome::Failed,
-                    format!(
-                        "only {} MiB free under {root}/releases; the upload needs {} MiB",
-                        free / 1024,
-                        need_kib / 1024
-                    ),
-                )
-                .hint("free disk space, or lower keep_releases in the inventory"),
-            ),
-            _ => None,
-        }
-    };
+    let problem =
+        decisions::preflight_problem(out, host.service, artifact.bytes.len() as u64, &host.root);
     let took = Duration::from_millis(prepared.preflight_ms);
     if let Some(failure) = problem {
         ctx.printer
@@ -939,26 +861,7 @@ async fn confirm(
         .step(&host, "confirm", "marking the release good");
     report.current = Some(name.to_owned());
     report.running = Some(name.to_owned());
-    let mut after: Vec<ReleaseEntry> = entries.to_vec();
-    for e in &mut after {
-        e.current = e.name == name;
-        e.running = e.name == name;
-        if e.name == name {
-            e.state = Standing::Good;
-        }
-    }
-    if !after.iter().any(|e| e.name == name) {
-        let mut entry = after
-            .first()
-            .cloned()
-            .unwrap_or_else(|| placeholder_entry(name));
-        entry.name = name.to_owned();
-        entry.current = true;
-        entry.running = true;
-        entry.state = Standing::Good;
-        entry.info = None;
-        after.insert(0, entry);
-    }
+    let after = decisions::after_confirm(entries, name);
     let doomed = release::to_prune(&after, session.host.keep_releases);
     let good = Verdict::now(name, Standing::Good, None, &format!("ployctl {}", ctx.who)).to_line();
     let record = audit_record(ctx, "deploy", report, Outcome::Success, started);
@@ -1021,18 +924,6 @@ async fn confirm(
     Ok(())
 }
 
-fn placeholder_entry(name: &str) -> ReleaseEntry {
-    ReleaseEntry {
-        name: name.to_owned(),
-        info: None,
-        current: true,
-        running: true,
-        previous: false,
-        state: Standing::Good,
-        reason: None,
-    }
-}
-
 /// The release was not proven: the guard on the host goes back to the
 /// fallback (ployctl records the verdict with the failing checks first), then
 /// ployctl proves the fallback.
@@ -1063,7 +954,8 @@ async fn roll_back(
     )
     .with_checks(&report.failing_checks)
     .to_line();
-    let (Some(fallback), Some(token)) = (fallback, session.guard_token.clone()) else {
+    let next = decisions::after_proof(false, fallback, session.guard_token.is_some());
+    let (AfterProof::RollBack(fallback), Some(token)) = (next, session.guard_token.clone()) else {
         session
             .run(&phases::ledger_script(&session.prelude, &[bad]))
             .await?;

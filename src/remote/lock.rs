@@ -79,6 +79,57 @@ pub fn staleness(
     Staleness::Live
 }
 
+/// What to do about a lock someone else holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LockAction {
+    /// Break it and try again; warn with this text.
+    Break(String),
+    /// Wait for it and try again.
+    Wait(String),
+    /// Give up (the lock-held outcome) with this message and hint.
+    GiveUp {
+        /// What holds it.
+        message: String,
+        /// What to do.
+        hint: &'static str,
+    },
+}
+
+/// Decides about a held lock: a holder on this machine that is gone is broken
+/// (with a warning), any lock is broken with `force`, an expired or unreadable
+/// one needs `force`, a live one is waited for while `may_wait`.
+pub fn decide(
+    held: Option<&LockInfo>,
+    now: i64,
+    machine_id: &str,
+    holder_alive: impl Fn(u32) -> bool,
+    force: bool,
+    may_wait: bool,
+    root: &str,
+) -> LockAction {
+    let who = held.map_or_else(|| "an unreadable lock file".to_owned(), LockInfo::describe);
+    let verdict = staleness(held, now, machine_id, holder_alive);
+    match verdict {
+        Staleness::HolderGone => {
+            LockAction::Break(format!("stale lock: held by {who}, whose process is gone; breaking it"))
+        },
+        _ if force => LockAction::Break(format!("--force-unlock: breaking the lock held by {who}")),
+        Staleness::Expired => LockAction::GiveUp {
+            message: format!("stale lock: held by {who}; its TTL has passed"),
+            hint: "make sure no deploy is running on this host, then break the lock with --force-unlock",
+        },
+        Staleness::Unreadable => LockAction::GiveUp {
+            message: format!("the lock file {root}/.ployctl/lock is unreadable"),
+            hint: "make sure no deploy is running on this host, then break the lock with --force-unlock",
+        },
+        Staleness::Live if may_wait => LockAction::Wait(format!("waiting: held by {who}")),
+        Staleness::Live => LockAction::GiveUp {
+            message: format!("lock held by {who}"),
+            hint: "wait for that deploy to finish, or run again with --lock-wait 10m",
+        },
+    }
+}
+
 /// Removes a stale lock, but only the one we inspected (by its token).
 pub fn break_script(layout: &Layout, stale_token: Option<&str>) -> String {
     let lock = quote(&layout.path(".ployctl/lock"));
@@ -153,6 +204,38 @@ mod tests {
             Staleness::Expired
         );
         assert_eq!(staleness(None, 0, "m1", |_| true), Staleness::Unreadable);
+    }
+
+    #[test]
+    fn lock_decisions() {
+        let alive = |_| true;
+        let gone = |_| false;
+        let l = lock("m1", 2000);
+        assert!(
+            matches!(decide(Some(&l), 1000, "m1", gone, false, false, "/r"), LockAction::Break(w) if w.contains("whose process is gone"))
+        );
+        assert!(
+            matches!(decide(Some(&l), 1000, "m2", alive, true, false, "/r"), LockAction::Break(w) if w.starts_with("--force-unlock"))
+        );
+        assert!(matches!(
+            decide(Some(&l), 1000, "m2", alive, false, true, "/r"),
+            LockAction::Wait(_)
+        ));
+        assert!(matches!(
+            decide(Some(&l), 1000, "m2", alive, false, false, "/r"),
+            LockAction::GiveUp { hint, .. } if hint.contains("--lock-wait")
+        ));
+        assert!(
+            matches!(
+                decide(Some(&l), 3000, "m2", alive, false, true, "/r"),
+                LockAction::GiveUp { message, .. } if message.contains("TTL has passed")
+            ),
+            "an expired lock is never waited for"
+        );
+        assert!(matches!(
+            decide(None, 0, "m1", alive, false, true, "/r"),
+            LockAction::GiveUp { message, .. } if message == "the lock file /r/.ployctl/lock is unreadable"
+        ));
     }
 
     #[test]
