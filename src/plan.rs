@@ -7,6 +7,72 @@ use serde::Serialize;
 
 use crate::inventory::{Host, ServiceKind};
 
+/// The steps a command reports, by name: the plan's vocabulary, which the
+/// executor reports its progress in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepKind {
+    /// Open the SSH session.
+    Connect,
+    /// Take the lock (with the host's state).
+    Lock,
+    /// Check the host.
+    Preflight,
+    /// Finish what an interrupted run left.
+    Recover,
+    /// Stream the binary.
+    Upload,
+    /// `ploy check-config` on the host.
+    CheckConfig,
+    /// Arm the host-side guard.
+    Guard,
+    /// Point `current` at the release.
+    Switch,
+    /// Restart the service.
+    Restart,
+    /// Prove `/health`.
+    Health,
+    /// Mark the release good, disarm the guard.
+    Confirm,
+    /// Remove old releases.
+    Prune,
+    /// Append the audit record.
+    Audit,
+    /// Release the lock.
+    Unlock,
+    /// Go back to a good release.
+    Rollback,
+    /// The deploy as a whole (skipped or refused).
+    Deploy,
+    /// List the releases.
+    Releases,
+}
+
+impl StepKind {
+    /// The name as printed and in `--json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepKind::Connect => "connect",
+            StepKind::Lock => "lock",
+            StepKind::Preflight => "preflight",
+            StepKind::Recover => "recover",
+            StepKind::Upload => "upload",
+            StepKind::CheckConfig => "check-config",
+            StepKind::Guard => "guard",
+            StepKind::Switch => "switch",
+            StepKind::Restart => "restart",
+            StepKind::Health => "health",
+            StepKind::Confirm => "confirm",
+            StepKind::Prune => "prune",
+            StepKind::Audit => "audit",
+            StepKind::Unlock => "unlock",
+            StepKind::Rollback => "rollback",
+            StepKind::Deploy => "deploy",
+            StepKind::Releases => "releases",
+        }
+    }
+}
+
 /// One step of a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
@@ -76,24 +142,29 @@ pub enum Step {
 }
 
 impl Step {
+    /// What the step is called when it is reported.
+    pub fn kind(&self) -> StepKind {
+        match self {
+            Step::Connect { .. } => StepKind::Connect,
+            Step::Lock { .. } => StepKind::Lock,
+            Step::Preflight => StepKind::Preflight,
+            Step::Recover => StepKind::Recover,
+            Step::Upload { .. } => StepKind::Upload,
+            Step::CheckConfig | Step::CheckTargetConfig => StepKind::CheckConfig,
+            Step::ArmGuard { .. } => StepKind::Guard,
+            Step::Switch { .. } => StepKind::Switch,
+            Step::Restart { .. } => StepKind::Restart,
+            Step::ProveHealthy { .. } => StepKind::Health,
+            Step::Confirm => StepKind::Confirm,
+            Step::Prune { .. } => StepKind::Prune,
+            Step::Audit => StepKind::Audit,
+            Step::Unlock => StepKind::Unlock,
+        }
+    }
+
     /// The step's short name.
     pub fn name(&self) -> &'static str {
-        match self {
-            Step::Connect { .. } => "connect",
-            Step::Lock { .. } => "lock",
-            Step::Preflight => "preflight",
-            Step::Recover => "recover",
-            Step::Upload { .. } => "upload",
-            Step::CheckConfig | Step::CheckTargetConfig => "check-config",
-            Step::ArmGuard { .. } => "guard",
-            Step::Switch { .. } => "switch",
-            Step::Restart { .. } => "restart",
-            Step::ProveHealthy { .. } => "health",
-            Step::Confirm => "confirm",
-            Step::Prune { .. } => "prune",
-            Step::Audit => "audit",
-            Step::Unlock => "unlock",
-        }
+        self.kind().as_str()
     }
 
     /// One line for `--dry-run`.

@@ -22,6 +22,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use crate::exit::Outcome;
+use crate::plan::StepKind;
 
 /// Version of the `--json` report format.
 pub const REPORT_VERSION: u32 = 1;
@@ -50,13 +51,27 @@ pub struct PrinterOptions {
     pub verbose: bool,
 }
 
+/// How a step ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StepStatus {
+    /// Done.
+    Ok,
+    /// Failed (the command stops or rolls back).
+    Failed,
+    /// Not needed.
+    Skipped,
+    /// Done, with something to look at.
+    Warning,
+}
+
 /// One finished step of one host.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StepRecord {
-    /// Step name (`connect`, `lock`, `upload`, …).
-    pub step: String,
-    /// `ok`, `failed`, `skipped`, `warning`.
-    pub status: String,
+    /// Which step.
+    pub step: StepKind,
+    /// How it ended.
+    pub status: StepStatus,
     /// What happened.
     pub detail: String,
     /// How long it took.
@@ -147,7 +162,7 @@ struct State {
     started: BTreeMap<String, Instant>,
     /// Per host: the step under way and when it began (a step reported again,
     /// as the health polls are, keeps its start).
-    step_started: BTreeMap<String, (String, Instant)>,
+    step_started: BTreeMap<String, (StepKind, Instant)>,
 }
 
 /// Renders events; shared by every host task.
@@ -303,16 +318,16 @@ impl Printer {
     }
 
     /// A host began a step.
-    pub fn step(&self, host: &str, step: &str, detail: &str) {
+    pub fn step(&self, host: &str, step: StepKind, detail: &str) {
         let mut state = self.lock();
         let same = state
             .step_started
             .get(host)
-            .is_some_and(|(name, _)| name == step);
+            .is_some_and(|(kind, _)| *kind == step);
         if !same {
             state
                 .step_started
-                .insert(host.to_owned(), (step.to_owned(), Instant::now()));
+                .insert(host.to_owned(), (step, Instant::now()));
         }
         if let Some(bar) = state.bars.get(host) {
             bar.set_style(
@@ -320,10 +335,10 @@ impl Printer {
                     .expect("static template")
                     .tick_chars("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏ "),
             );
-            bar.set_message(format!("{step}: {detail}"));
+            bar.set_message(format!("{}: {detail}", step.as_str()));
         } else if self.options.verbose && self.progress() {
             drop(state);
-            self.line(&format!("{} {step}: {detail}", self.tag(host)));
+            self.line(&format!("{} {}: {detail}", self.tag(host), step.as_str()));
         }
     }
 
@@ -346,18 +361,29 @@ impl Printer {
     }
 
     /// A step ended; recorded into `report` and shown.
-    pub fn step_done(&self, report: &mut HostReport, step: &str, ok: bool, detail: &str) {
-        self.step_result(report, step, if ok { "ok" } else { "failed" }, detail);
+    pub fn step_done(&self, report: &mut HostReport, step: StepKind, ok: bool, detail: &str) {
+        let status = if ok {
+            StepStatus::Ok
+        } else {
+            StepStatus::Failed
+        };
+        self.step_result(report, step, status, detail);
     }
 
     /// A step ended with an explicit status (`ok`, `failed`, `skipped`,
     /// `warning`); it took the time since the step began.
-    pub fn step_result(&self, report: &mut HostReport, step: &str, status: &str, detail: &str) {
+    pub fn step_result(
+        &self,
+        report: &mut HostReport,
+        step: StepKind,
+        status: StepStatus,
+        detail: &str,
+    ) {
         let took = self
             .lock()
             .step_started
             .remove(&report.host)
-            .filter(|(name, _)| name == step)
+            .filter(|(kind, _)| *kind == step)
             .map(|(_, t)| t.elapsed())
             .unwrap_or_default();
         self.record(report, step, status, detail, took);
@@ -367,8 +393,8 @@ impl Printer {
     pub fn step_timed(
         &self,
         report: &mut HostReport,
-        step: &str,
-        status: &str,
+        step: StepKind,
+        status: StepStatus,
         detail: &str,
         took: Duration,
     ) {
@@ -379,25 +405,25 @@ impl Printer {
     fn record(
         &self,
         report: &mut HostReport,
-        step: &str,
-        status: &str,
+        step: StepKind,
+        status: StepStatus,
         detail: &str,
         took: Duration,
     ) {
         report.steps.push(StepRecord {
-            step: step.to_owned(),
-            status: status.to_owned(),
+            step,
+            status,
             detail: detail.to_owned(),
             ms: ms(took),
         });
-        if !self.progress() || (self.options.quiet && status != "failed") {
+        if !self.progress() || (self.options.quiet && status != StepStatus::Failed) {
             return;
         }
         let mark = match status {
-            "ok" => style("✓").green().to_string(),
-            "failed" => style("✗").red().bold().to_string(),
-            "skipped" => style("-").dim().to_string(),
-            _ => style("!").yellow().to_string(),
+            StepStatus::Ok => style("✓").green().to_string(),
+            StepStatus::Failed => style("✗").red().bold().to_string(),
+            StepStatus::Skipped => style("-").dim().to_string(),
+            StepStatus::Warning => style("!").yellow().to_string(),
         };
         let time = if took >= Duration::from_millis(1) {
             format!(" {}", style(format!("({})", seconds(took))).dim())
@@ -405,8 +431,9 @@ impl Printer {
             String::new()
         };
         self.line(&format!(
-            "{} {mark} {step}: {detail}{time}",
-            self.tag(&report.host)
+            "{} {mark} {}: {detail}{time}",
+            self.tag(&report.host),
+            step.as_str()
         ));
     }
 

@@ -10,6 +10,7 @@
 
 use std::time::Duration;
 
+use crate::plan::StepKind;
 use crate::printer::HostReport;
 use crate::remote::guard::GuardResult;
 use crate::remote::state::{HostState, Running};
@@ -95,7 +96,8 @@ pub async fn recover(
         let Some(action) = next_action(&state) else {
             break;
         };
-        ctx.printer.step(&host, "recover", &describe(&action));
+        ctx.printer
+            .step(&host, StepKind::Recover, &describe(&action));
         match action {
             Action::WaitForActivation(pid) => {
                 did.push(format!(
@@ -171,7 +173,7 @@ pub async fn recover(
         }
     } else {
         ctx.printer
-            .step_done(report, "recover", true, &did.join("; "));
+            .step_done(report, StepKind::Recover, true, &did.join("; "));
     }
     Ok(Recovered {
         state,

@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 use crate::exit::Outcome;
 use crate::health::{prove, HealthClient, Probe, Proof, ProveSettings};
 use crate::inventory::{parse_health_url, Host};
+use crate::plan::StepKind;
+use crate::printer::StepStatus;
 use crate::printer::{HostReport, Printer};
 use crate::remote::audit::AuditRecord;
 use crate::remote::guard::{self, GuardResult};
@@ -169,11 +171,13 @@ impl HostSession {
         uploader: bool,
     ) -> Result<Self, Failure> {
         let started = Instant::now();
-        ctx.printer.step(&host.name, "connect", &host.destination());
+        ctx.printer
+            .step(&host.name, StepKind::Connect, &host.destination());
         let transport = match transport::connect(host, &ctx.connect).await {
             Ok(t) => t,
             Err(e) => {
-                ctx.printer.step_done(report, "connect", false, &e.message);
+                ctx.printer
+                    .step_done(report, StepKind::Connect, false, &e.message);
                 let outcome = match e.kind {
                     ErrorKind::Local => Outcome::UsageError,
                     _ => Outcome::ConnectionError,
@@ -207,7 +211,8 @@ impl HostSession {
         let shell = match shell {
             Ok(s) => s,
             Err(e) => {
-                ctx.printer.step_done(report, "connect", false, &e.message);
+                ctx.printer
+                    .step_done(report, StepKind::Connect, false, &e.message);
                 transport.close().await;
                 return Err(connection_failure(e));
             },
@@ -215,14 +220,15 @@ impl HostSession {
         let upload = match upload.transpose() {
             Ok(u) => u,
             Err(e) => {
-                ctx.printer.step_done(report, "connect", false, &e.message);
+                ctx.printer
+                    .step_done(report, StepKind::Connect, false, &e.message);
                 shell.close().await;
                 transport.close().await;
                 return Err(connection_failure(e));
             },
         };
         ctx.printer
-            .step_done(report, "connect", true, &transport.describe());
+            .step_done(report, StepKind::Connect, true, &transport.describe());
         Ok(Self {
             host: host.clone(),
             layout: Layout::new(&host.root),
@@ -295,7 +301,7 @@ impl HostSession {
         own_upload: Option<&str>,
     ) -> Result<Prepared, Failure> {
         ctx.printer
-            .step(&self.host.name, "lock", "taking the deploy lock");
+            .step(&self.host.name, StepKind::Lock, "taking the deploy lock");
         let machine = lock::machine_id();
         let deadline = options.wait.map(|w| Instant::now() + w);
         let mut waited_note = false;
@@ -332,8 +338,8 @@ impl HostSession {
                         .saturating_sub(Duration::from_millis(preflight_ms));
                     ctx.printer.step_timed(
                         report,
-                        "lock",
-                        "ok",
+                        StepKind::Lock,
+                        StepStatus::Ok,
                         &format!("{}/.ployctl/lock", self.layout.root()),
                         lock_took,
                     );
@@ -356,7 +362,7 @@ impl HostSession {
                         self.layout.root()
                     ));
                     ctx.printer
-                        .step_done(report, "lock", false, &failure.reason);
+                        .step_done(report, StepKind::Lock, false, &failure.reason);
                     return Err(failure);
                 },
             }
@@ -383,12 +389,13 @@ impl HostSession {
                     continue;
                 },
                 LockAction::GiveUp { message, hint } => {
-                    ctx.printer.step_done(report, "lock", false, &message);
+                    ctx.printer
+                        .step_done(report, StepKind::Lock, false, &message);
                     return Err(Failure::new(Outcome::LockHeld, message).hint(hint));
                 },
                 LockAction::Wait(note) => {
                     if !waited_note {
-                        ctx.printer.step(&self.host.name, "lock", &note);
+                        ctx.printer.step(&self.host.name, StepKind::Lock, &note);
                         waited_note = true;
                     }
                 },
@@ -460,7 +467,11 @@ impl HostSession {
                 let n = polls;
                 async move {
                     let look = client.probe(addr, &path).await;
-                    printer.step(&name, "health", &format!("poll {n}: {}", look.problem()));
+                    printer.step(
+                        &name,
+                        StepKind::Health,
+                        &format!("poll {n}: {}", look.problem()),
+                    );
                     look
                 }
             },

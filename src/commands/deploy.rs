@@ -22,7 +22,9 @@ use crate::fleet::{run_on_hosts, Access};
 use crate::health::Proof;
 use crate::inventory::{Host, ServiceKind};
 use crate::plan;
+use crate::plan::StepKind;
 use crate::printer::HostReport;
+use crate::printer::StepStatus;
 use crate::recovery::{recover, Recovered};
 use crate::remote::guard::{GuardFile, GuardResult};
 use crate::remote::ledger::{Standing, Verdict};
@@ -345,8 +347,12 @@ async fn deploy_steps(
             )));
         },
         Decision::RefuseBad { reason } => {
-            ctx.printer
-                .step_done(report, "deploy", false, &format!("{name} is marked bad"));
+            ctx.printer.step_done(
+                report,
+                StepKind::Deploy,
+                false,
+                &format!("{name} is marked bad"),
+            );
             return Err(Failure::new(
                 Outcome::Failed,
                 format!(
@@ -362,8 +368,8 @@ async fn deploy_steps(
             report.running = Some(name.clone());
             ctx.printer.step_result(
                 report,
-                "deploy",
-                "skipped",
+                StepKind::Deploy,
+                StepStatus::Skipped,
                 &format!("{name} already runs, proven good and healthy; nothing to do (--force deploys it again)"),
             );
             return Ok(());
@@ -417,8 +423,8 @@ async fn deploy_steps(
     if fallback.is_none() {
         ctx.printer.step_result(
             report,
-            "guard",
-            "skipped",
+            StepKind::Guard,
+            StepStatus::Skipped,
             "no good release to go back to (the first proven deploy makes one)",
         );
     }
@@ -438,12 +444,12 @@ async fn deploy_steps(
     // Prove it.
     let settings = prove_settings(&session.host);
     ctx.printer
-        .step(&session.host.name, "health", "waiting for /health");
+        .step(&session.host.name, StepKind::Health, "waiting for /health");
     let proof = session.prove(ctx, settings).await?;
     if let Proof::Proven { took, .. } = &proof {
         ctx.printer.step_done(
             report,
-            "health",
+            StepKind::Health,
             true,
             &format!(
                 "healthy after {:.1}s, stayed healthy for {}",
@@ -480,8 +486,13 @@ fn preflight(
         decisions::preflight_problem(out, host.service, artifact.bytes.len() as u64, &host.root);
     let took = Duration::from_millis(prepared.preflight_ms);
     if let Some(failure) = problem {
-        ctx.printer
-            .step_timed(report, "preflight", "failed", &failure.reason, took);
+        ctx.printer.step_timed(
+            report,
+            StepKind::Preflight,
+            StepStatus::Failed,
+            &failure.reason,
+            took,
+        );
         return Err(failure);
     }
     let state = &prepared.state;
@@ -492,7 +503,7 @@ fn preflight(
         state.running.describe()
     );
     ctx.printer
-        .step_timed(report, "preflight", "ok", &detail, took);
+        .step_timed(report, StepKind::Preflight, StepStatus::Ok, &detail, took);
     Ok(())
 }
 
@@ -554,7 +565,8 @@ async fn stream(
         artifact.sha256,
         serde_json::to_string(&info).expect("release info serializes")
     );
-    ctx.printer.step(&host, "upload", &format!("{total} bytes"));
+    ctx.printer
+        .step(&host, StepKind::Upload, &format!("{total} bytes"));
     let started = Instant::now();
     let broken = |e: String| {
         Failure::new(Outcome::ConnectionError, format!("upload failed: {e}"))
@@ -614,18 +626,18 @@ async fn place(
             )
             .hint(format!("deploy under another name with --version, or go back to it with `ployctl rollback --to {name}`"));
             ctx.printer
-                .step_done(report, "upload", false, &failure.reason);
+                .step_done(report, StepKind::Upload, false, &failure.reason);
             return Err(failure);
         },
         Some(_) => {
             ctx.printer.step_result(
                 report,
-                "upload",
-                "skipped",
+                StepKind::Upload,
+                StepStatus::Skipped,
                 "this release is already on the host (same sha256)",
             );
             ctx.printer
-                .step(&host, "check-config", "against the host's config");
+                .step(&host, StepKind::CheckConfig, "against the host's config");
             let out = session
                 .run_ok(
                     &phases::check_configs_script(&session.prelude, Some(name), None),
@@ -647,15 +659,25 @@ async fn place(
                         ),
                     )
                     .hint("the transfer was corrupted or the disk is full; deploy again");
-                    ctx.printer
-                        .step_timed(report, "upload", "failed", &failure.reason, took);
+                    ctx.printer.step_timed(
+                        report,
+                        StepKind::Upload,
+                        StepStatus::Failed,
+                        &failure.reason,
+                        took,
+                    );
                     return Err(failure);
                 },
                 None => {
                     let failure =
                         Failure::new(Outcome::Failed, format!("upload failed: {message}"));
-                    ctx.printer
-                        .step_timed(report, "upload", "failed", &failure.reason, took);
+                    ctx.printer.step_timed(
+                        report,
+                        StepKind::Upload,
+                        StepStatus::Failed,
+                        &failure.reason,
+                        took,
+                    );
                     return Err(failure);
                 },
             }
@@ -663,8 +685,8 @@ async fn place(
             let secs = took.as_secs_f64().max(0.001);
             ctx.printer.step_timed(
                 report,
-                "upload",
-                "ok",
+                StepKind::Upload,
+                StepStatus::Ok,
                 &format!(
                     "{mib:.1} MiB at {:.1} MiB/s, sha256 verified, releases/{name}",
                     mib / secs
@@ -684,8 +706,8 @@ async fn place(
             .collect();
         ctx.printer.step_timed(
             report,
-            "check-config",
-            "failed",
+            StepKind::CheckConfig,
+            StepStatus::Failed,
             "the new release rejects the host's config",
             check_took,
         );
@@ -704,8 +726,13 @@ async fn place(
         .find(|l| !l.trim().is_empty())
         .cloned()
         .unwrap_or_else(|| "config OK".to_owned());
-    ctx.printer
-        .step_timed(report, "check-config", "ok", &summary, check_took);
+    ctx.printer.step_timed(
+        report,
+        StepKind::CheckConfig,
+        StepStatus::Ok,
+        &summary,
+        check_took,
+    );
     Ok(checked.get("staged") == Some("yes"))
 }
 
@@ -722,8 +749,8 @@ fn warn_if_refused(ctx: &Context, report: &mut HostReport, fallback: &str, out: 
         .unwrap_or_default();
     ctx.printer.step_result(
         report,
-        "check-config",
-        "warning",
+        StepKind::CheckConfig,
+        StepStatus::Warning,
         &format!(
             "the rollback target {fallback} rejects this config, so a rollback to it would fail: {first}"
         ),
@@ -755,8 +782,11 @@ pub(crate) async fn activate(
         armed_by: ctx.who.clone(),
         health_timeout: session.host.health_timeout.as_secs().max(1),
     });
-    ctx.printer
-        .step(&host, "switch", &format!("current → releases/{name}"));
+    ctx.printer.step(
+        &host,
+        StepKind::Switch,
+        &format!("current → releases/{name}"),
+    );
     let activation = Activation {
         release: name.to_owned(),
         guard,
@@ -788,8 +818,8 @@ pub(crate) async fn activate(
         session.guard_token = Some(token);
         ctx.printer.step_timed(
             report,
-            "guard",
-            "ok",
+            StepKind::Guard,
+            StepStatus::Ok,
             &format!(
                 "armed: back to {} by itself unless confirmed within {} of the restart",
                 fallback.unwrap_or("?"),
@@ -800,7 +830,7 @@ pub(crate) async fn activate(
     }
     if parsed.get("switched") != Some("yes") {
         let why = out.message();
-        ctx.printer.step_done(report, "switch", false, &why);
+        ctx.printer.step_done(report, StepKind::Switch, false, &why);
         return Err(Failure::new(
             Outcome::Failed,
             format!("switching current failed: {why}"),
@@ -809,8 +839,8 @@ pub(crate) async fn activate(
     report.current = Some(name.to_owned());
     ctx.printer.step_timed(
         report,
-        "switch",
-        "ok",
+        StepKind::Switch,
+        StepStatus::Ok,
         &format!("current → releases/{name}"),
         t("t_switch"),
     );
@@ -821,8 +851,8 @@ pub(crate) async fn activate(
     if parsed.get("restart_rc") == Some("0") {
         ctx.printer.step_timed(
             report,
-            "restart",
-            "ok",
+            StepKind::Restart,
+            StepStatus::Ok,
             service_name(session.host.service),
             restart_took,
         );
@@ -831,8 +861,8 @@ pub(crate) async fn activate(
         let lines = parsed.block("restart_log").to_vec();
         ctx.printer.step_timed(
             report,
-            "restart",
-            "failed",
+            StepKind::Restart,
+            StepStatus::Failed,
             &format!(
                 "{} failed: {}",
                 service_name(session.host.service),
@@ -858,7 +888,7 @@ async fn confirm(
 ) -> Result<(), Failure> {
     let host = session.host.name.clone();
     ctx.printer
-        .step(&host, "confirm", "marking the release good");
+        .step(&host, StepKind::Confirm, "marking the release good");
     report.current = Some(name.to_owned());
     report.running = Some(name.to_owned());
     let after = decisions::after_confirm(entries, name);
@@ -883,7 +913,7 @@ async fn confirm(
         let token = session.guard_token.take().unwrap_or_default();
         ctx.printer.step_done(
             report,
-            "confirm",
+            StepKind::Confirm,
             false,
             "the host's guard fired before the confirmation arrived",
         );
@@ -903,8 +933,8 @@ async fn confirm(
     let t = |k: &str| Duration::from_millis(parsed.number(k).unwrap_or(0));
     ctx.printer.step_timed(
         report,
-        "confirm",
-        "ok",
+        StepKind::Confirm,
+        StepStatus::Ok,
         &format!("{name} is good; the guard is disarmed"),
         begun.elapsed().saturating_sub(t("t_prune")),
     );
@@ -919,8 +949,13 @@ async fn confirm(
     } else {
         format!("removed {}", pruned.join(", "))
     };
-    ctx.printer
-        .step_timed(report, "prune", "ok", &detail, t("t_prune"));
+    ctx.printer.step_timed(
+        report,
+        StepKind::Prune,
+        StepStatus::Ok,
+        &detail,
+        t("t_prune"),
+    );
     Ok(())
 }
 
@@ -942,7 +977,8 @@ async fn roll_back(
         report.failing_checks = r.failing_checks();
         report.health = serde_json::to_value(r).ok();
     }
-    ctx.printer.step_done(report, "health", false, &reason);
+    ctx.printer
+        .step_done(report, StepKind::Health, false, &reason);
     report.log_tail = session.log_tail(50).await;
     ctx.printer
         .block(&host, "last 50 lines of the ploy log:", &report.log_tail);
@@ -967,7 +1003,7 @@ async fn roll_back(
     };
     ctx.printer.step(
         &host,
-        "rollback",
+        StepKind::Rollback,
         &format!("the host's guard is switching back to {fallback}"),
     );
     let result = session
@@ -983,7 +1019,7 @@ async fn roll_back(
     let Some(result) = result else {
         ctx.printer.step_done(
             report,
-            "rollback",
+            StepKind::Rollback,
             false,
             "the guard did not finish in time",
         );
@@ -997,7 +1033,7 @@ async fn roll_back(
     report.current = Some(fallback.to_owned());
     if !result.rolled_back() {
         ctx.printer
-            .step_done(report, "rollback", false, &result.detail);
+            .step_done(report, StepKind::Rollback, false, &result.detail);
         return Err(guard_ending(report, name, Some(result)));
     }
     // The guard saw it answer healthy; ployctl proves it as it proves a deploy.
@@ -1006,7 +1042,7 @@ async fn roll_back(
         report.running = Some(fallback.to_owned());
         ctx.printer.step_done(
             report,
-            "rollback",
+            StepKind::Rollback,
             true,
             &format!("back on {fallback}, healthy"),
         );
@@ -1019,7 +1055,7 @@ async fn roll_back(
         let why = again.reason(&settings);
         ctx.printer.step_done(
             report,
-            "rollback",
+            StepKind::Rollback,
             false,
             &format!("{fallback} is not healthy either: {why}"),
         );

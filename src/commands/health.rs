@@ -7,6 +7,7 @@ use crate::exit::Outcome;
 use crate::fleet::{run_on_hosts, Access};
 use crate::health::{trading_state_line, HealthReport, Probe};
 use crate::inventory::Host;
+use crate::plan::StepKind;
 use crate::printer::HostReport;
 use crate::session::{Context, Failure, HostSession};
 
@@ -38,7 +39,8 @@ async fn health_host(
     let deadline = Instant::now() + options.timeout;
     let mut pause = Duration::from_millis(200);
     let look = loop {
-        ctx.printer.step(&host.name, "health", &host.health_url);
+        ctx.printer
+            .step(&host.name, StepKind::Health, &host.health_url);
         let look = session.probe(ctx).await;
         if look.is_healthy()
             || !options.wait
@@ -61,7 +63,7 @@ async fn health_host(
         report.trading_state = session.trading_state(ctx).await;
     }
     ctx.printer
-        .step_done(report, "health", look.is_healthy(), &look.problem());
+        .step_done(report, StepKind::Health, look.is_healthy(), &look.problem());
     if let Some(state) = &state {
         for warning in crate::commands::releases::warnings(state) {
             ctx.printer.warn(&host.name, &warning);

@@ -5,6 +5,7 @@
 use crate::exit::Outcome;
 use crate::fleet::{run_on_hosts, Access};
 use crate::inventory::Host;
+use crate::plan::StepKind;
 use crate::printer::HostReport;
 use crate::remote::ledger::Standing;
 use crate::remote::release::ReleaseEntry;
@@ -27,9 +28,10 @@ async fn releases_host(
 ) -> Result<(), Failure> {
     let host = session.host.name.clone();
     ctx.printer
-        .step(&host, "releases", "reading the host's state");
+        .step(&host, StepKind::Releases, "reading the host's state");
     let state = session.state().await.inspect_err(|f| {
-        ctx.printer.step_done(report, "releases", false, &f.reason);
+        ctx.printer
+            .step_done(report, StepKind::Releases, false, &f.reason);
     })?;
     let entries = state.entries();
     report.current.clone_from(&state.current);
@@ -41,7 +43,7 @@ async fn releases_host(
         .and_then(|r| serde_json::to_value(r).ok());
     ctx.printer.step_done(
         report,
-        "releases",
+        StepKind::Releases,
         true,
         &format!(
             "{} release{}",

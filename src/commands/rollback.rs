@@ -9,7 +9,9 @@ use crate::exit::Outcome;
 use crate::fleet::{run_on_hosts, Access};
 use crate::inventory::Host;
 use crate::plan;
+use crate::plan::StepKind;
 use crate::printer::HostReport;
+use crate::printer::StepStatus;
 use crate::recovery::recover;
 use crate::remote::ledger::{Standing, Verdict};
 use crate::remote::phases;
@@ -88,7 +90,7 @@ async fn steps(
         .flatten()
         .collect();
     let target = release::rollback_target(&entries, options.to.as_deref(), &exclude).map_err(|e| {
-        ctx.printer.step_done(report, "switch", false, &e);
+        ctx.printer.step_done(report, StepKind::Switch, false, &e);
         Failure::new(Outcome::Failed, e).hint(
             "`ployctl releases` lists the releases on each host with their standing; name one with --to",
         )
@@ -98,8 +100,12 @@ async fn steps(
     if let Some(bad) = standing.filter(|e| e.state == Standing::Bad) {
         if !options.force {
             let why = bad.reason.clone().unwrap_or_default();
-            ctx.printer
-                .step_done(report, "switch", false, &format!("{target} is marked bad"));
+            ctx.printer.step_done(
+                report,
+                StepKind::Switch,
+                false,
+                &format!("{target} is marked bad"),
+            );
             return Err(Failure::new(
                 Outcome::Failed,
                 format!(
@@ -116,8 +122,8 @@ async fn steps(
     {
         ctx.printer.step_result(
             report,
-            "switch",
-            "skipped",
+            StepKind::Switch,
+            StepStatus::Skipped,
             &format!("{target} is already current and running"),
         );
         report.current = Some(target.clone());
@@ -128,7 +134,7 @@ async fn steps(
     // before switching, while the running release is untouched.
     ctx.printer.step(
         &host,
-        "check-config",
+        StepKind::CheckConfig,
         &format!("{target} against the host's config"),
     );
     let out = session
@@ -147,7 +153,7 @@ async fn steps(
     if checked.get("check_config") != Some("0") {
         ctx.printer.step_done(
             report,
-            "check-config",
+            StepKind::CheckConfig,
             false,
             &format!("{target} rejects the host's config"),
         );
@@ -164,7 +170,7 @@ async fn steps(
     }
     ctx.printer.step_done(
         report,
-        "check-config",
+        StepKind::CheckConfig,
         true,
         lines.first().map_or("config OK", String::as_str),
     );
@@ -172,7 +178,8 @@ async fn steps(
     activate(ctx, session, report, &target, None, Vec::new(), None).await?;
 
     let settings = prove_settings(&session.host);
-    ctx.printer.step(&host, "health", "waiting for /health");
+    ctx.printer
+        .step(&host, StepKind::Health, "waiting for /health");
     let proof = session.prove(ctx, settings).await?;
     let by = format!("ployctl {}", ctx.who);
     if proof.is_proven() {
@@ -181,8 +188,12 @@ async fn steps(
         session
             .run(&phases::ledger_script(&session.prelude, &[good]))
             .await?;
-        ctx.printer
-            .step_done(report, "health", true, &format!("{target} is healthy"));
+        ctx.printer.step_done(
+            report,
+            StepKind::Health,
+            true,
+            &format!("{target} is healthy"),
+        );
         return Ok(());
     }
     let reason = proof.reason(&settings);
@@ -196,7 +207,8 @@ async fn steps(
     let _ = session
         .run(&phases::ledger_script(&session.prelude, &[bad]))
         .await;
-    ctx.printer.step_done(report, "health", false, &reason);
+    ctx.printer
+        .step_done(report, StepKind::Health, false, &reason);
     report.log_tail = session.log_tail(50).await;
     ctx.printer
         .block(&host, "last 50 lines of the ploy log:", &report.log_tail);
