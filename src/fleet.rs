@@ -51,7 +51,7 @@ where
         Access::Mutate {
             release, upload, ..
         } => {
-            report.release.clone_from(release);
+            report.change().release.clone_from(release);
             *upload
         },
     };

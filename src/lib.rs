@@ -12,6 +12,7 @@ pub mod plan;
 pub mod printer;
 pub mod recovery;
 pub mod remote;
+pub mod report;
 pub mod session;
 pub mod settings;
 pub mod transport;

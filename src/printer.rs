@@ -19,13 +19,10 @@ use std::time::{Duration, Instant};
 
 use console::style;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde::Serialize;
 
 use crate::exit::Outcome;
 use crate::plan::StepKind;
-
-/// Version of the `--json` report format.
-pub const REPORT_VERSION: u32 = 1;
+pub use crate::report::{HostReport, Report, StepRecord, StepStatus, REPORT_VERSION};
 
 /// How output is rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,111 +46,6 @@ pub struct PrinterOptions {
     pub quiet: bool,
     /// Also details (transport, scripts' output).
     pub verbose: bool,
-}
-
-/// How a step ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StepStatus {
-    /// Done.
-    Ok,
-    /// Failed (the command stops or rolls back).
-    Failed,
-    /// Not needed.
-    Skipped,
-    /// Done, with something to look at.
-    Warning,
-}
-
-/// One finished step of one host.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StepRecord {
-    /// Which step.
-    pub step: StepKind,
-    /// How it ended.
-    pub status: StepStatus,
-    /// What happened.
-    pub detail: String,
-    /// How long it took.
-    pub ms: u64,
-}
-
-/// Everything about one host in one run; the `hosts[]` of the JSON report.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct HostReport {
-    /// Host name.
-    pub host: String,
-    /// `user@host:port` or `local`.
-    pub destination: String,
-    /// Outcome.
-    pub outcome: Option<Outcome>,
-    /// Its exit code.
-    pub exit_code: u8,
-    /// The release the command tried to make current.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub release: Option<String>,
-    /// The release current before.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub previous: Option<String>,
-    /// The release current after.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub current: Option<String>,
-    /// The release the live service process runs (after the command).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub running: Option<String>,
-    /// What the host-side guard did, when it fired.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub guard: Option<serde_json::Value>,
-    /// Why it did not succeed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// What to do.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
-    /// Failing health checks (`name: error`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub failing_checks: Vec<String>,
-    /// Last service log lines, when a release failed.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub log_tail: Vec<String>,
-    /// The last `/health` body seen.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub health: Option<serde_json::Value>,
-    /// The kill switch (`GET /trading-state`: state, changed_at_ms, source).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub trading_state: Option<serde_json::Value>,
-    /// Releases on the host (`releases`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub releases: Option<serde_json::Value>,
-    /// Finished steps.
-    pub steps: Vec<StepRecord>,
-    /// Wall time.
-    pub duration_ms: u64,
-}
-
-/// The `--json` report.
-#[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    /// Format version.
-    pub version: u32,
-    /// The ployctl version.
-    pub ployctl_version: &'static str,
-    /// `deploy`, `rollback`, `health`, `releases`.
-    pub command: String,
-    /// Whether every host succeeded.
-    pub ok: bool,
-    /// The run's outcome.
-    pub outcome: Outcome,
-    /// The process exit code.
-    pub exit_code: u8,
-    /// Whether this was a dry run.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub dry_run: bool,
-    /// `--dry-run`: the planned steps per host.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub plan: Option<serde_json::Value>,
-    /// Per host, in the order given.
-    pub hosts: Vec<HostReport>,
 }
 
 #[derive(Debug)]
@@ -527,7 +419,7 @@ impl Printer {
                     _ => style(o.word()).red().bold(),
                 };
                 let mut line = format!("{:<16} {word}", h.host);
-                match (&h.release, &h.current) {
+                match (h.release(), h.current()) {
                     (Some(r), Some(c)) if r != c => line.push_str(&format!("  {r} → current {c}")),
                     (_, Some(c)) => line.push_str(&format!("  current {c}")),
                     (Some(r), None) => line.push_str(&format!("  {r}")),
@@ -571,8 +463,8 @@ fn write_github_summary(report: &Report) {
             "| {} | {} | {} | {} | {} |\n",
             h.host,
             h.outcome.map_or("?", |o| o.word()),
-            h.release.as_deref().unwrap_or(""),
-            h.current.as_deref().unwrap_or(""),
+            h.release().unwrap_or(""),
+            h.current().unwrap_or(""),
             h.reason.as_deref().unwrap_or("").replace('|', "\\|")
         ));
     }

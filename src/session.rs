@@ -604,9 +604,12 @@ pub fn audit_record(
     AuditRecord {
         at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         action: action.to_owned(),
-        release: report.release.clone(),
-        previous: report.previous.clone(),
-        current_after: report.current.clone(),
+        release: report.release().map(str::to_owned),
+        previous: match &report.details {
+            crate::report::Details::Change(d) => d.previous.clone(),
+            _ => None,
+        },
+        current_after: report.current().map(str::to_owned),
         outcome: serde_json::to_value(outcome)
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))

@@ -309,10 +309,8 @@ async fn deploy_steps(
         state,
         guard_results,
     } = recover(ctx, session, report, prepared.state).await?;
-    report.guard = guard_results
-        .last()
-        .and_then(|r| serde_json::to_value(r).ok());
-    report.previous = state
+    report.change().guard = guard_results.last().cloned();
+    report.change().previous = state
         .running
         .name()
         .filter(|r| *r != name.as_str())
@@ -333,8 +331,8 @@ async fn deploy_steps(
     });
     let (adopt, fallback) = match decision {
         Decision::ReportGuardVerdict(result) => {
-            report.current = Some(result.fallback.clone());
-            report.running = Some(result.fallback.clone());
+            report.change().current = Some(result.fallback.clone());
+            report.change().running = Some(result.fallback.clone());
             return Err(Failure::new(
                 if result.rolled_back() { Outcome::RolledBack } else { Outcome::Failed },
                 format!(
@@ -364,8 +362,8 @@ async fn deploy_steps(
             )));
         },
         Decision::AlreadyRunning => {
-            report.current = Some(name.clone());
-            report.running = Some(name.clone());
+            report.change().current = Some(name.clone());
+            report.change().running = Some(name.clone());
             ctx.printer.step_result(
                 report,
                 StepKind::Deploy,
@@ -712,7 +710,7 @@ async fn place(
             check_took,
         );
         ctx.printer.block(&host, "ploy check-config said:", &lines);
-        report.log_tail = lines;
+        report.change().log_tail = lines;
         let root = &session.host.root;
         return Err(Failure::new(
             Outcome::Failed,
@@ -836,7 +834,7 @@ pub(crate) async fn activate(
             format!("switching current failed: {why}"),
         ));
     }
-    report.current = Some(name.to_owned());
+    report.change().current = Some(name.to_owned());
     ctx.printer.step_timed(
         report,
         StepKind::Switch,
@@ -889,8 +887,8 @@ async fn confirm(
     let host = session.host.name.clone();
     ctx.printer
         .step(&host, StepKind::Confirm, "marking the release good");
-    report.current = Some(name.to_owned());
-    report.running = Some(name.to_owned());
+    report.change().current = Some(name.to_owned());
+    report.change().running = Some(name.to_owned());
     let after = decisions::after_confirm(entries, name);
     let doomed = release::to_prune(&after, session.host.keep_releases);
     let good = Verdict::now(name, Standing::Good, None, &format!("ployctl {}", ctx.who)).to_line();
@@ -974,21 +972,24 @@ async fn roll_back(
     let settings = prove_settings(&session.host);
     let reason = proof.reason(&settings);
     if let Some(r) = proof.last_probe().and_then(|p| p.report()) {
-        report.failing_checks = r.failing_checks();
-        report.health = serde_json::to_value(r).ok();
+        report.change().failing_checks = r.failing_checks();
+        report.change().health = Some(r.clone());
     }
     ctx.printer
         .step_done(report, StepKind::Health, false, &reason);
-    report.log_tail = session.log_tail(50).await;
-    ctx.printer
-        .block(&host, "last 50 lines of the ploy log:", &report.log_tail);
+    report.change().log_tail = session.log_tail(50).await;
+    ctx.printer.block(
+        &host,
+        "last 50 lines of the ploy log:",
+        &report.change().log_tail,
+    );
     let bad = Verdict::now(
         name,
         Standing::Bad,
         Some(&reason),
         &format!("ployctl {}", ctx.who),
     )
-    .with_checks(&report.failing_checks)
+    .with_checks(&report.change().failing_checks)
     .to_line();
     let next = decisions::after_proof(false, fallback, session.guard_token.is_some());
     let (AfterProof::RollBack(fallback), Some(token)) = (next, session.guard_token.clone()) else {
@@ -1029,8 +1030,8 @@ async fn roll_back(
         )
         .hint(format!("see {}/.ployctl/guard.log on the host and `ployctl health`", session.host.root)));
     };
-    report.guard = serde_json::to_value(&result).ok();
-    report.current = Some(fallback.to_owned());
+    report.change().guard = Some(result.clone());
+    report.change().current = Some(fallback.to_owned());
     if !result.rolled_back() {
         ctx.printer
             .step_done(report, StepKind::Rollback, false, &result.detail);
@@ -1039,7 +1040,7 @@ async fn roll_back(
     // The guard saw it answer healthy; ployctl proves it as it proves a deploy.
     let again = session.prove(ctx, settings).await?;
     if again.is_proven() {
-        report.running = Some(fallback.to_owned());
+        report.change().running = Some(fallback.to_owned());
         ctx.printer.step_done(
             report,
             StepKind::Rollback,
@@ -1071,10 +1072,10 @@ async fn roll_back(
 fn guard_ending(report: &mut HostReport, name: &str, result: Option<GuardResult>) -> Failure {
     match result {
         Some(r) => {
-            report.current = Some(r.fallback.clone());
-            report.guard = serde_json::to_value(&r).ok();
+            report.change().current = Some(r.fallback.clone());
+            report.change().guard = Some(r.clone());
             let outcome = if r.rolled_back() {
-                report.running = Some(r.fallback.clone());
+                report.change().running = Some(r.fallback.clone());
                 Outcome::RolledBack
             } else {
                 Outcome::Failed

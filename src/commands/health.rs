@@ -54,13 +54,13 @@ async fn health_host(
     };
     let state = session.state().await.ok();
     if let Some(state) = &state {
-        report.current.clone_from(&state.current);
-        report.running = state.running.name().map(str::to_owned);
+        report.health().current.clone_from(&state.current);
+        report.health().running = state.running.name().map(str::to_owned);
     }
     if let Some(r) = look.report() {
-        report.health = serde_json::to_value(r).ok();
-        report.failing_checks = r.failing_checks();
-        report.trading_state = session.trading_state(ctx).await;
+        report.health().health = Some(r.clone());
+        report.health().failing_checks = r.failing_checks();
+        report.health().trading_state = session.trading_state(ctx).await;
     }
     ctx.printer
         .step_done(report, StepKind::Health, look.is_healthy(), &look.problem());
@@ -74,7 +74,13 @@ async fn health_host(
         if let Some(state) = &state {
             lines.push(format!("  release {}", running_line(state)));
         }
-        lines.extend(report.trading_state.as_ref().map(trading_state_line));
+        lines.extend(
+            report
+                .health()
+                .trading_state
+                .as_ref()
+                .map(trading_state_line),
+        );
         ctx.printer.result(&host.name, &lines);
     }
     match &look {

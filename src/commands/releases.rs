@@ -10,6 +10,7 @@ use crate::printer::HostReport;
 use crate::remote::ledger::Standing;
 use crate::remote::release::ReleaseEntry;
 use crate::remote::state::{HostState, Running};
+use crate::report::ReleasesDetails;
 use crate::session::{Context, Failure, HostSession};
 
 /// `ployctl releases`: lists every host's releases in parallel.
@@ -34,13 +35,6 @@ async fn releases_host(
             .step_done(report, StepKind::Releases, false, &f.reason);
     })?;
     let entries = state.entries();
-    report.current.clone_from(&state.current);
-    report.running = state.running.name().map(str::to_owned);
-    report.previous = entries.iter().find(|e| e.previous).map(|e| e.name.clone());
-    report.guard = state
-        .guard_result
-        .as_ref()
-        .and_then(|r| serde_json::to_value(r).ok());
     ctx.printer.step_done(
         report,
         StepKind::Releases,
@@ -55,7 +49,13 @@ async fn releases_host(
         ctx.printer.warn(&host, &warning);
     }
     ctx.printer.result(&host, &table(&entries, &state.running));
-    report.releases = serde_json::to_value(&entries).ok();
+    report.set_releases(ReleasesDetails {
+        current: state.current.clone(),
+        running: state.running.name().map(str::to_owned),
+        previous: entries.iter().find(|e| e.previous).map(|e| e.name.clone()),
+        guard: state.guard_result,
+        releases: entries,
+    });
     Ok(())
 }
 

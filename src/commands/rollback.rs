@@ -84,7 +84,7 @@ async fn steps(
     let host = session.host.name.clone();
     let entries = state.entries();
     let running = state.running.name().map(str::to_owned);
-    report.previous.clone_from(&running);
+    report.change().previous.clone_from(&running);
     let exclude: Vec<&str> = [state.current.as_deref(), running.as_deref()]
         .into_iter()
         .flatten()
@@ -95,7 +95,7 @@ async fn steps(
             "`ployctl releases` lists the releases on each host with their standing; name one with --to",
         )
     })?;
-    report.release = Some(target.clone());
+    report.change().release = Some(target.clone());
     let standing = entries.iter().find(|e| e.name == target);
     if let Some(bad) = standing.filter(|e| e.state == Standing::Bad) {
         if !options.force {
@@ -126,8 +126,8 @@ async fn steps(
             StepStatus::Skipped,
             &format!("{target} is already current and running"),
         );
-        report.current = Some(target.clone());
-        report.running = Some(target);
+        report.change().current = Some(target.clone());
+        report.change().running = Some(target);
         return Ok(());
     }
     // An older release may refuse a config written for a newer one: find out
@@ -158,7 +158,7 @@ async fn steps(
             &format!("{target} rejects the host's config"),
         );
         ctx.printer.block(&host, "ploy check-config said:", &lines);
-        report.log_tail = lines;
+        report.change().log_tail = lines;
         let root = &session.host.root;
         return Err(Failure::new(
             Outcome::Failed,
@@ -183,7 +183,7 @@ async fn steps(
     let proof = session.prove(ctx, settings).await?;
     let by = format!("ployctl {}", ctx.who);
     if proof.is_proven() {
-        report.running = Some(target.clone());
+        report.change().running = Some(target.clone());
         let good = Verdict::now(&target, Standing::Good, None, &by).to_line();
         session
             .run(&phases::ledger_script(&session.prelude, &[good]))
@@ -198,20 +198,23 @@ async fn steps(
     }
     let reason = proof.reason(&settings);
     if let Some(r) = proof.last_probe().and_then(|p| p.report()) {
-        report.failing_checks = r.failing_checks();
-        report.health = serde_json::to_value(r).ok();
+        report.change().failing_checks = r.failing_checks();
+        report.change().health = Some(r.clone());
     }
     let bad = Verdict::now(&target, Standing::Bad, Some(&reason), &by)
-        .with_checks(&report.failing_checks)
+        .with_checks(&report.change().failing_checks)
         .to_line();
     let _ = session
         .run(&phases::ledger_script(&session.prelude, &[bad]))
         .await;
     ctx.printer
         .step_done(report, StepKind::Health, false, &reason);
-    report.log_tail = session.log_tail(50).await;
-    ctx.printer
-        .block(&host, "last 50 lines of the ploy log:", &report.log_tail);
+    report.change().log_tail = session.log_tail(50).await;
+    ctx.printer.block(
+        &host,
+        "last 50 lines of the ploy log:",
+        &report.change().log_tail,
+    );
     Err(Failure::new(
         Outcome::Failed,
         format!("rolled back to {target}, but it is not healthy: {reason}"),

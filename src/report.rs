@@ -1,0 +1,224 @@
+//! The report model: what a run found out, per host, apart from how it is
+//! printed. Every command's host report has the same frame (host, outcome,
+//! reason, hint, steps, time) and its own details: a change (deploy,
+//! rollback), a health read, a release listing. `--json` serializes it (the
+//! format is versioned); the printer renders it for humans and GitHub Actions.
+
+use serde::Serialize;
+
+use crate::exit::Outcome;
+use crate::health::HealthReport;
+use crate::plan::StepKind;
+use crate::remote::guard::GuardResult;
+use crate::remote::release::ReleaseEntry;
+
+/// Version of the `--json` report format.
+pub const REPORT_VERSION: u32 = 1;
+
+/// How a step ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StepStatus {
+    /// Done.
+    Ok,
+    /// Failed (the command stops or rolls back).
+    Failed,
+    /// Not needed.
+    Skipped,
+    /// Done, with something to look at.
+    Warning,
+}
+
+/// One finished step of one host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StepRecord {
+    /// Which step.
+    pub step: StepKind,
+    /// How it ended.
+    pub status: StepStatus,
+    /// What happened.
+    pub detail: String,
+    /// How long it took.
+    pub ms: u64,
+}
+
+/// Everything about one host in one run; the `hosts[]` of the JSON report.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HostReport {
+    /// Host name.
+    pub host: String,
+    /// `user@host:port` or `local`.
+    pub destination: String,
+    /// Outcome.
+    pub outcome: Option<Outcome>,
+    /// Its exit code.
+    pub exit_code: u8,
+    /// What the command found, its own way.
+    #[serde(flatten)]
+    pub details: Details,
+    /// Why it did not succeed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// What to do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// Finished steps.
+    pub steps: Vec<StepRecord>,
+    /// Wall time.
+    pub duration_ms: u64,
+}
+
+/// A command's own part of a host report.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Details {
+    /// Nothing yet (the host could not be reached).
+    #[default]
+    None,
+    /// A deploy or a rollback.
+    Change(ChangeDetails),
+    /// `health`.
+    Health(HealthDetails),
+    /// `releases`.
+    Releases(ReleasesDetails),
+}
+
+/// What a deploy or a rollback did to a host.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ChangeDetails {
+    /// The release the command tried to make current.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    /// The release that ran before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// The release current after.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<String>,
+    /// The release the live service process runs after.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub running: Option<String>,
+    /// What the host-side guard did, when it fired.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guard: Option<GuardResult>,
+    /// Failing health checks (`name: error`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failing_checks: Vec<String>,
+    /// Last service log lines (or check-config's), when something failed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub log_tail: Vec<String>,
+    /// The last `/health` body seen, when a release failed its proof.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health: Option<HealthReport>,
+}
+
+/// What `health` read on a host.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HealthDetails {
+    /// Where `current` points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<String>,
+    /// The release the live service process runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub running: Option<String>,
+    /// Failing checks (`name: error`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failing_checks: Vec<String>,
+    /// The `/health` body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health: Option<HealthReport>,
+    /// The kill switch (`GET /trading-state`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trading_state: Option<serde_json::Value>,
+}
+
+/// What `releases` listed on a host.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ReleasesDetails {
+    /// Where `current` points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<String>,
+    /// The release the live service process runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub running: Option<String>,
+    /// The rollback target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// What the last guard that fired did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guard: Option<GuardResult>,
+    /// The releases, newest first.
+    pub releases: Vec<ReleaseEntry>,
+}
+
+impl HostReport {
+    /// The change details (deploy, rollback), made when absent.
+    pub fn change(&mut self) -> &mut ChangeDetails {
+        if !matches!(self.details, Details::Change(_)) {
+            self.details = Details::Change(ChangeDetails::default());
+        }
+        match &mut self.details {
+            Details::Change(d) => d,
+            _ => unreachable!("set above"),
+        }
+    }
+
+    /// The health details, made when absent.
+    pub fn health(&mut self) -> &mut HealthDetails {
+        if !matches!(self.details, Details::Health(_)) {
+            self.details = Details::Health(HealthDetails::default());
+        }
+        match &mut self.details {
+            Details::Health(d) => d,
+            _ => unreachable!("set above"),
+        }
+    }
+
+    /// Sets the releases details.
+    pub fn set_releases(&mut self, details: ReleasesDetails) {
+        self.details = Details::Releases(details);
+    }
+
+    /// The release a change tried to make current.
+    pub fn release(&self) -> Option<&str> {
+        match &self.details {
+            Details::Change(d) => d.release.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Where `current` points after the command, when it says.
+    pub fn current(&self) -> Option<&str> {
+        match &self.details {
+            Details::Change(d) => d.current.as_deref(),
+            Details::Health(d) => d.current.as_deref(),
+            Details::Releases(d) => d.current.as_deref(),
+            Details::None => None,
+        }
+    }
+}
+
+/// The `--json` report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Format version.
+    pub version: u32,
+    /// The ployctl version.
+    pub ployctl_version: &'static str,
+    /// `deploy`, `rollback`, `health`, `releases`.
+    pub command: String,
+    /// Whether every host succeeded.
+    pub ok: bool,
+    /// The run's outcome.
+    pub outcome: Outcome,
+    /// The process exit code.
+    pub exit_code: u8,
+    /// Whether this was a dry run.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dry_run: bool,
+    /// `--dry-run`: the planned steps per host.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<serde_json::Value>,
+    /// Per host, in the order given.
+    pub hosts: Vec<HostReport>,
+}
