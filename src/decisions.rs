@@ -287,11 +287,17 @@ mod tests {
     }
 
     fn healthy() -> Probe {
+        let up = ploy_api::Check::up(std::time::Duration::from_millis(1));
         Probe::Healthy(HealthReport {
-            status: "healthy".into(),
+            status: ploy_api::OverallStatus::Healthy,
             version: "0.1.0".into(),
             uptime_seconds: 9,
-            checks: serde_json::Map::new(),
+            checks: ploy_api::Checks {
+                database: up.clone(),
+                api_connection: up.clone(),
+                order_queue: up,
+                other: std::collections::BTreeMap::new(),
+            },
         })
     }
 

@@ -6,39 +6,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
-
-/// The `/health` body (the fields ployctl reads; the rest is kept as JSON).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HealthReport {
-    /// `healthy` or `degraded`.
-    pub status: String,
-    /// Running version.
-    pub version: String,
-    /// Seconds since start.
-    pub uptime_seconds: u64,
-    /// Each check: `{status, latency_ms, error?, …}`.
-    pub checks: serde_json::Map<String, serde_json::Value>,
-}
-
-impl HealthReport {
-    /// Whether `status` is `healthy`.
-    pub fn is_healthy(&self) -> bool {
-        self.status == "healthy"
-    }
-
-    /// `name: error` for every check that is not up.
-    pub fn failing_checks(&self) -> Vec<String> {
-        self.checks
-            .iter()
-            .filter(|(_, c)| c.get("status").and_then(|s| s.as_str()) != Some("up"))
-            .map(|(name, c)| match c.get("error").and_then(|e| e.as_str()) {
-                Some(error) => format!("{name}: {error}"),
-                None => format!("{name}: down"),
-            })
-            .collect()
-    }
-}
+pub use ploy_api::{HealthReport, TradingState, TradingStateChange};
 
 /// One look at `/health`.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +40,7 @@ impl Probe {
             Probe::Degraded(r) => {
                 let failing = r.failing_checks();
                 if failing.is_empty() {
-                    format!("status {}", r.status)
+                    format!("status {}", r.status.as_str())
                 } else {
                     failing.join("; ")
                 }
@@ -134,7 +102,7 @@ impl HealthClient {
     /// `GET http://<local>/trading-state`: the kill switch (`state`,
     /// `changed_at_ms`, `source`), or `None` when the engine does not say
     /// (not trading, or a release without it).
-    pub async fn trading_state(&self, local: SocketAddr) -> Option<serde_json::Value> {
+    pub async fn trading_state(&self, local: SocketAddr) -> Option<TradingStateChange> {
         let response = self
             .http
             .get(format!("http://{local}/trading-state"))
@@ -144,33 +112,28 @@ impl HealthClient {
         if !response.status().is_success() {
             return None;
         }
-        let value: serde_json::Value = response.json().await.ok()?;
-        value.get("state")?.as_str()?;
-        Some(value)
+        response.json().await.ok()
     }
 }
 
 /// One line for a kill switch read from `/trading-state`: the state, and when
 /// it is not `active`, since when and who set it.
-pub fn trading_state_line(value: &serde_json::Value) -> String {
-    let state = value["state"].as_str().unwrap_or("?");
-    if state == "active" {
-        return "  trading active".to_owned();
-    }
-    let since = value["changed_at_ms"]
-        .as_u64()
+pub fn trading_state_line(change: &TradingStateChange) -> String {
+    let effect = match change.state {
+        TradingState::Active => return "  trading active".to_owned(),
+        TradingState::Halted => "no new orders",
+        TradingState::Reducing => "only orders that shrink positions",
+    };
+    let since = u64::try_from(change.changed_at_ms)
         .map(|ms| {
             humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + Duration::from_millis(ms))
                 .to_string()
         })
-        .unwrap_or_else(|| "?".to_owned());
-    let source = value["source"].as_str().unwrap_or("?");
-    let effect = match state {
-        "halted" => "no new orders",
-        "reducing" => "only orders that shrink positions",
-        _ => "unknown state",
-    };
-    format!("  trading {state} since {since} (set by {source}): {effect}")
+        .unwrap_or_else(|_| "?".to_owned());
+    format!(
+        "  trading {} since {since} (set by {}): {effect}",
+        change.state, change.source
+    )
 }
 
 fn describe_reqwest(e: &reqwest::Error) -> String {
@@ -376,6 +339,7 @@ mod tests {
         serde_json::from_value(serde_json::json!({
             "status": status, "version": "0.1.0", "uptime_seconds": uptime,
             "checks": {"database": {"status": "up", "latency_ms": 0.3},
+                       "order_queue": {"status": "up", "latency_ms": 0.001},
                        "api_connection": {"status": if status == "healthy" {"up"} else {"down"}, "latency_ms": 1.0, "error": "refused"}}
         }))
         .unwrap()
@@ -383,13 +347,17 @@ mod tests {
 
     #[test]
     fn the_kill_switch_line_says_when_and_who_unless_active() {
-        let active = serde_json::json!({"state": "active", "changed_at_ms": 0, "source": "config"});
+        let active = TradingStateChange {
+            state: TradingState::Active,
+            changed_at_ms: 0,
+            source: "config".into(),
+        };
         assert_eq!(trading_state_line(&active), "  trading active");
-        let halted = serde_json::json!({
-            "state": "halted",
-            "changed_at_ms": 1_795_000_000_000_u64,
-            "source": "PUT /trading-state from 127.0.0.1:5000",
-        });
+        let halted = TradingStateChange {
+            state: TradingState::Halted,
+            changed_at_ms: 1_795_000_000_000,
+            source: "PUT /trading-state from 127.0.0.1:5000".into(),
+        };
         assert_eq!(
             trading_state_line(&halted),
             "  trading halted since 2026-11-18T11:06:40Z (set by PUT /trading-state from 127.0.0.1:5000): no new orders"

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::exit::Outcome;
-use crate::health::HealthReport;
+use crate::health::{HealthReport, TradingStateChange};
 use crate::plan::StepKind;
 use crate::remote::guard::GuardResult;
 use crate::remote::release::ReleaseEntry;
@@ -76,11 +76,11 @@ pub enum Details {
     #[default]
     None,
     /// A deploy or a rollback.
-    Change(ChangeDetails),
+    Change(Box<ChangeDetails>),
     /// `health`.
-    Health(HealthDetails),
+    Health(Box<HealthDetails>),
     /// `releases`.
-    Releases(ReleasesDetails),
+    Releases(Box<ReleasesDetails>),
 }
 
 /// What a deploy or a rollback did to a host.
@@ -129,7 +129,7 @@ pub struct HealthDetails {
     pub health: Option<HealthReport>,
     /// The kill switch (`GET /trading-state`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub trading_state: Option<serde_json::Value>,
+    pub trading_state: Option<TradingStateChange>,
 }
 
 /// What `releases` listed on a host.
@@ -155,7 +155,7 @@ impl HostReport {
     /// The change details (deploy, rollback), made when absent.
     pub fn change(&mut self) -> &mut ChangeDetails {
         if !matches!(self.details, Details::Change(_)) {
-            self.details = Details::Change(ChangeDetails::default());
+            self.details = Details::Change(Box::default());
         }
         match &mut self.details {
             Details::Change(d) => d,
@@ -166,7 +166,7 @@ impl HostReport {
     /// The health details, made when absent.
     pub fn health(&mut self) -> &mut HealthDetails {
         if !matches!(self.details, Details::Health(_)) {
-            self.details = Details::Health(HealthDetails::default());
+            self.details = Details::Health(Box::default());
         }
         match &mut self.details {
             Details::Health(d) => d,
@@ -176,7 +176,7 @@ impl HostReport {
 
     /// Sets the releases details.
     pub fn set_releases(&mut self, details: ReleasesDetails) {
-        self.details = Details::Releases(details);
+        self.details = Details::Releases(Box::new(details));
     }
 
     /// The release a change tried to make current.

@@ -443,7 +443,7 @@ impl HostSession {
     }
 
     /// The engine's kill switch, read beside `/health`.
-    pub async fn trading_state(&self, ctx: &Context) -> Option<serde_json::Value> {
+    pub async fn trading_state(&self, ctx: &Context) -> Option<crate::health::TradingStateChange> {
         let (addr, _) = self.health.as_ref().ok()?;
         ctx.health.trading_state(*addr).await
     }

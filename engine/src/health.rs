@@ -1,5 +1,5 @@
-//! `/health`: three real, timed checks (database, market-data source, order queue)
-//! and the report shape operators and ployctl read.
+//! `/health`: three real, timed checks (database, market-data source, order
+//! queue). The report's shape is the shared contract in `ploy-api`.
 //!
 //! ```json
 //! {"status": "healthy", "version": "0.1.0", "uptime_seconds": 42,
@@ -12,7 +12,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 
 use crate::exchange::ClobClient;
@@ -20,122 +19,10 @@ use crate::orders::OrderIntent;
 use crate::queue::OrderQueue;
 use crate::storage::Store;
 
-/// `up` or `down`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CheckStatus {
-    /// Working.
-    Up,
-    /// Not working.
-    Down,
-}
-
-/// One check's result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Check {
-    /// `up` or `down`.
-    pub status: CheckStatus,
-    /// How long the check took, in milliseconds (3 decimals).
-    pub latency_ms: f64,
-    /// What went wrong, when down.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// Check-specific facts (source, depth, cache age, …).
-    #[serde(flatten)]
-    pub detail: serde_json::Map<String, serde_json::Value>,
-}
-
-impl Check {
-    fn new(status: CheckStatus, latency: Duration) -> Self {
-        Self {
-            status,
-            latency_ms: millis(latency),
-            error: None,
-            detail: serde_json::Map::new(),
-        }
-    }
-
-    /// A passing check that took `latency`.
-    pub fn up(latency: Duration) -> Self {
-        Self::new(CheckStatus::Up, latency)
-    }
-
-    /// A failing check that took `latency`, with the reason.
-    pub fn down(latency: Duration, error: impl Into<String>) -> Self {
-        let mut check = Self::new(CheckStatus::Down, latency);
-        check.error = Some(error.into());
-        check
-    }
-
-    /// Adds a detail field.
-    pub fn with(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
-        self.detail.insert(key.to_owned(), value.into());
-        self
-    }
-
-    /// Whether the check passed.
-    pub fn is_up(&self) -> bool {
-        self.status == CheckStatus::Up
-    }
-}
+pub use ploy_api::health::{Check, CheckStatus, Checks, HealthReport, OverallStatus};
 
 fn millis(d: Duration) -> f64 {
     (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
-}
-
-/// `healthy` when every check is up, else `degraded`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OverallStatus {
-    /// All checks up: HTTP 200.
-    Healthy,
-    /// Some check down: HTTP 503.
-    Degraded,
-}
-
-/// The three checks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Checks {
-    /// `SELECT 1` against the database.
-    pub database: Check,
-    /// The market-data source the engine uses.
-    pub api_connection: Check,
-    /// The order queue's depth against its threshold.
-    pub order_queue: Check,
-}
-
-/// The `/health` body.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HealthReport {
-    /// `healthy` or `degraded`.
-    pub status: OverallStatus,
-    /// The running version.
-    pub version: String,
-    /// Seconds since the process started.
-    pub uptime_seconds: u64,
-    /// The checks.
-    pub checks: Checks,
-}
-
-impl HealthReport {
-    /// Whether every check is up.
-    pub fn is_healthy(&self) -> bool {
-        self.status == OverallStatus::Healthy
-    }
-
-    /// The names of the checks that are down.
-    pub fn failing(&self) -> Vec<&'static str> {
-        let c = &self.checks;
-        [
-            ("database", &c.database),
-            ("api_connection", &c.api_connection),
-            ("order_queue", &c.order_queue),
-        ]
-        .into_iter()
-        .filter(|(_, check)| !check.is_up())
-        .map(|(name, _)| name)
-        .collect()
-    }
 }
 
 /// Probes the market-data source the engine really uses.
@@ -338,9 +225,9 @@ impl HealthService {
             database,
             api_connection,
             order_queue,
+            other: std::collections::BTreeMap::new(),
         };
-        let all_up =
-            checks.database.is_up() && checks.api_connection.is_up() && checks.order_queue.is_up();
+        let all_up = checks.all_up();
         HealthReport {
             status: if all_up {
                 OverallStatus::Healthy
@@ -351,40 +238,5 @@ impl HealthService {
             uptime_seconds: self.started.elapsed().as_secs(),
             checks,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn report_shape_is_exact() {
-        let report = HealthReport {
-            status: OverallStatus::Degraded,
-            version: "1.2.3".into(),
-            uptime_seconds: 7,
-            checks: Checks {
-                database: Check::up(Duration::from_micros(412)),
-                api_connection: Check::down(Duration::from_millis(3), "refused")
-                    .with("source", "exchange"),
-                order_queue: Check::up(Duration::from_nanos(1500)).with("depth", 0),
-            },
-        };
-        let json = serde_json::to_value(&report).unwrap();
-        assert_eq!(
-            json,
-            serde_json::json!({
-                "status": "degraded", "version": "1.2.3", "uptime_seconds": 7,
-                "checks": {
-                    "database": {"status": "up", "latency_ms": 0.412},
-                    "api_connection": {"status": "down", "latency_ms": 3.0, "error": "refused", "source": "exchange"},
-                    "order_queue": {"status": "up", "latency_ms": 0.002, "depth": 0}
-                }
-            })
-        );
-        assert_eq!(report.failing(), vec!["api_connection"]);
-        let back: HealthReport = serde_json::from_value(json).unwrap();
-        assert_eq!(back, report);
     }
 }

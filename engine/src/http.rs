@@ -23,7 +23,7 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The failing checks last reported, so a change is logged once, not on
     /// every request.
-    pub last_failing: Arc<std::sync::Mutex<Vec<&'static str>>>,
+    pub last_failing: Arc<std::sync::Mutex<Vec<String>>>,
     /// The trading pipeline's controls (kill switch), when it runs.
     pub control: Option<crate::pipeline::PipelineHandle>,
 }
@@ -48,7 +48,7 @@ async fn health(State(state): State<AppState>) -> Response {
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    let failing = report.failing();
+    let failing: Vec<String> = report.failing().into_iter().map(str::to_owned).collect();
     let changed = {
         let mut last = state.last_failing.lock().unwrap_or_else(|e| e.into_inner());
         let changed = *last != failing;

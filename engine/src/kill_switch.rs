@@ -8,7 +8,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use serde::Serialize;
 use tokio::sync::mpsc;
 
 use crate::clock::Clock;
@@ -35,18 +34,7 @@ pub fn initial_state(
     }
 }
 
-/// What a change did.
-#[derive(Debug, Clone, Serialize)]
-pub struct Applied {
-    /// The state now in force.
-    #[serde(flatten)]
-    pub change: TradingStateChange,
-    /// Whether it was saved (it is in force either way).
-    pub persisted: bool,
-    /// Why it was not saved, when it was not.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub warning: Option<String>,
-}
+pub use ploy_api::Applied;
 
 /// The trading pipeline has stopped; nothing can be changed.
 #[derive(Debug, thiserror::Error)]

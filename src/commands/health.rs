@@ -107,19 +107,21 @@ fn running_line(state: &crate::remote::state::HostState) -> String {
 pub fn table(report: &HealthReport) -> Vec<String> {
     let mut lines = vec![format!(
         "{}  ploy {}  up {}",
-        report.status,
+        report.status.as_str(),
         report.version,
         humantime::format_duration(Duration::from_secs(report.uptime_seconds))
     )];
-    for (name, check) in &report.checks {
-        let status = check.get("status").and_then(|s| s.as_str()).unwrap_or("?");
-        let latency = check
-            .get("latency_ms")
-            .and_then(serde_json::Value::as_f64)
-            .unwrap_or(0.0);
-        let mark = if status == "up" { "✓" } else { "✗" };
-        let mut line = format!("  {mark} {name:<15} {status:<4} {latency:>9.3} ms");
-        if let Some(error) = check.get("error").and_then(|e| e.as_str()) {
+    for (name, check) in report.checks.iter() {
+        let (mark, status) = if check.is_up() {
+            ("✓", "up")
+        } else {
+            ("✗", "down")
+        };
+        let mut line = format!(
+            "  {mark} {name:<15} {status:<4} {:>9.3} ms",
+            check.latency_ms
+        );
+        if let Some(error) = &check.error {
             line.push_str(&format!("  {error}"));
         }
         lines.push(line);

@@ -197,48 +197,7 @@ impl Default for DatabaseConfig {
     }
 }
 
-/// The kill switch: what the risk engine lets through. Ordered from the least
-/// to the most restrictive, so `max` picks the safer of two states.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Deserialize, serde::Serialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum TradingState {
-    /// Everything within limits.
-    #[default]
-    Active,
-    /// Only orders that shrink a position.
-    Reducing,
-    /// No new orders; cancels only.
-    Halted,
-}
-
-impl TradingState {
-    /// The lowercase name used in config, storage and HTTP.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Reducing => "reducing",
-            Self::Halted => "halted",
-        }
-    }
-
-    /// The inverse of [`TradingState::as_str`] (case-insensitive).
-    pub fn parse(text: &str) -> Option<Self> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "active" => Some(Self::Active),
-            "reducing" => Some(Self::Reducing),
-            "halted" => Some(Self::Halted),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for TradingState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use ploy_api::TradingState;
 
 /// `[risk]`
 #[derive(Debug, Clone, Deserialize)]

@@ -189,16 +189,7 @@ pub struct Deployment {
     pub started_at_ms: i64,
 }
 
-/// The kill switch as last set, and by whom: it outlives restarts and deploys.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TradingStateChange {
-    /// The state.
-    pub state: TradingState,
-    /// When it was set (Unix ms).
-    pub changed_at_ms: i64,
-    /// Who or what set it (e.g. `PUT /trading-state from 127.0.0.1:50312`).
-    pub source: String,
-}
+pub use ploy_api::TradingStateChange;
 
 /// Everything the engine keeps. Implemented by [`PostgresStore`] and [`SqliteStore`].
 #[async_trait]

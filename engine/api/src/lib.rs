@@ -1,0 +1,11 @@
+//! The engine's HTTP contract, typed once: what `GET /health` and
+//! `GET`/`PUT /trading-state` answer. `ploy` serializes these and `ployctl`
+//! reads them, so neither reads the other's JSON by hand, and ployctl never
+//! links the engine. Plain serde types; changes are additive (a reader
+//! ignores fields it does not know).
+
+pub mod health;
+pub mod trading;
+
+pub use health::{Check, CheckStatus, Checks, HealthReport, OverallStatus};
+pub use trading::{Applied, TradingState, TradingStateChange};
