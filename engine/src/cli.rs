@@ -54,6 +54,57 @@ pub enum Command {
     Order(OrderCommand),
     /// Write the live market feed to a recording for `ploy replay`.
     Record(RecordArgs),
+    /// List stored orders (read from the database; works while the service is stopped).
+    Orders(OrdersArgs),
+    /// Show positions with their last mark and P&L (read from the database).
+    Positions(JsonArgs),
+    /// Summarize a window: orders, fills, volume, fees, P&L, inventory, kill switch, deployments.
+    Report(ReportArgs),
+}
+
+/// `ploy orders`
+#[derive(Debug, Args)]
+pub struct OrdersArgs {
+    /// Only orders with this status: pending, open, filled, cancelled, failed.
+    #[arg(long, value_parser = parse_status)]
+    pub status: Option<crate::orders::OrderStatus>,
+    /// Only orders created at least this long ago (e.g. 5m).
+    #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub older_than: Option<std::time::Duration>,
+    /// Only orders of this token ID.
+    #[arg(long, value_name = "TOKEN_ID")]
+    pub market: Option<String>,
+    /// At most this many, newest first.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub limit: u32,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ploy report`
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The window, ending now (e.g. 24h, 7d).
+    #[arg(long, default_value = "24h", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub since: std::time::Duration,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A command whose only option is `--json`.
+#[derive(Debug, Args)]
+pub struct JsonArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_status(text: &str) -> Result<crate::orders::OrderStatus, String> {
+    crate::orders::OrderStatus::parse(&text.to_ascii_lowercase()).ok_or_else(|| {
+        format!("{text:?} is not an order status: use pending, open, filled, cancelled or failed")
+    })
 }
 
 /// `ploy record`

@@ -29,3 +29,4 @@ pub mod storage;
 pub mod strategy;
 pub mod telemetry;
 pub mod trading;
+pub mod views;

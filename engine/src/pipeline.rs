@@ -30,7 +30,7 @@ use crate::orders::{OrderIntent, OrderStatus, TokenId};
 use crate::queue::OrderQueue;
 use crate::reconcile;
 use crate::signing::Wallet;
-use crate::storage::{Fill, FillOutcome, Store};
+use crate::storage::{Fill, FillOutcome, Mark, Store};
 use crate::strategy::QuoteParams;
 use crate::trading::core::TrackedOrder;
 use crate::trading::paper::PaperExchange;
@@ -245,6 +245,7 @@ pub async fn start(
         in_flight: 0,
         cancels: Some(cancel_tx),
         refusals_counted: BTreeMap::new(),
+        marks_written: BTreeMap::new(),
     };
     // A halt in force cancels whatever reconciliation found resting.
     let commands = main.core.set_trading_state(initial_state.state);
@@ -466,7 +467,12 @@ struct MainLoop {
     cancels: Option<mpsc::UnboundedSender<CancelRequest>>,
     /// Risk refusals already counted in the metrics, by reason.
     refusals_counted: BTreeMap<String, u64>,
+    /// The mark last written per token, and when (market time).
+    marks_written: BTreeMap<TokenId, (i64, Decimal)>,
 }
+
+/// A token's mark is written at most this often (market time), and only when it moved.
+const MARK_EVERY_MS: i64 = 5_000;
 
 impl MainLoop {
     async fn run(
@@ -612,6 +618,41 @@ impl MainLoop {
             }
             let commands = self.core.on_market(&event, recv_ms);
             self.dispatch(commands);
+        }
+        self.write_marks(recv_ms).await;
+    }
+
+    /// Saves the books' midpoints (`ploy positions` marks with them), at most
+    /// every [`MARK_EVERY_MS`] per token and only when they moved. A failed
+    /// write is logged and retried with the next ones; trading goes on.
+    async fn write_marks(&mut self, now_ms: i64) {
+        let books = self.core.books();
+        let due: Vec<Mark> = books
+            .tokens()
+            .filter_map(|token| {
+                let mid = books.get(token)?.midpoint()?;
+                match self.marks_written.get(token) {
+                    Some((at, last)) if *last == mid || now_ms - at < MARK_EVERY_MS => None,
+                    _ => Some(Mark {
+                        token_id: token.clone(),
+                        price: mid,
+                        ts_ms: now_ms,
+                    }),
+                }
+            })
+            .collect();
+        if due.is_empty() {
+            return;
+        }
+        match self.parts.store.set_marks(&due).await {
+            Ok(()) => {
+                for m in due {
+                    self.marks_written.insert(m.token_id, (m.ts_ms, m.price));
+                }
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot save marks; positions show the last saved ones");
+            },
         }
     }
 

@@ -18,6 +18,7 @@ pub mod record;
 pub mod replay;
 pub mod run;
 pub mod version;
+pub mod views;
 
 /// Loads and checks the configuration, registering its secrets for scrubbing.
 pub fn load_settings(flag: Option<&std::path::Path>) -> Result<Settings, ConfigError> {
@@ -52,6 +53,9 @@ pub fn main() -> ExitCode {
         cli::Command::Replay(args) => replay::run(config, &args),
         cli::Command::Record(args) => with_runtime(|| record::run(config, &args)),
         cli::Command::Order(cli::OrderCommand::Preview(args)) => order::preview(config, &args),
+        cli::Command::Orders(args) => with_runtime(|| views::orders(config, &args)),
+        cli::Command::Positions(args) => with_runtime(|| views::positions(config, args.json)),
+        cli::Command::Report(args) => with_runtime(|| views::report(config, &args)),
     };
     exit::code(code)
 }

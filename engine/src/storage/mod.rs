@@ -191,6 +191,17 @@ pub struct Deployment {
 
 pub use ploy_api::TradingStateChange;
 
+/// The last mark of a token: its book's midpoint when last written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mark {
+    /// The token.
+    pub token_id: TokenId,
+    /// The midpoint.
+    pub price: Decimal,
+    /// When (Unix ms, market time).
+    pub ts_ms: i64,
+}
+
 /// Everything the engine keeps. Implemented by [`PostgresStore`] and [`SqliteStore`].
 #[async_trait]
 pub trait Store: Send + Sync + std::fmt::Debug {
@@ -238,8 +249,19 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// The kill switch as an operator last set it, if ever.
     async fn trading_state(&self) -> Result<Option<TradingStateChange>, StorageError>;
-    /// Records a kill-switch change (replacing the previous one).
+    /// Records a kill-switch change (replacing the previous one, and adding
+    /// it to the history).
     async fn set_trading_state(&self, change: &TradingStateChange) -> Result<(), StorageError>;
+    /// Every kill-switch change, oldest first.
+    async fn trading_state_changes(&self) -> Result<Vec<TradingStateChange>, StorageError>;
+
+    /// Every deployment row, oldest first.
+    async fn deployments(&self) -> Result<Vec<Deployment>, StorageError>;
+
+    /// Replaces the marks of these tokens.
+    async fn set_marks(&self, marks: &[Mark]) -> Result<(), StorageError>;
+    /// Every token's last mark, by token.
+    async fn marks(&self) -> Result<Vec<Mark>, StorageError>;
 }
 
 /// Opens the database named by `url` (creating an SQLite file and its folder

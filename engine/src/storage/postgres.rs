@@ -9,7 +9,7 @@ use sqlx::Row;
 
 use super::{
     deployment_from_row, status_after_fill, trading_state_from_row, Backend, Deployment, Fill,
-    FillOutcome, OrderRecord, OrderUpdate, PlainRow, StorageError, Store, TradingStateChange,
+    FillOutcome, Mark, OrderRecord, OrderUpdate, PlainRow, StorageError, Store, TradingStateChange,
 };
 use crate::config::{DatabaseConfig, DatabaseUrl};
 use crate::orders::{ClientOrderId, OrderHash, OrderStatus, Side};
@@ -369,6 +369,7 @@ impl Store for PostgresStore {
     }
 
     async fn set_trading_state(&self, change: &TradingStateChange) -> Result<(), StorageError> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO trading_state (id, state, changed_at_ms, source) VALUES (1, $1, $2, $3) \
              ON CONFLICT (id) DO UPDATE SET state = excluded.state, \
@@ -377,9 +378,68 @@ impl Store for PostgresStore {
         .bind(change.state.as_str())
         .bind(change.changed_at_ms)
         .bind(&change.source)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        sqlx::query(
+            "INSERT INTO trading_state_changes (state, changed_at_ms, source) VALUES ($1, $2, $3)",
+        )
+        .bind(change.state.as_str())
+        .bind(change.changed_at_ms)
+        .bind(&change.source)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(())
+    }
+
+    async fn trading_state_changes(&self) -> Result<Vec<TradingStateChange>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT state, changed_at_ms, source FROM trading_state_changes ORDER BY changed_at_ms, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(trading_state_from_row).collect()
+    }
+
+    async fn deployments(&self) -> Result<Vec<Deployment>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT version, git_sha, profile, hostname, started_at_ms FROM deployments ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(deployment_from_row).collect()
+    }
+
+    async fn set_marks(&self, marks: &[Mark]) -> Result<(), StorageError> {
+        let mut tx = self.pool.begin().await?;
+        for m in marks {
+            sqlx::query(
+                "INSERT INTO marks (token_id, price, ts_ms) VALUES ($1, $2, $3) \
+                 ON CONFLICT (token_id) DO UPDATE SET price = $2, ts_ms = $3",
+            )
+            .bind(m.token_id.as_str())
+            .bind(m.price)
+            .bind(m.ts_ms)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn marks(&self) -> Result<Vec<Mark>, StorageError> {
+        let rows = sqlx::query("SELECT token_id, price, ts_ms FROM marks ORDER BY token_id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Mark {
+                    token_id: row.try_get::<String, _>("token_id")?.into(),
+                    price: row.try_get("price")?,
+                    ts_ms: row.try_get("ts_ms")?,
+                })
+            })
+            .collect()
     }
 }
 

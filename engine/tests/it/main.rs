@@ -10,3 +10,4 @@ mod paper;
 mod service;
 mod storage;
 mod trading;
+mod views;

@@ -106,6 +106,35 @@ async fn exercise(store: Arc<dyn Store>, backend: Backend) {
             source: "test 11".into(),
         })
     );
+    let history: Vec<(TradingState, i64)> = store
+        .trading_state_changes()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.state, c.changed_at_ms))
+        .collect();
+    assert_eq!(
+        history,
+        [(TradingState::Halted, 10), (TradingState::Reducing, 11)],
+        "every change is kept, oldest first"
+    );
+
+    // Marks: the last one per token wins.
+    assert!(store.marks().await.unwrap().is_empty());
+    let mark = |token: &str, price: &str, ts_ms| ploy::storage::Mark {
+        token_id: token.into(),
+        price: price.parse().unwrap(),
+        ts_ms,
+    };
+    store
+        .set_marks(&[mark("9", "0.41", 1), mark("7", "0.5", 1)])
+        .await
+        .unwrap();
+    store.set_marks(&[mark("9", "0.435", 2)]).await.unwrap();
+    assert_eq!(
+        store.marks().await.unwrap(),
+        [mark("7", "0.5", 1), mark("9", "0.435", 2)]
+    );
 
     // Deployments: a row only when the version or git sha changes.
     assert!(store
@@ -128,6 +157,15 @@ async fn exercise(store: Arc<dyn Store>, backend: Backend) {
         "a rollback is a deployment too"
     );
     assert_eq!(store.deployment_count().await.unwrap(), 3);
+    let versions: Vec<i64> = store
+        .deployments()
+        .await
+        .unwrap()
+        .iter()
+        .map(|d| d.started_at_ms)
+        .collect();
+    assert_eq!(versions.len(), 3);
+    assert!(versions.windows(2).all(|w| w[0] <= w[1]), "oldest first");
     assert_eq!(
         store
             .latest_deployment()
