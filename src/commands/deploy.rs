@@ -970,19 +970,7 @@ async fn roll_back(
 ) -> Result<(), Failure> {
     let host = session.host.name.clone();
     let settings = prove_settings(&session.host);
-    let reason = proof.reason(&settings);
-    if let Some(r) = proof.last_probe().and_then(|p| p.report()) {
-        report.change().failing_checks = r.failing_checks();
-        report.change().health = Some(r.clone());
-    }
-    ctx.printer
-        .step_done(report, StepKind::Health, false, &reason);
-    report.change().log_tail = session.log_tail(50).await;
-    ctx.printer.block(
-        &host,
-        "last 50 lines of the ploy log:",
-        &report.change().log_tail,
-    );
+    let reason = record_unproven(ctx, session, report, proof).await;
     let bad = Verdict::now(
         name,
         Standing::Bad,
@@ -1066,6 +1054,31 @@ async fn roll_back(
         )
         .hint("the problem may be outside ploy (database, network): see the log above, `ployctl health` and RUNBOOKS.md"))
     }
+}
+
+/// Records why a release was not proven (the failing checks, the last
+/// `/health` body), prints the failed health step and the log tail; returns
+/// the reason.
+pub(crate) async fn record_unproven(
+    ctx: &Context,
+    session: &HostSession,
+    report: &mut HostReport,
+    proof: &Proof,
+) -> String {
+    let reason = proof.reason(&prove_settings(&session.host));
+    if let Some(r) = proof.last_probe().and_then(|p| p.report()) {
+        report.change().failing_checks = r.failing_checks();
+        report.change().health = Some(r.clone());
+    }
+    ctx.printer
+        .step_done(report, StepKind::Health, false, &reason);
+    report.change().log_tail = session.log_tail(50).await;
+    ctx.printer.block(
+        &session.host.name,
+        "last 50 lines of the ploy log:",
+        &report.change().log_tail,
+    );
+    reason
 }
 
 /// The ending of a deploy the guard rolled back.

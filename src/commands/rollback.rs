@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::commands::deploy::activate;
+use crate::commands::deploy::{activate, record_unproven};
 use crate::exit::Outcome;
 use crate::fleet::{run_on_hosts, Access};
 use crate::inventory::Host;
@@ -196,25 +196,13 @@ async fn steps(
         );
         return Ok(());
     }
-    let reason = proof.reason(&settings);
-    if let Some(r) = proof.last_probe().and_then(|p| p.report()) {
-        report.change().failing_checks = r.failing_checks();
-        report.change().health = Some(r.clone());
-    }
+    let reason = record_unproven(ctx, session, report, &proof).await;
     let bad = Verdict::now(&target, Standing::Bad, Some(&reason), &by)
         .with_checks(&report.change().failing_checks)
         .to_line();
     let _ = session
         .run(&phases::ledger_script(&session.prelude, &[bad]))
         .await;
-    ctx.printer
-        .step_done(report, StepKind::Health, false, &reason);
-    report.change().log_tail = session.log_tail(50).await;
-    ctx.printer.block(
-        &host,
-        "last 50 lines of the ploy log:",
-        &report.change().log_tail,
-    );
     Err(Failure::new(
         Outcome::Failed,
         format!("rolled back to {target}, but it is not healthy: {reason}"),

@@ -42,17 +42,20 @@ pub struct GuardFile {
     pub health_timeout: u64,
 }
 
+/// The last value of `key` among `pairs` (empty when absent).
+fn value(pairs: &[(String, String)], key: &str) -> String {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
 impl GuardFile {
     /// From `key=value` pairs; `None` without a token, release and fallback.
     pub fn from_pairs(pairs: &[(String, String)]) -> Option<Self> {
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .rev()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
+        let get = |k: &str| value(pairs, k);
         let num = |k: &str| get(k).trim().parse::<u64>().unwrap_or(0);
         let file = Self {
             token: get("token"),
@@ -106,14 +109,7 @@ pub struct GuardResult {
 impl GuardResult {
     /// From `key=value` pairs; `None` without a token.
     pub fn from_pairs(pairs: &[(String, String)]) -> Option<Self> {
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .rev()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
+        let get = |k: &str| value(pairs, k);
         let token = get("token");
         if token.is_empty() {
             return None;

@@ -54,20 +54,19 @@ impl Transport for LocalTransport {
         let stdin = child.stdin.take().expect("piped stdin");
         let stdout = child.stdout.take().expect("piped stdout");
         let stderr = child.stderr.take().expect("piped stderr");
-        let (process, tx) = RemoteProcess::new(Box::new(stdin));
-        tokio::spawn(async move {
-            tokio::join!(
-                pump(stdout, tx.clone(), Chunk::Stdout),
-                pump(stderr, tx.clone(), Chunk::Stderr)
-            );
-            let status = child
+        let wait = async move {
+            child
                 .wait()
                 .await
                 .map(|s| s.code())
-                .map_err(|e| e.to_string());
-            let _ = tx.send(Chunk::Exit(status)).await;
-        });
-        Ok(process)
+                .map_err(|e| e.to_string())
+        };
+        Ok(RemoteProcess::from_streams(
+            Box::new(stdin),
+            stdout,
+            stderr,
+            wait,
+        ))
     }
 
     async fn forward(&self, host: &str, port: u16) -> Result<SocketAddr, TransportError> {

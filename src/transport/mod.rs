@@ -153,6 +153,30 @@ impl RemoteProcess {
         (Self { stdin, output: rx }, tx)
     }
 
+    /// A process whose stdout and stderr are streams and whose end is a
+    /// future: both streams are forwarded as chunks, then the exit.
+    pub(crate) fn from_streams<O, E, W>(
+        stdin: Box<dyn AsyncWrite + Send + Unpin>,
+        stdout: O,
+        stderr: E,
+        wait: W,
+    ) -> Self
+    where
+        O: tokio::io::AsyncRead + Unpin + Send + 'static,
+        E: tokio::io::AsyncRead + Unpin + Send + 'static,
+        W: std::future::Future<Output = Result<Option<i32>, String>> + Send + 'static,
+    {
+        let (process, tx) = Self::new(stdin);
+        tokio::spawn(async move {
+            tokio::join!(
+                local::pump(stdout, tx.clone(), Chunk::Stdout),
+                local::pump(stderr, tx.clone(), Chunk::Stderr)
+            );
+            let _ = tx.send(Chunk::Exit(wait.await)).await;
+        });
+        process
+    }
+
     /// Writes `input` (reporting progress), closes stdin, and collects the
     /// output until the process ends. Reading and writing overlap, so a script
     /// that prints while it reads never blocks, and one that exits early ends

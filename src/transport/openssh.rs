@@ -12,9 +12,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use openssh::{ControlPersist, ForwardType, KnownHosts, Session, SessionBuilder, Socket};
 
-use super::local::pump;
 use super::{
-    host_key_hint, known_hosts_name, Chunk, ConnectOptions, ErrorKind, RemoteProcess, Transport,
+    host_key_hint, known_hosts_name, ConnectOptions, ErrorKind, RemoteProcess, Transport,
     TransportError,
 };
 use crate::inventory::{Address, Host};
@@ -212,20 +211,19 @@ impl Transport for OpensshTransport {
         let stdin = child.stdin().take().expect("piped stdin");
         let stdout = child.stdout().take().expect("piped stdout");
         let stderr = child.stderr().take().expect("piped stderr");
-        let (process, tx) = RemoteProcess::new(Box::new(stdin));
-        tokio::spawn(async move {
-            tokio::join!(
-                pump(stdout, tx.clone(), Chunk::Stdout),
-                pump(stderr, tx.clone(), Chunk::Stderr)
-            );
-            let status = child
+        let wait = async move {
+            child
                 .wait()
                 .await
                 .map(|s| s.code())
-                .map_err(|e| error_text(&e));
-            let _ = tx.send(Chunk::Exit(status)).await;
-        });
-        Ok(process)
+                .map_err(|e| error_text(&e))
+        };
+        Ok(RemoteProcess::from_streams(
+            Box::new(stdin),
+            stdout,
+            stderr,
+            wait,
+        ))
     }
 
     async fn forward(&self, host: &str, port: u16) -> Result<SocketAddr, TransportError> {
