@@ -69,6 +69,8 @@ pub struct Recovered {
     pub state: HostState,
     /// What guards did: one that had fired before this run, and any this run finished.
     pub guard_results: Vec<GuardResult>,
+    /// Whether recovery changed anything on the host (the service may have restarted).
+    pub acted: bool,
 }
 
 /// Carries out [`next_action`] until the host is consistent (at most a few
@@ -177,6 +179,7 @@ pub async fn recover(
     }
     Ok(Recovered {
         state,
+        acted: !did.is_empty(),
         guard_results,
     })
 }

@@ -30,7 +30,6 @@ use crate::remote::guard::{GuardFile, GuardResult};
 use crate::remote::ledger::{Standing, Verdict};
 use crate::remote::phases::{self, Activation};
 use crate::remote::release::{self, ReleaseEntry, ReleaseInfo};
-use crate::remote::state::HostState;
 use crate::remote::ScriptOutput;
 use crate::session::{
     audit_record, prove_settings, rand_u64, Context, Failure, HostSession, LockOptions, Prepared,
@@ -308,6 +307,7 @@ async fn deploy_steps(
     let Recovered {
         state,
         guard_results,
+        acted,
     } = recover(ctx, session, report, prepared.state).await?;
     report.change().guard = guard_results.last().cloned();
     report.change().previous = state
@@ -316,7 +316,8 @@ async fn deploy_steps(
         .filter(|r| *r != name.as_str())
         .map(str::to_owned);
 
-    let probe = if prepared_changed(&state, broke.as_ref()) {
+    // Recovery may have restarted the service: look at /health again.
+    let probe = if acted {
         session.probe(ctx).await
     } else {
         probe
@@ -458,11 +459,6 @@ async fn deploy_steps(
         return confirm(ctx, session, report, name, &entries, started).await;
     }
     roll_back(ctx, session, report, name, fallback.as_deref(), &proof).await
-}
-
-/// Whether recovery changed the host (then /health is looked at again).
-fn prepared_changed(state: &HostState, broke: Option<&crate::remote::lock::LockInfo>) -> bool {
-    broke.is_some() || state.guard_result.is_some()
 }
 
 fn preflight(
@@ -645,10 +641,10 @@ async fn place(
             ScriptOutput::parse(&out.stdout)
         },
         None => {
-            match out.get("verify") {
-                Some("ok") => {},
-                Some(_) => {
-                    let failure = Failure::new(
+            let failure = match out.get("verify") {
+                Some("ok") => None,
+                Some(_) => Some(
+                    Failure::new(
                         Outcome::Failed,
                         format!(
                             "the uploaded binary differs from the local one ({} of {total} bytes arrived, sha256 {})",
@@ -656,28 +652,22 @@ async fn place(
                             out.get("sha256").unwrap_or("?")
                         ),
                     )
-                    .hint("the transfer was corrupted or the disk is full; deploy again");
-                    ctx.printer.step_timed(
-                        report,
-                        StepKind::Upload,
-                        StepStatus::Failed,
-                        &failure.reason,
-                        took,
-                    );
-                    return Err(failure);
-                },
-                None => {
-                    let failure =
-                        Failure::new(Outcome::Failed, format!("upload failed: {message}"));
-                    ctx.printer.step_timed(
-                        report,
-                        StepKind::Upload,
-                        StepStatus::Failed,
-                        &failure.reason,
-                        took,
-                    );
-                    return Err(failure);
-                },
+                    .hint("the transfer was corrupted or the disk is full; deploy again"),
+                ),
+                None => Some(Failure::new(
+                    Outcome::Failed,
+                    format!("upload failed: {message}"),
+                )),
+            };
+            if let Some(failure) = failure {
+                ctx.printer.step_timed(
+                    report,
+                    StepKind::Upload,
+                    StepStatus::Failed,
+                    &failure.reason,
+                    took,
+                );
+                return Err(failure);
             }
             let mib = total as f64 / (1024.0 * 1024.0);
             let secs = took.as_secs_f64().max(0.001);
@@ -696,12 +686,7 @@ async fn place(
     };
     let check_took = Duration::from_millis(checked.number("t_check_config").unwrap_or(0));
     if checked.get("check_config") != Some("0") {
-        let lines: Vec<String> = checked
-            .block("check_config")
-            .iter()
-            .filter(|l| !l.trim().is_empty())
-            .cloned()
-            .collect();
+        let lines = checked.block_lines("check_config");
         ctx.printer.step_timed(
             report,
             StepKind::CheckConfig,
@@ -719,10 +704,9 @@ async fn place(
         .hint(format!("fix {root}/config/config.toml or {root}/.env as the errors say, then deploy again")));
     }
     let summary = checked
-        .block("check_config")
-        .iter()
-        .find(|l| !l.trim().is_empty())
-        .cloned()
+        .block_lines("check_config")
+        .into_iter()
+        .next()
         .unwrap_or_else(|| "config OK".to_owned());
     ctx.printer.step_timed(
         report,
@@ -740,10 +724,9 @@ fn warn_if_refused(ctx: &Context, report: &mut HostReport, fallback: &str, out: 
         return;
     }
     let first = out
-        .block("fallback_check")
-        .iter()
-        .find(|l| !l.trim().is_empty())
-        .cloned()
+        .block_lines("fallback_check")
+        .into_iter()
+        .next()
         .unwrap_or_default();
     ctx.printer.step_result(
         report,

@@ -144,12 +144,7 @@ async fn steps(
         )
         .await?;
     let checked = ScriptOutput::parse(&out.stdout);
-    let lines: Vec<String> = checked
-        .block("check_config")
-        .iter()
-        .filter(|l| !l.trim().is_empty())
-        .cloned()
-        .collect();
+    let lines = checked.block_lines("check_config");
     if checked.get("check_config") != Some("0") {
         ctx.printer.step_done(
             report,

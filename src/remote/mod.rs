@@ -130,6 +130,15 @@ impl ScriptOutput {
     pub fn block(&self, name: &str) -> &[String] {
         self.blocks.get(name).map_or(&[], Vec::as_slice)
     }
+
+    /// A block's lines that are not blank.
+    pub fn block_lines(&self, name: &str) -> Vec<String> {
+        self.block(name)
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .cloned()
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -156,6 +165,8 @@ mod tests {
         assert_eq!(out.get("empty"), None);
         assert_eq!(out.block("log"), ["line one", "k=v inside"]);
         assert!(out.block("none").is_empty());
+        let blank = ScriptOutput::parse("begin:b\n\n  \nkept\nend:b\n");
+        assert_eq!(blank.block_lines("b"), ["kept"]);
         assert_eq!(out.get("k"), None, "a block's lines are not values");
     }
 

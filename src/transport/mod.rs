@@ -299,6 +299,12 @@ pub async fn connect(
     }
 }
 
+/// A connection that broke while a command ran on `destination`.
+pub(crate) fn ssh_broken(destination: &str, what: &str, detail: &str) -> TransportError {
+    TransportError::new(ErrorKind::Broken, destination, format!("{what}: {detail}"))
+        .hint("the SSH connection dropped; check the host and run the command again")
+}
+
 /// The hint for a host-key failure.
 pub(crate) fn host_key_hint(kind: &ErrorKind, known_host: &str) -> String {
     match kind {

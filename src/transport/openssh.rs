@@ -187,12 +187,7 @@ impl Transport for OpensshTransport {
     }
 
     fn broken(&self, what: &str, detail: &str) -> TransportError {
-        TransportError::new(
-            ErrorKind::Broken,
-            &self.destination,
-            format!("{what}: {detail}"),
-        )
-        .hint("the SSH connection dropped; check the host and run the command again")
+        super::ssh_broken(&self.destination, what, detail)
     }
 
     async fn spawn(&self, script: &str) -> Result<RemoteProcess, TransportError> {
