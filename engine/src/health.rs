@@ -39,15 +39,21 @@ pub struct ExchangeTimeProbe {
     client: ClobClient,
     ttl: Duration,
     cache: Mutex<Option<(Instant, Check)>>,
+    feed: Option<Arc<crate::exchange::ws::FeedStatus>>,
 }
 
 impl ExchangeTimeProbe {
     /// A probe of `client`'s `/time`, cached for `ttl`.
-    pub fn new(client: ClobClient, ttl: Duration) -> Self {
+    pub fn new(
+        client: ClobClient,
+        ttl: Duration,
+        feed: Option<Arc<crate::exchange::ws::FeedStatus>>,
+    ) -> Self {
         Self {
             client,
             ttl,
             cache: Mutex::new(None),
+            feed,
         }
     }
 }
@@ -60,10 +66,13 @@ impl MarketDataProbe for ExchangeTimeProbe {
         if let Some((at, check)) = cache.as_ref() {
             if at.elapsed() < self.ttl {
                 let age = at.elapsed();
-                return check
-                    .clone()
-                    .with("cached", true)
-                    .with("age_ms", millis(age));
+                return with_feed_age(
+                    check
+                        .clone()
+                        .with("cached", true)
+                        .with("age_ms", millis(age)),
+                    self.feed.as_deref(),
+                );
             }
         }
         let started = Instant::now();
@@ -74,8 +83,23 @@ impl MarketDataProbe for ExchangeTimeProbe {
         .with("source", "exchange")
         .with("url", self.client.url("/time").to_string());
         *cache = Some((Instant::now(), check.clone()));
-        check.with("cached", false)
+        with_feed_age(check.with("cached", false), self.feed.as_deref())
     }
+}
+
+/// Adds how long ago the market feed last delivered a message
+/// (`last_message_age_ms`), when the engine runs one and it has.
+fn with_feed_age(check: Check, feed: Option<&crate::exchange::ws::FeedStatus>) -> Check {
+    let last = feed.map_or(0, |f| {
+        f.last_message_ms.load(std::sync::atomic::Ordering::SeqCst)
+    });
+    if last <= 0 {
+        return check;
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    check.with("last_message_age_ms", (now - last).max(0))
 }
 
 /// Probes a recorded session used as the market-data source: the file must be
@@ -129,9 +153,10 @@ impl MarketDataProbe for RecordingProbe {
             },
             Err(e) => Check::down(started.elapsed(), format!("cannot read the recording: {e}")),
         };
-        check
+        let check = check
             .with("source", "recording")
-            .with("path", self.path.display().to_string())
+            .with("path", self.path.display().to_string());
+        with_feed_age(check, self.feed.as_deref())
     }
 }
 

@@ -89,6 +89,7 @@ pub fn market_data_probe(
             Ok(Arc::new(ExchangeTimeProbe::new(
                 client,
                 cfg.health.api_cache,
+                feed,
             )))
         },
     }

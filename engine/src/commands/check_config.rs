@@ -1,85 +1,183 @@
 //! `ploy check-config [--connect] [--json]`: validate config and environment
-//! without starting; optionally try the database and the market-data source.
+//! without starting; optionally try the database, the market-data source, the
+//! exchange (latency and this host's clock skew against `GET /time`) and
+//! Polymarket's geoblock check.
 //!
 //! ployctl runs this with the new binary against the host's config before it
-//! touches the running service.
+//! touches the running service, and with the current one for
+//! `validate-config` and `daily-check`. The JSON is [`ConfigCheckReport`];
+//! secrets appear by name only.
 
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use serde_json::{json, Value};
+use ploy_api::{ConfigCheckReport, ConfigProblem, ConnectChecks};
 
-use super::load_settings;
 use crate::cli::CheckConfigArgs;
-use crate::config::{ConfigError, Settings};
+use crate::config::{self, ConfigError, Env, MarketDataSource, Mode, Settings};
+use crate::exchange::ClobClient;
 use crate::exit;
 use crate::health::Check;
 use crate::service::market_data_probe;
 use crate::storage;
 
 /// Checks and reports.
-pub async fn run(config: Option<&Path>, args: &CheckConfigArgs) -> u8 {
-    let settings = match load_settings(config) {
-        Ok(s) => s,
-        Err(e) => return report_problems(&e, args.json),
+pub async fn run(config_flag: Option<&Path>, args: &CheckConfigArgs) -> u8 {
+    let process = Env::from_process();
+    let path = config::resolve_path(config_flag, &process);
+    let env = config::environment(&path, process.clone()).unwrap_or(process);
+    let mut report = ConfigCheckReport {
+        config: path.path().map(|p| p.display().to_string()),
+        ..ConfigCheckReport::default()
     };
+    let settings = match super::load_settings(config_flag) {
+        Ok(s) => s,
+        Err(e) => {
+            report.problems = problems(&e);
+            report.secrets = config::secret_presence(&env, declared_live(path.path(), &env));
+            return finish(&report, Some(&e), args.json, exit::CONFIG);
+        },
+    };
+    let cfg = &settings.config;
+    report.mode = Some(cfg.mode.as_str().to_owned());
+    report.database = Some(settings.database_url.redacted());
+    report.bind = Some(cfg.server.bind.to_string());
+    report.market_data = Some(source_name(cfg.market_data.source).to_owned());
+    report.secrets = config::secret_presence(&env, cfg.mode == Mode::Live);
     let mut code = exit::OK;
-    let mut connect = serde_json::Map::new();
     if args.connect {
-        let db = check_database(&settings).await;
-        if !db.is_up() {
+        let needs_exchange =
+            cfg.mode == Mode::Live || cfg.market_data.source == MarketDataSource::Exchange;
+        let market_data = async {
+            match market_data_probe(&settings, None) {
+                Ok(probe) => probe.probe().await,
+                Err(e) => Check::down(Duration::ZERO, e.to_string()),
+            }
+        };
+        let (database, market_data, exchange, geoblock) = tokio::join!(
+            check_database(&settings),
+            market_data,
+            check_exchange(&settings, needs_exchange),
+            check_geoblock(&settings, cfg.mode == Mode::Live),
+        );
+        if !database.is_up() {
             code = exit::DATABASE;
         }
-        let md = match market_data_probe(&settings, None) {
-            Ok(probe) => probe.probe().await,
-            Err(e) => Check::down(std::time::Duration::ZERO, e.to_string()),
-        };
-        if !md.is_up() && code == exit::OK {
+        let exchange_failed = [&market_data, &exchange, &geoblock]
+            .iter()
+            .any(|c| !c.is_up() && ploy_api::config_check::is_required(c));
+        if exchange_failed && code == exit::OK {
             code = exit::EXCHANGE;
         }
-        connect.insert(
-            "database".into(),
-            serde_json::to_value(&db).unwrap_or_default(),
-        );
-        connect.insert(
-            "market_data".into(),
-            serde_json::to_value(&md).unwrap_or_default(),
-        );
-    }
-    let cfg = &settings.config;
-    let config_path = settings.path.as_ref().map(|p| p.display().to_string());
-    if args.json {
-        let report = json!({
-            "ok": code == exit::OK,
-            "config": config_path,
-            "mode": cfg.mode.as_str(),
-            "database": settings.database_url.redacted(),
-            "bind": cfg.server.bind.to_string(),
-            "market_data": cfg.market_data.source,
-            "problems": [],
-            "connect": if args.connect { Value::Object(connect) } else { Value::Null },
+        report.connect = Some(ConnectChecks {
+            database,
+            market_data,
+            exchange: Some(exchange),
+            geoblock: Some(geoblock),
         });
-        println!("{}", crate::redact::scrub(&report.to_string()));
+    }
+    finish(&report, None, args.json, code)
+}
+
+fn source_name(source: MarketDataSource) -> &'static str {
+    match source {
+        MarketDataSource::Exchange => "exchange",
+        MarketDataSource::Recording => "recording",
+    }
+}
+
+/// Whether a config that did not load asks for live mode (`PLOY_MODE`, else
+/// its `mode` key), so the secrets live mode needs are still named.
+fn declared_live(file: Option<&Path>, env: &Env) -> bool {
+    let from_file = || {
+        let text = std::fs::read_to_string(file?).ok()?;
+        let value: toml::Table = toml::from_str(&text).ok()?;
+        value.get("mode")?.as_str().map(str::to_owned)
+    };
+    env.get("PLOY_MODE")
+        .map(str::to_owned)
+        .or_else(from_file)
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("live"))
+}
+
+fn problems(error: &ConfigError) -> Vec<ConfigProblem> {
+    error
+        .problems
+        .iter()
+        .map(|p| ConfigProblem {
+            location: p.origin.to_string(),
+            key: p.key.clone(),
+            message: p.message.clone(),
+            hint: p.hint.clone(),
+        })
+        .collect()
+}
+
+/// Prints the report (JSON on stdout, or lines) and returns `code`.
+fn finish(report: &ConfigCheckReport, error: Option<&ConfigError>, json: bool, code: u8) -> u8 {
+    let mut report = report.clone();
+    report.ok = code == exit::OK;
+    if json {
+        let text = serde_json::to_string(&report).unwrap_or_default();
+        println!("{}", crate::redact::scrub(&text));
+        return code;
+    }
+    if let Some(error) = error {
+        super::print_config_error(error);
     } else {
         println!(
             "config OK: {} (mode {}, database {}, listening on {})",
-            config_path.as_deref().unwrap_or("built-in defaults"),
-            cfg.mode.as_str(),
-            settings.database_url.redacted(),
-            cfg.server.bind
+            report.config.as_deref().unwrap_or("built-in defaults"),
+            report.mode.as_deref().unwrap_or("?"),
+            report.database.as_deref().unwrap_or("?"),
+            report.bind.as_deref().unwrap_or("?"),
         );
-        for (name, check) in &connect {
-            let check: Check = serde_json::from_value(check.clone()).expect("round trip");
+    }
+    for s in &report.secrets {
+        let state = match (s.present, s.required) {
+            (true, _) => "set",
+            (false, true) => "MISSING (required)",
+            (false, false) => "not set",
+        };
+        println!("  secret {:<24} {state}", s.name);
+    }
+    if let Some(connect) = &report.connect {
+        for (name, check) in connect.iter() {
             match &check.error {
-                None => println!("  ✓ {name}: reachable ({:.1} ms)", check.latency_ms),
-                Some(error) => println!("  ✗ {name}: {}", crate::redact::scrub(error)),
+                None => println!(
+                    "  ✓ {name}: reachable ({:.1} ms){}",
+                    check.latency_ms,
+                    skew(check)
+                ),
+                Some(error) => {
+                    let mark = if ploy_api::config_check::is_required(check) {
+                        "✗"
+                    } else {
+                        "-"
+                    };
+                    let note = if ploy_api::config_check::is_required(check) {
+                        ""
+                    } else {
+                        " (not needed by this config)"
+                    };
+                    println!("  {mark} {name}: {}{note}", crate::redact::scrub(error));
+                },
             }
         }
-        if code != exit::OK {
-            eprintln!("error: a connection check failed (see above)");
-        }
+    }
+    if code != exit::OK && error.is_none() {
+        eprintln!("error: a connection check failed (see above)");
     }
     code
+}
+
+fn skew(check: &Check) -> String {
+    check
+        .detail
+        .get("clock_skew_ms")
+        .and_then(serde_json::Value::as_i64)
+        .map(|ms| format!(", clock skew {ms:+} ms"))
+        .unwrap_or_default()
 }
 
 async fn check_database(settings: &Settings) -> Check {
@@ -98,24 +196,107 @@ async fn check_database(settings: &Settings) -> Check {
     .with("url", settings.database_url.redacted())
 }
 
-fn report_problems(error: &ConfigError, json: bool) -> u8 {
-    if json {
-        let problems: Vec<Value> = error
-            .problems
-            .iter()
-            .map(|p| {
-                json!({
-                    "location": p.origin.to_string(),
-                    "key": p.key,
-                    "message": p.message,
-                    "hint": p.hint,
-                })
-            })
-            .collect();
-        let report = json!({"ok": false, "problems": problems});
-        println!("{}", crate::redact::scrub(&report.to_string()));
-    } else {
-        super::print_config_error(error);
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// The exchange's `GET /time`: latency, and this host's clock minus the
+/// exchange's at the middle of the request (the exchange answers in whole
+/// seconds, so the middle of its second is the estimate: ±500 ms).
+async fn check_exchange(settings: &Settings, required: bool) -> Check {
+    let cfg = &settings.config;
+    let started = Instant::now();
+    let url = cfg
+        .exchange
+        .clob_url
+        .join("time")
+        .map_or_else(|_| cfg.exchange.clob_url.to_string(), |u| u.to_string());
+    let check = match ClobClient::new(cfg.exchange.clob_url.clone(), cfg.health.check_timeout) {
+        Err(e) => Check::down(started.elapsed(), e.to_string()),
+        Ok(client) => {
+            let sent_ms = now_ms();
+            match client.server_time().await {
+                Ok((seconds, rtt)) => {
+                    let middle = sent_ms + i64::try_from(rtt.as_millis() / 2).unwrap_or(0);
+                    let skew = middle - (seconds.saturating_mul(1000) + 500);
+                    Check::up(rtt)
+                        .with("server_time", seconds)
+                        .with("clock_skew_ms", skew)
+                },
+                Err(e) => Check::down(started.elapsed(), e.to_string()),
+            }
+        },
+    };
+    check.with("url", url).with("required", required)
+}
+
+/// Polymarket's geoblock check: whether it serves this host's IP. A blocked
+/// region is down; in paper mode nothing depends on it.
+async fn check_geoblock(settings: &Settings, required: bool) -> Check {
+    #[derive(serde::Deserialize)]
+    struct Geoblock {
+        blocked: bool,
+        #[serde(default)]
+        ip: Option<String>,
+        #[serde(default)]
+        country: Option<String>,
+        #[serde(default)]
+        region: Option<String>,
     }
-    exit::CONFIG
+    let url = settings.config.exchange.geoblock_url.clone();
+    let started = Instant::now();
+    let client = match reqwest::Client::builder()
+        .timeout(settings.config.health.check_timeout)
+        .build()
+    {
+        Ok(c) => c,
+        Err(e) => return Check::down(started.elapsed(), e.to_string()).with("required", required),
+    };
+    let answer = async {
+        let response = client
+            .get(url.clone())
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(format!("GET {url} answered {status}"));
+        }
+        response
+            .json::<Geoblock>()
+            .await
+            .map_err(|e| format!("GET {url} answered something that is not a geoblock answer: {e}"))
+    };
+    let check = match answer.await {
+        Ok(g) => {
+            let place = format!(
+                "{}{}",
+                g.country.as_deref().unwrap_or("?"),
+                g.region
+                    .as_deref()
+                    .filter(|r| !r.is_empty())
+                    .map(|r| format!("-{r}"))
+                    .unwrap_or_default()
+            );
+            let check = if g.blocked {
+                Check::down(
+                    started.elapsed(),
+                    format!("Polymarket does not serve this host's IP (located in {place}); orders from it are rejected"),
+                )
+            } else {
+                Check::up(started.elapsed())
+            };
+            check
+                .with("blocked", g.blocked)
+                .with("country", g.country.unwrap_or_default())
+                .with("region", g.region.unwrap_or_default())
+                .with("ip", g.ip.unwrap_or_default())
+        },
+        Err(e) => Check::down(started.elapsed(), e),
+    };
+    check
+        .with("url", url.to_string())
+        .with("required", required)
 }

@@ -101,6 +101,15 @@ pub fn load(path: &ConfigPath, env: Env) -> Result<Settings, ConfigError> {
         None => (String::new(), None),
     };
 
+    let env = environment(path, env)?;
+    load_from_str(&source, file, &env)
+}
+
+/// The environment a config is read with: `env` over the `.env` files found
+/// next to the config file and one folder up (the install root), or in the
+/// working directory when there is no file.
+pub fn environment(path: &ConfigPath, env: Env) -> Result<Env, ConfigError> {
+    let file = path.path();
     let mut env = env;
     let dotenv_dirs: Vec<PathBuf> = match file {
         Some(file) => {
@@ -127,7 +136,26 @@ pub fn load(path: &ConfigPath, env: Env) -> Result<Settings, ConfigError> {
             .with_dotenv(&dir.join(".env"))
             .map_err(|problems| ConfigError { problems })?;
     }
-    load_from_str(&source, file, &env)
+    Ok(env)
+}
+
+/// The secrets the engine reads, each set or not (never its value), and
+/// whether a config in `live` mode needs it.
+pub fn secret_presence(env: &Env, live: bool) -> Vec<ploy_api::SecretPresence> {
+    [
+        ("POLYMARKET_PRIVATE_KEY", live),
+        ("POLYMARKET_API_KEY", false),
+        ("POLYMARKET_SECRET", false),
+        ("POLYMARKET_PASSPHRASE", false),
+        ("DATABASE_URL", false),
+    ]
+    .into_iter()
+    .map(|(name, required)| ploy_api::SecretPresence {
+        name: name.to_owned(),
+        present: env.get(name).is_some(),
+        required,
+    })
+    .collect()
 }
 
 /// Checks configuration text (as if read from `file`) against an environment.

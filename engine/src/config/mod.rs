@@ -14,7 +14,9 @@ mod secret;
 mod types;
 
 pub use env::Env;
-pub use load::{load, load_from_str, resolve_path, ConfigPath, Settings};
+pub use load::{
+    environment, load, load_from_str, resolve_path, secret_presence, ConfigPath, Settings,
+};
 pub use problem::{ConfigError, Origin, Problem};
 pub use secret::{redact_url, DatabaseUrl, Secret};
 pub use types::*;

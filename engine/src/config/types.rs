@@ -118,6 +118,9 @@ pub struct ExchangeConfig {
     pub signature_type: SignatureType,
     /// The wallet holding funds when `signature_type` is not `eoa` (0x address).
     pub funder: Option<String>,
+    /// Polymarket's check of whether it serves this host's IP (`check-config
+    /// --connect`, `ployctl daily-check`).
+    pub geoblock_url: Url,
 }
 
 impl Default for ExchangeConfig {
@@ -130,6 +133,7 @@ impl Default for ExchangeConfig {
             request_timeout: Duration::from_secs(10),
             signature_type: SignatureType::Eoa,
             funder: None,
+            geoblock_url: Url::parse("https://polymarket.com/api/geoblock").expect("static URL"),
         }
     }
 }

@@ -135,6 +135,76 @@ async fn check_config_connect_tries_database_and_exchange() {
     assert_no_secret(&format!("{out}{err}"), "check-config --connect output");
 }
 
+/// The JSON report names each secret (set or not, required or not) without its
+/// value, measures the exchange and the clock skew, and fails a live config
+/// whose host Polymarket does not serve; a config that does not load still
+/// says which secrets are missing.
+#[tokio::test(flavor = "multi_thread")]
+async fn check_config_json_reports_secrets_clock_skew_and_geoblock() {
+    let exchange = FakeClob::start().await;
+    let live = format!(
+        "mode = \"live\"\n[exchange]\nclob_url = \"{}\"\ngeoblock_url = \"{}\"\n[strategy]\nmarkets = [\"{}\"]\n",
+        exchange.url(),
+        exchange.geoblock_url(),
+        crate::harness::fake_clob::TOKEN
+    );
+    let ploy = Ploy::new()
+        .config(&live)
+        .env("POLYMARKET_PRIVATE_KEY", PRIVATE_KEY);
+    let (code, out, err) = ploy.output(&["check-config", "--connect", "--json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_no_secret(&out, "check-config --json");
+    let report: ploy_api::ConfigCheckReport = serde_json::from_str(&out).unwrap();
+    assert!(report.ok);
+    let key = report
+        .secrets
+        .iter()
+        .find(|s| s.name == "POLYMARKET_PRIVATE_KEY")
+        .unwrap();
+    assert!(key.present && key.required, "{key:?}");
+    let connect = report.connect.unwrap();
+    let clock = connect.exchange.unwrap();
+    assert!(clock.is_up(), "{clock:?}");
+    let skew = clock.detail["clock_skew_ms"].as_i64().unwrap();
+    assert!(
+        skew.abs() <= 1_500,
+        "the fake exchange runs on this clock: {skew}"
+    );
+    let geo = connect.geoblock.unwrap();
+    assert!(geo.is_up() && geo.detail["country"] == "IE", "{geo:?}");
+
+    exchange.set_geoblocked(true);
+    let (code, out, _) = ploy.output(&["check-config", "--connect", "--json"]);
+    assert_eq!(code, 5, "a blocked region fails a live config: {out}");
+    let report: ploy_api::ConfigCheckReport = serde_json::from_str(&out).unwrap();
+    let geo = report.connect.unwrap().geoblock.unwrap();
+    assert!(geo.error.unwrap().contains("does not serve this host's IP"));
+
+    // Paper needs neither the exchange nor the geoblock check.
+    let closed = free_port();
+    let ploy = Ploy::new().config(&format!(
+        "[exchange]\nclob_url = \"http://127.0.0.1:{closed}\"\ngeoblock_url = \"http://127.0.0.1:{closed}/g\"\n[market_data]\nsource = \"recording\"\nrecording = \"{}\"\n",
+        crate::harness::sample_recording().display()
+    ));
+    let (code, out, err) = ploy.output(&["check-config", "--connect"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("- exchange: ") && out.contains("(not needed by this config)"),
+        "{out}"
+    );
+
+    // Missing key, config that does not load: the secret is still named.
+    let ploy = Ploy::new().config(&format!("{live}[risk]\nnope = 1\n"));
+    let (code, out, _) = ploy.output(&["check-config", "--json"]);
+    assert_eq!(code, 2);
+    let report: ploy_api::ConfigCheckReport = serde_json::from_str(&out).unwrap();
+    assert_eq!(report.missing_secrets(), vec!["POLYMARKET_PRIVATE_KEY"]);
+    assert!(report
+        .problems
+        .iter()
+        .any(|p| p.key.as_deref() == Some("risk.nope")));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn no_secret_appears_in_any_output_log_or_answer() {
     let exchange = FakeClob::start().await;
@@ -143,9 +213,10 @@ async fn no_secret_appears_in_any_output_log_or_answer() {
     let setup = || {
         Ploy::new()
             .config(&format!(
-                "mode = \"live\"\n[exchange]\nclob_url = \"{}\"\nws_url = \"{}\"\n[strategy]\nmarkets = [\"{}\"]\n",
+                "mode = \"live\"\n[exchange]\nclob_url = \"{}\"\nws_url = \"{}\"\ngeoblock_url = \"{}\"\n[strategy]\nmarkets = [\"{}\"]\n",
                 exchange.url(),
                 exchange.ws_url(),
+                exchange.geoblock_url(),
                 crate::harness::fake_clob::TOKEN
             ))
             .env("POLYMARKET_PRIVATE_KEY", PRIVATE_KEY)

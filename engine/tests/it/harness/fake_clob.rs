@@ -86,6 +86,8 @@ pub struct LedgerOrder {
 
 #[derive(Debug, Default)]
 struct Inner {
+    /// `GET /api/geoblock` says blocked.
+    geoblocked: bool,
     ledger: Vec<LedgerOrder>,
     trades: Vec<Value>,
     faults: Vec<Fault>,
@@ -161,6 +163,7 @@ impl FakeClob {
         };
         let app = Router::new()
             .route("/time", get(time))
+            .route("/api/geoblock", get(geoblock))
             .route("/version", get(|| async { Json(json!({"version": 2})) }))
             .route(
                 "/tick-size",
@@ -196,6 +199,16 @@ impl FakeClob {
     /// The REST base URL.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Its geoblock check (`exchange.geoblock_url`).
+    pub fn geoblock_url(&self) -> String {
+        format!("http://{}/api/geoblock", self.addr)
+    }
+
+    /// Makes the geoblock check say this IP is (or is not) blocked.
+    pub fn set_geoblocked(&self, blocked: bool) {
+        self.shared.inner.lock().unwrap().geoblocked = blocked;
     }
 
     /// The market websocket URL.
@@ -352,6 +365,14 @@ fn book_json(inner: &Inner) -> Value {
         "timestamp": (now_secs() * 1000).to_string(),
         "hash": "0x0",
     })
+}
+
+/// Polymarket's geoblock answer (served here beside the CLOB, so a test sets
+/// `exchange.geoblock_url` to [`FakeClob::geoblock_url`]).
+async fn geoblock(State(s): State<Shared>) -> Json<Value> {
+    let blocked = s.inner.lock().unwrap().geoblocked;
+    let country = if blocked { "US" } else { "IE" };
+    Json(json!({"blocked": blocked, "ip": "203.0.113.42", "country": country, "region": "L"}))
 }
 
 async fn time(State(s): State<Shared>) -> String {

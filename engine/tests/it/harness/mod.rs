@@ -38,7 +38,12 @@ pub fn require_program(name: &str, extra_dirs: &[PathBuf], install: &str) -> Pat
     );
 }
 
-/// The path to the `ploy` binary under test.
+/// The shipped sample recording.
+pub fn sample_recording() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("recordings/sample.jsonl")
+}
+
+/// The `ploy` binary under test.
 pub fn ploy_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_ploy"))
 }
