@@ -7,11 +7,14 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
-use serde::Serialize;
 
 use crate::orders::{OrderStatus, TokenId};
 use crate::portfolio::Position;
 use crate::storage::{Deployment, Fill, Mark, OrderRecord, TradingStateChange};
+
+pub use ploy_api::views::{
+    ActivityReport, Inventory, OrderCounts, PositionView, PositionsAnswer, ReportAnswer,
+};
 
 /// Which orders to show.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -48,29 +51,6 @@ pub fn select_orders(orders: &[OrderRecord], query: &OrderQuery, now_ms: i64) ->
     picked
 }
 
-/// One position with its mark.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PositionView {
-    /// The token.
-    pub token_id: TokenId,
-    /// Net shares.
-    pub size: Decimal,
-    /// Average entry price of the open size.
-    pub avg_price: Decimal,
-    /// The last mark (the book's midpoint), when one was saved.
-    pub mark: Option<Decimal>,
-    /// When the mark was taken (Unix ms).
-    pub mark_at_ms: Option<i64>,
-    /// (mark − average price) × size, when there is a mark.
-    pub unrealized_pnl: Option<Decimal>,
-    /// P&L realized by reducing trades, before fees.
-    pub realized_pnl: Decimal,
-    /// Fees paid.
-    pub fees_paid: Decimal,
-    /// When the last fill was applied (Unix ms).
-    pub updated_at_ms: i64,
-}
-
 /// Positions with their marks and P&L, by token.
 pub fn positions(positions: &[Position], marks: &[Mark]) -> Vec<PositionView> {
     let marks: BTreeMap<&TokenId, &Mark> = marks.iter().map(|m| (&m.token_id, m)).collect();
@@ -79,7 +59,7 @@ pub fn positions(positions: &[Position], marks: &[Mark]) -> Vec<PositionView> {
         .map(|p| {
             let mark = marks.get(&p.token_id);
             PositionView {
-                token_id: p.token_id.clone(),
+                token_id: p.token_id.to_string(),
                 size: p.size,
                 avg_price: p.avg_price,
                 mark: mark.map(|m| m.price),
@@ -91,57 +71,6 @@ pub fn positions(positions: &[Position], marks: &[Mark]) -> Vec<PositionView> {
             }
         })
         .collect()
-}
-
-/// Orders counted by what happened to them in a window.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct OrderCounts {
-    /// Created in the window.
-    pub placed: u64,
-    /// Became fully filled in the window.
-    pub filled: u64,
-    /// Failed in the window.
-    pub failed: u64,
-    /// Cancelled in the window.
-    pub cancelled: u64,
-    /// Open or pending now.
-    pub open_now: u64,
-}
-
-/// The largest absolute position held in a window.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Inventory {
-    /// The token.
-    pub token_id: TokenId,
-    /// Its signed size then.
-    pub size: Decimal,
-}
-
-/// What happened in a window.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ActivityReport {
-    /// Start (Unix ms, inclusive).
-    pub since_ms: i64,
-    /// End (Unix ms).
-    pub until_ms: i64,
-    /// Orders.
-    pub orders: OrderCounts,
-    /// Fills in the window.
-    pub fills: u64,
-    /// Σ price × size of those fills (USDC).
-    pub volume: Decimal,
-    /// Σ fees of those fills.
-    pub fees: Decimal,
-    /// P&L those fills realized, before fees.
-    pub realized_pnl: Decimal,
-    /// Realized P&L less fees.
-    pub net_pnl: Decimal,
-    /// The largest absolute position held in the window, if any.
-    pub largest_inventory: Option<Inventory>,
-    /// Kill-switch changes in the window.
-    pub kill_switch_changes: Vec<TradingStateChange>,
-    /// Releases started in the window.
-    pub deployments: Vec<Deployment>,
 }
 
 /// The activity between `since_ms` and `until_ms`. Realized P&L and inventory
@@ -229,6 +158,7 @@ pub fn report(
             .filter(|d| in_window(d.started_at_ms))
             .cloned()
             .collect(),
+        last_fill_ms: fills.iter().map(|f| f.ts_ms).max(),
     }
 }
 
@@ -236,7 +166,7 @@ pub fn report(
 fn consider(token: &TokenId, size: Decimal, largest: &mut Option<Inventory>) {
     if size != Decimal::ZERO && largest.as_ref().is_none_or(|l| size.abs() > l.size.abs()) {
         *largest = Some(Inventory {
-            token_id: token.clone(),
+            token_id: token.to_string(),
             size,
         });
     }

@@ -1,5 +1,6 @@
 //! The engine's HTTP contract, typed once: what `GET /health` and
-//! `GET`/`PUT /trading-state` answer, and what `ploy check-config --json` says. `ploy` serializes these and `ployctl`
+//! `GET`/`PUT /trading-state` answer, and what `ploy check-config --json`,
+//! `ploy positions --json` and `ploy report --json` say. `ploy` serializes these and `ployctl`
 //! reads them, so neither reads the other's JSON by hand, and ployctl never
 //! links the engine. Plain serde types; changes are additive (a reader
 //! ignores fields it does not know).
@@ -7,6 +8,7 @@
 pub mod config_check;
 pub mod health;
 pub mod trading;
+pub mod views;
 
 pub use config_check::{ConfigCheckReport, ConfigProblem, ConnectChecks, SecretPresence};
 pub use health::{Check, CheckStatus, Checks, HealthReport, OverallStatus};

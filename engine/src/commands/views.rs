@@ -163,8 +163,11 @@ pub async fn positions(config: Option<&Path>, json: bool) -> u8 {
     if json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&serde_json::json!({"positions": view, "note": note}))
-                .expect("serializes")
+            serde_json::to_string_pretty(&views::PositionsAnswer {
+                positions: view,
+                note: note.map(str::to_owned),
+            })
+            .expect("serializes")
         );
         return exit::OK;
     }
@@ -225,6 +228,7 @@ pub async fn report(config: Option<&Path>, args: &ReportArgs) -> u8 {
             ),
         ),
     };
+    let database_bytes = store.database_bytes().await.ok();
     store.close().await;
     let until = now_ms();
     let since = until - i64::try_from(args.since.as_millis()).unwrap_or(i64::MAX / 2);
@@ -232,8 +236,12 @@ pub async fn report(config: Option<&Path>, args: &ReportArgs) -> u8 {
     if args.json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&serde_json::json!({"report": r, "note": note}))
-                .expect("serializes")
+            serde_json::to_string_pretty(&views::ReportAnswer {
+                report: r,
+                database_bytes,
+                note: note.map(str::to_owned),
+            })
+            .expect("serializes")
         );
         return exit::OK;
     }

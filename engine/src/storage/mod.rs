@@ -174,21 +174,7 @@ pub enum FillOutcome {
     Duplicate,
 }
 
-/// A version start, recorded when a different version starts than last time.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Deployment {
-    /// Version.
-    pub version: String,
-    /// Git revision.
-    pub git_sha: String,
-    /// Build profile.
-    pub profile: String,
-    /// Host name.
-    pub hostname: String,
-    /// When (Unix ms).
-    pub started_at_ms: i64,
-}
-
+pub use ploy_api::views::Deployment;
 pub use ploy_api::TradingStateChange;
 
 /// The last mark of a token: its book's midpoint when last written.
@@ -262,6 +248,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn set_marks(&self, marks: &[Mark]) -> Result<(), StorageError>;
     /// Every token's last mark, by token.
     async fn marks(&self) -> Result<Vec<Mark>, StorageError>;
+    /// The database's size on disk, in bytes.
+    async fn database_bytes(&self) -> Result<u64, StorageError>;
 }
 
 /// Opens the database named by `url` (creating an SQLite file and its folder

@@ -427,6 +427,13 @@ impl Store for PostgresStore {
         Ok(())
     }
 
+    async fn database_bytes(&self) -> Result<u64, StorageError> {
+        let bytes: i64 = sqlx::query_scalar("SELECT pg_database_size(current_database())")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u64::try_from(bytes).unwrap_or(0))
+    }
+
     async fn marks(&self) -> Result<Vec<Mark>, StorageError> {
         let rows = sqlx::query("SELECT token_id, price, ts_ms FROM marks ORDER BY token_id")
             .fetch_all(&self.pool)
