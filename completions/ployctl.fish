@@ -41,6 +41,10 @@ complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "deploy" -d 'Put a n
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "rollback" -d 'Switch hosts back to the newest good (or a named) release and prove it healthy'
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "health" -d 'Show each host\'s /health'
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "releases" -d 'List the releases on each host: standing (good, bad, unproven), current, running'
+complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "validate-config" -d 'Check each host\'s config, secrets, database and exchange with its current release'
+complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "daily-check" -d 'The morning runbook: service, errors, health, exchange, kill switch, disk, orders, P&L'
+complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "status" -d 'One line per host: release, uptime, health, mode, kill switch, orders, positions, P&L'
+complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "logs" -d 'Each host\'s service log, readable (JSON lines rendered); -f follows'
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l binary -d 'The ploy binary to deploy' -r -F
@@ -108,6 +112,72 @@ complete -c ployctl -n "__fish_ployctl_using_subcommand releases" -s q -l quiet 
 complete -c ployctl -n "__fish_ployctl_using_subcommand releases" -s v -l verbose -d 'Print every step as it starts'
 complete -c ployctl -n "__fish_ployctl_using_subcommand releases" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand releases" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand validate-config" -l file -d 'Validate this candidate file instead of the host\'s config (nothing is installed)' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand validate-config" -l binary -d 'The ploy binary that validates with --local' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand validate-config" -l timeout -d 'Give up on a host after this long' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand validate-config" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand validate-config" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand validate-config" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand validate-config" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand validate-config" -l local -d 'Validate on this machine with --binary and --file, no hosts (pre-commit, CI)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand validate-config" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand validate-config" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand validate-config" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand validate-config" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand validate-config" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand daily-check" -l since -d 'The window looked at (errors, restarts, orders, fills, P&L)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand daily-check" -l timeout -d 'Give up on a host after this long' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand daily-check" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand daily-check" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand daily-check" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand daily-check" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand daily-check" -l markdown -d 'Print a Markdown report (under GitHub Actions it also goes to the job summary)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand daily-check" -l strict -d 'Exit 1 on a warning too'
+complete -c ployctl -n "__fish_ployctl_using_subcommand daily-check" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand daily-check" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand daily-check" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand daily-check" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand daily-check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand status" -l timeout -d 'Give up on a host after this long' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand status" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand status" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand status" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand status" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand status" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand status" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand status" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand status" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -l since -d 'How far back to start' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -l level -d 'Only lines of this level and more severe' -r -f -a "error\t'ERROR'
+warn\t'WARN and above'
+info\t'INFO and above'
+debug\t'DEBUG and above'
+trace\t'Everything'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -l grep -d 'Only lines containing this text' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -s f -l follow -d 'Keep following until Ctrl-C'
+complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -l raw -d 'Print lines as the engine wrote them (JSON stays JSON)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
@@ -120,9 +190,13 @@ complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s q -l qui
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s v -l verbose -d 'Print every step as it starts'
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases completions help" -f -a "deploy" -d 'Put a new ploy on hosts, prove it healthy, roll back by itself if it is not'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases completions help" -f -a "rollback" -d 'Switch hosts back to the newest good (or a named) release and prove it healthy'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases completions help" -f -a "health" -d 'Show each host\'s /health'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases completions help" -f -a "releases" -d 'List the releases on each host: standing (good, bad, unproven), current, running'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs completions help" -f -a "deploy" -d 'Put a new ploy on hosts, prove it healthy, roll back by itself if it is not'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs completions help" -f -a "rollback" -d 'Switch hosts back to the newest good (or a named) release and prove it healthy'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs completions help" -f -a "health" -d 'Show each host\'s /health'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs completions help" -f -a "releases" -d 'List the releases on each host: standing (good, bad, unproven), current, running'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs completions help" -f -a "validate-config" -d 'Check each host\'s config, secrets, database and exchange with its current release'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs completions help" -f -a "daily-check" -d 'The morning runbook: service, errors, health, exchange, kill switch, disk, orders, P&L'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs completions help" -f -a "status" -d 'One line per host: release, uptime, health, mode, kill switch, orders, positions, P&L'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs completions help" -f -a "logs" -d 'Each host\'s service log, readable (JSON lines rendered); -f follows'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -139,6 +139,105 @@ native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
+(validate-config)
+_arguments "${_arguments_options[@]}" : \
+'--file=[Validate this candidate file instead of the host'\''s config (nothing is installed)]:PATH:_files' \
+'--binary=[The ploy binary that validates with --local]:PATH:_files' \
+'--timeout=[Give up on a host after this long]:DURATION:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--local[Validate on this machine with --binary and --file, no hosts (pre-commit, CI)]' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(daily-check)
+_arguments "${_arguments_options[@]}" : \
+'--since=[The window looked at (errors, restarts, orders, fills, P&L)]:DURATION:_default' \
+'--timeout=[Give up on a host after this long]:DURATION:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'(--json)--markdown[Print a Markdown report (under GitHub Actions it also goes to the job summary)]' \
+'--strict[Exit 1 on a warning too]' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+'--timeout=[Give up on a host after this long]:DURATION:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(logs)
+_arguments "${_arguments_options[@]}" : \
+'--since=[How far back to start]:DURATION:_default' \
+'--level=[Only lines of this level and more severe]:LEVEL:((error\:"ERROR"
+warn\:"WARN and above"
+info\:"INFO and above"
+debug\:"DEBUG and above"
+trace\:"Everything"))' \
+'--grep=[Only lines containing this text]:TEXT:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'-f[Keep following until Ctrl-C]' \
+'--follow[Keep following until Ctrl-C]' \
+'--raw[Print lines as the engine wrote them (JSON stays JSON)]' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 '*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
@@ -188,6 +287,22 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(validate-config)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(daily-check)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(logs)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -212,6 +327,10 @@ _ployctl_commands() {
 'rollback:Switch hosts back to the newest good (or a named) release and prove it healthy' \
 'health:Show each host'\''s /health' \
 'releases:List the releases on each host\: standing (good, bad, unproven), current, running' \
+'validate-config:Check each host'\''s config, secrets, database and exchange with its current release' \
+'daily-check:The morning runbook\: service, errors, health, exchange, kill switch, disk, orders, P&L' \
+'status:One line per host\: release, uptime, health, mode, kill switch, orders, positions, P&L' \
+'logs:Each host'\''s service log, readable (JSON lines rendered); -f follows' \
 'completions:Print a shell completion script' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -221,6 +340,11 @@ _ployctl_commands() {
 _ployctl__subcmd__completions_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl completions commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__daily-check_commands] )) ||
+_ployctl__subcmd__daily-check_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl daily-check commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__deploy_commands] )) ||
 _ployctl__subcmd__deploy_commands() {
@@ -239,6 +363,10 @@ _ployctl__subcmd__help_commands() {
 'rollback:Switch hosts back to the newest good (or a named) release and prove it healthy' \
 'health:Show each host'\''s /health' \
 'releases:List the releases on each host\: standing (good, bad, unproven), current, running' \
+'validate-config:Check each host'\''s config, secrets, database and exchange with its current release' \
+'daily-check:The morning runbook\: service, errors, health, exchange, kill switch, disk, orders, P&L' \
+'status:One line per host\: release, uptime, health, mode, kill switch, orders, positions, P&L' \
+'logs:Each host'\''s service log, readable (JSON lines rendered); -f follows' \
 'completions:Print a shell completion script' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -248,6 +376,11 @@ _ployctl__subcmd__help_commands() {
 _ployctl__subcmd__help__subcmd__completions_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl help completions commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__daily-check_commands] )) ||
+_ployctl__subcmd__help__subcmd__daily-check_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help daily-check commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__help__subcmd__deploy_commands] )) ||
 _ployctl__subcmd__help__subcmd__deploy_commands() {
@@ -264,6 +397,11 @@ _ployctl__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl help help commands' commands "$@"
 }
+(( $+functions[_ployctl__subcmd__help__subcmd__logs_commands] )) ||
+_ployctl__subcmd__help__subcmd__logs_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help logs commands' commands "$@"
+}
 (( $+functions[_ployctl__subcmd__help__subcmd__releases_commands] )) ||
 _ployctl__subcmd__help__subcmd__releases_commands() {
     local commands; commands=()
@@ -274,6 +412,21 @@ _ployctl__subcmd__help__subcmd__rollback_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl help rollback commands' commands "$@"
 }
+(( $+functions[_ployctl__subcmd__help__subcmd__status_commands] )) ||
+_ployctl__subcmd__help__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help status commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__validate-config_commands] )) ||
+_ployctl__subcmd__help__subcmd__validate-config_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help validate-config commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__logs_commands] )) ||
+_ployctl__subcmd__logs_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl logs commands' commands "$@"
+}
 (( $+functions[_ployctl__subcmd__releases_commands] )) ||
 _ployctl__subcmd__releases_commands() {
     local commands; commands=()
@@ -283,6 +436,16 @@ _ployctl__subcmd__releases_commands() {
 _ployctl__subcmd__rollback_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl rollback commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__status_commands] )) ||
+_ployctl__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl status commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__validate-config_commands] )) ||
+_ployctl__subcmd__validate-config_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl validate-config commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_ployctl" ]; then

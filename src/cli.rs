@@ -85,6 +85,14 @@ pub enum Command {
     Health(HealthArgs),
     /// List the releases on each host: standing (good, bad, unproven), current, running
     Releases,
+    /// Check each host's config, secrets, database and exchange with its current release
+    ValidateConfig(ValidateConfigArgs),
+    /// The morning runbook: service, errors, health, exchange, kill switch, disk, orders, P&L
+    DailyCheck(DailyCheckArgs),
+    /// One line per host: release, uptime, health, mode, kill switch, orders, positions, P&L
+    Status(StatusArgs),
+    /// Each host's service log, readable (JSON lines rendered); -f follows
+    Logs(LogsArgs),
     /// Print a shell completion script
     Completions {
         /// The shell.
@@ -156,4 +164,81 @@ pub struct HealthArgs {
     /// How long --wait waits
     #[arg(long, default_value = "60s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
+}
+
+/// `ployctl validate-config`
+#[derive(Debug, Args)]
+pub struct ValidateConfigArgs {
+    /// Validate this candidate file instead of the host's config (nothing is installed)
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+    /// Validate on this machine with --binary and --file, no hosts (pre-commit, CI)
+    #[arg(long, requires_all = ["binary", "file"])]
+    pub local: bool,
+    /// The ploy binary that validates with --local
+    #[arg(long, env = "PLOYCTL_BINARY", value_name = "PATH", requires = "local")]
+    pub binary: Option<PathBuf>,
+    /// Give up on a host after this long
+    #[arg(long, default_value = "60s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+}
+
+/// `ployctl daily-check`
+#[derive(Debug, Args)]
+pub struct DailyCheckArgs {
+    /// The window looked at (errors, restarts, orders, fills, P&L)
+    #[arg(long, default_value = "24h", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub since: Duration,
+    /// Print a Markdown report (under GitHub Actions it also goes to the job summary)
+    #[arg(long, conflicts_with = "json")]
+    pub markdown: bool,
+    /// Exit 1 on a warning too
+    #[arg(long)]
+    pub strict: bool,
+    /// Give up on a host after this long
+    #[arg(long, default_value = "60s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+}
+
+/// `ployctl status`
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Give up on a host after this long
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+}
+
+/// Log levels, most severe first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum LevelArg {
+    /// ERROR.
+    Error,
+    /// WARN and above.
+    Warn,
+    /// INFO and above.
+    Info,
+    /// DEBUG and above.
+    Debug,
+    /// Everything.
+    Trace,
+}
+
+/// `ployctl logs`
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// Keep following until Ctrl-C
+    #[arg(short, long)]
+    pub follow: bool,
+    /// How far back to start
+    #[arg(long, default_value = "1h", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub since: Duration,
+    /// Only lines of this level and more severe
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub level: Option<LevelArg>,
+    /// Only lines containing this text
+    #[arg(long, value_name = "TEXT")]
+    pub grep: Option<String>,
+    /// Print lines as the engine wrote them (JSON stays JSON)
+    #[arg(long)]
+    pub raw: bool,
 }

@@ -81,6 +81,26 @@ where
     }
 }
 
+/// Runs a host's read under a time limit, so one hung host never holds up
+/// the run: past `limit` the host is reported unreachable.
+pub async fn within<T>(
+    limit: Duration,
+    what: &str,
+    body: impl std::future::Future<Output = Result<T, Failure>>,
+) -> Result<T, Failure> {
+    match tokio::time::timeout(limit, body).await {
+        Ok(result) => result,
+        Err(_) => Err(Failure::new(
+            Outcome::Unreachable,
+            format!(
+                "{what}: no answer within {}",
+                humantime::format_duration(limit)
+            ),
+        )
+        .hint("the host or its ploy hangs; --timeout gives it longer")),
+    }
+}
+
 /// The outcome of a host's result, its reason and hint recorded in the report.
 fn record(report: &mut HostReport, result: Result<(), Failure>) -> Outcome {
     match result {

@@ -7,9 +7,13 @@
 //! keep_releases = 5
 //! stability_window = "10s"
 //!
+//! [checks]              # what `daily-check` judges by (see `daily::Thresholds`)
+//! disk_free_warn = 20
+//!
 //! [hosts.prod-1]
 //! address = "10.0.1.5"
 //! tags = ["prod"]
+//! checks = { errors_warn = 5 }
 //! ```
 
 use std::collections::BTreeMap;
@@ -17,6 +21,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+
+use crate::daily::{CheckFields, Thresholds};
 
 /// How `ploy` is run on a host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -94,6 +100,8 @@ pub struct Host {
     pub host_key_policy: HostKeyPolicy,
     /// ProxyJump hosts.
     pub jump_hosts: Vec<String>,
+    /// What `daily-check` judges by (`[checks]`, then `[hosts.NAME.checks]`).
+    pub checks: Thresholds,
 }
 
 impl Host {
@@ -159,6 +167,7 @@ struct HostFields {
     ssh_config: Option<PathBuf>,
     host_key_policy: Option<HostKeyPolicy>,
     jump_hosts: Option<Vec<String>>,
+    checks: Option<CheckFields>,
 }
 
 fn opt_duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
@@ -177,6 +186,8 @@ struct InventoryFile {
     defaults: HostFields,
     #[serde(default)]
     hosts: BTreeMap<String, HostFields>,
+    #[serde(default)]
+    checks: CheckFields,
 }
 
 /// A problem with the inventory or a `-H` value.
@@ -214,6 +225,7 @@ pub struct Inventory {
     pub path: Option<PathBuf>,
     defaults: HostFields,
     hosts: BTreeMap<String, HostFields>,
+    checks: Thresholds,
 }
 
 /// Finds the inventory: `--inventory`/`PLOYCTL_INVENTORY`, else `./ployctl.toml`,
@@ -302,12 +314,33 @@ impl Inventory {
                 path.display()
             )));
         }
+        if file.defaults.checks.is_some() {
+            return Err(InventoryError::Invalid(format!(
+                "{}: set thresholds in [checks], not [defaults]",
+                path.display()
+            )));
+        }
+        let checks = Thresholds::default().with(&file.checks);
+        checks
+            .validate()
+            .map_err(|e| InventoryError::Invalid(format!("{}: [checks]: {e}", path.display())))?;
+        for (name, fields) in &file.hosts {
+            if let Some(own) = &fields.checks {
+                checks.with(own).validate().map_err(|e| {
+                    InventoryError::Invalid(format!(
+                        "{}: [hosts.{name}.checks]: {e}",
+                        path.display()
+                    ))
+                })?;
+            }
+        }
         let base = path.parent().map(Path::to_owned).unwrap_or_default();
         let fix = |fields: HostFields| resolve_paths(fields, &base);
         Ok(Self {
             path: Some(path.to_owned()),
             defaults: fix(file.defaults),
             hosts: file.hosts.into_iter().map(|(k, v)| (k, fix(v))).collect(),
+            checks,
         })
     }
 
@@ -475,6 +508,10 @@ impl Inventory {
             ssh_config: pick!(ssh_config),
             host_key_policy: pick!(host_key_policy).unwrap_or(HostKeyPolicy::Strict),
             jump_hosts: pick!(jump_hosts).unwrap_or_default(),
+            checks: f
+                .checks
+                .as_ref()
+                .map_or_else(|| self.checks.clone(), |own| self.checks.with(own)),
         })
     }
 }
@@ -674,6 +711,38 @@ health_url = "http://127.0.0.1:9090/health"
         assert_eq!(
             host.known_hosts.unwrap(),
             PathBuf::from("/srv/ops/keys/known_hosts")
+        );
+    }
+
+    #[test]
+    fn check_thresholds_come_from_checks_then_the_host() {
+        let inv = Inventory::parse(
+            "[checks]\ndisk_free_warn = 30\n[hosts.a]\n[hosts.b]\nchecks = { disk_free_warn = 40, errors_warn = 5 }\n",
+            Path::new("i.toml"),
+        )
+        .unwrap();
+        let hosts = inv.select(&["a".into(), "b".into()], false).unwrap();
+        assert_eq!(hosts[0].checks.disk_free_warn, 30);
+        assert_eq!(hosts[0].checks.errors_warn, 1);
+        assert_eq!(hosts[1].checks.disk_free_warn, 40);
+        assert_eq!(hosts[1].checks.errors_warn, 5);
+        let err = Inventory::parse(
+            "[hosts.a]\nchecks = { disk_free_warn = 5 }\n",
+            Path::new("i.toml"),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains(
+                "[hosts.a.checks]: disk_free_fail (10%) must not be above disk_free_warn (5%)"
+            ),
+            "{err}"
+        );
+        let err = Inventory::parse("[checks]\nclock_skew_warn = \"0s\"\n", Path::new("i.toml"))
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("i.toml: [checks]: clock_skew_warn must be between"),
+            "{err}"
         );
     }
 

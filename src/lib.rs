@@ -3,11 +3,13 @@
 pub mod app;
 pub mod cli;
 pub mod commands;
+pub mod daily;
 pub mod decisions;
 pub mod exit;
 pub mod fleet;
 pub mod health;
 pub mod inventory;
+pub mod logline;
 pub mod plan;
 pub mod printer;
 pub mod recovery;

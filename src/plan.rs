@@ -46,6 +46,10 @@ pub enum StepKind {
     Deploy,
     /// List the releases.
     Releases,
+    /// Read what a read command reports (service, log, views).
+    Read,
+    /// Stream the service log.
+    Logs,
 }
 
 impl StepKind {
@@ -69,6 +73,8 @@ impl StepKind {
             StepKind::Rollback => "rollback",
             StepKind::Deploy => "deploy",
             StepKind::Releases => "releases",
+            StepKind::Read => "read",
+            StepKind::Logs => "logs",
         }
     }
 }

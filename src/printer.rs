@@ -192,6 +192,22 @@ impl Printer {
         }
     }
 
+    /// One line of a command's own output (a log line) on stdout, above any
+    /// live lines; nothing with `--json`.
+    pub fn output_line(&self, text: &str) {
+        if !self.human() {
+            return;
+        }
+        let print = || {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{text}");
+        };
+        match &self.multi {
+            Some(multi) => multi.suspend(print),
+            None => print(),
+        }
+    }
+
     /// A host began.
     pub fn host_started(&self, host: &str) {
         let mut state = self.lock();
@@ -387,6 +403,20 @@ impl Printer {
         dry_run: bool,
         plan: Option<serde_json::Value>,
     ) -> Outcome {
+        self.finish_with(command, hosts, dry_run, plan, &Ending::default())
+    }
+
+    /// [`Printer::finish`], with a command's own ending: no summary table
+    /// (its output is elsewhere, such as Markdown on stdout), or its own
+    /// GitHub job summary.
+    pub fn finish_with(
+        &self,
+        command: &str,
+        hosts: Vec<HostReport>,
+        dry_run: bool,
+        plan: Option<serde_json::Value>,
+        ending: &Ending,
+    ) -> Outcome {
         let outcome = Outcome::worst(hosts.iter().filter_map(|h| h.outcome));
         if let Some(multi) = &self.multi {
             let _ = multi.clear();
@@ -409,7 +439,7 @@ impl Printer {
             );
             return outcome;
         }
-        if !dry_run {
+        if !dry_run && !ending.no_table {
             let mut out = std::io::stdout().lock();
             for h in &report.hosts {
                 let o = h.outcome.unwrap_or(Outcome::Failed);
@@ -435,10 +465,22 @@ impl Printer {
             }
         }
         if self.options.style == Style::GithubActions {
-            write_github_summary(&report);
+            match &ending.github_summary {
+                Some(md) => append_github_summary(md),
+                None => write_github_summary(&report),
+            }
         }
         outcome
     }
+}
+
+/// How a command ends its human output (see [`Printer::finish_with`]).
+#[derive(Debug, Clone, Default)]
+pub struct Ending {
+    /// Print no summary table.
+    pub no_table: bool,
+    /// The GitHub job summary to append instead of the summary table.
+    pub github_summary: Option<String>,
 }
 
 /// Escapes a GitHub Actions workflow-command message.
@@ -454,9 +496,6 @@ pub fn escape_property(text: &str) -> String {
 }
 
 fn write_github_summary(report: &Report) {
-    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
-        return;
-    };
     let mut md = format!("### ployctl {}: {}\n\n| host | outcome | release | current | reason |\n|---|---|---|---|---|\n", report.command, report.outcome.word());
     for h in &report.hosts {
         md.push_str(&format!(
@@ -468,6 +507,14 @@ fn write_github_summary(report: &Report) {
             h.reason.as_deref().unwrap_or("").replace('|', "\\|")
         ));
     }
+    append_github_summary(&md);
+}
+
+/// Appends Markdown to `$GITHUB_STEP_SUMMARY`, when set.
+pub fn append_github_summary(md: &str) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
+        return;
+    };
     if let Ok(mut file) = std::fs::OpenOptions::new()
         .append(true)
         .create(true)

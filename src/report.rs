@@ -81,6 +81,91 @@ pub enum Details {
     Health(Box<HealthDetails>),
     /// `releases`.
     Releases(Box<ReleasesDetails>),
+    /// `validate-config`.
+    Config(Box<ConfigDetails>),
+    /// `daily-check`.
+    Daily(Box<DailyDetails>),
+    /// `status`.
+    Status(Box<StatusDetails>),
+}
+
+/// What `validate-config` found on a host.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ConfigDetails {
+    /// The release whose `ploy check-config` judged it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    /// The file checked (the host's config, or the candidate file named locally).
+    pub file: String,
+    /// What `check-config --connect --json` said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check: Option<ploy_api::ConfigCheckReport>,
+}
+
+/// What `daily-check` judged on a host.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DailyDetails {
+    /// The window looked at.
+    pub since: String,
+    /// Where `current` points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<String>,
+    /// The release the live process runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub running: Option<String>,
+    /// The worst check: `ok`, `warn`, `fail` (`skip` counts as ok).
+    pub status: Option<crate::daily::Status>,
+    /// Counts: ok, warn, fail, skip.
+    pub summary: DailySummary,
+    /// Every check, in order.
+    pub checks: Vec<crate::daily::CheckResult>,
+}
+
+/// How many checks came out each way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct DailySummary {
+    /// ok.
+    pub ok: usize,
+    /// warn.
+    pub warn: usize,
+    /// fail.
+    pub fail: usize,
+    /// skip.
+    pub skip: usize,
+}
+
+/// `status`: one host at a glance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct StatusDetails {
+    /// Where `current` points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<String>,
+    /// The release the live process runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub running: Option<String>,
+    /// Seconds since the engine started.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uptime_seconds: Option<u64>,
+    /// `healthy`, `degraded` or `unreachable`.
+    pub health: String,
+    /// `paper` or `live`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// The kill switch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trading_state: Option<TradingStateChange>,
+    /// Open orders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_orders: Option<u64>,
+    /// Tokens with a position.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub positions: Option<usize>,
+    /// Net P&L since 00:00 UTC (realized less fees), decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pnl_today: Option<String>,
+    /// When the last fill happened (Unix ms).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_fill_ms: Option<i64>,
 }
 
 /// What a deploy or a rollback did to a host.
@@ -174,6 +259,11 @@ impl HostReport {
         }
     }
 
+    /// Sets a command's details.
+    pub fn set_details(&mut self, details: Details) {
+        self.details = details;
+    }
+
     /// Sets the releases details.
     pub fn set_releases(&mut self, details: ReleasesDetails) {
         self.details = Details::Releases(Box::new(details));
@@ -193,7 +283,9 @@ impl HostReport {
             Details::Change(d) => d.current.as_deref(),
             Details::Health(d) => d.current.as_deref(),
             Details::Releases(d) => d.current.as_deref(),
-            Details::None => None,
+            Details::Daily(d) => d.current.as_deref(),
+            Details::Status(d) => d.current.as_deref(),
+            Details::Config(_) | Details::None => None,
         }
     }
 }

@@ -258,6 +258,27 @@ impl HostSession {
         shell.run(script, None).await.map_err(connection_failure)
     }
 
+    /// Runs a script with `input` on its stdin.
+    pub async fn run_with_input(&self, script: &str, input: &str) -> Result<Output, Failure> {
+        let shell = self
+            .shell
+            .as_ref()
+            .ok_or_else(|| Failure::new(Outcome::ConnectionError, "the remote shell is closed"))?;
+        shell
+            .run(script, Some(input))
+            .await
+            .map_err(connection_failure)
+    }
+
+    /// Starts a script of its own beside the shell, its output streamed
+    /// (`logs -f`); it ends when it exits or the connection does.
+    pub async fn spawn(&self, script: &str) -> Result<RemoteProcess, Failure> {
+        self.transport
+            .spawn(script)
+            .await
+            .map_err(connection_failure)
+    }
+
     /// Runs a script that must succeed; `what` names it in the failure.
     pub async fn run_ok(&self, script: &str, what: &str) -> Result<Output, Failure> {
         let out = self.run(script).await?;

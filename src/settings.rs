@@ -9,6 +9,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::cli::{Cli, ColorChoice, Command, ProveArgs};
+use crate::commands::daily_check::DailyOptions;
+use crate::commands::logs::LogsOptions;
+use crate::commands::status::StatusOptions;
+use crate::commands::validate_config::ValidateOptions;
 use crate::commands::{deploy::DeployOptions, health::HealthOptions, rollback::RollbackOptions};
 use crate::inventory::{Host, Inventory};
 use crate::printer::{PrinterOptions, Style};
@@ -103,6 +107,14 @@ pub enum CommandSettings {
     Health(HealthOptions),
     /// `releases`.
     Releases,
+    /// `validate-config` (no hosts with `--local`).
+    ValidateConfig(ValidateOptions),
+    /// `daily-check`.
+    DailyCheck(DailyOptions),
+    /// `status`.
+    Status(StatusOptions),
+    /// `logs`.
+    Logs(LogsOptions),
     /// `completions` (needs no hosts).
     Completions(clap_complete::Shell),
 }
@@ -167,7 +179,33 @@ pub fn resolve(
     if let Command::Completions { shell } = cli.command {
         return Ok(base(CommandSettings::Completions(shell), Vec::new()));
     }
-    let all_when_empty = matches!(cli.command, Command::Health(_) | Command::Releases);
+    if let Command::ValidateConfig(args) = &cli.command {
+        if args.local {
+            if !cli.global.hosts.is_empty() {
+                return Err(UsageError::new(
+                    "--local validates on this machine; it takes no -H",
+                    Some("drop -H, or drop --local to validate on the hosts"),
+                ));
+            }
+            return Ok(base(
+                CommandSettings::ValidateConfig(ValidateOptions {
+                    file: args.file.clone(),
+                    local_binary: args.binary.clone(),
+                    timeout: args.timeout,
+                }),
+                Vec::new(),
+            ));
+        }
+    }
+    let all_when_empty = matches!(
+        cli.command,
+        Command::Health(_)
+            | Command::Releases
+            | Command::ValidateConfig(_)
+            | Command::DailyCheck(_)
+            | Command::Status(_)
+            | Command::Logs(_)
+    );
     let mut hosts = inventory
         .select(&cli.global.hosts, all_when_empty)
         .map_err(|e| UsageError::new(e.to_string(), None))?;
@@ -198,6 +236,27 @@ pub fn resolve(
             timeout: args.timeout,
         }),
         Command::Releases => CommandSettings::Releases,
+        Command::ValidateConfig(args) => CommandSettings::ValidateConfig(ValidateOptions {
+            file: args.file,
+            local_binary: None,
+            timeout: args.timeout,
+        }),
+        Command::DailyCheck(args) => CommandSettings::DailyCheck(DailyOptions {
+            since: args.since,
+            markdown: args.markdown,
+            strict: args.strict,
+            timeout: args.timeout,
+        }),
+        Command::Status(args) => CommandSettings::Status(StatusOptions {
+            timeout: args.timeout,
+        }),
+        Command::Logs(args) => CommandSettings::Logs(LogsOptions {
+            follow: args.follow,
+            since: args.since,
+            level: args.level,
+            grep: args.grep,
+            raw: args.raw,
+        }),
         Command::Completions { .. } => unreachable!("returned above"),
     };
     Ok(base(command, hosts))

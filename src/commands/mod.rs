@@ -3,10 +3,14 @@
 //! picks the module.
 
 pub mod completions;
+pub mod daily_check;
 pub mod deploy;
 pub mod health;
+pub mod logs;
 pub mod releases;
 pub mod rollback;
+pub mod status;
+pub mod validate_config;
 
 use crate::exit::Outcome;
 use crate::inventory::Host;
@@ -22,6 +26,12 @@ pub async fn exec(ctx: &Context, hosts: &[Host], command: &CommandSettings) -> O
         CommandSettings::Rollback(options) => rollback::exec(ctx, hosts, options).await,
         CommandSettings::Health(options) => health::exec(ctx, hosts, *options).await,
         CommandSettings::Releases => releases::exec(ctx, hosts).await,
+        CommandSettings::ValidateConfig(options) => {
+            validate_config::exec(ctx, hosts, options).await
+        },
+        CommandSettings::DailyCheck(options) => daily_check::exec(ctx, hosts, options).await,
+        CommandSettings::Status(options) => status::exec(ctx, hosts, options).await,
+        CommandSettings::Logs(options) => logs::exec(ctx, hosts, options).await,
         CommandSettings::Completions(shell) => {
             completions::run(*shell);
             Outcome::Success

@@ -9,6 +9,7 @@
 //! .ployctl/lock, audit.jsonl      the deploy lock and the audit log
 //! .ployctl/ledger.jsonl           each release's standing (good, bad, unproven)
 //! .ployctl/running                the release and pid ployctl or the guard last started
+//! .ployctl/starts                 every start ployctl or the guard made (`<unix time> <release>`)
 //! .ployctl/guard*                 the host-side guard (see `guard`)
 //! ```
 

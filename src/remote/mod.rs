@@ -10,6 +10,7 @@
 //! confirmed; the `ledger` says which releases are good, bad or unproven.
 
 pub mod audit;
+pub mod checks;
 pub mod guard;
 pub mod layout;
 pub mod ledger;

@@ -2,7 +2,8 @@
 //! hangups and broken pipes, so a script whose ployctl died runs to its end):
 //! time, process
 //! liveness (a zombie counts as gone), which release the live service process
-//! runs, stopping and starting the service, switching `current`, and a health
+//! runs, stopping and starting the service (each start ployctl or its guard
+//! makes is appended to `.ployctl/starts`), switching `current`, and a health
 //! check through a release's own `ploy health-check` (no curl on the host).
 
 use super::quote;
@@ -34,7 +35,11 @@ running_release() {
   if [ "$(sed -n 's/^pid=//p' "$R/.ployctl/running" 2>/dev/null)" = "$_p" ]; then sed -n 's/^release=//p' "$R/.ployctl/running"; return 0; fi
   echo '?'
 }
-record_running() { printf 'release=%s\npid=%s\nat=%s\n' "$1" "$(service_pid)" "$(date +%s)" > "$R/.ployctl/running.tmp" && mv -f "$R/.ployctl/running.tmp" "$R/.ployctl/running"; }
+record_running() {
+  printf 'release=%s\npid=%s\nat=%s\n' "$1" "$(service_pid)" "$(date +%s)" > "$R/.ployctl/running.tmp" && mv -f "$R/.ployctl/running.tmp" "$R/.ployctl/running"
+  echo "$(date +%s) $1" >> "$R/.ployctl/starts"
+  if [ "$(wc -l < "$R/.ployctl/starts")" -gt 1000 ]; then tail -n 500 "$R/.ployctl/starts" > "$R/.ployctl/starts.tmp" && mv -f "$R/.ployctl/starts.tmp" "$R/.ployctl/starts"; fi
+}
 switch_to() {
   [ -x "$R/releases/$1/ploy" ] || { echo "releases/$1/ploy is missing or not executable" >&2; return 1; }
   ln -sfn "releases/$1" "$R/.current.tmp" && mv -fT "$R/.current.tmp" "$R/current" && mkdir -p "$R/bin" &&
