@@ -45,6 +45,7 @@ complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "validate-config" -d
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "daily-check" -d 'The morning runbook: service, errors, health, exchange, kill switch, disk, orders, P&L'
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "status" -d 'One line per host: release, uptime, health, mode, kill switch, orders, positions, P&L'
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "logs" -d 'Each host\'s service log, readable (JSON lines rendered); -f follows'
+complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "config" -d 'The config file on hosts: push (checked, proven, put back when unhealthy), diff, history'
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l binary -d 'The ploy binary to deploy' -r -F
@@ -178,6 +179,68 @@ complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -s q -l quiet -d '
 complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -s v -l verbose -d 'Print every step as it starts'
 complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -f -a "push" -d 'Check a config file on each host, switch to it, restart, prove it healthy; put the old one back when not'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -f -a "diff" -d 'Show what `config push --file` would change on each host'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -f -a "history" -d 'List the configs each host keeps and the pushes in its audit log'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from push" -l file -d 'The new config file' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from push" -l health-timeout -d 'Time a release has to become healthy [default: inventory, else 60s]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from push" -l stability-window -d 'Time it must then stay healthy [default: inventory, else 10s]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from push" -l lock-wait -d 'Wait this long for another deploy\'s lock instead of failing at once' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from push" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from push" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from push" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from push" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from push" -l force-unlock -d 'Break a held lock (after making sure no deploy is running)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from push" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from push" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from push" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from push" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from push" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from diff" -l file -d 'The config file to compare with each host\'s' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from diff" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from diff" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from diff" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from diff" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from diff" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from diff" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from diff" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from diff" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from history" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from history" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from history" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from history" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from history" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from history" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from history" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from history" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "push" -d 'Check a config file on each host, switch to it, restart, prove it healthy; put the old one back when not'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "diff" -d 'Show what `config push --file` would change on each host'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "history" -d 'List the configs each host keeps and the pushes in its audit log'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
@@ -190,13 +253,17 @@ complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s q -l qui
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s v -l verbose -d 'Print every step as it starts'
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs completions help" -f -a "deploy" -d 'Put a new ploy on hosts, prove it healthy, roll back by itself if it is not'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs completions help" -f -a "rollback" -d 'Switch hosts back to the newest good (or a named) release and prove it healthy'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs completions help" -f -a "health" -d 'Show each host\'s /health'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs completions help" -f -a "releases" -d 'List the releases on each host: standing (good, bad, unproven), current, running'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs completions help" -f -a "validate-config" -d 'Check each host\'s config, secrets, database and exchange with its current release'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs completions help" -f -a "daily-check" -d 'The morning runbook: service, errors, health, exchange, kill switch, disk, orders, P&L'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs completions help" -f -a "status" -d 'One line per host: release, uptime, health, mode, kill switch, orders, positions, P&L'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs completions help" -f -a "logs" -d 'Each host\'s service log, readable (JSON lines rendered); -f follows'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "deploy" -d 'Put a new ploy on hosts, prove it healthy, roll back by itself if it is not'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "rollback" -d 'Switch hosts back to the newest good (or a named) release and prove it healthy'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "health" -d 'Show each host\'s /health'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "releases" -d 'List the releases on each host: standing (good, bad, unproven), current, running'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "validate-config" -d 'Check each host\'s config, secrets, database and exchange with its current release'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "daily-check" -d 'The morning runbook: service, errors, health, exchange, kill switch, disk, orders, P&L'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "status" -d 'One line per host: release, uptime, health, mode, kill switch, orders, positions, P&L'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "logs" -d 'Each host\'s service log, readable (JSON lines rendered); -f follows'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "config" -d 'The config file on hosts: push (checked, proven, put back when unhealthy), diff, history'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "push" -d 'Check a config file on each host, switch to it, restart, prove it healthy; put the old one back when not'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "diff" -d 'Show what `config push --file` would change on each host'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "history" -d 'List the configs each host keeps and the pushes in its audit log'

@@ -238,6 +238,136 @@ native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
+(config)
+_arguments "${_arguments_options[@]}" : \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+":: :_ployctl__subcmd__config_commands" \
+"*::: :->config" \
+&& ret=0
+
+    case $state in
+    (config)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ployctl-config-command-$line[1]:"
+        case $line[1] in
+            (push)
+_arguments "${_arguments_options[@]}" : \
+'--file=[The new config file]:PATH:_files' \
+'--health-timeout=[Time a release has to become healthy \[default\: inventory, else 60s\]]:DURATION:_default' \
+'--stability-window=[Time it must then stay healthy \[default\: inventory, else 10s\]]:DURATION:_default' \
+'--lock-wait=[Wait this long for another deploy'\''s lock instead of failing at once]:DURATION:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--force-unlock[Break a held lock (after making sure no deploy is running)]' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(diff)
+_arguments "${_arguments_options[@]}" : \
+'--file=[The config file to compare with each host'\''s]:PATH:_files' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(history)
+_arguments "${_arguments_options[@]}" : \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_ployctl__subcmd__config__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ployctl-config-help-command-$line[1]:"
+        case $line[1] in
+            (push)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(diff)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(history)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 '*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
@@ -303,6 +433,34 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(config)
+_arguments "${_arguments_options[@]}" : \
+":: :_ployctl__subcmd__help__subcmd__config_commands" \
+"*::: :->config" \
+&& ret=0
+
+    case $state in
+    (config)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ployctl-help-config-command-$line[1]:"
+        case $line[1] in
+            (push)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(diff)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(history)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -331,6 +489,7 @@ _ployctl_commands() {
 'daily-check:The morning runbook\: service, errors, health, exchange, kill switch, disk, orders, P&L' \
 'status:One line per host\: release, uptime, health, mode, kill switch, orders, positions, P&L' \
 'logs:Each host'\''s service log, readable (JSON lines rendered); -f follows' \
+'config:The config file on hosts\: push (checked, proven, put back when unhealthy), diff, history' \
 'completions:Print a shell completion script' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -340,6 +499,61 @@ _ployctl_commands() {
 _ployctl__subcmd__completions_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl completions commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__config_commands] )) ||
+_ployctl__subcmd__config_commands() {
+    local commands; commands=(
+'push:Check a config file on each host, switch to it, restart, prove it healthy; put the old one back when not' \
+'diff:Show what \`config push --file\` would change on each host' \
+'history:List the configs each host keeps and the pushes in its audit log' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'ployctl config commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__config__subcmd__diff_commands] )) ||
+_ployctl__subcmd__config__subcmd__diff_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl config diff commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__config__subcmd__help_commands] )) ||
+_ployctl__subcmd__config__subcmd__help_commands() {
+    local commands; commands=(
+'push:Check a config file on each host, switch to it, restart, prove it healthy; put the old one back when not' \
+'diff:Show what \`config push --file\` would change on each host' \
+'history:List the configs each host keeps and the pushes in its audit log' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'ployctl config help commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__config__subcmd__help__subcmd__diff_commands] )) ||
+_ployctl__subcmd__config__subcmd__help__subcmd__diff_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl config help diff commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__config__subcmd__help__subcmd__help_commands] )) ||
+_ployctl__subcmd__config__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl config help help commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__config__subcmd__help__subcmd__history_commands] )) ||
+_ployctl__subcmd__config__subcmd__help__subcmd__history_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl config help history commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__config__subcmd__help__subcmd__push_commands] )) ||
+_ployctl__subcmd__config__subcmd__help__subcmd__push_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl config help push commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__config__subcmd__history_commands] )) ||
+_ployctl__subcmd__config__subcmd__history_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl config history commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__config__subcmd__push_commands] )) ||
+_ployctl__subcmd__config__subcmd__push_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl config push commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__daily-check_commands] )) ||
 _ployctl__subcmd__daily-check_commands() {
@@ -367,6 +581,7 @@ _ployctl__subcmd__help_commands() {
 'daily-check:The morning runbook\: service, errors, health, exchange, kill switch, disk, orders, P&L' \
 'status:One line per host\: release, uptime, health, mode, kill switch, orders, positions, P&L' \
 'logs:Each host'\''s service log, readable (JSON lines rendered); -f follows' \
+'config:The config file on hosts\: push (checked, proven, put back when unhealthy), diff, history' \
 'completions:Print a shell completion script' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -376,6 +591,30 @@ _ployctl__subcmd__help_commands() {
 _ployctl__subcmd__help__subcmd__completions_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl help completions commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__config_commands] )) ||
+_ployctl__subcmd__help__subcmd__config_commands() {
+    local commands; commands=(
+'push:Check a config file on each host, switch to it, restart, prove it healthy; put the old one back when not' \
+'diff:Show what \`config push --file\` would change on each host' \
+'history:List the configs each host keeps and the pushes in its audit log' \
+    )
+    _describe -t commands 'ployctl help config commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__config__subcmd__diff_commands] )) ||
+_ployctl__subcmd__help__subcmd__config__subcmd__diff_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help config diff commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__config__subcmd__history_commands] )) ||
+_ployctl__subcmd__help__subcmd__config__subcmd__history_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help config history commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__config__subcmd__push_commands] )) ||
+_ployctl__subcmd__help__subcmd__config__subcmd__push_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help config push commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__help__subcmd__daily-check_commands] )) ||
 _ployctl__subcmd__help__subcmd__daily-check_commands() {

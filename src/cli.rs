@@ -93,6 +93,9 @@ pub enum Command {
     Status(StatusArgs),
     /// Each host's service log, readable (JSON lines rendered); -f follows
     Logs(LogsArgs),
+    /// The config file on hosts: push (checked, proven, put back when unhealthy), diff, history
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Print a shell completion script
     Completions {
         /// The shell.
@@ -241,4 +244,34 @@ pub struct LogsArgs {
     /// Print lines as the engine wrote them (JSON stays JSON)
     #[arg(long)]
     pub raw: bool,
+}
+
+/// `ployctl config …`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Check a config file on each host, switch to it, restart, prove it healthy; put the old one back when not
+    Push(ConfigPushArgs),
+    /// Show what `config push --file` would change on each host
+    Diff(ConfigFileArgs),
+    /// List the configs each host keeps and the pushes in its audit log
+    History,
+}
+
+/// `ployctl config push`
+#[derive(Debug, Args)]
+pub struct ConfigPushArgs {
+    /// The new config file
+    #[arg(long, value_name = "PATH")]
+    pub file: PathBuf,
+    /// Health and lock options.
+    #[command(flatten)]
+    pub prove: ProveArgs,
+}
+
+/// `ployctl config diff`
+#[derive(Debug, Args)]
+pub struct ConfigFileArgs {
+    /// The config file to compare with each host's
+    #[arg(long, value_name = "PATH")]
+    pub file: PathBuf,
 }

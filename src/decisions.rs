@@ -388,6 +388,7 @@ mod tests {
             outcome: "rolled_back".into(),
             detail: "restarted on 1.0, healthy".into(),
             at: "t".into(),
+            config_backup: None,
         };
         let results = [result.clone()];
         let rerun = Facts {

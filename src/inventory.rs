@@ -78,6 +78,8 @@ pub struct Host {
     pub tags: Vec<String>,
     /// Releases kept after a deploy.
     pub keep_releases: usize,
+    /// Old configs kept in `config/history/` by `config push`.
+    pub keep_configs: usize,
     /// Time for a new release to become healthy.
     #[serde(with = "humantime_serde_compat")]
     pub health_timeout: Duration,
@@ -154,6 +156,7 @@ struct HostFields {
     health_url: Option<String>,
     tags: Option<Vec<String>>,
     keep_releases: Option<usize>,
+    keep_configs: Option<usize>,
     #[serde(default, deserialize_with = "opt_duration")]
     health_timeout: Option<Duration>,
     #[serde(default, deserialize_with = "opt_duration")]
@@ -491,6 +494,12 @@ impl Inventory {
                 "host {name}: keep_releases must be 1 to 100 (the current, the running and the newest good releases are kept besides)"
             )));
         }
+        let keep_configs = pick!(keep_configs).unwrap_or(10);
+        if !(1..=1000).contains(&keep_configs) {
+            return Err(InventoryError::Invalid(format!(
+                "host {name}: keep_configs must be 1 to 1000"
+            )));
+        }
         Ok(Host {
             name: name.to_owned(),
             address,
@@ -499,6 +508,7 @@ impl Inventory {
             health_url,
             tags: f.tags.clone().unwrap_or_default(),
             keep_releases,
+            keep_configs,
             health_timeout: pick!(health_timeout).unwrap_or(Duration::from_secs(60)),
             health_interval: pick!(health_interval).unwrap_or(Duration::from_secs(1)),
             stability_window: pick!(stability_window).unwrap_or(Duration::from_secs(10)),

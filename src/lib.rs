@@ -17,6 +17,7 @@ pub mod remote;
 pub mod report;
 pub mod session;
 pub mod settings;
+pub mod textdiff;
 pub mod transport;
 
 /// Parses the command line and runs; returns the process exit code.

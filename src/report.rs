@@ -87,6 +87,15 @@ pub enum Details {
     Daily(Box<DailyDetails>),
     /// `status`.
     Status(Box<StatusDetails>),
+    /// Lines a command shows (`config diff`, `config history`).
+    Text(Box<TextDetails>),
+}
+
+/// What a command shows as text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TextDetails {
+    /// The lines.
+    pub lines: Vec<String>,
 }
 
 /// What `validate-config` found on a host.
@@ -285,7 +294,7 @@ impl HostReport {
             Details::Releases(d) => d.current.as_deref(),
             Details::Daily(d) => d.current.as_deref(),
             Details::Status(d) => d.current.as_deref(),
-            Details::Config(_) | Details::None => None,
+            Details::Config(_) | Details::Text(_) | Details::None => None,
         }
     }
 }

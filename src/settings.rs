@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::cli::{Cli, ColorChoice, Command, ProveArgs};
+use crate::cli::{Cli, ColorChoice, Command, ConfigCommand, ProveArgs};
+use crate::commands::config::ConfigAction;
 use crate::commands::daily_check::DailyOptions;
 use crate::commands::logs::LogsOptions;
 use crate::commands::status::StatusOptions;
@@ -115,6 +116,8 @@ pub enum CommandSettings {
     Status(StatusOptions),
     /// `logs`.
     Logs(LogsOptions),
+    /// `config push|diff|history`.
+    Config(ConfigAction),
     /// `completions` (needs no hosts).
     Completions(clap_complete::Shell),
 }
@@ -205,6 +208,7 @@ pub fn resolve(
             | Command::DailyCheck(_)
             | Command::Status(_)
             | Command::Logs(_)
+            | Command::Config(ConfigCommand::Diff(_) | ConfigCommand::History)
     );
     let mut hosts = inventory
         .select(&cli.global.hosts, all_when_empty)
@@ -257,6 +261,18 @@ pub fn resolve(
             grep: args.grep,
             raw: args.raw,
         }),
+        Command::Config(ConfigCommand::Push(args)) => {
+            apply_prove_overrides(&mut hosts, &args.prove);
+            CommandSettings::Config(ConfigAction::Push {
+                file: args.file,
+                lock_wait: args.prove.lock_wait,
+                force_unlock: args.prove.force_unlock,
+            })
+        },
+        Command::Config(ConfigCommand::Diff(args)) => {
+            CommandSettings::Config(ConfigAction::Diff { file: args.file })
+        },
+        Command::Config(ConfigCommand::History) => CommandSettings::Config(ConfigAction::History),
         Command::Completions { .. } => unreachable!("returned above"),
     };
     Ok(base(command, hosts))

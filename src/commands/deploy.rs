@@ -762,6 +762,7 @@ pub(crate) async fn activate(
         watch: None,
         armed_by: ctx.who.clone(),
         health_timeout: session.host.health_timeout.as_secs().max(1),
+        config_backup: None,
     });
     ctx.printer.step(
         &host,

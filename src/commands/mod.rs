@@ -3,6 +3,7 @@
 //! picks the module.
 
 pub mod completions;
+pub mod config;
 pub mod daily_check;
 pub mod deploy;
 pub mod health;
@@ -32,6 +33,7 @@ pub async fn exec(ctx: &Context, hosts: &[Host], command: &CommandSettings) -> O
         CommandSettings::DailyCheck(options) => daily_check::exec(ctx, hosts, options).await,
         CommandSettings::Status(options) => status::exec(ctx, hosts, options).await,
         CommandSettings::Logs(options) => logs::exec(ctx, hosts, options).await,
+        CommandSettings::Config(action) => config::exec(ctx, hosts, action).await,
         CommandSettings::Completions(shell) => {
             completions::run(*shell);
             Outcome::Success

@@ -40,6 +40,10 @@ pub struct GuardFile {
     pub armed_by: String,
     /// How long it waits for the fallback to become healthy.
     pub health_timeout: u64,
+    /// A config push: the kept config (`config/history/NAME`) it puts back,
+    /// instead of switching releases (`release` and `fallback` are then both
+    /// the release that runs).
+    pub config_backup: Option<String>,
 }
 
 /// The last value of `key` among `pairs` (empty when absent).
@@ -66,6 +70,7 @@ impl GuardFile {
             watch: get("watch").trim().parse().ok(),
             armed_by: get("armed_by"),
             health_timeout: num("health_timeout"),
+            config_backup: Some(get("config_backup")).filter(|b| !b.is_empty()),
         };
         (!file.token.is_empty() && !file.release.is_empty() && !file.fallback.is_empty())
             .then_some(file)
@@ -81,6 +86,10 @@ impl GuardFile {
             format!("window={}", self.window),
             format!("armed_by={}", plain_text(&self.armed_by)),
             format!("health_timeout={}", self.health_timeout),
+            format!(
+                "config_backup={}",
+                self.config_backup.as_deref().unwrap_or("")
+            ),
         ]
     }
 }
@@ -104,6 +113,9 @@ pub struct GuardResult {
     pub detail: String,
     /// When it finished (RFC 3339).
     pub at: String,
+    /// A config push's guard: the config it put back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config_backup: Option<String>,
 }
 
 impl GuardResult {
@@ -127,6 +139,7 @@ impl GuardResult {
             outcome: get("outcome"),
             detail: get("detail"),
             at: get("at"),
+            config_backup: Some(get("config_backup")).filter(|b| !b.is_empty()),
         })
     }
 
@@ -137,6 +150,12 @@ impl GuardResult {
 
     /// One sentence for humans.
     pub fn describe(&self) -> String {
+        if let Some(backup) = &self.config_backup {
+            return format!(
+                "at {} the host's guard put config {backup} back ({}); {}",
+                self.at, self.reason, self.detail
+            );
+        }
         format!(
             "at {} the host's guard rolled {} back to {} ({}: {}); {}",
             self.at,
@@ -183,6 +202,32 @@ else
 fi
 t0=$(now_ms)
 release=$(field release "$F"); fallback=$(field fallback "$F"); armed_by=$(field armed_by "$F"); ht=$(field health_timeout "$F")
+backup=$(field config_backup "$F")
+if [ -n "$backup" ]; then
+  log "putting the config back: $backup ($why)"
+  outcome=rolled_back
+  if [ ! -f "$R/config/history/$backup" ]; then
+    detail="the new config was never switched in"
+    health_ok "$release" || { restart_service; record_running "$release"; detail="$detail; restarted"; }
+  elif cp -p "$R/config/history/$backup" "$R/config/.putback.tmp" && mv -f "$R/config/.putback.tmp" "$R/config/config.toml"; then
+    restart_service; record_running "$release"; detail="config $backup put back, restarted"
+  else
+    outcome=failed; detail="it could not put config/history/$backup back"
+  fi
+  rm -f "$R"/config/.incoming-*.toml
+  if [ "$outcome" = rolled_back ]; then
+    i=0; until health_ok "$release"; do i=$((i + 1)); [ "$i" -ge $((${ht:-60} * 4)) ] && break; pause 0.25; done
+    if health_ok "$release"; then detail="$detail, healthy"; else outcome=failed; detail="$detail, but $release did not become healthy within ${ht:-60}s"; fi
+  fi
+  reason=$why; verdict=unproven; t1=$(now_ms)
+  printf '{"at":"%s","action":"guard-config-putback","release":"%s","previous":"%s","current_after":"%s","outcome":"%s","reason":"%s","by":"guard (armed by %s)","ci_run_url":null,"duration_ms":%s,"ployctl_version":"%s"}\n' \
+    "$(stamp)" "$release" "$release" "$release" "$outcome" "$reason" "$armed_by" "$((t1 - t0))" "$PLOYCTL_VERSION" >> "$D/audit.jsonl"
+  printf 'token=%s\nrelease=%s\nfallback=%s\nverdict=%s\nreason=%s\noutcome=%s\ndetail=%s\nat=%s\nconfig_backup=%s\n' \
+    "$token" "$release" "$fallback" "$verdict" "$reason" "$outcome" "$detail" "$(stamp)" "$backup" > "$D/guard.result.tmp" && mv -f "$D/guard.result.tmp" "$D/guard.result"
+  rm -f "$F" "$D/guard.fire" "$D/guard.started" "$D/guard.pid"
+  log "done: $outcome: $detail"
+  exit 0
+fi
 verdict=$(field verdict "$D/guard.fire"); given=$(field reason "$D/guard.fire"); recorded=$(field recorded "$D/guard.fire")
 [ -n "$given" ] && why=$given
 before=$(running_release)
@@ -319,6 +364,7 @@ mod tests {
             watch: None,
             armed_by: "ann@laptop".into(),
             health_timeout: 20,
+            config_backup: None,
         }
     }
 
@@ -326,7 +372,7 @@ mod tests {
     fn arming_writes_the_file_and_starts_the_guard_detached() {
         let section = arm_section("R=/r\n", &file(), 60);
         assert!(section.contains(
-            "printf '%s\\n' token=t1 release=2.0 fallback=1.0 window=40 armed_by=ann@laptop health_timeout=20 \
+            "printf '%s\\n' token=t1 release=2.0 fallback=1.0 window=40 armed_by=ann@laptop health_timeout=20 config_backup= \
              \"arm_deadline=$(($(date +%s) + 60))\" \"watch=$PPID\" > \"$R/.ployctl/guard.tmp\""
         ));
         assert!(section.contains(

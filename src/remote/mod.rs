@@ -11,6 +11,7 @@
 
 pub mod audit;
 pub mod checks;
+pub mod config_files;
 pub mod guard;
 pub mod layout;
 pub mod ledger;

@@ -330,6 +330,7 @@ mod tests {
             watch: None,
             armed_by: "a@b".into(),
             health_timeout: 20,
+            config_backup: None,
         };
         let s = activate_script(
             "R=/r\n",
