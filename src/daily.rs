@@ -382,6 +382,15 @@ fn duration_text(d: Duration) -> String {
     }
 }
 
+/// A threshold's duration: `500 ms`, `2s`, `5m`, `24h`.
+fn limit_text(d: Duration) -> String {
+    if d.subsec_millis() != 0 || d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else {
+        window_text(d)
+    }
+}
+
 fn mib(bytes: u64) -> String {
     let m = bytes as f64 / (1024.0 * 1024.0);
     if m >= 1024.0 {
@@ -578,7 +587,7 @@ fn exchange(f: &Facts, t: &Thresholds) -> Vec<CheckResult> {
         Some(ex) => {
             let required = ploy_api::config_check::is_required(ex);
             let latency = Duration::from_secs_f64(ex.latency_ms.max(0.0) / 1000.0);
-            let by = format!("warn > {}", duration_text(t.exchange_latency_warn));
+            let by = format!("warn > {}", limit_text(t.exchange_latency_warn));
             if ex.is_up() {
                 let status = if latency > t.exchange_latency_warn {
                     Status::Warn
@@ -614,8 +623,8 @@ fn exchange(f: &Facts, t: &Thresholds) -> Vec<CheckResult> {
                         )
                         .by(format!(
                             "warn > {}, fail > {}",
-                            duration_text(t.clock_skew_warn),
-                            duration_text(t.clock_skew_fail)
+                            limit_text(t.clock_skew_warn),
+                            limit_text(t.clock_skew_fail)
                         )),
                     );
                 }
@@ -732,8 +741,8 @@ fn database(f: &Facts, t: &Thresholds) -> CheckResult {
 fn market_data(f: &Facts, t: &Thresholds) -> CheckResult {
     let by = format!(
         "warn > {}, fail > {}",
-        duration_text(t.market_data_age_warn),
-        duration_text(t.market_data_age_fail)
+        limit_text(t.market_data_age_warn),
+        limit_text(t.market_data_age_fail)
     );
     let Some(report) = f.health.report() else {
         return CheckResult::new("market_data", Status::Skip, "the engine did not answer");
@@ -819,7 +828,7 @@ fn activity(f: &Facts, t: &Thresholds) -> Vec<CheckResult> {
             };
             out.push(
                 CheckResult::new("fills", status, value)
-                    .by(format!("live: warn > {}", duration_text(t.fill_age_warn))),
+                    .by(format!("live: warn > {}", limit_text(t.fill_age_warn))),
             );
         },
     }

@@ -16,3 +16,4 @@ mod ledger;
 mod local;
 mod locks;
 mod output;
+mod runbooks;

@@ -16,7 +16,7 @@ fn snapshot_path(name: &str) -> PathBuf {
 }
 
 /// Compares with the snapshot; `UPDATE_SNAPSHOTS=1` rewrites it.
-fn assert_snapshot(name: &str, actual: &str) {
+pub fn assert_snapshot(name: &str, actual: &str) {
     let path = snapshot_path(name);
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

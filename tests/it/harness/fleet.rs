@@ -184,6 +184,42 @@ impl FleetHost {
         text.split_whitespace().nth(1)?.parse().ok()
     }
 
+    /// Appends TOML to the host's `config/config.toml`.
+    pub fn append_config(&self, text: &str) {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(self.root.join("config/config.toml"))
+            .expect("config");
+        writeln!(f, "{text}").expect("append config");
+    }
+
+    /// Appends a line to the host's `.env`.
+    pub fn append_env(&self, line: &str) {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(self.root.join(".env"))
+            .expect(".env");
+        writeln!(f, "{line}").expect("append .env");
+    }
+
+    /// Appends a line to the service log (`logs/ploy.log`), as ploy would.
+    pub fn append_log(&self, line: &str) {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(self.root.join("logs/ploy.log"))
+            .expect("log");
+        writeln!(f, "{line}").expect("append log");
+    }
+
+    /// The host's config file.
+    pub fn config(&self) -> String {
+        std::fs::read_to_string(self.root.join("config/config.toml")).expect("config")
+    }
+
     /// Stops ploy on this host (end of test).
     pub fn stop_ploy(&self) {
         let pidfile = self.root.join("run/ploy.pid");

@@ -3,7 +3,11 @@
 //! and ployctl run as a process. Missing prerequisites fail with the command
 //! that installs them.
 
+pub mod exchange;
 pub mod fleet;
+/// The engine tests' PostgreSQL server, shared.
+#[path = "../../../engine/tests/it/harness/postgres.rs"]
+pub mod postgres;
 pub mod releases;
 pub mod run;
 
@@ -59,4 +63,20 @@ pub fn free_port(ip: &str) -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("bind an ephemeral port")
+}
+
+/// A free port on 127.0.0.1 (the name the shared PostgreSQL harness uses).
+pub fn free_loopback_port() -> u16 {
+    free_port("127.0.0.1")
+}
+
+/// Finds a program on PATH or in extra folders, or fails with the install command.
+pub fn require_program(name: &str, extra_dirs: &[PathBuf], install: &str) -> PathBuf {
+    for dir in extra_dirs {
+        let candidate = dir.join(name);
+        if candidate.is_file() {
+            return candidate;
+        }
+    }
+    require(name, install)
 }

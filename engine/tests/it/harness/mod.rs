@@ -19,6 +19,11 @@ pub fn free_port() -> u16 {
         .expect("bind an ephemeral port on 127.0.0.1")
 }
 
+/// [`free_port`] under the name the shared PostgreSQL harness uses.
+pub fn free_loopback_port() -> u16 {
+    free_port()
+}
+
 /// Finds a program on PATH or in extra folders, or fails with the install command.
 pub fn require_program(name: &str, extra_dirs: &[PathBuf], install: &str) -> PathBuf {
     let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")

@@ -7,7 +7,8 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use super::{free_port, require_program};
+// Shared with ployctl's tests (`#[path]`): the harness there provides the same two functions.
+use super::{free_loopback_port as free_port, require_program};
 
 const INSTALL: &str = "apt-get update && apt-get install -y --no-install-recommends postgresql";
 
