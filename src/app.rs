@@ -13,7 +13,7 @@ use crate::health::HealthClient;
 use crate::inventory::{self, Inventory};
 use crate::printer::Printer;
 use crate::session::{self, Context};
-use crate::settings::{self, CommandSettings, Environment, CONNECT_TIMEOUT};
+use crate::settings::{self, CommandSettings, Environment};
 use crate::transport::ConnectOptions;
 
 /// Runs a parsed command line; returns the exit code.
@@ -54,7 +54,7 @@ pub async fn run(cli: Cli) -> u8 {
             accept_new_host_key: settings.connect.accept_new_host_key,
             ssh_key_pem: settings.connect.ssh_key_pem.clone(),
             control_dir: control_dir.clone(),
-            connect_timeout: CONNECT_TIMEOUT,
+            connect_timeout: settings.connect.timeout,
         },
         cancel: cancel_rx,
         who: session::who(),

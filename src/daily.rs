@@ -382,6 +382,15 @@ fn duration_text(d: Duration) -> String {
     }
 }
 
+/// A token ID shortened for a line (`6581…5422`).
+fn short_token(token: &str) -> String {
+    if token.len() <= 13 || !token.is_ascii() {
+        token.to_owned()
+    } else {
+        format!("{}…{}", &token[..4], &token[token.len() - 4..])
+    }
+}
+
 /// A threshold's duration: `500 ms`, `2s`, `5m`, `24h`.
 fn limit_text(d: Duration) -> String {
     if d.subsec_millis() != 0 || d < Duration::from_secs(1) {
@@ -854,7 +863,7 @@ fn activity(f: &Facts, t: &Thresholds) -> Vec<CheckResult> {
                 .map(|p| {
                     format!(
                         "{}: {} @ {}, mark {}, unrealized {}",
-                        p.token_id,
+                        short_token(&p.token_id),
                         p.size,
                         p.avg_price,
                         p.mark.map_or("?".to_owned(), |m| m.to_string()),

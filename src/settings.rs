@@ -95,6 +95,9 @@ pub struct ConnectSettings {
     /// Where openssh control sockets go (`PLOYCTL_CONTROL_DIR`, else
     /// `$XDG_RUNTIME_DIR/ployctl`, else `/tmp/ployctl-<uid>`).
     pub control_dir: PathBuf,
+    /// How long a connection may take ([`CONNECT_TIMEOUT`], or a read
+    /// command's shorter `--timeout`).
+    pub timeout: Duration,
 }
 
 /// What the command is to do, with its options resolved.
@@ -170,6 +173,12 @@ pub fn resolve(
         accept_new_host_key: cli.global.accept_new_host_key,
         ssh_key_pem: env.get("PLOYCTL_SSH_KEY").map(str::to_owned),
         control_dir: control_dir(env, uid),
+        timeout: match &cli.command {
+            Command::ValidateConfig(a) => a.timeout.min(CONNECT_TIMEOUT),
+            Command::DailyCheck(a) => a.timeout.min(CONNECT_TIMEOUT),
+            Command::Status(a) => a.timeout.min(CONNECT_TIMEOUT),
+            _ => CONNECT_TIMEOUT,
+        },
     };
     let base = |command: CommandSettings, hosts: Vec<Host>| Settings {
         output,
