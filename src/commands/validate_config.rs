@@ -174,7 +174,25 @@ async fn validate_host(
         }
         check.config = Some(shown.clone());
     }
+    if let Some(warning) = bind_mismatch(&check, &host) {
+        ctx.printer.warn(&host.name, &warning);
+    }
     conclude(ctx, report, release, &shown, check)
+}
+
+/// A warning when the config's `server.bind` listens on another port than
+/// the inventory's `health_url` for the host: after a restart ployctl would
+/// not find `/health`.
+pub fn bind_mismatch(check: &ConfigCheckReport, host: &Host) -> Option<String> {
+    let bind = check.bind.as_deref()?;
+    let bind_port: u16 = bind.rsplit_once(':')?.1.parse().ok()?;
+    let (_, url_port, _) = crate::inventory::parse_health_url(&host.health_url).ok()?;
+    (bind_port != url_port).then(|| {
+        format!(
+            "server.bind listens on {bind}, but this host's health_url is {}: ployctl would not find /health after a restart (change one of them)",
+            host.health_url
+        )
+    })
 }
 
 /// The `check` block as a report, or what went wrong running it.

@@ -45,7 +45,7 @@ fn redact(text: &str, fleet: &Fleet) -> String {
     let patterns: [(&str, &str); 9] = [
         (r"\d+ bytes", "N bytes"),
         (
-            r#""(ms|duration_ms|uptime_seconds|loops|changed_at_ms)": \d+"#,
+            r#""(ms|duration_ms|uptime_seconds|loops|changed_at_ms|last_message_age_ms)": \d+"#,
             "\"$1\": 0",
         ),
         (r#""latency_ms": [0-9.]+"#, "\"latency_ms\": 0.0"),

@@ -305,6 +305,18 @@ fn config_push_proves_the_new_file_or_puts_the_old_one_back() {
         &format!("127.0.0.1:{}", free_port("127.0.0.1")),
     );
     let bad = write(&fleet, "bad.toml", &other_port);
+    let warned = ctl(&fleet)
+        .args(["validate-config", "-H", "host1", "--file"])
+        .arg_path(&bad)
+        .run();
+    assert_eq!(warned.code, 0, "the release accepts it: {}", warned.all());
+    assert!(
+        warned
+            .stderr
+            .contains("ployctl would not find /health after a restart"),
+        "{}",
+        warned.all()
+    );
     let put_back = ctl(&fleet)
         .args([
             "config",
@@ -321,6 +333,7 @@ fn config_push_proves_the_new_file_or_puts_the_old_one_back() {
         .arg_path(&bad)
         .run();
     assert_eq!(put_back.code, 3, "{}", put_back.all());
+
     let report = host_report(&put_back, 0);
     assert_eq!(report["outcome"], "rolled_back");
     assert!(report["guard"]["config_backup"].is_string(), "{report}");
