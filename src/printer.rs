@@ -55,6 +55,8 @@ struct State {
     /// Per host: the step under way and when it began (a step reported again,
     /// as the health polls are, keeps its start).
     step_started: BTreeMap<String, (StepKind, Instant)>,
+    /// Per host: the warnings given so far (they go into its report).
+    warnings: BTreeMap<String, Vec<String>>,
 }
 
 /// Renders events; shared by every host task.
@@ -89,6 +91,7 @@ impl Printer {
                 bars: BTreeMap::new(),
                 started: BTreeMap::new(),
                 step_started: BTreeMap::new(),
+                warnings: BTreeMap::new(),
             }),
         }
     }
@@ -151,8 +154,13 @@ impl Printer {
         Outcome::UsageError
     }
 
-    /// A warning (shown even with `--quiet`).
+    /// A warning (shown even with `--quiet`; in `--json`, the host's `warnings`).
     pub fn warn(&self, host: &str, text: &str) {
+        self.lock()
+            .warnings
+            .entry(host.to_owned())
+            .or_default()
+            .push(text.to_owned());
         if self.progress() {
             self.line(&format!(
                 "{} {} {text}",
@@ -366,6 +374,9 @@ impl Printer {
         if let Some(bar) = state.bars.remove(&report.host) {
             bar.finish_and_clear();
         }
+        report
+            .warnings
+            .extend(state.warnings.remove(&report.host).unwrap_or_default());
         drop(state);
         report.outcome = Some(outcome);
         report.exit_code = outcome.code();

@@ -62,6 +62,9 @@ pub struct HostReport {
     /// What to do.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// Warnings given along the way.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// Finished steps.
     pub steps: Vec<StepRecord>,
     /// Wall time.

@@ -211,6 +211,9 @@ async fn push(
         true,
         &format!("release {release} accepts it"),
     );
+    if let Some(warning) = super::validate_config::bind_mismatch(&check, &host) {
+        ctx.printer.warn(&host.name, &warning);
+    }
     report.change().current = Some(release.clone());
     if out.get("same").is_some() {
         unstage(session).await;

@@ -336,6 +336,13 @@ fn config_push_proves_the_new_file_or_puts_the_old_one_back() {
 
     let report = host_report(&put_back, 0);
     assert_eq!(report["outcome"], "rolled_back");
+    assert!(
+        report["warnings"][0]
+            .as_str()
+            .unwrap_or_default()
+            .contains("ployctl would not find /health"),
+        "{report:#}"
+    );
     assert!(report["guard"]["config_backup"].is_string(), "{report}");
     assert!(
         !report["log_tail"].as_array().unwrap().is_empty(),
