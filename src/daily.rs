@@ -441,6 +441,7 @@ pub fn judge(facts: &Facts, t: &Thresholds) -> Vec<CheckResult> {
     out.push(disk(facts, t));
     out.push(database(facts, t));
     out.push(market_data(facts, t));
+    out.extend(exchange_requests(facts, t));
     out.extend(activity(facts, t));
     out.push(release(facts));
     out
@@ -786,6 +787,57 @@ fn market_data(f: &Facts, t: &Thresholds) -> CheckResult {
             .by(by)
         },
     }
+}
+
+/// Live only: how long ago an authenticated exchange request (posting,
+/// cancelling, reading orders and trades) last succeeded, judged by the
+/// market-data age thresholds.
+fn exchange_requests(f: &Facts, t: &Thresholds) -> Option<CheckResult> {
+    if is_live(f) != Some(true) {
+        return None;
+    }
+    let by = format!(
+        "warn > {}, fail > {}",
+        limit_text(t.market_data_age_warn),
+        limit_text(t.market_data_age_fail)
+    );
+    let Some(report) = f.health.report() else {
+        return Some(CheckResult::new(
+            "exchange_requests",
+            Status::Skip,
+            "the engine did not answer",
+        ));
+    };
+    let age = report
+        .checks
+        .api_connection
+        .detail
+        .get("last_exchange_ok_age_ms")
+        .and_then(serde_json::Value::as_u64);
+    Some(match age {
+        None => CheckResult::new(
+            "exchange_requests",
+            Status::Warn,
+            "no authenticated request has succeeded since the engine started",
+        )
+        .by(by),
+        Some(ms) => {
+            let age = Duration::from_millis(ms);
+            let status = if age > t.market_data_age_fail {
+                Status::Fail
+            } else if age > t.market_data_age_warn {
+                Status::Warn
+            } else {
+                Status::Ok
+            };
+            CheckResult::new(
+                "exchange_requests",
+                status,
+                format!("last authenticated request {} ago", duration_text(age)),
+            )
+            .by(by)
+        },
+    })
 }
 
 /// Orders, positions with P&L, and fills in the window.
@@ -1134,6 +1186,24 @@ mod tests {
         assert_eq!(status_of(&r, "market_data"), Status::Warn);
         assert_eq!(status_of(&r, "orders"), Status::Warn);
         assert_eq!(status_of(&r, "fills"), Status::Warn, "live without a fill");
+        assert_eq!(
+            status_of(&r, "exchange_requests"),
+            Status::Warn,
+            "live, none succeeded yet"
+        );
+        assert!(
+            judge(&healthy(), &t)
+                .iter()
+                .all(|c| c.name != "exchange_requests"),
+            "paper has none"
+        );
+        let mut h = health(500);
+        h.checks.api_connection = h
+            .checks
+            .api_connection
+            .with("last_exchange_ok_age_ms", 400_000u64);
+        f.health = Probe::Healthy(h);
+        assert_eq!(status_of(&judge(&f, &t), "exchange_requests"), Status::Fail);
 
         f.disk = Some(Disk {
             avail_kb: 5,

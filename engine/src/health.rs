@@ -88,17 +88,23 @@ impl MarketDataProbe for ExchangeTimeProbe {
 }
 
 /// Adds how long ago the market feed last delivered a message
-/// (`last_message_age_ms`), when the engine runs one and it has.
+/// (`last_message_age_ms`), when the engine runs one and it has, and how long
+/// ago an authenticated exchange request last succeeded
+/// (`last_exchange_ok_age_ms`, live mode).
 fn with_feed_age(check: Check, feed: Option<&crate::exchange::ws::FeedStatus>) -> Check {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    let mut check = check;
+    if let Some(ok) = ClobClient::last_authenticated_ok_ms() {
+        check = check.with("last_exchange_ok_age_ms", (now - ok).max(0));
+    }
     let last = feed.map_or(0, |f| {
         f.last_message_ms.load(std::sync::atomic::Ordering::SeqCst)
     });
     if last <= 0 {
         return check;
     }
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
     check.with("last_message_age_ms", (now - last).max(0))
 }
 

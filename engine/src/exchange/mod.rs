@@ -71,6 +71,17 @@ pub struct ClobClient {
     metrics: Option<Arc<Metrics>>,
 }
 
+/// See [`ClobClient::last_authenticated_ok_ms`] (one per process: every
+/// client of the engine talks to the same account).
+static LAST_AUTHENTICATED_OK_MS: std::sync::atomic::AtomicI64 =
+    std::sync::atomic::AtomicI64::new(0);
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
 fn now_secs() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -242,6 +253,13 @@ impl ClobClient {
         }
     }
 
+    /// When this process last got a 2xx answer to an authenticated request
+    /// (posting, cancelling, reading its orders and trades), Unix ms.
+    pub fn last_authenticated_ok_ms() -> Option<i64> {
+        Some(LAST_AUTHENTICATED_OK_MS.load(std::sync::atomic::Ordering::SeqCst))
+            .filter(|&ms| ms > 0)
+    }
+
     /// Sends one request; returns the body of a 2xx answer.
     async fn request(
         &self,
@@ -320,8 +338,12 @@ impl ClobClient {
             }
         }
         .await;
-        if let Err(e) = &result {
-            self.count(e);
+        match &result {
+            Err(e) => self.count(e),
+            Ok(_) if !matches!(auth, Auth::None) => {
+                LAST_AUTHENTICATED_OK_MS.store(now_ms(), std::sync::atomic::Ordering::SeqCst);
+            },
+            Ok(_) => {},
         }
         result
     }

@@ -219,6 +219,15 @@ async fn normal_quoting_fills_and_shutdown_cancels() {
     let metrics = ploy.metrics().await;
     assert!(metrics.contains("ploy_orders_filled_total 1"), "{metrics}");
     assert!(!metrics.contains("ploy_orders_placed_total 0"), "{metrics}");
+    // /health says how fresh the feed and the authenticated requests are.
+    let (_, health) = ploy.health().await;
+    let api = &health["checks"]["api_connection"];
+    for field in ["last_message_age_ms", "last_exchange_ok_age_ms"] {
+        assert!(
+            api[field].as_u64().is_some_and(|age| age < 10_000),
+            "{field}: {api}"
+        );
+    }
 
     let _kept = stop(ploy).await;
     assert!(
