@@ -92,9 +92,7 @@ impl MarketDataProbe for ExchangeTimeProbe {
 /// ago an authenticated exchange request last succeeded
 /// (`last_exchange_ok_age_ms`, live mode).
 fn with_feed_age(check: Check, feed: Option<&crate::exchange::ws::FeedStatus>) -> Check {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    let now = crate::clock::Clock::now_ms(&crate::clock::SystemClock);
     let mut check = check;
     if let Some(ok) = ClobClient::last_authenticated_ok_ms() {
         check = check.with("last_exchange_ok_age_ms", (now - ok).max(0));

@@ -9,7 +9,7 @@
 //! secrets appear by name only.
 
 use std::path::Path;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use ploy_api::{ConfigCheckReport, ConfigProblem, ConnectChecks};
 
@@ -197,9 +197,7 @@ async fn check_database(settings: &Settings) -> Check {
 }
 
 fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+    crate::clock::Clock::now_ms(&crate::clock::SystemClock)
 }
 
 /// The exchange's `GET /time`: latency, and this host's clock minus the

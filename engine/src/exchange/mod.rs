@@ -77,9 +77,7 @@ static LAST_AUTHENTICATED_OK_MS: std::sync::atomic::AtomicI64 =
     std::sync::atomic::AtomicI64::new(0);
 
 fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+    crate::clock::Clock::now_ms(&crate::clock::SystemClock)
 }
 
 fn now_secs() -> u64 {
