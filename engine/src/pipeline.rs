@@ -657,13 +657,23 @@ impl MainLoop {
     }
 
     async fn on_order(&mut self, event: OrderEvent) {
-        if matches!(
-            event,
+        // Each command sent has one answer (a place: accepted or rejected; a
+        // cancel: cancelled or failed); a withdrawn intent answers both its
+        // place and its cancel.
+        let answered = match event {
             OrderEvent::Accepted { .. }
-                | OrderEvent::Rejected { .. }
-                | OrderEvent::Cancelled { .. }
-        ) {
-            self.in_flight = self.in_flight.saturating_sub(1);
+            | OrderEvent::Rejected { .. }
+            | OrderEvent::Cancelled { .. }
+            | OrderEvent::CancelFailed { .. } => 1,
+            OrderEvent::Withdrawn { .. } => 2,
+            OrderEvent::Filled { .. } => 0,
+        };
+        self.in_flight = self.in_flight.saturating_sub(answered);
+        if let OrderEvent::Withdrawn { client_id } = &event {
+            tracing::info!(%client_id, "order withdrawn before it was sent");
+        }
+        if let OrderEvent::CancelFailed { client_id } = &event {
+            tracing::warn!(%client_id, "a cancel was given up on; it is tried again");
         }
         if let OrderEvent::Filled {
             client_id,
@@ -674,12 +684,13 @@ impl MainLoop {
             ts_ms,
         } = &event
         {
-            let known = self
+            let tracked = self
                 .core
                 .open_orders()
                 .find(|o| &o.client_id == client_id)
                 .map(|o| (o.token.clone(), o.side));
-            let known = match known {
+            let is_tracked = tracked.is_some();
+            let known = match tracked {
                 Some(k) => Some(k),
                 None => self
                     .parts
@@ -697,7 +708,7 @@ impl MainLoop {
             let fill = Fill {
                 trade_id: trade_id.as_str().into(),
                 client_id: client_id.clone(),
-                token_id: token,
+                token_id: token.clone(),
                 side,
                 price: *price,
                 size: *size,
@@ -710,6 +721,13 @@ impl MainLoop {
                         self.parts.metrics.orders_filled.inc();
                     }
                     tracing::info!(%client_id, %trade_id, %price, %size, "fill");
+                    if !is_tracked {
+                        // A fill after the cancel (or of an order from before a
+                        // restart): the position moves all the same.
+                        tracing::info!(%client_id, %trade_id, "fill of an order no longer tracked; applied to the position");
+                        self.core.on_untracked_fill(&token, side, *size);
+                        return;
+                    }
                 },
                 Ok(FillOutcome::Duplicate) => return,
                 Err(e) => {

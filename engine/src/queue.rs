@@ -86,6 +86,16 @@ impl<T> OrderQueue<T> {
         }
     }
 
+    /// Takes out the first waiting item `matches` picks (a cancel of an
+    /// intent not sent yet).
+    pub fn remove_where(&self, matches: impl Fn(&T) -> bool) -> Option<T> {
+        let mut state = self.lock();
+        let index = state.items.iter().position(matches)?;
+        let item = state.items.remove(index);
+        self.depth_gauge.set(state.items.len() as i64);
+        item
+    }
+
     /// Items waiting.
     pub fn depth(&self) -> usize {
         self.lock().items.len()
@@ -130,6 +140,19 @@ mod tests {
         assert_eq!(q.pop().await, Some(2));
         assert_eq!(q.pop().await, None);
         assert_eq!(gauge.get(), 0);
+    }
+
+    #[test]
+    fn remove_where_takes_one_waiting_item() {
+        let gauge = Gauge::default();
+        let q = OrderQueue::new(gauge.clone());
+        for i in 1..=3 {
+            q.push(i).unwrap();
+        }
+        assert_eq!(q.remove_where(|&i| i == 2), Some(2));
+        assert_eq!(q.remove_where(|&i| i == 9), None);
+        assert_eq!(gauge.get(), 2);
+        assert_eq!(q.drain(), vec![1, 3]);
     }
 
     #[tokio::test]

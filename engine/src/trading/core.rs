@@ -64,6 +64,17 @@ pub enum OrderEvent {
         /// Our ID.
         client_id: ClientOrderId,
     },
+    /// Cancelled before it was sent: it was never posted, nothing rests.
+    Withdrawn {
+        /// Our ID.
+        client_id: ClientOrderId,
+    },
+    /// A cancel was given up on (the exchange refused it or did not
+    /// answer): the order may still rest, so the core will cancel it again.
+    CancelFailed {
+        /// Our ID.
+        client_id: ClientOrderId,
+    },
     /// Some or all of it filled.
     Filled {
         /// Our ID.
@@ -204,22 +215,7 @@ impl TradingCore {
     pub fn set_trading_state(&mut self, state: TradingState) -> Vec<Command> {
         let before = self.risk.state();
         self.risk.set_state(state);
-        let ids: Vec<ClientOrderId> = self
-            .orders
-            .values()
-            .filter(|o| !o.cancelling)
-            .filter(|o| match state {
-                TradingState::Active => false,
-                TradingState::Reducing => !crate::risk::reduces_position(
-                    o.side,
-                    self.positions.get(&o.token).copied().unwrap_or_default(),
-                ),
-                TradingState::Halted => true,
-            })
-            .map(|o| o.client_id.clone())
-            .collect();
-        let mut commands: Vec<Command> =
-            ids.into_iter().filter_map(|id| self.cancel(&id)).collect();
+        let mut commands = self.enforce_trading_state();
         if state < before {
             let tokens: Vec<TokenId> = self.books.tokens().cloned().collect();
             for token in tokens {
@@ -277,7 +273,32 @@ impl TradingCore {
         self.stats.events += 1;
         self.last_event_ms = now_ms;
         self.books.apply(event);
-        self.quote_token(event.token(), now_ms)
+        let mut commands = self.enforce_trading_state();
+        commands.extend(self.quote_token(event.token(), now_ms));
+        commands
+    }
+
+    /// Cancels every order the kill switch does not allow and no cancel is
+    /// under way for (one whose cancel failed is cancelled again).
+    fn enforce_trading_state(&mut self) -> Vec<Command> {
+        let state = self.risk.state();
+        if state == TradingState::Active {
+            return Vec::new();
+        }
+        let ids: Vec<ClientOrderId> = self
+            .orders
+            .values()
+            .filter(|o| !o.cancelling)
+            .filter(|o| {
+                state == TradingState::Halted
+                    || !crate::risk::reduces_position(
+                        o.side,
+                        self.positions.get(&o.token).copied().unwrap_or_default(),
+                    )
+            })
+            .map(|o| o.client_id.clone())
+            .collect();
+        ids.into_iter().filter_map(|id| self.cancel(&id)).collect()
     }
 
     /// Asks the strategy about one token and passes its orders through risk.
@@ -358,6 +379,14 @@ impl TradingCore {
         commands
     }
 
+    /// A fill of an order the core no longer tracks (it landed after the
+    /// cancel, or the order is from before a restart): the position moves
+    /// all the same, so strategy and risk see every share held.
+    pub fn on_untracked_fill(&mut self, token: &TokenId, side: Side, size: Decimal) {
+        self.stats.fills += 1;
+        *self.positions.entry(token.clone()).or_default() += side.sign() * size;
+    }
+
     /// Applies what happened to an order.
     pub fn on_order(&mut self, event: &OrderEvent) {
         match event {
@@ -371,8 +400,13 @@ impl TradingCore {
                 self.stats.rejected += 1;
                 self.orders.remove(client_id);
             },
-            OrderEvent::Cancelled { client_id } => {
+            OrderEvent::Cancelled { client_id } | OrderEvent::Withdrawn { client_id } => {
                 self.orders.remove(client_id);
+            },
+            OrderEvent::CancelFailed { client_id } => {
+                if let Some(o) = self.orders.get_mut(client_id) {
+                    o.cancelling = false;
+                }
             },
             OrderEvent::Filled {
                 client_id, size, ..

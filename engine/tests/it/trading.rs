@@ -762,3 +762,99 @@ async fn restart(fake: &FakeClob, dir: &std::path::Path, port: u16, old: Running
     let _ = (fake, dir);
     keep.port(port).spawn()
 }
+
+/// A halt while one order is being posted (slowly) and another waits in the
+/// queue: the queued one is withdrawn and never posted, the one in flight is
+/// cancelled the moment its post answers, and nothing of ours rests.
+#[tokio::test(flavor = "multi_thread")]
+async fn halting_withdraws_queued_orders_and_cancels_the_one_being_posted() {
+    let fake = FakeClob::start().await;
+    fake.fail_all(Some(Fault::Delay(Duration::from_secs(2))));
+    let setup = live(&fake, true);
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the first post to arrive", READY, || {
+        !fake.ledger().is_empty()
+    })
+    .await;
+    // The book moves while the first post waits for its answer: the engine
+    // cancels that quote and queues a new one behind it.
+    fake.set_book(dec!(0.50), dec!(0.54));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (status, _) = put_trading_state(&ploy, "halted").await;
+    assert_eq!(status, 200);
+    wait_until("the first order to be cancelled", READY, || {
+        fake.ledger().iter().all(|o| o.status == "CANCELED")
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let ledger = fake.ledger();
+    assert_eq!(
+        ledger.len(),
+        1,
+        "the queued order was never posted: {ledger:#?}"
+    );
+    assert_eq!(ledger[0].status, "CANCELED");
+    let stored = orders(&dir).await;
+    assert!(
+        stored.iter().all(|o| o.status.is_terminal()),
+        "nothing open or pending in the database: {stored:#?}"
+    );
+    assert_eq!(trading_state(&ploy).await["state"], "halted");
+
+    // Active again: one bid, not one beside a forgotten one.
+    fake.fail_all(None);
+    assert_eq!(put_trading_state(&ploy, "active").await.0, 200);
+    wait_until("a new bid", READY, || {
+        fake.ledger().iter().any(|o| o.status == "LIVE")
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let live: Vec<_> = fake
+        .ledger()
+        .into_iter()
+        .filter(|o| o.status == "LIVE")
+        .collect();
+    assert_eq!(live.len(), 1, "one quote on the book: {live:#?}");
+    let _kept = stop(ploy).await;
+    assert_consistent(&fake, &dir, 0).await;
+}
+
+/// A fill that lands after the order was cancelled (the exchange matched it
+/// first) still moves the position: after the halt is lifted the engine
+/// offers the shares it holds.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fill_after_the_cancel_moves_the_position() {
+    let fake = FakeClob::start().await;
+    let setup = live(&fake, true);
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the first quote", READY, || !fake.ledger().is_empty()).await;
+    let first = fake.ledger().remove(0);
+    wait_for_orders(&dir, "the quote to be open", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Open)
+    })
+    .await;
+    assert_eq!(put_trading_state(&ploy, "halted").await.0, 200);
+    wait_until("the quote to be cancelled", READY, || {
+        fake.ledger().iter().all(|o| o.status == "CANCELED")
+    })
+    .await;
+    wait_for_orders(&dir, "the cancel to be stored", |o| {
+        o.iter().all(|o| o.status.is_terminal())
+    })
+    .await;
+    // The trade the exchange had matched before the cancel arrives now.
+    fake.fill(&first.hash, dec!(5));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(put_trading_state(&ploy, "active").await.0, 200);
+    wait_until("an ask for the 5 shares held", READY, || {
+        fake.ledger()
+            .iter()
+            .any(|o| o.side == "SELL" && o.status == "LIVE")
+    })
+    .await;
+    let _kept = stop(ploy).await;
+}

@@ -8,7 +8,8 @@
 //! market websocket, records trades when a test fills an order (and announces
 //! them on the authenticated user websocket, in its message shape), and can be
 //! told to fail: 429 with Retry-After, 425, 503 cancel-only, a timeout after
-//! accepting, a duplicate, holding the response forever, a dropped websocket.
+//! accepting, a slow answer, a duplicate, holding the response forever, a
+//! dropped websocket.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -59,6 +60,8 @@ pub enum Fault {
     Duplicate,
     /// Accept into the ledger and never answer.
     HoldForever,
+    /// Accept into the ledger, answer normally after this long (a slow post).
+    Delay(Duration),
 }
 
 /// One accepted order.
@@ -573,7 +576,9 @@ async fn post_order(
         }
     };
     match fault {
-        Some(Fault::TimeoutAfterAccept(delay)) => tokio::time::sleep(delay).await,
+        Some(Fault::TimeoutAfterAccept(delay) | Fault::Delay(delay)) => {
+            tokio::time::sleep(delay).await;
+        },
         Some(Fault::HoldForever) => std::future::pending::<()>().await,
         _ => {},
     }
