@@ -174,9 +174,19 @@ pub struct HealthService {
     queue: Arc<OrderQueue<OrderIntent>>,
     max_queue_depth: usize,
     check_timeout: Duration,
+    heartbeat: Option<Arc<crate::heartbeat::HeartbeatStatus>>,
 }
 
 impl HealthService {
+    /// Adds the `heartbeat` check (live mode with heartbeats).
+    pub fn with_heartbeat(
+        mut self,
+        status: Option<Arc<crate::heartbeat::HeartbeatStatus>>,
+    ) -> Self {
+        self.heartbeat = status;
+        self
+    }
+
     /// A service for these parts.
     pub fn new(
         store: Arc<dyn Store>,
@@ -193,6 +203,7 @@ impl HealthService {
             queue,
             max_queue_depth,
             check_timeout,
+            heartbeat: None,
         }
     }
 
@@ -254,7 +265,14 @@ impl HealthService {
             database,
             api_connection,
             order_queue,
-            other: std::collections::BTreeMap::new(),
+            other: self
+                .heartbeat
+                .iter()
+                .map(|h| {
+                    let now = crate::clock::Clock::now_ms(&crate::clock::SystemClock);
+                    ("heartbeat".to_owned(), h.check(now))
+                })
+                .collect(),
         };
         let all_up = checks.all_up();
         HealthReport {

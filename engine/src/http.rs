@@ -200,6 +200,7 @@ mod tests {
             last_failing: Arc::default(),
             control: Some(crate::pipeline::PipelineHandle {
                 feed: Arc::default(),
+                heartbeat: None,
                 kill_switch: crate::kill_switch::KillSwitch::new(
                     tx,
                     crate::kill_switch::initial_state(TradingState::Active, None, 0),

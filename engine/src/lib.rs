@@ -12,6 +12,7 @@ pub mod exchange;
 pub mod execution;
 pub mod exit;
 pub mod health;
+pub mod heartbeat;
 pub mod http;
 pub mod kill_switch;
 pub mod market_data;

@@ -71,6 +71,8 @@ pub struct Metrics {
     pub orders_filled: Counter,
     /// `ploy_orders_failed_total`: orders rejected or failed.
     pub orders_failed: Counter,
+    /// `ploy_heartbeat_failures_total`: heartbeats the exchange did not acknowledge.
+    pub heartbeat_failures: Counter,
     /// `ploy_order_latency_ms`: from handing an order to the executor to the
     /// exchange's answer.
     pub order_latency_ms: Histogram,
@@ -112,6 +114,12 @@ impl Metrics {
             "ploy_orders_failed",
             "Orders rejected by the exchange (or the paper simulator), or failed to post",
             orders_failed.clone(),
+        );
+        let heartbeat_failures = Counter::default();
+        registry.register(
+            "ploy_heartbeat_failures",
+            "Heartbeats to the exchange's dead-man's switch that were not acknowledged",
+            heartbeat_failures.clone(),
         );
         let order_latency_ms = Histogram::new(LATENCY_BUCKETS_MS);
         registry.register(
@@ -211,6 +219,7 @@ impl Metrics {
             orders_placed,
             orders_filled,
             orders_failed,
+            heartbeat_failures,
             order_latency_ms,
             api_errors,
             deployments,

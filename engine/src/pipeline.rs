@@ -82,6 +82,8 @@ pub enum PipelineError {
 pub struct PipelineHandle {
     /// The feed's state (for `/health`).
     pub feed: Arc<FeedStatus>,
+    /// Live with heartbeats: the exchange's dead-man's switch (for `/health`).
+    pub heartbeat: Option<Arc<crate::heartbeat::HeartbeatStatus>>,
     /// The kill switch.
     pub kill_switch: KillSwitch,
 }
@@ -188,6 +190,8 @@ pub async fn start(
     drop(raw_tx);
 
     // The venue.
+    let heartbeat = (cfg.mode == Mode::Live && cfg.exchange.heartbeats)
+        .then(|| Arc::new(crate::heartbeat::HeartbeatStatus::default()));
     let paper_exchange = Arc::new(Mutex::new(PaperExchange::new(cfg.paper.clone())));
     let venue: Arc<dyn Venue> = match cfg.mode {
         Mode::Paper => {
@@ -200,8 +204,23 @@ pub async fn start(
             ))
         },
         Mode::Live => {
-            let live = Arc::new(start_live(&parts, public.clone()).await?);
+            let live = Arc::new(
+                start_live(&parts, public.clone())
+                    .await?
+                    .with_heartbeat(heartbeat.clone()),
+            );
             reconcile_and_restore(&parts, &live, &mut core).await?;
+            if let Some(status) = &heartbeat {
+                // After reconciliation, so what was resting is known first.
+                tasks.push(tokio::spawn(crate::heartbeat::run(
+                    live.client().clone(),
+                    status.clone(),
+                    cfg.exchange.heartbeat_interval,
+                    parts.clock.clone(),
+                    parts.metrics.clone(),
+                    stop.clone(),
+                )));
+            }
             let wake = Arc::new(tokio::sync::Notify::new());
             if let Some(creds) = live.client().credentials() {
                 tasks.push(tokio::spawn(crate::exchange::ws::run_user_channel(
@@ -246,6 +265,7 @@ pub async fn start(
         cancels: Some(cancel_tx),
         refusals_counted: BTreeMap::new(),
         marks_written: BTreeMap::new(),
+        heartbeat: heartbeat.clone(),
     };
     // A halt in force cancels whatever reconciliation found resting.
     let commands = main.core.set_trading_state(initial_state.state);
@@ -258,7 +278,14 @@ pub async fn start(
         parts.clock.clone(),
     );
     let join = tokio::spawn(main.run(raw_rx, order_rx, state_rx, stop, executor, tasks));
-    Ok((PipelineHandle { feed, kill_switch }, join))
+    Ok((
+        PipelineHandle {
+            feed,
+            heartbeat,
+            kill_switch,
+        },
+        join,
+    ))
 }
 
 /// The kill switch to start with: the stricter of the config's and the one
@@ -469,6 +496,8 @@ struct MainLoop {
     refusals_counted: BTreeMap<String, u64>,
     /// The mark last written per token, and when (market time).
     marks_written: BTreeMap<TokenId, (i64, Decimal)>,
+    /// Live with heartbeats: new orders only while the switch is armed.
+    heartbeat: Option<Arc<crate::heartbeat::HeartbeatStatus>>,
 }
 
 /// A token's mark is written at most this often (market time), and only when it moved.
@@ -485,10 +514,13 @@ impl MainLoop {
         tasks: Vec<JoinHandle<()>>,
     ) {
         let mut feed_open = true;
+        let mut heartbeat_tick = tokio::time::interval(Duration::from_millis(250));
+        heartbeat_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 biased;
                 _ = stop.changed() => break,
+                _ = heartbeat_tick.tick(), if self.heartbeat.is_some() => self.check_heartbeat(),
                 Some(state) = states.recv() => {
                     self.parts.metrics.set_trading_state(state);
                     let commands = self.core.set_trading_state(state);
@@ -535,6 +567,16 @@ impl MainLoop {
         }
         for task in tasks {
             task.abort();
+        }
+    }
+
+    /// Tells the core whether the exchange's dead-man's switch is armed (new
+    /// orders only then); armed again, it quotes at once.
+    fn check_heartbeat(&mut self) {
+        if let Some(heartbeat) = &self.heartbeat {
+            let armed = heartbeat.armed(self.parts.clock.now_ms());
+            let commands = self.core.set_posting_allowed(armed);
+            self.dispatch(commands);
         }
     }
 
@@ -616,6 +658,7 @@ impl MainLoop {
                     self.on_order(fill).await;
                 }
             }
+            self.check_heartbeat();
             let commands = self.core.on_market(&event, recv_ms);
             self.dispatch(commands);
         }

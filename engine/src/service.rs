@@ -158,7 +158,8 @@ pub async fn run(settings: Settings) -> Result<(), RunError> {
         queue.clone(),
         cfg.health.max_queue_depth,
         cfg.health.check_timeout,
-    );
+    )
+    .with_heartbeat(control.heartbeat.clone());
 
     let mut server = tokio::spawn(http::serve(
         listener,

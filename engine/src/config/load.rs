@@ -636,6 +636,18 @@ fn check_semantics(
             "write e.g. \"10s\"",
         );
     }
+    if ex.heartbeat_interval < std::time::Duration::from_secs(1)
+        || ex.heartbeat_interval > std::time::Duration::from_secs(8)
+    {
+        problem(
+            &["exchange", "heartbeat_interval"],
+            format!(
+                "{} is out of range: the exchange cancels every order when no heartbeat arrives for 10 s",
+                humantime::format_duration(ex.heartbeat_interval)
+            ),
+            "write 1s to 8s, e.g. \"5s\"",
+        );
+    }
     match (ex.signature_type, &ex.funder) {
         (SignatureType::Eoa, Some(_)) => problem(
             &["exchange", "funder"],

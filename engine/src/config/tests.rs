@@ -52,6 +52,17 @@ fn bad_inputs_each_give_their_own_located_error() {
             ],
         ),
         (
+            "heartbeat interval beyond the exchange's limit",
+            "[exchange]\nheartbeat_interval = \"10s\"\n",
+            &[],
+            &[
+                "config.toml:2:",
+                "exchange.heartbeat_interval",
+                "10s is out of range",
+                "1s to 8s",
+            ],
+        ),
+        (
             "unknown section",
             "[exchnage]\nchain_id = 137\n",
             &[],

@@ -121,6 +121,13 @@ pub struct ExchangeConfig {
     /// Polymarket's check of whether it serves this host's IP (`check-config
     /// --connect`, `ployctl daily-check`).
     pub geoblock_url: Url,
+    /// Live mode: keep the exchange's dead-man's switch armed (heartbeats;
+    /// without them for 10 s it cancels every order of the account). Orders
+    /// are posted only while it is armed.
+    pub heartbeats: bool,
+    /// How often a heartbeat is sent (1 s to 8 s).
+    #[serde(with = "duration")]
+    pub heartbeat_interval: Duration,
 }
 
 impl Default for ExchangeConfig {
@@ -134,6 +141,8 @@ impl Default for ExchangeConfig {
             signature_type: SignatureType::Eoa,
             funder: None,
             geoblock_url: Url::parse("https://polymarket.com/api/geoblock").expect("static URL"),
+            heartbeats: true,
+            heartbeat_interval: Duration::from_secs(5),
         }
     }
 }

@@ -268,6 +268,22 @@ impl ClobClient {
         body: Option<&str>,
         auth: Auth,
     ) -> Result<String, ExchangeError> {
+        self.request_answer(class, method, path, query, body, auth)
+            .await
+            .map_err(|(e, _)| e)
+    }
+
+    /// [`ClobClient::request`], keeping the body of an answer that is not
+    /// 2xx beside its error (empty when no answer came).
+    async fn request_answer(
+        &self,
+        class: EndpointClass,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&str>,
+        auth: Auth,
+    ) -> Result<String, (ExchangeError, String)> {
         self.limiter.acquire(class).await;
         let mut url = self.url(path);
         if !query.is_empty() {
@@ -279,13 +295,15 @@ impl ClobClient {
         match auth {
             Auth::None => {},
             Auth::L1 { nonce } => {
-                let wallet = self
-                    .wallet
-                    .as_ref()
-                    .ok_or_else(|| ExchangeError::Unauthorized {
-                        status: 0,
-                        message: "no signing key for L1 authentication".to_owned(),
-                    })?;
+                let wallet = self.wallet.as_ref().ok_or_else(|| {
+                    (
+                        ExchangeError::Unauthorized {
+                            status: 0,
+                            message: "no signing key for L1 authentication".to_owned(),
+                        },
+                        String::new(),
+                    )
+                })?;
                 let signature = clob_auth_signature(wallet, self.chain_id, &timestamp, nonce);
                 request = request
                     .header("POLY_ADDRESS", wallet.address().to_checksum(None))
@@ -295,10 +313,13 @@ impl ClobClient {
             },
             Auth::L2 => {
                 let (Some(wallet), Some(creds)) = (&self.wallet, &self.creds) else {
-                    return Err(ExchangeError::Unauthorized {
-                        status: 0,
-                        message: "no API credentials for L2 authentication".to_owned(),
-                    });
+                    return Err((
+                        ExchangeError::Unauthorized {
+                            status: 0,
+                            message: "no API credentials for L2 authentication".to_owned(),
+                        },
+                        String::new(),
+                    ));
                 };
                 let signature = l2_signature(
                     creds.secret.expose(),
@@ -307,9 +328,14 @@ impl ClobClient {
                     path,
                     body.unwrap_or(""),
                 )
-                .map_err(|e| ExchangeError::Unauthorized {
-                    status: 0,
-                    message: e.to_string(),
+                .map_err(|e| {
+                    (
+                        ExchangeError::Unauthorized {
+                            status: 0,
+                            message: e.to_string(),
+                        },
+                        String::new(),
+                    )
                 })?;
                 request = request
                     .header("POLY_ADDRESS", wallet.address().to_checksum(None))
@@ -325,19 +351,25 @@ impl ClobClient {
                 .body(body.to_owned());
         }
         let result = async {
-            let response = request.send().await.map_err(|e| self.map_transport(&e))?;
+            let response = request
+                .send()
+                .await
+                .map_err(|e| (self.map_transport(&e), String::new()))?;
             let status = response.status();
             let headers = response.headers().clone();
-            let text = response.text().await.map_err(|e| self.map_transport(&e))?;
+            let text = response
+                .text()
+                .await
+                .map_err(|e| (self.map_transport(&e), String::new()))?;
             if status.is_success() {
                 Ok(text)
             } else {
-                Err(classify(status, &headers, &text))
+                Err((classify(status, &headers, &text), text))
             }
         }
         .await;
         match &result {
-            Err(e) => self.count(e),
+            Err((e, _)) => self.count(e),
             Ok(_) if !matches!(auth, Auth::None) => {
                 LAST_AUTHENTICATED_OK_MS.store(now_ms(), std::sync::atomic::Ordering::SeqCst);
             },
@@ -627,6 +659,55 @@ impl ClobClient {
             )
             .await?;
         self.decode("DELETE /orders", &text)
+    }
+
+    /// `POST /v1/heartbeats` (L2) with the last heartbeat's ID (none for the
+    /// first); returns the ID to send next. When the exchange says the ID is
+    /// not the current one, it names the current one: that one is sent at once.
+    pub async fn post_heartbeat(&self, id: Option<&str>) -> Result<String, ExchangeError> {
+        #[derive(serde::Deserialize)]
+        struct Answer {
+            heartbeat_id: Option<String>,
+        }
+        let mut id = id.map(str::to_owned);
+        for _ in 0..2 {
+            let body = serde_json::json!({ "heartbeat_id": id }).to_string();
+            match self
+                .request_answer(
+                    EndpointClass::Cancel,
+                    Method::POST,
+                    "/v1/heartbeats",
+                    &[],
+                    Some(&body),
+                    Auth::L2,
+                )
+                .await
+            {
+                Ok(text) => {
+                    let answer: Answer = self.decode("POST /v1/heartbeats", &text)?;
+                    return answer.heartbeat_id.ok_or_else(|| {
+                        ExchangeError::Decode(format!(
+                            "POST /v1/heartbeats answered without a heartbeat_id: {}",
+                            text.chars().take(160).collect::<String>()
+                        ))
+                    });
+                },
+                Err((ExchangeError::Rejected { status: 400, .. }, text))
+                    if serde_json::from_str::<Answer>(&text)
+                        .ok()
+                        .and_then(|a| a.heartbeat_id)
+                        .is_some_and(|current| id.as_deref() != Some(current.as_str())) =>
+                {
+                    id = serde_json::from_str::<Answer>(&text)
+                        .ok()
+                        .and_then(|a| a.heartbeat_id);
+                },
+                Err((e, _)) => return Err(e),
+            }
+        }
+        Err(ExchangeError::Decode(
+            "POST /v1/heartbeats refused the ID it named itself".to_owned(),
+        ))
     }
 
     /// `DELETE /cancel-all` (L2).

@@ -69,6 +69,8 @@ pub struct LiveVenue {
     /// While set, the exchange is in cancel-only mode: new orders are refused
     /// here instead of being posted.
     cancel_only_until: std::sync::Mutex<Option<std::time::Instant>>,
+    /// The exchange's dead-man's switch: nothing is posted while it is not armed.
+    heartbeat: Option<Arc<crate::heartbeat::HeartbeatStatus>>,
 }
 
 impl LiveVenue {
@@ -87,7 +89,17 @@ impl LiveVenue {
             backoff: Backoff::default(),
             neg_risk: Mutex::new(BTreeMap::new()),
             cancel_only_until: std::sync::Mutex::new(None),
+            heartbeat: None,
         }
+    }
+
+    /// Posts only while the exchange's dead-man's switch is armed.
+    pub fn with_heartbeat(
+        mut self,
+        status: Option<Arc<crate::heartbeat::HeartbeatStatus>>,
+    ) -> Self {
+        self.heartbeat = status;
+        self
     }
 
     /// The REST client (for the trade poller and reconciliation).
@@ -313,6 +325,17 @@ impl Venue for LiveVenue {
             return vec![OrderEvent::Rejected {
                 client_id: intent.client_id.clone(),
                 reason: "not sent: the exchange is in cancel-only mode".to_owned(),
+            }];
+        }
+        if self
+            .heartbeat
+            .as_ref()
+            .is_some_and(|h| !h.armed(self.clock.now_ms()))
+        {
+            return vec![OrderEvent::Rejected {
+                client_id: intent.client_id.clone(),
+                reason: "not sent: the exchange's dead-man's switch is not armed (heartbeats are failing)"
+                    .to_owned(),
             }];
         }
         let neg_risk = self.is_neg_risk(&intent.token_id).await;

@@ -150,6 +150,9 @@ pub struct TradingCore {
     stats: CoreStats,
     /// The time of the last market event (the core has no clock of its own).
     last_event_ms: i64,
+    /// Whether new orders may be sent (live: the exchange's dead-man's switch
+    /// is armed); cancels go out regardless.
+    posting_allowed: bool,
 }
 
 impl TradingCore {
@@ -164,6 +167,7 @@ impl TradingCore {
             seq: 0,
             stats: CoreStats::default(),
             last_event_ms: 0,
+            posting_allowed: true,
         }
     }
 
@@ -171,6 +175,23 @@ impl TradingCore {
     pub fn restore(&mut self, positions: BTreeMap<TokenId, Decimal>, open: Vec<TrackedOrder>) {
         self.positions = positions;
         self.orders = open.into_iter().map(|o| (o.client_id.clone(), o)).collect();
+    }
+
+    /// Allows or stops new orders (not a kill-switch state: nothing is
+    /// cancelled, and it is not saved). Stopped, the strategy's orders are
+    /// counted as refused for `heartbeat`. Allowed again, it quotes at once
+    /// on the books known rather than at the next market event.
+    pub fn set_posting_allowed(&mut self, allowed: bool) -> Vec<Command> {
+        let was = std::mem::replace(&mut self.posting_allowed, allowed);
+        if allowed && !was {
+            let tokens: Vec<TokenId> = self.books.tokens().cloned().collect();
+            let mut commands = Vec::new();
+            for token in tokens {
+                commands.extend(self.quote_token(&token, self.last_event_ms));
+            }
+            return commands;
+        }
+        Vec::new()
     }
 
     /// The books.
@@ -336,6 +357,14 @@ impl TradingCore {
             .filter_map(|id| self.cancel(id))
             .collect();
         for q in decision.places {
+            if !self.posting_allowed {
+                *self
+                    .stats
+                    .refused
+                    .entry("heartbeat".to_owned())
+                    .or_default() += 1;
+                continue;
+            }
             let exposure = self.exposure(&token);
             match self.risk.check(q, &exposure, now_ms) {
                 Verdict::Approved(q) => {

@@ -858,3 +858,70 @@ async fn a_fill_after_the_cancel_moves_the_position() {
     .await;
     let _kept = stop(ploy).await;
 }
+
+/// The exchange's dead-man's switch: a live engine keeps it armed, so when
+/// the engine dies (SIGKILL: no shutdown, no cancel) its quotes leave the book
+/// by themselves.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_engine_leaves_no_quote_on_the_book() {
+    let fake = FakeClob::start().await;
+    fake.set_heartbeat_limit(Duration::from_secs(2));
+    let setup = live(&fake, true).env("PLOY_EXCHANGE__HEARTBEAT_INTERVAL", "1s");
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("a quote on the book", READY, || {
+        fake.ledger().iter().any(|o| o.status == "LIVE")
+    })
+    .await;
+    assert!(fake.heartbeats() >= 1, "heartbeats started before quoting");
+    let (_, health) = ploy.health().await;
+    assert_eq!(health["checks"]["heartbeat"]["status"], "up", "{health}");
+    ploy.signal("KILL");
+    let _ = ploy.wait(Duration::from_secs(5)).await;
+    wait_until("the exchange to cancel the quotes by itself", READY, || {
+        fake.ledger().iter().all(|o| o.status != "LIVE")
+    })
+    .await;
+    assert_eq!(fake.heartbeat_expiries(), 1);
+}
+
+/// Heartbeats failing: no order is posted, `/health` says why, and quoting
+/// resumes once they succeed again.
+#[tokio::test(flavor = "multi_thread")]
+async fn failing_heartbeats_stop_new_orders_and_show_in_health() {
+    let fake = FakeClob::start().await;
+    fake.refuse_heartbeats(true);
+    let setup = live(&fake, true).env("PLOY_EXCHANGE__HEARTBEAT_INTERVAL", "1s");
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        fake.ledger().is_empty(),
+        "nothing posted: {:#?}",
+        fake.ledger()
+    );
+    let (status, health) = ploy.health().await;
+    assert_eq!(status, 503, "{health}");
+    let check = &health["checks"]["heartbeat"];
+    assert_eq!(check["status"], "down", "{health}");
+    assert!(
+        check["error"]
+            .as_str()
+            .unwrap()
+            .contains("no order is posted"),
+        "{check}"
+    );
+    let metrics = ploy.metrics().await;
+    assert!(
+        !metrics.contains("ploy_heartbeat_failures_total 0"),
+        "{metrics}"
+    );
+
+    fake.refuse_heartbeats(false);
+    fake.set_book(dec!(0.47), dec!(0.53));
+    wait_until("a quote once heartbeats succeed", READY, || {
+        fake.ledger().iter().any(|o| o.status == "LIVE")
+    })
+    .await;
+    let _kept = stop(ploy).await;
+}

@@ -9,7 +9,8 @@
 //! them on the authenticated user websocket, in its message shape), and can be
 //! told to fail: 429 with Retry-After, 425, 503 cancel-only, a timeout after
 //! accepting, a slow answer, a duplicate, holding the response forever, a
-//! dropped websocket.
+//! dropped websocket. It keeps the dead-man's switch (`POST /v1/heartbeats`):
+//! once started, no heartbeat within the limit cancels every LIVE order.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -91,6 +92,17 @@ pub struct LedgerOrder {
 struct Inner {
     /// `GET /api/geoblock` says blocked.
     geoblocked: bool,
+    /// The dead-man's switch: the current heartbeat ID and when it was
+    /// acknowledged (none until the first heartbeat).
+    heartbeat: Option<(String, std::time::Instant)>,
+    /// Heartbeats acknowledged so far.
+    heartbeats: u64,
+    /// How long without a heartbeat cancels every order (the real one: 10 s).
+    heartbeat_limit: Option<Duration>,
+    /// Heartbeats are answered 503.
+    refuse_heartbeats: bool,
+    /// Times the switch fired.
+    heartbeat_expiries: u64,
     ledger: Vec<LedgerOrder>,
     trades: Vec<Value>,
     faults: Vec<Fault>,
@@ -183,6 +195,7 @@ impl FakeClob {
             .route("/order", post(post_order).delete(cancel_order))
             .route("/orders", delete(cancel_orders))
             .route("/cancel-all", delete(cancel_all))
+            .route("/v1/heartbeats", post(heartbeat))
             .route("/data/order/{id}", get(get_order))
             .route("/data/orders", get(open_orders))
             .route("/data/trades", get(trades))
@@ -196,6 +209,7 @@ impl FakeClob {
         let task = tokio::spawn(async move {
             axum::serve(listener, app).await.expect("fake CLOB serve");
         });
+        tokio::spawn(dead_mans_switch(shared.clone()));
         Self { addr, shared, task }
     }
 
@@ -207,6 +221,26 @@ impl FakeClob {
     /// Its geoblock check (`exchange.geoblock_url`).
     pub fn geoblock_url(&self) -> String {
         format!("http://{}/api/geoblock", self.addr)
+    }
+
+    /// Heartbeats acknowledged so far.
+    pub fn heartbeats(&self) -> u64 {
+        self.shared.inner.lock().unwrap().heartbeats
+    }
+
+    /// Times the dead-man's switch cancelled every order.
+    pub fn heartbeat_expiries(&self) -> u64 {
+        self.shared.inner.lock().unwrap().heartbeat_expiries
+    }
+
+    /// Shortens the dead-man's switch (the real exchange waits 10 s).
+    pub fn set_heartbeat_limit(&self, limit: Duration) {
+        self.shared.inner.lock().unwrap().heartbeat_limit = Some(limit);
+    }
+
+    /// Makes heartbeats fail (503) or succeed again.
+    pub fn refuse_heartbeats(&self, refuse: bool) {
+        self.shared.inner.lock().unwrap().refuse_heartbeats = refuse;
     }
 
     /// Makes the geoblock check say this IP is (or is not) blocked.
@@ -639,6 +673,62 @@ async fn cancel_orders(
     }
     let ids: Vec<String> = serde_json::from_slice(&body).unwrap_or_default();
     Json(cancel_hashes(&s, &ids)).into_response()
+}
+
+/// `POST /v1/heartbeats` (L2): `{"heartbeat_id": null | ID}`. The first
+/// starts the switch; each one must carry the ID the last answer gave, else
+/// 400 names the current one (as the real exchange answers).
+async fn heartbeat(
+    State(s): State<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(r) = check_l2(&s, &method, &uri, &headers, &body) {
+        return r;
+    }
+    let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let given = v["heartbeat_id"].as_str().map(str::to_owned);
+    let mut inner = s.inner.lock().unwrap();
+    if inner.refuse_heartbeats {
+        return err(StatusCode::SERVICE_UNAVAILABLE, "heartbeats unavailable");
+    }
+    if let Some((current, _)) = &inner.heartbeat {
+        if given.as_deref() != Some(current.as_str()) {
+            let current = current.clone();
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"error": "Invalid Heartbeat ID", "heartbeat_id": current})),
+            )
+                .into_response();
+        }
+    }
+    inner.heartbeats += 1;
+    let next = format!("hb-{:08}", inner.heartbeats);
+    inner.heartbeat = Some((next.clone(), std::time::Instant::now()));
+    Json(json!({"heartbeat_id": next})).into_response()
+}
+
+/// Cancels every LIVE order once heartbeats have started and none came
+/// within the limit, as the exchange's dead-man's switch does.
+async fn dead_mans_switch(s: Shared) {
+    loop {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let mut inner = s.inner.lock().unwrap();
+        let limit = inner.heartbeat_limit.unwrap_or(Duration::from_secs(10));
+        if inner
+            .heartbeat
+            .as_ref()
+            .is_some_and(|(_, at)| at.elapsed() > limit)
+        {
+            inner.heartbeat = None;
+            inner.heartbeat_expiries += 1;
+            for o in inner.ledger.iter_mut().filter(|o| o.status == "LIVE") {
+                o.status = "CANCELED".to_owned();
+            }
+        }
+    }
 }
 
 async fn cancel_all(
