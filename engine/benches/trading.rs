@@ -62,6 +62,7 @@ fn core() -> TradingCore {
             markets: Vec::new(),
             default_tick: dec!(0.01),
             id_prefix: "bench".into(),
+            max_staleness_ms: None,
         },
         RiskEngine::new(RiskConfig {
             max_orders_per_minute: u32::MAX,

@@ -175,9 +175,49 @@ pub struct HealthService {
     max_queue_depth: usize,
     check_timeout: Duration,
     heartbeat: Option<Arc<crate::heartbeat::HeartbeatStatus>>,
+    /// Live market data: the feed, and how old its last message may be.
+    market_data_age: Option<(Arc<crate::exchange::ws::FeedStatus>, Duration)>,
 }
 
 impl HealthService {
+    /// Adds the `market_data` check: down when the feed's last message is
+    /// older than `max_staleness` (or none came yet).
+    pub fn with_market_data_age(
+        mut self,
+        feed: Arc<crate::exchange::ws::FeedStatus>,
+        max_staleness: Duration,
+    ) -> Self {
+        self.market_data_age = Some((feed, max_staleness));
+        self
+    }
+
+    fn market_data_age(&self, now_ms: i64) -> Option<Check> {
+        let (feed, max) = self.market_data_age.as_ref()?;
+        let last = feed
+            .last_message_ms
+            .load(std::sync::atomic::Ordering::SeqCst);
+        let max_ms = i64::try_from(max.as_millis()).unwrap_or(i64::MAX);
+        let check = if last <= 0 {
+            Check::down(Duration::ZERO, "no market data received yet")
+        } else if now_ms - last > max_ms {
+            Check::down(
+                Duration::ZERO,
+                format!(
+                    "no market data for {} s (market_data.max_staleness is {}): quotes are cancelled until it comes back",
+                    (now_ms - last) / 1000,
+                    humantime::format_duration(*max)
+                ),
+            )
+        } else {
+            Check::up(Duration::ZERO)
+        };
+        Some(if last > 0 {
+            check.with("age_ms", (now_ms - last).max(0))
+        } else {
+            check
+        })
+    }
+
     /// Adds the `heartbeat` check (live mode with heartbeats).
     pub fn with_heartbeat(
         mut self,
@@ -204,6 +244,7 @@ impl HealthService {
             max_queue_depth,
             check_timeout,
             heartbeat: None,
+            market_data_age: None,
         }
     }
 
@@ -265,14 +306,17 @@ impl HealthService {
             database,
             api_connection,
             order_queue,
-            other: self
-                .heartbeat
-                .iter()
-                .map(|h| {
-                    let now = crate::clock::Clock::now_ms(&crate::clock::SystemClock);
-                    ("heartbeat".to_owned(), h.check(now))
-                })
-                .collect(),
+            other: {
+                let now = crate::clock::Clock::now_ms(&crate::clock::SystemClock);
+                self.heartbeat
+                    .iter()
+                    .map(|h| ("heartbeat".to_owned(), h.check(now)))
+                    .chain(
+                        self.market_data_age(now)
+                            .map(|c| ("market_data".to_owned(), c)),
+                    )
+                    .collect()
+            },
         };
         let all_up = checks.all_up();
         HealthReport {

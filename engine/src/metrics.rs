@@ -73,6 +73,8 @@ pub struct Metrics {
     pub orders_failed: Counter,
     /// `ploy_heartbeat_failures_total`: heartbeats the exchange did not acknowledge.
     pub heartbeat_failures: Counter,
+    /// `ploy_market_data_age_seconds`: since the last market-data message.
+    pub market_data_age_seconds: Gauge<f64, AtomicU64>,
     /// `ploy_order_latency_ms`: from handing an order to the executor to the
     /// exchange's answer.
     pub order_latency_ms: Histogram,
@@ -114,6 +116,12 @@ impl Metrics {
             "ploy_orders_failed",
             "Orders rejected by the exchange (or the paper simulator), or failed to post",
             orders_failed.clone(),
+        );
+        let market_data_age_seconds = Gauge::<f64, AtomicU64>::default();
+        registry.register(
+            "ploy_market_data_age_seconds",
+            "Seconds since the last market-data message (websocket, REST poll or recording)",
+            market_data_age_seconds.clone(),
         );
         let heartbeat_failures = Counter::default();
         registry.register(
@@ -220,6 +228,7 @@ impl Metrics {
             orders_filled,
             orders_failed,
             heartbeat_failures,
+            market_data_age_seconds,
             order_latency_ms,
             api_errors,
             deployments,

@@ -54,6 +54,8 @@ pub fn core_config(cfg: &Config, prefix: &str) -> CoreConfig {
             .collect(),
         default_tick: Decimal::new(1, 2),
         id_prefix: prefix.to_owned(),
+        max_staleness_ms: (cfg.market_data.source == MarketDataSource::Exchange)
+            .then(|| i64::try_from(cfg.market_data.max_staleness.as_millis()).unwrap_or(i64::MAX)),
     }
 }
 
@@ -170,6 +172,7 @@ pub async fn start(
                 read_market_rules(&public, &tokens, &mut core, cfg.strategy.order_size).await;
             tasks.push(tokio::spawn(run_websocket(
                 cfg.exchange.ws_url.clone(),
+                cfg.market_data.max_silence,
                 tokens.clone(),
                 raw_tx.clone(),
                 feed.clone(),
@@ -225,6 +228,7 @@ pub async fn start(
             if let Some(creds) = live.client().credentials() {
                 tasks.push(tokio::spawn(crate::exchange::ws::run_user_channel(
                     crate::exchange::ws::user_channel_url(&cfg.exchange.ws_url),
+                    cfg.market_data.max_silence,
                     condition_ids,
                     creds.clone(),
                     wake.clone(),
@@ -266,6 +270,7 @@ pub async fn start(
         refusals_counted: BTreeMap::new(),
         marks_written: BTreeMap::new(),
         heartbeat: heartbeat.clone(),
+        feed: feed.clone(),
     };
     // A halt in force cancels whatever reconciliation found resting.
     let commands = main.core.set_trading_state(initial_state.state);
@@ -498,6 +503,8 @@ struct MainLoop {
     marks_written: BTreeMap<TokenId, (i64, Decimal)>,
     /// Live with heartbeats: new orders only while the switch is armed.
     heartbeat: Option<Arc<crate::heartbeat::HeartbeatStatus>>,
+    /// The market feed's state (its last message, for the age metric).
+    feed: Arc<FeedStatus>,
 }
 
 /// A token's mark is written at most this often (market time), and only when it moved.
@@ -514,13 +521,13 @@ impl MainLoop {
         tasks: Vec<JoinHandle<()>>,
     ) {
         let mut feed_open = true;
-        let mut heartbeat_tick = tokio::time::interval(Duration::from_millis(250));
-        heartbeat_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut clock_tick = tokio::time::interval(Duration::from_millis(250));
+        clock_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 biased;
                 _ = stop.changed() => break,
-                _ = heartbeat_tick.tick(), if self.heartbeat.is_some() => self.check_heartbeat(),
+                _ = clock_tick.tick() => self.on_clock(),
                 Some(state) = states.recv() => {
                     self.parts.metrics.set_trading_state(state);
                     let commands = self.core.set_trading_state(state);
@@ -568,6 +575,30 @@ impl MainLoop {
         for task in tasks {
             task.abort();
         }
+    }
+
+    /// Every quarter second: the dead-man's switch, stale books (their quotes
+    /// are cancelled), and the market-data age metric.
+    fn on_clock(&mut self) {
+        let now = self.parts.clock.now_ms();
+        let last = self
+            .feed
+            .last_message_ms
+            .load(std::sync::atomic::Ordering::SeqCst);
+        if last > 0 {
+            self.parts
+                .metrics
+                .market_data_age_seconds
+                .set((now - last).max(0) as f64 / 1000.0);
+        }
+        self.check_heartbeat();
+        let before = self.core.stale_tokens();
+        let commands = self.core.on_clock(now);
+        let after = self.core.stale_tokens();
+        for token in after.iter().filter(|t| !before.contains(t)) {
+            tracing::warn!(%token, "no market data for longer than market_data.max_staleness; its quotes are cancelled until fresh data comes");
+        }
+        self.dispatch(commands);
     }
 
     /// Tells the core whether the exchange's dead-man's switch is armed (new

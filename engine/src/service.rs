@@ -160,6 +160,13 @@ pub async fn run(settings: Settings) -> Result<(), RunError> {
         cfg.health.check_timeout,
     )
     .with_heartbeat(control.heartbeat.clone());
+    let health = if cfg.market_data.source == MarketDataSource::Exchange
+        && !cfg.strategy.markets.is_empty()
+    {
+        health.with_market_data_age(control.feed.clone(), cfg.market_data.max_staleness)
+    } else {
+        health
+    };
 
     let mut server = tokio::spawn(http::serve(
         listener,

@@ -49,6 +49,7 @@ pub async fn run(config: Option<&Path>, args: &RecordArgs) -> u8 {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let feed = tokio::spawn(run_websocket(
         settings.config.exchange.ws_url.clone(),
+        settings.config.market_data.max_silence,
         markets.clone(),
         tx,
         status,

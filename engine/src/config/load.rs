@@ -702,6 +702,24 @@ fn check_semantics(
             "write e.g. 1.0 for real time",
         );
     }
+    let secs = std::time::Duration::from_secs;
+    for (key, value, low, high) in [
+        ("max_silence", md.max_silence, secs(3), secs(300)),
+        ("max_staleness", md.max_staleness, secs(1), secs(3600)),
+    ] {
+        if value < low || value > high {
+            problem(
+                &["market_data", key],
+                format!(
+                    "{} is out of range ({} to {})",
+                    humantime::format_duration(value),
+                    humantime::format_duration(low),
+                    humantime::format_duration(high)
+                ),
+                "write e.g. \"30s\"",
+            );
+        }
+    }
 
     let db = &config.database;
     if db.max_connections == 0 {

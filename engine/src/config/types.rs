@@ -171,6 +171,15 @@ pub struct MarketDataConfig {
     /// How often REST polling runs while the websocket is down.
     #[serde(with = "duration")]
     pub poll_interval: Duration,
+    /// A websocket that sends nothing (no message, no PONG) this long is
+    /// dropped and reconnected (REST polling meanwhile). 3 s to 5 min.
+    #[serde(with = "duration")]
+    pub max_silence: Duration,
+    /// Live quotes on a token whose last market event is older than this are
+    /// cancelled, and none is placed until fresh data arrives; `/health`'s
+    /// `market_data` check is down past it. 1 s to 1 h.
+    #[serde(with = "duration")]
+    pub max_staleness: Duration,
 }
 
 impl Default for MarketDataConfig {
@@ -180,6 +189,8 @@ impl Default for MarketDataConfig {
             recording: None,
             recording_speed: 1.0,
             poll_interval: Duration::from_secs(2),
+            max_silence: Duration::from_secs(30),
+            max_staleness: Duration::from_secs(60),
         }
     }
 }

@@ -50,6 +50,7 @@ pub fn subscribe_message(tokens: &[String]) -> String {
 /// Runs the websocket until `stop`, sending every message to `tx`.
 pub async fn run_websocket(
     url: Url,
+    max_silence: Duration,
     tokens: Vec<String>,
     tx: mpsc::Sender<RawMessage>,
     status: Arc<FeedStatus>,
@@ -59,6 +60,7 @@ pub async fn run_websocket(
     let channel = Channel {
         name: "market websocket",
         meanwhile: "polling REST meanwhile",
+        max_silence,
     };
     let subscribe = subscribe_message(&tokens);
     run_channel(
@@ -132,6 +134,7 @@ pub fn is_trade_message(text: &str) -> bool {
 /// covers any time the channel is down.
 pub async fn run_user_channel(
     url: Url,
+    max_silence: Duration,
     markets: Vec<String>,
     creds: L2Credentials,
     wake: Arc<Notify>,
@@ -140,6 +143,7 @@ pub async fn run_user_channel(
     let channel = Channel {
         name: "user websocket",
         meanwhile: "fills come from polling meanwhile",
+        max_silence,
     };
     let subscribe = user_subscribe_message(&markets, &creds);
     run_channel(
@@ -162,16 +166,21 @@ pub async fn run_user_channel(
     .await;
 }
 
-/// How a channel names itself in logs.
+/// How a channel names itself in logs, and how long it may stay silent.
 struct Channel {
     name: &'static str,
     /// What covers for it while it is down.
     meanwhile: &'static str,
+    /// Nothing heard (no message, no PONG) this long: the connection is
+    /// treated as dropped. PING goes out every third of it (at most 10 s).
+    max_silence: Duration,
 }
 
-/// Connects, subscribes with `subscribe`, sends `PING` every 10 s and hands
-/// every other text message to `on_text` (false: stop for good); reconnects
-/// with backoff after any drop. `on_connected` hears each change.
+/// Connects, subscribes with `subscribe`, sends `PING` every third of
+/// `max_silence` (at most 10 s) and hands every other text message to
+/// `on_text` (false: stop for good); reconnects with backoff after any drop,
+/// and after `max_silence` with nothing heard (a connection that is open but
+/// deaf). `on_connected` hears each change.
 async fn run_channel<F: std::future::Future<Output = bool>>(
     channel: &Channel,
     url: &Url,
@@ -180,7 +189,12 @@ async fn run_channel<F: std::future::Future<Output = bool>>(
     mut on_connected: impl FnMut(bool),
     stop: &mut watch::Receiver<bool>,
 ) {
-    let Channel { name, meanwhile } = channel;
+    let Channel {
+        name,
+        meanwhile,
+        max_silence,
+    } = channel;
+    let ping_every = (*max_silence / 3).clamp(Duration::from_millis(500), Duration::from_secs(10));
     let backoff = Backoff {
         base: Duration::from_millis(500),
         cap: Duration::from_secs(30),
@@ -221,12 +235,15 @@ async fn run_channel<F: std::future::Future<Output = bool>>(
         }
         on_connected(true);
         attempt = 0;
-        let mut ping = tokio::time::interval(Duration::from_secs(10));
+        let mut ping = tokio::time::interval(ping_every);
         ping.tick().await;
+        let mut heard = tokio::time::Instant::now();
         let reason = loop {
+            let silent_until = heard + *max_silence;
             tokio::select! {
                 message = socket.next() => match message {
                     Some(Ok(Message::Text(text))) => {
+                        heard = tokio::time::Instant::now();
                         if text.trim() == "PONG" {
                             continue;
                         }
@@ -235,8 +252,11 @@ async fn run_channel<F: std::future::Future<Output = bool>>(
                         }
                     },
                     Some(Ok(Message::Close(_))) | None => break "closed by the server",
-                    Some(Ok(_)) => {},
+                    Some(Ok(_)) => heard = tokio::time::Instant::now(),
                     Some(Err(_)) => break "connection error",
+                },
+                () = tokio::time::sleep_until(silent_until) => {
+                    break "silent: no message and no PONG within market_data.max_silence";
                 },
                 _ = ping.tick() => {
                     if socket.send(Message::Text("PING".into())).await.is_err() {

@@ -24,6 +24,10 @@ pub struct CoreConfig {
     pub default_tick: Decimal,
     /// Prefix of client order IDs (unique per run).
     pub id_prefix: String,
+    /// Quotes on a token whose last market event is older than this (ms)
+    /// are cancelled and none is placed there (live market data; `None` for
+    /// a recording, whose time is not the wall clock).
+    pub max_staleness_ms: Option<i64>,
 }
 
 /// What the engine should do.
@@ -153,6 +157,10 @@ pub struct TradingCore {
     /// Whether new orders may be sent (live: the exchange's dead-man's switch
     /// is armed); cancels go out regardless.
     posting_allowed: bool,
+    /// When each token's book last had an event.
+    book_at: BTreeMap<TokenId, i64>,
+    /// The latest time the core was told (market events and clock ticks).
+    now_ms: i64,
 }
 
 impl TradingCore {
@@ -168,6 +176,8 @@ impl TradingCore {
             stats: CoreStats::default(),
             last_event_ms: 0,
             posting_allowed: true,
+            book_at: BTreeMap::new(),
+            now_ms: 0,
         }
     }
 
@@ -293,10 +303,44 @@ impl TradingCore {
     pub fn on_market(&mut self, event: &MarketEvent, now_ms: i64) -> Vec<Command> {
         self.stats.events += 1;
         self.last_event_ms = now_ms;
+        self.now_ms = self.now_ms.max(now_ms);
         self.books.apply(event);
+        self.book_at.insert(event.token().clone(), now_ms);
         let mut commands = self.enforce_trading_state();
         commands.extend(self.quote_token(event.token(), now_ms));
         commands
+    }
+
+    /// Whether a token's book is too old to quote on (live market data).
+    fn is_stale(&self, token: &TokenId, now_ms: i64) -> bool {
+        self.config
+            .max_staleness_ms
+            .is_some_and(|max| self.book_at.get(token).is_none_or(|at| now_ms - at > max))
+    }
+
+    /// Time passes without market events (live): quotes on tokens whose book
+    /// went stale are cancelled.
+    pub fn on_clock(&mut self, now_ms: i64) -> Vec<Command> {
+        self.now_ms = self.now_ms.max(now_ms);
+        if self.config.max_staleness_ms.is_none() {
+            return Vec::new();
+        }
+        let ids: Vec<ClientOrderId> = self
+            .orders
+            .values()
+            .filter(|o| !o.cancelling && self.is_stale(&o.token, now_ms))
+            .map(|o| o.client_id.clone())
+            .collect();
+        ids.into_iter().filter_map(|id| self.cancel(&id)).collect()
+    }
+
+    /// Tokens whose book is stale now.
+    pub fn stale_tokens(&self) -> Vec<TokenId> {
+        self.book_at
+            .keys()
+            .filter(|t| self.is_stale(t, self.now_ms))
+            .cloned()
+            .collect()
     }
 
     /// Cancels every order the kill switch does not allow and no cancel is
@@ -356,7 +400,16 @@ impl TradingCore {
             .iter()
             .filter_map(|id| self.cancel(id))
             .collect();
+        let stale = self.is_stale(&token, now_ms.max(self.now_ms));
         for q in decision.places {
+            if stale {
+                *self
+                    .stats
+                    .refused
+                    .entry("stale_market_data".to_owned())
+                    .or_default() += 1;
+                continue;
+            }
             if !self.posting_allowed {
                 *self
                     .stats
@@ -490,6 +543,7 @@ mod tests {
                 markets: Vec::new(),
                 default_tick: dec!(0.01),
                 id_prefix: "t".into(),
+                max_staleness_ms: None,
             },
             RiskEngine::new(RiskConfig::default()),
         )
@@ -541,6 +595,70 @@ mod tests {
         // Now holding 5: a new bid and an ask.
         let cmds = c.on_market(&book(dec!(0.48), dec!(0.52)), 1_003);
         assert_eq!(cmds.len(), 2, "{cmds:?}");
+    }
+
+    #[test]
+    fn stale_books_lose_their_quotes_and_get_none() {
+        let mut c = core();
+        c.config.max_staleness_ms = Some(1_000);
+        let cmds = c.on_market(&book(dec!(0.48), dec!(0.52)), 10_000);
+        let Command::Place(intent) = &cmds[0] else {
+            panic!("{cmds:?}")
+        };
+        c.on_order(&OrderEvent::Accepted {
+            client_id: intent.client_id.clone(),
+            hash: "0xh".into(),
+        });
+        assert!(c.on_clock(10_900).is_empty(), "fresh enough");
+        let cancels = c.on_clock(11_100);
+        assert!(
+            matches!(&cancels[..], [Command::Cancel { .. }]),
+            "{cancels:?}"
+        );
+        assert_eq!(c.stale_tokens(), vec![TokenId::from("1")]);
+        c.on_order(&OrderEvent::Cancelled {
+            client_id: intent.client_id.clone(),
+        });
+        // Loosening the kill switch requotes, but not on a stale book.
+        c.set_trading_state(TradingState::Halted);
+        assert!(c.set_trading_state(TradingState::Active).is_empty());
+        assert_eq!(c.stats().refused["stale_market_data"], 1);
+        // Fresh data: quoting again.
+        assert_eq!(c.on_market(&book(dec!(0.50), dec!(0.54)), 11_200).len(), 1);
+    }
+
+    #[test]
+    fn an_untracked_fill_moves_the_position_and_a_failed_cancel_is_retried() {
+        let mut c = core();
+        c.on_untracked_fill(&TokenId::from("1"), Side::Buy, dec!(5));
+        assert_eq!(c.positions()[&TokenId::from("1")], dec!(5));
+        let cmds = c.on_market(&book(dec!(0.48), dec!(0.52)), 0);
+        assert!(
+            cmds.iter()
+                .any(|c| matches!(c, Command::Place(i) if i.side == Side::Sell)),
+            "{cmds:?}"
+        );
+        let ids: Vec<ClientOrderId> = c.open_orders().map(|o| o.client_id.clone()).collect();
+        for id in &ids {
+            c.on_order(&OrderEvent::Accepted {
+                client_id: id.clone(),
+                hash: "0xh".into(),
+            });
+        }
+        let cancels = c.set_trading_state(TradingState::Halted);
+        assert_eq!(cancels.len(), ids.len());
+        c.on_order(&OrderEvent::CancelFailed {
+            client_id: ids[0].clone(),
+        });
+        let again = c.on_market(&book(dec!(0.48), dec!(0.52)), 1);
+        assert!(
+            matches!(&again[..], [Command::Cancel { client_id, .. }] if client_id == &ids[0]),
+            "the failed cancel is sent again at the next event: {again:?}"
+        );
+        c.on_order(&OrderEvent::Withdrawn {
+            client_id: ids[1].clone(),
+        });
+        assert!(c.open_orders().all(|o| o.client_id != ids[1]));
     }
 
     #[test]

@@ -925,3 +925,59 @@ async fn failing_heartbeats_stop_new_orders_and_show_in_health() {
     .await;
     let _kept = stop(ploy).await;
 }
+
+/// A market feed that goes quiet (open, but no update and no PONG) while the
+/// real book moves: the quote on the stale book is cancelled, `/health` says
+/// so, the connection is dropped and made again, and the engine quotes on the
+/// fresh book.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_silent_feed_cancels_stale_quotes_and_reconnects() {
+    let fake = FakeClob::start().await;
+    let setup = live(&fake, true)
+        .env("PLOY_MARKET_DATA__MAX_STALENESS", "2s")
+        .env("PLOY_MARKET_DATA__MAX_SILENCE", "4s");
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the first quote", READY, || {
+        fake.ledger().iter().any(|o| o.status == "LIVE")
+    })
+    .await;
+    let first = fake.ledger().remove(0);
+    assert_eq!(first.price, dec!(0.48));
+    fake.silence_websockets(true);
+    fake.set_book(dec!(0.58), dec!(0.62));
+    wait_until("the stale quote to be cancelled", READY, || {
+        fake.ledger().iter().all(|o| o.status != "LIVE")
+    })
+    .await;
+    let (status, health) = ploy.health().await;
+    assert_eq!(status, 503, "{health}");
+    assert_eq!(
+        health["checks"]["market_data"]["status"], "down",
+        "{health}"
+    );
+    let metrics = ploy.metrics().await;
+    assert!(
+        metrics.contains("ploy_market_data_age_seconds"),
+        "{metrics}"
+    );
+    // The silent connection is dropped and made again; its initial book is
+    // the moved one.
+    wait_until("a new subscription", READY, || {
+        fake.counters()
+            .subscriptions
+            .load(std::sync::atomic::Ordering::SeqCst)
+            >= 2
+    })
+    .await;
+    fake.silence_websockets(false);
+    wait_until("a quote on the fresh book", READY, || {
+        fake.ledger()
+            .iter()
+            .any(|o| o.status == "LIVE" && o.price == dec!(0.58))
+    })
+    .await;
+    let (status, health) = ploy.health().await;
+    assert_eq!(status, 200, "{health}");
+    let _kept = stop(ploy).await;
+}

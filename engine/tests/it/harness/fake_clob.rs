@@ -103,6 +103,9 @@ struct Inner {
     refuse_heartbeats: bool,
     /// Times the switch fired.
     heartbeat_expiries: u64,
+    /// Market websockets stay open but send nothing (no PONG, no update);
+    /// a new subscription still gets its initial book.
+    ws_silent: bool,
     ledger: Vec<LedgerOrder>,
     trades: Vec<Value>,
     faults: Vec<Fault>,
@@ -221,6 +224,12 @@ impl FakeClob {
     /// Its geoblock check (`exchange.geoblock_url`).
     pub fn geoblock_url(&self) -> String {
         format!("http://{}/api/geoblock", self.addr)
+    }
+
+    /// Makes market websockets go quiet (open, but no PONG and no update)
+    /// or speak again.
+    pub fn silence_websockets(&self, silent: bool) {
+        self.shared.inner.lock().unwrap().ws_silent = silent;
     }
 
     /// Heartbeats acknowledged so far.
@@ -852,7 +861,9 @@ async fn ws_user_session(s: Shared, mut socket: WebSocket) {
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => {
                     if text.as_str() == "PING" {
-                        let _ = socket.send(Message::Text("PONG".into())).await;
+                        if !s.inner.lock().unwrap().ws_silent {
+                            let _ = socket.send(Message::Text("PONG".into())).await;
+                        }
                         continue;
                     }
                     let v: Value = serde_json::from_str(text.as_str()).unwrap_or(Value::Null);
@@ -902,7 +913,9 @@ async fn ws_session(s: Shared, mut socket: WebSocket) {
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => {
                     if text.as_str() == "PING" {
-                        let _ = socket.send(Message::Text("PONG".into())).await;
+                        if !s.inner.lock().unwrap().ws_silent {
+                            let _ = socket.send(Message::Text("PONG".into())).await;
+                        }
                         continue;
                     }
                     let v: Value = serde_json::from_str(text.as_str()).unwrap_or(Value::Null);
@@ -921,7 +934,9 @@ async fn ws_session(s: Shared, mut socket: WebSocket) {
                     return;
                 },
                 Ok(text) => {
-                    let _ = socket.send(Message::Text(text.into())).await;
+                    if !s.inner.lock().unwrap().ws_silent {
+                        let _ = socket.send(Message::Text(text.into())).await;
+                    }
                 },
                 Err(_) => return,
             },
