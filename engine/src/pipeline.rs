@@ -249,6 +249,12 @@ pub async fn start(
                 order_tx.clone(),
                 stop.clone(),
             )));
+            tasks.push(tokio::spawn(check_open_orders(
+                live.clone(),
+                order_tx.clone(),
+                cfg.exchange.open_orders_check,
+                stop.clone(),
+            )));
             live
         },
     };
@@ -811,6 +817,8 @@ impl MainLoop {
             }
         }
         self.core.on_order(&event);
+        let requotes = self.core.requote_vanished();
+        self.dispatch(requotes);
         self.parts
             .metrics
             .open_orders
@@ -867,6 +875,26 @@ async fn sweep_pending(
             _ = stop.changed() => return,
         }
         for event in venue.settle_pending(Duration::from_secs(10)).await {
+            let _ = events.send(event);
+        }
+    }
+}
+
+/// Every `interval`, checks the orders stored open against the exchange's
+/// open orders (`GET /data/orders`): what was cancelled on the exchange's
+/// side (web UI, the dead-man's switch, a closed market) is settled.
+async fn check_open_orders(
+    venue: Arc<LiveVenue>,
+    events: mpsc::UnboundedSender<OrderEvent>,
+    interval: Duration,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(interval) => {},
+            _ = stop.changed() => return,
+        }
+        for event in venue.check_open(Duration::from_secs(2)).await {
             let _ = events.send(event);
         }
     }

@@ -648,6 +648,18 @@ fn check_semantics(
             "write 1s to 8s, e.g. \"5s\"",
         );
     }
+    if ex.open_orders_check < std::time::Duration::from_secs(1)
+        || ex.open_orders_check > std::time::Duration::from_secs(3600)
+    {
+        problem(
+            &["exchange", "open_orders_check"],
+            format!(
+                "{} is out of range (1s to 1h)",
+                humantime::format_duration(ex.open_orders_check)
+            ),
+            "write e.g. \"30s\"",
+        );
+    }
     match (ex.signature_type, &ex.funder) {
         (SignatureType::Eoa, Some(_)) => problem(
             &["exchange", "funder"],

@@ -128,6 +128,10 @@ pub struct ExchangeConfig {
     /// How often a heartbeat is sent (1 s to 8 s).
     #[serde(with = "duration")]
     pub heartbeat_interval: Duration,
+    /// Live: how often the orders stored open are checked against the
+    /// exchange's open orders (catches cancels made on its side). 1 s to 1 h.
+    #[serde(with = "duration")]
+    pub open_orders_check: Duration,
 }
 
 impl Default for ExchangeConfig {
@@ -143,6 +147,7 @@ impl Default for ExchangeConfig {
             geoblock_url: Url::parse("https://polymarket.com/api/geoblock").expect("static URL"),
             heartbeats: true,
             heartbeat_interval: Duration::from_secs(5),
+            open_orders_check: Duration::from_secs(30),
         }
     }
 }

@@ -280,6 +280,68 @@ impl LiveVenue {
         }
     }
 
+    /// The safety net for changes made on the exchange while running (an
+    /// order cancelled from the web UI, by the dead-man's switch, or when its
+    /// market closed): every stored `open` order older than `min_age` that
+    /// the exchange no longer lists as open is looked up and settled, so the
+    /// core forgets what no longer rests. Returns the events.
+    pub async fn check_open(&self, min_age: Duration) -> Vec<OrderEvent> {
+        let stored = match self.store.orders_with_status(&[OrderStatus::Open]).await {
+            Ok(o) => o,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read open orders to check them");
+                return Vec::new();
+            },
+        };
+        let now = self.clock.now_ms();
+        let ours: Vec<_> = stored
+            .into_iter()
+            .filter(|o| {
+                o.mode == "live"
+                    && o.order_hash.is_some()
+                    && now - o.updated_at_ms >= i64::try_from(min_age.as_millis()).unwrap_or(0)
+            })
+            .collect();
+        if ours.is_empty() {
+            return Vec::new();
+        }
+        let listed: std::collections::BTreeSet<String> = match self.client.open_orders().await {
+            Ok(open) => open
+                .into_iter()
+                .filter(|o| settle_status(o) == Settled::Open)
+                .map(|o| o.id.to_ascii_lowercase())
+                .collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot list open orders on the exchange; checked again later");
+                return Vec::new();
+            },
+        };
+        let mut events = Vec::new();
+        for order in ours {
+            let Some(hash) = &order.order_hash else {
+                continue;
+            };
+            if listed.contains(&hash.as_str().to_ascii_lowercase()) {
+                continue;
+            }
+            match self.look_up(hash).await {
+                Ok(Settled::Cancelled) => {
+                    tracing::warn!(client_id = %order.client_id, hash = %hash, "an order was cancelled on the exchange's side");
+                    events.extend(
+                        self.settle(&order.client_id, hash, Settled::Cancelled)
+                            .await,
+                    );
+                },
+                // Filled: the trade poller brings the fills, which close it.
+                Ok(_) => {},
+                Err(e) => {
+                    tracing::warn!(error = %e, hash = %hash, "cannot check an open order yet");
+                },
+            }
+        }
+        events
+    }
+
     /// Settles stored `pending` orders older than `min_age` by asking the
     /// exchange; an order it does not know is posted again with its stored body.
     pub async fn settle_pending(&self, min_age: Duration) -> Vec<OrderEvent> {

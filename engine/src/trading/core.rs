@@ -159,6 +159,9 @@ pub struct TradingCore {
     posting_allowed: bool,
     /// When each token's book last had an event.
     book_at: BTreeMap<TokenId, i64>,
+    /// Tokens whose order disappeared without our cancel (the exchange
+    /// cancelled it): quoted again at once.
+    vanished: Vec<TokenId>,
     /// The latest time the core was told (market events and clock ticks).
     now_ms: i64,
 }
@@ -177,6 +180,7 @@ impl TradingCore {
             last_event_ms: 0,
             posting_allowed: true,
             book_at: BTreeMap::new(),
+            vanished: Vec::new(),
             now_ms: 0,
         }
     }
@@ -334,6 +338,17 @@ impl TradingCore {
         ids.into_iter().filter_map(|id| self.cancel(&id)).collect()
     }
 
+    /// Quotes again, at once, the tokens whose order the exchange cancelled
+    /// by itself (rather than at their next market event).
+    pub fn requote_vanished(&mut self) -> Vec<Command> {
+        let tokens = std::mem::take(&mut self.vanished);
+        let mut commands = self.enforce_trading_state();
+        for token in tokens {
+            commands.extend(self.quote_token(&token, self.now_ms.max(self.last_event_ms)));
+        }
+        commands
+    }
+
     /// Tokens whose book is stale now.
     pub fn stale_tokens(&self) -> Vec<TokenId> {
         self.book_at
@@ -483,7 +498,11 @@ impl TradingCore {
                 self.orders.remove(client_id);
             },
             OrderEvent::Cancelled { client_id } | OrderEvent::Withdrawn { client_id } => {
-                self.orders.remove(client_id);
+                if let Some(o) = self.orders.remove(client_id) {
+                    if !o.cancelling && !self.vanished.contains(&o.token) {
+                        self.vanished.push(o.token);
+                    }
+                }
             },
             OrderEvent::CancelFailed { client_id } => {
                 if let Some(o) = self.orders.get_mut(client_id) {

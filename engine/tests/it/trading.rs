@@ -981,3 +981,32 @@ async fn a_silent_feed_cancels_stale_quotes_and_reconnects() {
     assert_eq!(status, 200, "{health}");
     let _kept = stop(ploy).await;
 }
+
+/// An order cancelled on the exchange's side (the web UI, the dead-man's
+/// switch, a closed market) is noticed by the open-orders check, stored as
+/// cancelled, and the engine quotes again.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_order_cancelled_on_the_exchange_side_is_noticed_and_requoted() {
+    let fake = FakeClob::start().await;
+    let setup = live(&fake, true).env("PLOY_EXCHANGE__OPEN_ORDERS_CHECK", "1s");
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the first quote", READY, || !fake.ledger().is_empty()).await;
+    let first = fake.ledger().remove(0);
+    wait_for_orders(&dir, "the quote to be open", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Open)
+    })
+    .await;
+    fake.cancel_on_exchange(&first.hash);
+    wait_for_orders(&dir, "the cancel to reach the database", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Cancelled)
+    })
+    .await;
+    wait_until("a new quote", READY, || {
+        fake.ledger().iter().any(|o| o.status == "LIVE")
+    })
+    .await;
+    let _kept = stop(ploy).await;
+    assert_consistent(&fake, &dir, 0).await;
+}

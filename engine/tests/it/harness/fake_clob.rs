@@ -226,6 +226,17 @@ impl FakeClob {
         format!("http://{}/api/geoblock", self.addr)
     }
 
+    /// Cancels an order on the exchange's side (as from the web UI).
+    pub fn cancel_on_exchange(&self, hash: &str) {
+        let mut inner = self.shared.inner.lock().unwrap();
+        let order = inner
+            .ledger
+            .iter_mut()
+            .find(|o| o.hash == hash)
+            .expect("order in the ledger");
+        order.status = "CANCELED".to_owned();
+    }
+
     /// Makes market websockets go quiet (open, but no PONG and no update)
     /// or speak again.
     pub fn silence_websockets(&self, silent: bool) {
