@@ -196,6 +196,7 @@ pub async fn start(
     let heartbeat = (cfg.mode == Mode::Live && cfg.exchange.heartbeats)
         .then(|| Arc::new(crate::heartbeat::HeartbeatStatus::default()));
     let paper_exchange = Arc::new(Mutex::new(PaperExchange::new(cfg.paper.clone())));
+    let mut live_venue: Option<Arc<LiveVenue>> = None;
     let venue: Arc<dyn Venue> = match cfg.mode {
         Mode::Paper => {
             end_paper_orders(&parts).await?;
@@ -255,6 +256,7 @@ pub async fn start(
                 cfg.exchange.open_orders_check,
                 stop.clone(),
             )));
+            live_venue = Some(live.clone());
             live
         },
     };
@@ -277,6 +279,7 @@ pub async fn start(
         marks_written: BTreeMap::new(),
         heartbeat: heartbeat.clone(),
         feed: feed.clone(),
+        live: live_venue,
     };
     // A halt in force cancels whatever reconciliation found resting.
     let commands = main.core.set_trading_state(initial_state.state);
@@ -511,6 +514,8 @@ struct MainLoop {
     heartbeat: Option<Arc<crate::heartbeat::HeartbeatStatus>>,
     /// The market feed's state (its last message, for the age metric).
     feed: Arc<FeedStatus>,
+    /// Live: the venue, for the exchange's cancel-all after a halt.
+    live: Option<Arc<LiveVenue>>,
 }
 
 /// A token's mark is written at most this often (market time), and only when it moved.
@@ -538,6 +543,11 @@ impl MainLoop {
                     self.parts.metrics.set_trading_state(state);
                     let commands = self.core.set_trading_state(state);
                     self.dispatch(commands);
+                    if state == TradingState::Halted {
+                        if let Some(live) = &self.live {
+                            tokio::spawn(confirm_halt(live.clone(), "halt"));
+                        }
+                    }
                 },
                 Some(event) = orders.recv() => self.on_order(event).await,
                 message = raw.recv(), if feed_open && (self.paper.is_none() || self.in_flight == 0) => match message {
@@ -577,6 +587,18 @@ impl MainLoop {
         }
         while let Ok(event) = orders.try_recv() {
             self.on_order(event).await;
+        }
+        if let Some(live) = &self.live {
+            // Bounded, so an exchange that does not answer cannot hold up the exit.
+            if tokio::time::timeout(
+                Duration::from_secs(3),
+                confirm_halt(live.clone(), "shutdown"),
+            )
+            .await
+            .is_err()
+            {
+                tracing::error!("shutdown: the exchange did not confirm in time that no order of ours is open; the dead-man's switch cancels them within 10 s");
+            }
         }
         for task in tasks {
             task.abort();
@@ -877,6 +899,19 @@ async fn sweep_pending(
         for event in venue.settle_pending(Duration::from_secs(10)).await {
             let _ = events.send(event);
         }
+    }
+}
+
+/// Ends a halt (or a shutdown) on the exchange's word: cancel-all for the
+/// account, then no open order of ours left; logged either way.
+async fn confirm_halt(live: Arc<LiveVenue>, what: &'static str) {
+    match live.cancel_all_and_confirm(3).await {
+        Ok(()) => {
+            tracing::info!("{what}: confirmed by the exchange: no order of ours is open");
+        },
+        Err(why) => {
+            tracing::error!(%why, "{what}: the exchange does not confirm that no order of ours is open; check it by hand (`ploy orders`, the exchange's web UI)");
+        },
     }
 }
 

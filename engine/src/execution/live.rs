@@ -280,6 +280,37 @@ impl LiveVenue {
         }
     }
 
+    /// After a halt (and at shutdown): cancels every order of the account on
+    /// the exchange (`DELETE /cancel-all`), then lists its open orders until
+    /// none is left, up to `attempts` times a second apart. `Ok` when the
+    /// exchange confirms nothing of ours rests; `Err` says how many still do.
+    pub async fn cancel_all_and_confirm(&self, attempts: u32) -> Result<(), String> {
+        let mut last = String::new();
+        for attempt in 0..attempts.max(1) {
+            if attempt > 0 {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            if let Err(e) = self.client.cancel_all().await {
+                last = format!("cancel-all failed: {e}");
+                continue;
+            }
+            match self.client.open_orders().await {
+                Ok(open) => {
+                    let resting = open
+                        .iter()
+                        .filter(|o| settle_status(o) == Settled::Open)
+                        .count();
+                    if resting == 0 {
+                        return Ok(());
+                    }
+                    last = format!("{resting} order(s) still open on the exchange");
+                },
+                Err(e) => last = format!("cannot list open orders: {e}"),
+            }
+        }
+        Err(last)
+    }
+
     /// The safety net for changes made on the exchange while running (an
     /// order cancelled from the web UI, by the dead-man's switch, or when its
     /// market closed): every stored `open` order older than `min_age` that

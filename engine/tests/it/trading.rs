@@ -1010,3 +1010,31 @@ async fn an_order_cancelled_on_the_exchange_side_is_noticed_and_requoted() {
     let _kept = stop(ploy).await;
     assert_consistent(&fake, &dir, 0).await;
 }
+
+/// A halt ends on the exchange's word: cancel-all for the account (which
+/// also takes off an order this engine never knew), then the open orders are
+/// listed until none of ours is left.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_halt_ends_with_cancel_all_and_the_exchange_confirming_nothing_rests() {
+    let fake = FakeClob::start().await;
+    let setup = live(&fake, true);
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the first quote", READY, || {
+        fake.ledger().iter().any(|o| o.status == "LIVE")
+    })
+    .await;
+    let foreign = format!("0x{}", "e".repeat(64));
+    fake.add_foreign_order(&foreign);
+    assert_eq!(put_trading_state(&ploy, "halted").await.0, 200);
+    wait_until("nothing of ours on the book", READY, || {
+        fake.ledger().iter().all(|o| o.status != "LIVE")
+    })
+    .await;
+    wait_until("the exchange's confirmation in the log", READY, || {
+        ploy.logs()
+            .contains("halt: confirmed by the exchange: no order of ours is open")
+    })
+    .await;
+    let _kept = stop(ploy).await;
+}

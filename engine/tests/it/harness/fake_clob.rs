@@ -226,6 +226,22 @@ impl FakeClob {
         format!("http://{}/api/geoblock", self.addr)
     }
 
+    /// Puts an order of the account on the book that this engine never
+    /// posted (another process, the web UI).
+    pub fn add_foreign_order(&self, hash: &str) {
+        self.shared.inner.lock().unwrap().ledger.push(LedgerOrder {
+            hash: hash.to_owned(),
+            token: TOKEN.to_owned(),
+            side: "BUY".to_owned(),
+            price: Decimal::new(30, 2),
+            size: Decimal::from(5),
+            matched: Decimal::ZERO,
+            status: "LIVE".to_owned(),
+            posts: 1,
+            created: now_secs(),
+        });
+    }
+
     /// Cancels an order on the exchange's side (as from the web UI).
     pub fn cancel_on_exchange(&self, hash: &str) {
         let mut inner = self.shared.inner.lock().unwrap();
