@@ -44,3 +44,40 @@ impl Clock for HistoricalClock {
         self.0.load(Ordering::SeqCst)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The documented rule, checked: only this module reads the system clock.
+    #[test]
+    fn nothing_else_reads_the_system_clock() {
+        fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).expect("read src").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("clock.rs")
+                {
+                    scan(&path, found);
+                }
+            }
+        }
+        fn scan(path: &std::path::Path, found: &mut Vec<String>) {
+            let text = std::fs::read_to_string(path).expect("read file");
+            found.extend(
+                text.lines()
+                    .enumerate()
+                    .filter(|(_, line)| line.contains(concat!("SystemTime", "::now")))
+                    .map(|(i, _)| format!("{}:{}", path.display(), i + 1)),
+            );
+        }
+        let mut found = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        assert!(
+            found.is_empty(),
+            "read the time through clock::Clock: {found:?}"
+        );
+    }
+}

@@ -67,10 +67,7 @@ pub fn preview(config: Option<&Path>, args: &OrderPreviewArgs) -> u8 {
         post_only: args.post_only,
         salt: args.salt.unwrap_or_else(random_salt),
         timestamp_ms: args.timestamp.unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as u64)
-                .unwrap_or(0)
+            u64::try_from(crate::clock::Clock::now_ms(&crate::clock::SystemClock)).unwrap_or(0)
         }),
     };
     let signed = match build_signed(&request, &signer) {

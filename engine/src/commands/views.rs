@@ -6,7 +6,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use rust_decimal::Decimal;
 
@@ -18,10 +18,7 @@ use crate::storage::{self, Store};
 use crate::views::{self, OrderQuery};
 
 fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    crate::clock::Clock::now_ms(&crate::clock::SystemClock)
 }
 
 /// Opens the configured database without creating or migrating it.

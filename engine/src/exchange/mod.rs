@@ -81,10 +81,7 @@ fn now_ms() -> i64 {
 }
 
 fn now_secs() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    u64::try_from(now_ms() / 1000).unwrap_or(0)
 }
 
 /// Seconds from a `Retry-After` header (seconds form).
