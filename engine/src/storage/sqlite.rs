@@ -1,5 +1,6 @@
 //! The SQLite backend (the embedded default). Prices and sizes are exact decimal
-//! TEXT; the file and its folder are created on first use; WAL journal.
+//! TEXT; the file and its folder are created on first use; WAL journal,
+//! `synchronous=FULL` (a commit survives power loss).
 
 use std::path::Path;
 use std::str::FromStr;
@@ -49,7 +50,9 @@ impl SqliteStore {
             .map_err(connect_error)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            // FULL: every commit is on disk before it returns, so "stored
+            // before posted" survives a power loss, not only a crash.
+            .synchronous(SqliteSynchronous::Full)
             .busy_timeout(config.connect_timeout)
             .foreign_keys(true);
         let file = options.get_filename().to_owned();
@@ -498,4 +501,28 @@ async fn applied_count(pool: &SqlitePool) -> usize {
         .await
         .map(|n| n.max(0) as usize)
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn commits_wait_for_the_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::new(format!("sqlite://{}", dir.path().join("p.db").display()));
+        let store = SqliteStore::connect(&url, &DatabaseConfig::default())
+            .await
+            .unwrap();
+        let level: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(level, 2, "synchronous=FULL");
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
 }
