@@ -193,7 +193,9 @@ impl Store for PostgresStore {
     async fn update_order(&self, u: &OrderUpdate) -> Result<bool, StorageError> {
         let done = sqlx::query(
             "UPDATE orders SET status = $2, order_hash = COALESCE($3, order_hash), \
-             error = COALESCE($4, error), updated_at_ms = $5 WHERE client_id = $1",
+             error = COALESCE($4, error), updated_at_ms = $5 WHERE client_id = $1 \
+             AND (status = $2 OR status = 'pending' \
+                  OR (status = 'open' AND $2 IN ('filled', 'cancelled')))",
         )
         .bind(u.client_id.as_str())
         .bind(u.status.as_str())

@@ -245,6 +245,50 @@ async fn exercise(store: Arc<dyn Store>, backend: Backend) {
         .unwrap();
     assert_eq!(live.len(), 2);
 
+    // Statuses only move forward: pending → open → filled | cancelled; a
+    // finished order never opens again (a late "it is open" from a look-up).
+    let set = |status: OrderStatus| OrderUpdate {
+        client_id: "c-3".into(),
+        status,
+        order_hash: None,
+        error: None,
+        at_ms: 160,
+    };
+    let mut c3 = store.order(&"c-1".into()).await.unwrap().unwrap();
+    c3.client_id = "c-3".into();
+    c3.order_hash = Some(format!("0x{}", "3".repeat(64)).into());
+    store.insert_order(&c3).await.unwrap();
+    assert!(store.update_order(&set(OrderStatus::Open)).await.unwrap());
+    assert!(
+        store.update_order(&set(OrderStatus::Open)).await.unwrap(),
+        "the same status again is fine"
+    );
+    assert!(
+        !store
+            .update_order(&set(OrderStatus::Pending))
+            .await
+            .unwrap(),
+        "open never goes back to pending"
+    );
+    assert!(
+        !store.update_order(&set(OrderStatus::Failed)).await.unwrap(),
+        "an open order does not fail"
+    );
+    assert!(store
+        .update_order(&set(OrderStatus::Cancelled))
+        .await
+        .unwrap());
+    for later in [OrderStatus::Open, OrderStatus::Pending, OrderStatus::Filled] {
+        assert!(
+            !store.update_order(&set(later)).await.unwrap(),
+            "cancelled is final: {later:?}"
+        );
+    }
+    assert_eq!(
+        store.order(&"c-3".into()).await.unwrap().unwrap().status,
+        OrderStatus::Cancelled
+    );
+
     // Fills: partial, duplicate, complete; positions follow.
     assert_eq!(
         store
