@@ -46,6 +46,7 @@ fn request(salt: u64) -> OrderRequest {
         post_only: true,
         salt,
         timestamp_ms: 1_764_000_000_000,
+        expiration_secs: None,
     }
 }
 

@@ -168,9 +168,12 @@ pub struct OrderPreviewArgs {
     /// Order type.
     #[arg(long, value_parser = parse_order_type, default_value = "GTC")]
     pub order_type: crate::orders::build::OrderType,
-    /// Post-only (rest, never take).
+    /// Post-only (rest, never take); only with GTC or GTD
     #[arg(long)]
     pub post_only: bool,
+    /// GTD only: when it expires, Unix seconds or a duration after now (10m)
+    #[arg(long, value_name = "WHEN")]
+    pub expiration: Option<String>,
     /// Salt (default: random, ≤ 2^53 − 1).
     #[arg(long)]
     pub salt: Option<u64>,

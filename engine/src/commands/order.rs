@@ -6,7 +6,7 @@ use std::path::Path;
 use super::{load_settings, print_config_error, print_error};
 use crate::cli::OrderPreviewArgs;
 use crate::exit;
-use crate::orders::build::{build_signed, random_salt, OrderRequest, OrderType, Signer};
+use crate::orders::build::{build_signed, random_salt, OrderRequest, Signer};
 use crate::signing::Wallet;
 
 /// Signs and prints.
@@ -51,6 +51,9 @@ pub fn preview(config: Option<&Path>, args: &OrderPreviewArgs) -> u8 {
         chain_id: ex.chain_id,
         owner,
     };
+    let timestamp_ms = args.timestamp.unwrap_or_else(|| {
+        u64::try_from(crate::clock::Clock::now_ms(&crate::clock::SystemClock)).unwrap_or(0)
+    });
     let request = OrderRequest {
         token_id: args.token_id.as_str().into(),
         side: args.side,
@@ -59,16 +62,22 @@ pub fn preview(config: Option<&Path>, args: &OrderPreviewArgs) -> u8 {
         tick_size: args.tick_size,
         neg_risk: args.neg_risk,
         v3: args.v3,
-        order_type: if args.post_only {
-            OrderType::Gtc
-        } else {
-            args.order_type
-        },
+        order_type: args.order_type,
         post_only: args.post_only,
         salt: args.salt.unwrap_or_else(random_salt),
-        timestamp_ms: args.timestamp.unwrap_or_else(|| {
-            u64::try_from(crate::clock::Clock::now_ms(&crate::clock::SystemClock)).unwrap_or(0)
-        }),
+        timestamp_ms,
+        expiration_secs: match args
+            .expiration
+            .as_deref()
+            .map(|e| expiration(e, timestamp_ms))
+        {
+            None => None,
+            Some(Ok(at)) => Some(at),
+            Some(Err(e)) => {
+                print_error(&e);
+                return exit::CONFIG;
+            },
+        },
     };
     let signed = match build_signed(&request, &signer) {
         Ok(s) => s,
@@ -104,4 +113,31 @@ pub fn preview(config: Option<&Path>, args: &OrderPreviewArgs) -> u8 {
         println!("{}", signed.json);
     }
     exit::OK
+}
+
+/// `--expiration`: Unix seconds, or a duration after the order's time (`10m`).
+fn expiration(text: &str, timestamp_ms: u64) -> Result<u64, String> {
+    if let Ok(secs) = text.trim().parse::<u64>() {
+        return Ok(secs);
+    }
+    humantime::parse_duration(text.trim())
+        .map(|d| timestamp_ms / 1000 + d.as_secs())
+        .map_err(|e| {
+            format!(
+                "--expiration {text:?}: {e}\n  hint: give Unix seconds, or a duration such as 10m"
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn expirations_are_seconds_or_a_duration_after_the_order() {
+        assert_eq!(super::expiration("1764000600", 0), Ok(1_764_000_600));
+        assert_eq!(
+            super::expiration("10m", 1_764_000_000_000),
+            Ok(1_764_000_600)
+        );
+        assert!(super::expiration("soon", 0).unwrap_err().contains("hint"));
+    }
 }

@@ -444,6 +444,7 @@ impl Venue for LiveVenue {
             post_only: true,
             salt: random_salt(),
             timestamp_ms: self.clock.now_ms().max(0) as u64,
+            expiration_secs: None,
         };
         let signed = match build_signed(&request, &self.signer) {
             Ok(s) => s,

@@ -73,6 +73,9 @@ pub struct OrderRequest {
     pub salt: u64,
     /// Creation time, Unix milliseconds.
     pub timestamp_ms: u64,
+    /// GTD only: when the order expires, Unix seconds (at least a minute
+    /// after `timestamp_ms`, the exchange's own margin).
+    pub expiration_secs: Option<u64>,
 }
 
 /// Why an order cannot be built.
@@ -93,6 +96,17 @@ pub enum BuildError {
     /// Post-only with a type that takes.
     #[error("post-only orders must be GTC or GTD")]
     PostOnlyType,
+    /// GTD without an expiration.
+    #[error("a GTD order needs an expiration (--expiration)")]
+    NoExpiration,
+    /// An expiration on a type that does not expire.
+    #[error("only GTD orders expire; drop the expiration or use --order-type GTD")]
+    ExpirationType,
+    /// An expiration too soon.
+    #[error(
+        "expiration {0} is less than a minute after the order's time; the exchange refuses it"
+    )]
+    ExpirationTooSoon(u64),
 }
 
 /// The signed order as posted: `{"order": {...}, "owner": ..., "orderType": ...}`.
@@ -193,6 +207,15 @@ pub fn build_signed(request: &OrderRequest, signer: &Signer) -> Result<SignedOrd
     if request.post_only && !matches!(request.order_type, OrderType::Gtc | OrderType::Gtd) {
         return Err(BuildError::PostOnlyType);
     }
+    let expiration = match (request.order_type, request.expiration_secs) {
+        (OrderType::Gtd, None) => return Err(BuildError::NoExpiration),
+        (OrderType::Gtd, Some(at)) if at < request.timestamp_ms / 1000 + 60 => {
+            return Err(BuildError::ExpirationTooSoon(at))
+        },
+        (OrderType::Gtd, Some(at)) => at,
+        (_, Some(_)) => return Err(BuildError::ExpirationType),
+        (_, None) => 0,
+    };
     let token = U256::from_str_radix(request.token_id.as_str(), 10)
         .map_err(|_| BuildError::TokenId(request.token_id.to_string()))?;
     let signer_address = signer.wallet.address();
@@ -228,7 +251,7 @@ pub fn build_signed(request: &OrderRequest, signer: &Signer) -> Result<SignedOrd
             maker_amount: amounts.maker.to_string(),
             taker_amount: amounts.taker.to_string(),
             side: request.side.as_str().to_owned(),
-            expiration: "0".to_owned(),
+            expiration: expiration.to_string(),
             signature_type: signer.signature_type.as_u8(),
             timestamp: request.timestamp_ms.to_string(),
             metadata: B256::ZERO.to_string(),
@@ -292,6 +315,7 @@ mod tests {
             post_only: true,
             salt: 479_249_096_354,
             timestamp_ms: 1_764_000_000_000,
+            expiration_secs: None,
         }
     }
 
@@ -433,6 +457,33 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e, BuildError::PostOnlyType);
+        let gtd = |at: Option<u64>| OrderRequest {
+            order_type: OrderType::Gtd,
+            expiration_secs: at,
+            ..request()
+        };
+        assert_eq!(
+            build_signed(&gtd(None), &s).unwrap_err(),
+            BuildError::NoExpiration
+        );
+        assert_eq!(
+            build_signed(&gtd(Some(1_764_000_030)), &s).unwrap_err(),
+            BuildError::ExpirationTooSoon(1_764_000_030)
+        );
+        let signed = build_signed(&gtd(Some(1_764_000_600)), &s).unwrap();
+        assert_eq!(
+            signed.body.order.expiration, "1764000600",
+            "GTD carries its expiration"
+        );
+        let e = build_signed(
+            &OrderRequest {
+                expiration_secs: Some(1_764_000_600),
+                ..request()
+            },
+            &s,
+        )
+        .unwrap_err();
+        assert_eq!(e, BuildError::ExpirationType);
         assert!(random_salt() <= MAX_SALT);
     }
 }

@@ -255,4 +255,39 @@ fn order_preview_prints_the_signed_body_and_sends_nothing() {
     assert_eq!(code, 2);
     assert!(err.contains("size 1.234 has 3 decimal places"), "{err}");
     assert!(!err.contains("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"));
+    // Order types: post-only FOK is refused (not signed as GTC); GTD carries
+    // its expiration; an expiration on GTC is refused.
+    let base = [
+        "order",
+        "preview",
+        "--token-id",
+        "1",
+        "--side",
+        "BUY",
+        "--price",
+        "0.5",
+        "--size",
+        "2",
+        "--timestamp",
+        "1764000000000",
+    ];
+    let with = |extra: &[&str]| {
+        let mut a: Vec<&str> = base.to_vec();
+        a.extend_from_slice(extra);
+        ploy.output(&a)
+    };
+    let (code, _, err) = with(&["--order-type", "FOK", "--post-only"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("post-only orders must be GTC or GTD"), "{err}");
+    let (code, out, err) = with(&["--order-type", "GTD", "--expiration", "10m", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["body"]["order"]["expiration"], "1764000600");
+    assert_eq!(v["body"]["orderType"], "GTD");
+    let (code, _, err) = with(&["--order-type", "GTD"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("a GTD order needs an expiration"), "{err}");
+    let (code, _, err) = with(&["--expiration", "10m"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("only GTD orders expire"), "{err}");
 }

@@ -715,6 +715,7 @@ async fn the_fake_rejects_an_order_signed_by_the_wrong_key() {
         post_only: true,
         salt: 7,
         timestamp_ms: 1,
+        expiration_secs: None,
     };
     let signed = build_signed(
         &request,
