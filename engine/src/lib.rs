@@ -11,6 +11,7 @@ pub mod config;
 pub mod exchange;
 pub mod execution;
 pub mod exit;
+pub mod fees;
 pub mod health;
 pub mod heartbeat;
 pub mod http;

@@ -22,6 +22,7 @@ use crate::exchange::{ClobClient, ExchangeError, L2Credentials};
 use crate::execution::live::LiveVenue;
 use crate::execution::paper::PaperVenue;
 use crate::execution::{run_executor, CancelRequest, Venue};
+use crate::fees::FeeBook;
 use crate::kill_switch::{self, KillSwitch};
 use crate::market_data::{parse_message, recording};
 use crate::metrics::Metrics;
@@ -135,6 +136,8 @@ pub async fn start(
     let tokens: Vec<String> = cfg.strategy.markets.clone();
     // Condition IDs of the quoted tokens (from `GET /book`), for the user channel.
     let mut condition_ids: Vec<String> = Vec::new();
+    // Each quoted token's published fee model (live fills are charged by it).
+    let mut fees = FeeBook::new();
     let public = ClobClient::new(cfg.exchange.clob_url.clone(), cfg.exchange.request_timeout)?
         .with_metrics(parts.metrics.clone());
     match (cfg.market_data.source, &cfg.market_data.recording) {
@@ -170,6 +173,7 @@ pub async fn start(
         _ => {
             condition_ids =
                 read_market_rules(&public, &tokens, &mut core, cfg.strategy.order_size).await;
+            fees = read_fee_models(&public, &condition_ids).await;
             tasks.push(tokio::spawn(run_websocket(
                 cfg.exchange.ws_url.clone(),
                 cfg.market_data.max_silence,
@@ -213,7 +217,7 @@ pub async fn start(
                     .await?
                     .with_heartbeat(heartbeat.clone()),
             );
-            reconcile_and_restore(&parts, &live, &mut core).await?;
+            reconcile_and_restore(&parts, &live, &mut core, &fees).await?;
             if let Some(status) = &heartbeat {
                 // After reconciliation, so what was resting is known first.
                 tasks.push(tokio::spawn(crate::heartbeat::run(
@@ -239,6 +243,7 @@ pub async fn start(
             tasks.push(tokio::spawn(poll_trades(
                 live.client().clone(),
                 parts.store.clone(),
+                Arc::new(fees.clone()),
                 order_tx.clone(),
                 parts.clock.clone(),
                 cfg.market_data.poll_interval,
@@ -366,6 +371,34 @@ async fn read_market_rules(
     condition_ids
 }
 
+/// Each market's published fee parameters (`GET /clob-markets/{id}`), by
+/// token. A market whose parameters cannot be read is charged what its
+/// trades report, and the log says so.
+async fn read_fee_models(public: &ClobClient, condition_ids: &[String]) -> FeeBook {
+    let mut book = FeeBook::new();
+    for id in condition_ids {
+        match public
+            .market_info(id)
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|info| {
+                let model = info.fee_model()?;
+                Ok((info, model))
+            }) {
+            Ok((info, model)) => {
+                tracing::info!(market = %id, rate = %model.rate, exponent = model.exponent, taker_only = model.taker_only, "fee model");
+                for token in &info.t {
+                    book.insert(token.t.as_str().into(), model);
+                }
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, market = %id, "cannot read the market's fee parameters; fills are charged what the trades report");
+            },
+        }
+    }
+    book
+}
+
 /// Paper orders do not outlive the simulator that held them: a restart
 /// records the ones left open as cancelled.
 async fn end_paper_orders(parts: &PipelineParts) -> Result<(), PipelineError> {
@@ -394,8 +427,15 @@ async fn reconcile_and_restore(
     parts: &PipelineParts,
     live: &LiveVenue,
     core: &mut TradingCore,
+    fees: &FeeBook,
 ) -> Result<(), PipelineError> {
-    let report = reconcile::run(live.client(), parts.store.as_ref(), parts.clock.as_ref()).await?;
+    let report = reconcile::run(
+        live.client(),
+        parts.store.as_ref(),
+        parts.clock.as_ref(),
+        fees,
+    )
+    .await?;
     tracing::info!(?report, "reconciled with the exchange");
     let open = parts
         .store
@@ -853,6 +893,7 @@ impl MainLoop {
 async fn poll_trades(
     client: ClobClient,
     store: Arc<dyn Store>,
+    fees: Arc<FeeBook>,
     events: mpsc::UnboundedSender<OrderEvent>,
     clock: Arc<dyn Clock>,
     interval: Duration,
@@ -868,7 +909,7 @@ async fn poll_trades(
         }
         match client.trades_after(after).await {
             Ok(trades) => {
-                for fill in reconcile::fills_from_trades(&trades, store.as_ref()).await {
+                for fill in reconcile::fills_from_trades(&trades, store.as_ref(), &fees).await {
                     after = after.max(fill.ts_ms / 1000 - 60);
                     let _ = events.send(OrderEvent::Filled {
                         client_id: fill.client_id,

@@ -46,8 +46,14 @@ pub struct ReconcileReport {
 }
 
 /// Our fills in `trades`: taker legs by `taker_order_id`, maker legs by each
-/// maker order ID, matched to stored orders by hash.
-pub async fn fills_from_trades(trades: &[Trade], store: &dyn Store) -> Vec<Fill> {
+/// maker order ID, matched to stored orders by hash. The fee follows the
+/// token's published model ([`crate::fees`]: takers only where the market
+/// says so); for a token without one, the rate the trade reports.
+pub async fn fills_from_trades(
+    trades: &[Trade],
+    store: &dyn Store,
+    fees: &crate::fees::FeeBook,
+) -> Vec<Fill> {
     let mut out = Vec::new();
     for trade in trades
         .iter()
@@ -60,15 +66,25 @@ pub async fn fills_from_trades(trades: &[Trade], store: &dyn Store) -> Vec<Fill>
             trade.price,
             trade.size,
             trade.fee_rate_bps,
+            true,
         ))
-        .chain(
-            trade
-                .maker_orders
-                .iter()
-                .map(|m| (&m.order_id, m.price, m.matched_amount, m.fee_rate_bps)),
-        );
-        for (order_id, price, size, bps) in legs {
+        .chain(trade.maker_orders.iter().map(|m| {
+            (
+                &m.order_id,
+                m.price,
+                m.matched_amount,
+                m.fee_rate_bps,
+                false,
+            )
+        }));
+        for (order_id, price, size, bps, taker) in legs {
             if let Ok(Some(order)) = store.order_by_hash(&OrderHash(order_id.clone())).await {
+                let fee = match fees.get(&order.token_id) {
+                    Some(model) => model.fee(size, price, taker),
+                    None => (price * size * bps / Decimal::from(10_000))
+                        .round_dp(6)
+                        .normalize(),
+                };
                 out.push(Fill {
                     trade_id: trade.id.as_str().into(),
                     client_id: order.client_id,
@@ -76,9 +92,7 @@ pub async fn fills_from_trades(trades: &[Trade], store: &dyn Store) -> Vec<Fill>
                     side: order.side,
                     price,
                     size,
-                    fee: (price * size * bps / Decimal::from(10_000))
-                        .round_dp(6)
-                        .normalize(),
+                    fee,
                     ts_ms,
                 });
             }
@@ -111,6 +125,7 @@ pub async fn run(
     client: &ClobClient,
     store: &dyn Store,
     clock: &dyn Clock,
+    fees: &crate::fees::FeeBook,
 ) -> Result<ReconcileReport, ReconcileError> {
     let mut report = ReconcileReport::default();
     let now = clock.now_ms();
@@ -214,7 +229,7 @@ pub async fn run(
         .last()
         .map_or(oldest, |f| f.ts_ms.min(oldest));
     let trades = client.trades_after(last_fill / 1000 - 3600).await?;
-    for fill in fills_from_trades(&trades, store).await {
+    for fill in fills_from_trades(&trades, store, fees).await {
         if matches!(store.apply_fill(&fill).await?, FillOutcome::Applied(_)) {
             report.fills_applied += 1;
         }

@@ -714,6 +714,21 @@ fn check_semantics(
             "write e.g. 1.0 for real time",
         );
     }
+    let paper = &config.paper;
+    if paper.fee_rate < rust_decimal::Decimal::ZERO || paper.fee_rate > rust_decimal::Decimal::ONE {
+        problem(
+            &["paper", "fee_rate"],
+            format!("{} is not between 0 and 1", paper.fee_rate),
+            "write e.g. \"0.02\"",
+        );
+    }
+    if paper.fee_exponent > 8 {
+        problem(
+            &["paper", "fee_exponent"],
+            format!("{} is above 8", paper.fee_exponent),
+            "write e.g. 2",
+        );
+    }
     let secs = std::time::Duration::from_secs;
     for (key, value, low, high) in [
         ("max_silence", md.max_silence, secs(3), secs(300)),

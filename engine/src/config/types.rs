@@ -289,17 +289,32 @@ impl Default for StrategyConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PaperConfig {
-    /// Taker fee in basis points of notional.
-    pub taker_fee_bps: Decimal,
-    /// Maker fee in basis points of notional.
-    pub maker_fee_bps: Decimal,
+    /// The fee rate `r` of Polymarket's model: a fill of `shares` at `p`
+    /// costs `shares × r × (p(1−p))^e` (0 to 1).
+    pub fee_rate: Decimal,
+    /// The exponent `e` (a whole number, 0 to 8).
+    pub fee_exponent: u32,
+    /// Only takers pay (the paper engine's resting quotes are makers).
+    pub fee_taker_only: bool,
+}
+
+impl PaperConfig {
+    /// The fee model these settings describe.
+    pub fn fee_model(&self) -> crate::fees::FeeModel {
+        crate::fees::FeeModel {
+            rate: self.fee_rate,
+            exponent: self.fee_exponent,
+            taker_only: self.fee_taker_only,
+        }
+    }
 }
 
 impl Default for PaperConfig {
     fn default() -> Self {
         Self {
-            taker_fee_bps: Decimal::ZERO,
-            maker_fee_bps: Decimal::ZERO,
+            fee_rate: Decimal::ZERO,
+            fee_exponent: 2,
+            fee_taker_only: true,
         }
     }
 }

@@ -526,6 +526,17 @@ impl ClobClient {
         self.decimal_field("/tick-size", &body, "minimum_tick_size")
     }
 
+    /// `GET /clob-markets/{condition_id}`: the market's tokens and fee
+    /// parameters.
+    pub async fn market_info(
+        &self,
+        condition_id: &str,
+    ) -> Result<crate::fees::MarketInfo, ExchangeError> {
+        let path = format!("/clob-markets/{condition_id}");
+        let body = self.public_get(EndpointClass::Price, &path, &[]).await?;
+        self.decode(&path, &body)
+    }
+
     /// `GET /neg-risk?token_id=`.
     pub async fn neg_risk(&self, token: &str) -> Result<bool, ExchangeError> {
         let body = self

@@ -65,10 +65,9 @@ impl PaperExchange {
         self.resting.len()
     }
 
+    /// Our resting quotes are makers: Polymarket's model, maker side.
     fn fee(&self, price: Decimal, size: Decimal) -> Decimal {
-        (price * size * self.fees.maker_fee_bps / Decimal::from(10_000))
-            .round_dp(6)
-            .normalize()
+        self.fees.fee_model().fee(size, price, false)
     }
 
     fn fill(&mut self, index: usize, size: Decimal, ts_ms: i64, out: &mut Vec<OrderEvent>) {
@@ -250,8 +249,9 @@ mod tests {
 
     fn exchange() -> PaperExchange {
         let mut x = PaperExchange::new(PaperConfig {
-            taker_fee_bps: dec!(0),
-            maker_fee_bps: dec!(10),
+            fee_rate: dec!(0.02),
+            fee_exponent: 2,
+            fee_taker_only: false,
         });
         x.on_market(&MarketEvent::Book {
             token: "1".into(),
@@ -324,7 +324,8 @@ mod tests {
         match &events[0] {
             OrderEvent::Filled { fee, price, .. } => {
                 assert_eq!(*price, dec!(0.48));
-                assert_eq!(*fee, dec!(0.00288), "10 bps of 0.48 x 6");
+                // 6 × 0.02 × (0.48 × 0.52)² = 0.12 × 0.06230016
+                assert_eq!(*fee, dec!(0.007476), "the market's model, maker side");
             },
             other => panic!("{other:?}"),
         }

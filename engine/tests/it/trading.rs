@@ -1039,3 +1039,34 @@ async fn a_halt_ends_with_cancel_all_and_the_exchange_confirming_nothing_rests()
     .await;
     let _kept = stop(ploy).await;
 }
+
+/// Fees as the market publishes them: our resting quotes are makers, free
+/// where the market charges takers only, and charged
+/// `shares × r × (p(1−p))^e` where it charges both.
+#[tokio::test(flavor = "multi_thread")]
+async fn fills_are_charged_by_the_markets_published_fee_model() {
+    for (taker_only, expected) in [(true, dec!(0)), (false, dec!(0.00623))] {
+        let fake = FakeClob::start().await;
+        fake.set_fees(0.02, 2, taker_only);
+        let setup = live(&fake, true);
+        let dir = setup.dir().to_owned();
+        let mut ploy = setup.spawn();
+        ploy.ready(READY).await;
+        wait_until("the first quote", READY, || !fake.ledger().is_empty()).await;
+        let first = fake.ledger().remove(0);
+        assert_eq!(first.price, dec!(0.48));
+        wait_for_orders(&dir, "the quote to be open", |o| {
+            o.iter().any(|o| o.status == OrderStatus::Open)
+        })
+        .await;
+        fake.fill(&first.hash, dec!(5));
+        wait_for_orders(&dir, "the fill", |o| {
+            o.iter().any(|o| o.status == OrderStatus::Filled)
+        })
+        .await;
+        let fills = store(&dir).await.fills().await.unwrap();
+        assert_eq!(fills.len(), 1);
+        assert_eq!(fills[0].fee, expected, "taker only: {taker_only}");
+        let _kept = stop(ploy).await;
+    }
+}

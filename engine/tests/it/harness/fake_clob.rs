@@ -106,6 +106,9 @@ struct Inner {
     /// Market websockets stay open but send nothing (no PONG, no update);
     /// a new subscription still gets its initial book.
     ws_silent: bool,
+    /// The market's published fee parameters (`fd`): rate, exponent, taker
+    /// only; `None` is the documented example's (0.02, 2, taker only).
+    fees: Option<(f64, u32, bool)>,
     ledger: Vec<LedgerOrder>,
     trades: Vec<Value>,
     faults: Vec<Fault>,
@@ -192,6 +195,7 @@ impl FakeClob {
                 get(|| async { Json(json!({"neg_risk": false})) }),
             )
             .route("/book", get(book))
+            .route("/clob-markets/{id}", get(clob_market))
             .route("/books", post(books))
             .route("/auth/derive-api-key", get(derive))
             .route("/auth/api-key", post(derive))
@@ -224,6 +228,11 @@ impl FakeClob {
     /// Its geoblock check (`exchange.geoblock_url`).
     pub fn geoblock_url(&self) -> String {
         format!("http://{}/api/geoblock", self.addr)
+    }
+
+    /// Sets the market's published fee parameters.
+    pub fn set_fees(&self, rate: f64, exponent: u32, taker_only: bool) {
+        self.shared.inner.lock().unwrap().fees = Some((rate, exponent, taker_only));
     }
 
     /// Puts an order of the account on the book that this engine never
@@ -709,6 +718,21 @@ async fn cancel_orders(
     }
     let ids: Vec<String> = serde_json::from_slice(&body).unwrap_or_default();
     Json(cancel_hashes(&s, &ids)).into_response()
+}
+
+/// `GET /clob-markets/{condition_id}`: the market's tokens and fee
+/// parameters, in the documented shape.
+async fn clob_market(State(s): State<Shared>, Path(id): Path<String>) -> Response {
+    if id != MARKET {
+        return err(StatusCode::NOT_FOUND, "market not found");
+    }
+    let (r, e, to) = s.inner.lock().unwrap().fees.unwrap_or((0.02, 2, true));
+    Json(json!({
+        "gst": "2023-11-07T05:31:56Z", "r": {}, "t": [{"t": TOKEN, "o": "Yes"}],
+        "mos": 5, "mts": 0.01, "mbf": 0, "tbf": 0, "rfqe": true, "itode": true, "ibce": true,
+        "fd": {"r": r, "e": e, "to": to}, "oas": 123,
+    }))
+    .into_response()
 }
 
 /// `POST /v1/heartbeats` (L2): `{"heartbeat_id": null | ID}`. The first
