@@ -230,6 +230,7 @@ pub async fn start(
                 )));
             }
             let wake = Arc::new(tokio::sync::Notify::new());
+            let cancelled = Arc::new(tokio::sync::Notify::new());
             if let Some(creds) = live.client().credentials() {
                 tasks.push(tokio::spawn(crate::exchange::ws::run_user_channel(
                     crate::exchange::ws::user_channel_url(&cfg.exchange.ws_url),
@@ -237,6 +238,7 @@ pub async fn start(
                     condition_ids,
                     creds.clone(),
                     wake.clone(),
+                    cancelled.clone(),
                     stop.clone(),
                 )));
             }
@@ -259,6 +261,7 @@ pub async fn start(
                 live.clone(),
                 order_tx.clone(),
                 cfg.exchange.open_orders_check,
+                cancelled,
                 stop.clone(),
             )));
             live_venue = Some(live.clone());
@@ -956,21 +959,25 @@ async fn confirm_halt(live: Arc<LiveVenue>, what: &'static str) {
     }
 }
 
-/// Every `interval`, checks the orders stored open against the exchange's
-/// open orders (`GET /data/orders`): what was cancelled on the exchange's
-/// side (web UI, the dead-man's switch, a closed market) is settled.
+/// Every `interval`, and at once when the user channel announces a
+/// cancellation, checks the orders stored open against the exchange's open
+/// orders (`GET /data/orders`): what was cancelled on the exchange's side
+/// (web UI, the dead-man's switch, a closed market) is settled.
 async fn check_open_orders(
     venue: Arc<LiveVenue>,
     events: mpsc::UnboundedSender<OrderEvent>,
     interval: Duration,
+    cancelled: Arc<tokio::sync::Notify>,
     mut stop: watch::Receiver<bool>,
 ) {
     loop {
-        tokio::select! {
-            () = tokio::time::sleep(interval) => {},
+        // A cancellation the user channel announced is checked at once.
+        let min_age = tokio::select! {
+            () = tokio::time::sleep(interval) => Duration::from_secs(2),
+            () = cancelled.notified() => Duration::ZERO,
             _ = stop.changed() => return,
-        }
-        for event in venue.check_open(Duration::from_secs(2)).await {
+        };
+        for event in venue.check_open(min_age).await {
             let _ = events.send(event);
         }
     }

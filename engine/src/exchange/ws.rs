@@ -116,6 +116,24 @@ fn user_subscribe_message(markets: &[String], creds: &L2Credentials) -> String {
     .to_string()
 }
 
+/// Whether a user-channel message reports one of our orders cancelled
+/// (`event_type: order`, `type: CANCELLATION`; one object or an array).
+pub fn is_cancellation_message(text: &str) -> bool {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+        return false;
+    };
+    let is_cancel = |v: &serde_json::Value| {
+        v["event_type"] == "order"
+            && v["type"]
+                .as_str()
+                .is_some_and(|t| t.eq_ignore_ascii_case("CANCELLATION"))
+    };
+    match &value {
+        serde_json::Value::Array(items) => items.iter().any(is_cancel),
+        other => is_cancel(other),
+    }
+}
+
 /// Whether a user-channel message reports a trade (one object or an array).
 pub fn is_trade_message(text: &str) -> bool {
     let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
@@ -130,14 +148,17 @@ pub fn is_trade_message(text: &str) -> bool {
 
 /// Runs the user channel (`/ws/user`) until `stop`. Each trade message for
 /// this account wakes the trade poller, which reads `GET /data/trades` (fees
-/// included) at once rather than at its next tick; the poller's own interval
-/// covers any time the channel is down.
+/// included) at once rather than at its next tick; each order cancellation
+/// (from the web UI, the dead-man's switch, a closed market) wakes the
+/// open-orders check the same way. Their own intervals cover any time the
+/// channel is down.
 pub async fn run_user_channel(
     url: Url,
     max_silence: Duration,
     markets: Vec<String>,
     creds: L2Credentials,
     wake: Arc<Notify>,
+    cancelled: Arc<Notify>,
     mut stop: watch::Receiver<bool>,
 ) {
     let channel = Channel {
@@ -153,6 +174,9 @@ pub async fn run_user_channel(
         |text: String| {
             if is_trade_message(&text) {
                 wake.notify_one();
+            }
+            if is_cancellation_message(&text) {
+                cancelled.notify_one();
             }
             std::future::ready(true)
         },
@@ -391,6 +415,21 @@ mod tests {
         let batch = format!("[{}]", fixture("ws_user_trade.docs_example.json"));
         assert!(is_trade_message(&batch));
         assert!(!is_trade_message("PONG"));
+    }
+
+    #[test]
+    fn only_cancellations_wake_the_open_orders_check() {
+        let placement = fixture("ws_user_order.docs_example.json");
+        assert!(
+            !is_cancellation_message(&placement),
+            "a placement is not a cancellation"
+        );
+        let cancelled = placement.replace("\"PLACEMENT\"", "\"CANCELLATION\"");
+        assert!(is_cancellation_message(&cancelled));
+        assert!(is_cancellation_message(&format!("[{cancelled}]")));
+        assert!(!is_cancellation_message(&fixture(
+            "ws_user_trade.docs_example.json"
+        )));
     }
 
     #[test]

@@ -999,7 +999,7 @@ async fn an_order_cancelled_on_the_exchange_side_is_noticed_and_requoted() {
         o.iter().any(|o| o.status == OrderStatus::Open)
     })
     .await;
-    fake.cancel_on_exchange(&first.hash);
+    fake.cancel_on_exchange(&first.hash, false);
     wait_for_orders(&dir, "the cancel to reach the database", |o| {
         o.iter().any(|o| o.status == OrderStatus::Cancelled)
     })
@@ -1069,4 +1069,32 @@ async fn fills_are_charged_by_the_markets_published_fee_model() {
         assert_eq!(fills[0].fee, expected, "taker only: {taker_only}");
         let _kept = stop(ploy).await;
     }
+}
+
+/// The same, announced on the user channel: noticed at once, not at the next
+/// periodic check (an hour away here).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cancellation_on_the_user_channel_is_applied_at_once() {
+    let fake = FakeClob::start().await;
+    let setup = live(&fake, true).env("PLOY_EXCHANGE__OPEN_ORDERS_CHECK", "1h");
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the first quote", READY, || !fake.ledger().is_empty()).await;
+    let first = fake.ledger().remove(0);
+    wait_for_orders(&dir, "the quote to be open", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Open)
+    })
+    .await;
+    fake.cancel_on_exchange(&first.hash, true);
+    wait_until("a new quote", Duration::from_secs(5), || {
+        fake.ledger().iter().any(|o| o.status == "LIVE")
+    })
+    .await;
+    let stored = orders(&dir).await;
+    assert!(
+        stored.iter().any(|o| o.status == OrderStatus::Cancelled),
+        "{stored:#?}"
+    );
+    let _kept = stop(ploy).await;
 }

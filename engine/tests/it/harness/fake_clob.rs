@@ -251,8 +251,10 @@ impl FakeClob {
         });
     }
 
-    /// Cancels an order on the exchange's side (as from the web UI).
-    pub fn cancel_on_exchange(&self, hash: &str) {
+    /// Cancels an order on the exchange's side (as from the web UI); with
+    /// `announce`, the user channel says so (an `order` event of type
+    /// `CANCELLATION`, in the documented shape).
+    pub fn cancel_on_exchange(&self, hash: &str, announce: bool) {
         let mut inner = self.shared.inner.lock().unwrap();
         let order = inner
             .ledger
@@ -260,6 +262,17 @@ impl FakeClob {
             .find(|o| o.hash == hash)
             .expect("order in the ledger");
         order.status = "CANCELED".to_owned();
+        if announce {
+            let event = json!({
+                "asset_id": order.token, "associate_trades": null, "event_type": "order",
+                "id": order.hash, "market": MARKET, "order_owner": API_KEY,
+                "original_size": order.size.to_string(), "outcome": "YES", "owner": API_KEY,
+                "price": order.price.to_string(), "side": order.side,
+                "size_matched": order.matched.to_string(), "timestamp": now_secs().to_string(),
+                "type": "CANCELLATION",
+            });
+            let _ = self.shared.user_ws.send(event.to_string());
+        }
     }
 
     /// Makes market websockets go quiet (open, but no PONG and no update)
