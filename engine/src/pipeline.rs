@@ -811,7 +811,7 @@ impl MainLoop {
             | OrderEvent::Cancelled { .. }
             | OrderEvent::CancelFailed { .. } => 1,
             OrderEvent::Withdrawn { .. } => 2,
-            OrderEvent::Filled { .. } => 0,
+            OrderEvent::Filled { .. } | OrderEvent::FillReversed { .. } => 0,
         };
         self.in_flight = self.in_flight.saturating_sub(answered);
         if let OrderEvent::Withdrawn { client_id } = &event {
@@ -912,8 +912,26 @@ async fn poll_trades(
         }
         match client.trades_after(after).await {
             Ok(trades) => {
+                for (trade_id, client_id) in reconcile::failed_legs(&trades, store.as_ref()).await {
+                    match store.reverse_fill(&trade_id, &client_id).await {
+                        Ok(Some(fill)) => {
+                            tracing::warn!(%client_id, %trade_id, size = %fill.size, "a matched trade failed; its fill is taken back");
+                            let _ = events.send(OrderEvent::FillReversed {
+                                client_id,
+                                token_id: fill.token_id,
+                                side: fill.side,
+                                size: fill.size,
+                            });
+                        },
+                        Ok(None) => {},
+                        Err(e) => {
+                            tracing::error!(error = %e, %trade_id, "cannot take back the fill of a failed trade");
+                        },
+                    }
+                }
                 for fill in reconcile::fills_from_trades(&trades, store.as_ref(), &fees).await {
-                    after = after.max(fill.ts_ms / 1000 - 60);
+                    // Ten minutes back: a trade can fail a while after it matched.
+                    after = after.max(fill.ts_ms / 1000 - 600);
                     let _ = events.send(OrderEvent::Filled {
                         client_id: fill.client_id,
                         trade_id: fill.trade_id.to_string(),

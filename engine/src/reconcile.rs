@@ -16,7 +16,7 @@ use crate::clock::Clock;
 use crate::exchange::types::Trade;
 use crate::exchange::{ClobClient, ExchangeError};
 use crate::execution::live::{settle_status, Settled};
-use crate::orders::{OrderHash, OrderStatus, Side};
+use crate::orders::{ClientOrderId, OrderHash, OrderStatus, Side};
 use crate::storage::{Fill, FillOutcome, OrderRecord, OrderUpdate, StorageError, Store};
 
 /// Why reconciliation could not finish (nothing is traded until it does).
@@ -95,6 +95,25 @@ pub async fn fills_from_trades(
                     fee,
                     ts_ms,
                 });
+            }
+        }
+    }
+    out
+}
+
+/// Our legs of trades the exchange reports FAILED (matched, then never
+/// settled): `(trade ID, our order)` to take back if they were applied.
+pub async fn failed_legs(trades: &[Trade], store: &dyn Store) -> Vec<(String, ClientOrderId)> {
+    let mut out = Vec::new();
+    for trade in trades
+        .iter()
+        .filter(|t| t.status.eq_ignore_ascii_case("FAILED"))
+    {
+        let ids = std::iter::once(&trade.taker_order_id)
+            .chain(trade.maker_orders.iter().map(|m| &m.order_id));
+        for order_id in ids {
+            if let Ok(Some(order)) = store.order_by_hash(&OrderHash(order_id.clone())).await {
+                out.push((trade.id.clone(), order.client_id));
             }
         }
     }

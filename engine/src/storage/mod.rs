@@ -228,6 +228,16 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// when complete) and updates the position, in one transaction. Idempotent:
     /// the same `(trade_id, client_id)` twice is a [`FillOutcome::Duplicate`].
     async fn apply_fill(&self, fill: &Fill) -> Result<FillOutcome, StorageError>;
+    /// Takes back a fill whose trade the exchange reports FAILED (it was
+    /// MATCHED, then never settled): the fill row goes, the order's filled
+    /// size shrinks (a `filled` order becomes `cancelled`: it left the book),
+    /// and the token's position is replayed from the fills that remain.
+    /// Returns the fill taken back, or `None` when it was never applied.
+    async fn reverse_fill(
+        &self,
+        trade_id: &str,
+        client_id: &ClientOrderId,
+    ) -> Result<Option<Fill>, StorageError>;
     /// Every fill, oldest first.
     async fn fills(&self) -> Result<Vec<Fill>, StorageError>;
     /// Every non-flat or touched position, by token.

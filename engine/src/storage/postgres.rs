@@ -82,6 +82,20 @@ fn order_from_row(row: &PgRow) -> Result<OrderRecord, StorageError> {
     })
 }
 
+fn fill_from_row(row: &PgRow) -> Result<Fill, StorageError> {
+    let side: String = row.try_get("side")?;
+    Ok(Fill {
+        trade_id: row.try_get::<String, _>("trade_id")?.into(),
+        client_id: row.try_get::<String, _>("client_id")?.into(),
+        token_id: row.try_get::<String, _>("token_id")?.into(),
+        side: Side::parse(&side).ok_or_else(|| corrupt("side", &side))?,
+        price: row.try_get("price")?,
+        size: row.try_get("size")?,
+        fee: row.try_get("fee")?,
+        ts_ms: row.try_get("ts_ms")?,
+    })
+}
+
 fn position_from_row(row: &PgRow) -> Result<Position, StorageError> {
     Ok(Position {
         token_id: row.try_get::<String, _>("token_id")?.into(),
@@ -330,27 +344,73 @@ impl Store for PostgresStore {
         Ok(FillOutcome::Applied(status))
     }
 
+    async fn reverse_fill(
+        &self,
+        trade_id: &str,
+        client_id: &ClientOrderId,
+    ) -> Result<Option<Fill>, StorageError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "DELETE FROM fills WHERE trade_id = $1 AND client_id = $2 \
+             RETURNING trade_id, client_id, token_id, side, price, size, fee, ts_ms",
+        )
+        .bind(trade_id)
+        .bind(client_id.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let fill = fill_from_row(&row)?;
+        sqlx::query(
+            "UPDATE orders SET filled_size = GREATEST(filled_size - $2, 0), \
+             status = CASE WHEN status = 'filled' THEN 'cancelled' ELSE status END WHERE client_id = $1",
+        )
+        .bind(client_id.as_str())
+        .bind(fill.size)
+        .execute(&mut *tx)
+        .await?;
+        // The token's position is replayed from the fills that remain.
+        sqlx::query("SELECT 1 FROM positions WHERE token_id = $1 FOR UPDATE")
+            .bind(fill.token_id.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let rows = sqlx::query(
+            "SELECT trade_id, client_id, token_id, side, price, size, fee, ts_ms FROM fills \
+             WHERE token_id = $1 ORDER BY ts_ms, trade_id",
+        )
+        .bind(fill.token_id.as_str())
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut position = Position::flat(fill.token_id.clone());
+        for f in rows.iter().map(fill_from_row) {
+            let f = f?;
+            position.apply_fill(f.side, f.price, f.size, f.fee, f.ts_ms);
+        }
+        sqlx::query(
+            "INSERT INTO positions (token_id, size, avg_price, realized_pnl, fees_paid, updated_at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (token_id) DO UPDATE SET size = $2, avg_price = $3, \
+             realized_pnl = $4, fees_paid = $5, updated_at_ms = $6",
+        )
+        .bind(position.token_id.as_str())
+        .bind(position.size)
+        .bind(position.avg_price)
+        .bind(position.realized_pnl)
+        .bind(position.fees_paid)
+        .bind(position.updated_at_ms)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(fill))
+    }
+
     async fn fills(&self) -> Result<Vec<Fill>, StorageError> {
         let rows = sqlx::query(
             "SELECT trade_id, client_id, token_id, side, price, size, fee, ts_ms FROM fills ORDER BY ts_ms, trade_id",
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let side: String = row.try_get("side")?;
-                Ok(Fill {
-                    trade_id: row.try_get::<String, _>("trade_id")?.into(),
-                    client_id: row.try_get::<String, _>("client_id")?.into(),
-                    token_id: row.try_get::<String, _>("token_id")?.into(),
-                    side: Side::parse(&side).ok_or_else(|| corrupt("side", &side))?,
-                    price: row.try_get("price")?,
-                    size: row.try_get("size")?,
-                    fee: row.try_get("fee")?,
-                    ts_ms: row.try_get("ts_ms")?,
-                })
-            })
-            .collect()
+        rows.iter().map(fill_from_row).collect()
     }
 
     async fn positions(&self) -> Result<Vec<Position>, StorageError> {

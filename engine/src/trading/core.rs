@@ -79,6 +79,17 @@ pub enum OrderEvent {
         /// Our ID.
         client_id: ClientOrderId,
     },
+    /// A fill taken back: its trade failed after it was matched.
+    FillReversed {
+        /// Our ID.
+        client_id: ClientOrderId,
+        /// The token.
+        token_id: TokenId,
+        /// Our side of it.
+        side: Side,
+        /// Shares taken back.
+        size: Decimal,
+    },
     /// Some or all of it filled.
     Filled {
         /// Our ID.
@@ -507,6 +518,21 @@ impl TradingCore {
             OrderEvent::CancelFailed { client_id } => {
                 if let Some(o) = self.orders.get_mut(client_id) {
                     o.cancelling = false;
+                }
+            },
+            OrderEvent::FillReversed {
+                client_id,
+                token_id,
+                side,
+                size,
+            } => {
+                *self.positions.entry(token_id.clone()).or_default() -= side.sign() * *size;
+                if let Some(o) = self.orders.get_mut(client_id) {
+                    o.filled = (o.filled - *size).max(Decimal::ZERO);
+                }
+                // What is quoted depends on what is held: quote again now.
+                if !self.vanished.contains(token_id) {
+                    self.vanished.push(token_id.clone());
                 }
             },
             OrderEvent::Filled {

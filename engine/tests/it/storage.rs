@@ -342,6 +342,33 @@ async fn exercise(store: Arc<dyn Store>, backend: Backend) {
     assert_eq!(p.fees_paid.normalize(), dec!(0.03));
     assert_eq!(p.updated_at_ms, 220);
 
+    // A failed trade is taken back: the fill goes, the order's filled size
+    // shrinks (filled → cancelled: it left the book), the position is
+    // replayed from what remains (bought 4 @ 0.45, sold 4 @ 0.50).
+    let taken = store
+        .reverse_fill("t-2", &"c-1".into())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((taken.size, taken.price), (dec!(6), dec!(0.40)));
+    assert!(
+        store
+            .reverse_fill("t-2", &"c-1".into())
+            .await
+            .unwrap()
+            .is_none(),
+        "only once"
+    );
+    let a = store.order(&"c-1".into()).await.unwrap().unwrap();
+    assert_eq!(
+        (a.filled_size.normalize(), a.status),
+        (dec!(4), OrderStatus::Cancelled)
+    );
+    assert_eq!(store.fills().await.unwrap().len(), 2);
+    let p = &store.positions().await.unwrap()[0];
+    assert_eq!(p.size.normalize(), dec!(0));
+    assert_eq!(p.realized_pnl.normalize(), dec!(0.2), "4 × (0.50 − 0.45)");
+
     store.close().await;
 }
 

@@ -1098,3 +1098,49 @@ async fn a_cancellation_on_the_user_channel_is_applied_at_once() {
     );
     let _kept = stop(ploy).await;
 }
+
+/// A trade that matched and then failed (it never settled, as users of the
+/// official clients saw after the V2 cutover) is taken back: the fill leaves
+/// the database, the position returns to what it was, and the ask quoted
+/// against the shares that never came is withdrawn.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_matched_trade_that_fails_is_taken_back() {
+    let fake = FakeClob::start().await;
+    let setup = live(&fake, true);
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the first quote", READY, || !fake.ledger().is_empty()).await;
+    let first = fake.ledger().remove(0);
+    wait_for_orders(&dir, "the quote to be open", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Open)
+    })
+    .await;
+    let trade = fake.fill(&first.hash, dec!(5));
+    wait_for_orders(&dir, "the fill", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Filled)
+    })
+    .await;
+    fake.set_book(dec!(0.48), dec!(0.52));
+    wait_until("an ask for the 5 shares", READY, || {
+        fake.ledger()
+            .iter()
+            .any(|o| o.side == "SELL" && o.status == "LIVE")
+    })
+    .await;
+    fake.fail_trade(&trade);
+    wait_until("the ask to be withdrawn", READY, || {
+        fake.ledger()
+            .iter()
+            .all(|o| o.side != "SELL" || o.status != "LIVE")
+    })
+    .await;
+    let s = store(&dir).await;
+    assert!(
+        s.fills().await.unwrap().is_empty(),
+        "the fill is taken back"
+    );
+    let positions = s.positions().await.unwrap();
+    assert!(positions.iter().all(|p| p.size.is_zero()), "{positions:?}");
+    let _kept = stop(ploy).await;
+}

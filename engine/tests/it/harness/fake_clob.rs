@@ -230,6 +230,25 @@ impl FakeClob {
         format!("http://{}/api/geoblock", self.addr)
     }
 
+    /// Makes a matched trade fail (it never settles), as the exchange reports
+    /// it: `status: FAILED` on `GET /data/trades`, and a trade message on the
+    /// user channel.
+    pub fn fail_trade(&self, trade_id: &str) {
+        let mut inner = self.shared.inner.lock().unwrap();
+        let trade = inner
+            .trades
+            .iter_mut()
+            .find(|t| t["id"] == trade_id)
+            .expect("trade");
+        trade["status"] = json!("FAILED");
+        trade["last_update"] = json!(now_secs().to_string());
+        let announcement = json!({
+            "event_type": "trade", "type": "TRADE", "id": trade_id, "status": "FAILED",
+            "asset_id": trade["asset_id"], "market": MARKET, "owner": API_KEY,
+        });
+        let _ = self.shared.user_ws.send(announcement.to_string());
+    }
+
     /// Sets the market's published fee parameters.
     pub fn set_fees(&self, rate: f64, exponent: u32, taker_only: bool) {
         self.shared.inner.lock().unwrap().fees = Some((rate, exponent, taker_only));
