@@ -1,0 +1,374 @@
+//! The main loop, the only owner of the trading core: market events, order
+//! events, kill-switch changes and a quarter-second clock tick in; orders and
+//! cancels out to the queue and the executor.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rust_decimal::Decimal;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+use super::tasks::confirm_halt;
+use super::PipelineParts;
+use crate::config::TradingState;
+use crate::exchange::ws::{FeedStatus, RawMessage};
+use crate::execution::live::LiveVenue;
+use crate::execution::CancelRequest;
+use crate::market_data::parse_message;
+use crate::orders::{OrderStatus, TokenId};
+use crate::storage::{Fill, FillOutcome, Mark};
+use crate::trading::paper::PaperExchange;
+use crate::trading::{Command, OrderEvent, TradingCore};
+
+pub(super) struct MainLoop {
+    pub(super) core: TradingCore,
+    pub(super) parts: PipelineParts,
+    pub(super) paper: Option<Arc<Mutex<PaperExchange>>>,
+    /// Orders sent to the executor and not answered yet. In paper mode the
+    /// next market event waits for them (lockstep), so the simulator sees
+    /// every order before the next event, exactly as `ploy replay` does.
+    pub(super) in_flight: usize,
+    pub(super) cancels: Option<mpsc::UnboundedSender<CancelRequest>>,
+    /// Risk refusals already counted in the metrics, by reason.
+    pub(super) refusals_counted: BTreeMap<String, u64>,
+    /// The mark last written per token, and when (market time).
+    pub(super) marks_written: BTreeMap<TokenId, (i64, Decimal)>,
+    /// Live with heartbeats: new orders only while the switch is armed.
+    pub(super) heartbeat: Option<Arc<crate::heartbeat::HeartbeatStatus>>,
+    /// The market feed's state (its last message, for the age metric).
+    pub(super) feed: Arc<FeedStatus>,
+    /// Live: the venue, for the exchange's cancel-all after a halt.
+    pub(super) live: Option<Arc<LiveVenue>>,
+}
+
+/// A token's mark is written at most this often (market time), and only when it moved.
+pub(super) const MARK_EVERY_MS: i64 = 5_000;
+
+impl MainLoop {
+    pub(super) async fn run(
+        mut self,
+        mut raw: mpsc::Receiver<RawMessage>,
+        mut orders: mpsc::UnboundedReceiver<OrderEvent>,
+        mut states: mpsc::UnboundedReceiver<TradingState>,
+        mut stop: watch::Receiver<bool>,
+        executor: JoinHandle<()>,
+        tasks: Vec<JoinHandle<()>>,
+    ) {
+        let mut feed_open = true;
+        let mut clock_tick = tokio::time::interval(Duration::from_millis(250));
+        clock_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                biased;
+                _ = stop.changed() => break,
+                _ = clock_tick.tick() => self.on_clock(),
+                Some(state) = states.recv() => {
+                    self.parts.metrics.set_trading_state(state);
+                    let commands = self.core.set_trading_state(state);
+                    self.dispatch(commands);
+                    if state == TradingState::Halted {
+                        if let Some(live) = &self.live {
+                            tokio::spawn(confirm_halt(live.clone(), "halt"));
+                        }
+                    }
+                },
+                Some(event) = orders.recv() => self.on_order(event).await,
+                message = raw.recv(), if feed_open && (self.paper.is_none() || self.in_flight == 0) => match message {
+                    Some((recv_ms, value)) => self.on_message(recv_ms, &value).await,
+                    None => feed_open = false,
+                },
+            }
+        }
+        // Shutdown: no new orders; cancel what rests; let the executor finish.
+        self.parts.queue.close();
+        let dropped = self.parts.queue.drain();
+        if !dropped.is_empty() {
+            tracing::info!(
+                count = dropped.len(),
+                "dropped order intents that were never sent"
+            );
+            for intent in &dropped {
+                self.core.on_order(&OrderEvent::Rejected {
+                    client_id: intent.client_id.clone(),
+                    reason: "shutdown".to_owned(),
+                });
+            }
+        }
+        let commands = self.core.set_trading_state(TradingState::Halted);
+        let cancels = commands.len();
+        self.dispatch(commands);
+        self.cancels = None;
+        if cancels > 0 {
+            tracing::info!(cancels, "cancelling resting orders before exit");
+        }
+        let mut executor = executor;
+        loop {
+            tokio::select! {
+                _ = &mut executor => break,
+                Some(event) = orders.recv() => self.on_order(event).await,
+            }
+        }
+        while let Ok(event) = orders.try_recv() {
+            self.on_order(event).await;
+        }
+        if let Some(live) = &self.live {
+            // Bounded, so an exchange that does not answer cannot hold up the exit.
+            if tokio::time::timeout(
+                Duration::from_secs(3),
+                confirm_halt(live.clone(), "shutdown"),
+            )
+            .await
+            .is_err()
+            {
+                tracing::error!("shutdown: the exchange did not confirm in time that no order of ours is open; the dead-man's switch cancels them within 10 s");
+            }
+        }
+        for task in tasks {
+            task.abort();
+        }
+    }
+
+    /// Every quarter second: the dead-man's switch, stale books (their quotes
+    /// are cancelled), and the market-data age metric.
+    fn on_clock(&mut self) {
+        let now = self.parts.clock.now_ms();
+        let last = self
+            .feed
+            .last_message_ms
+            .load(std::sync::atomic::Ordering::SeqCst);
+        if last > 0 {
+            self.parts
+                .metrics
+                .market_data_age_seconds
+                .set((now - last).max(0) as f64 / 1000.0);
+        }
+        self.check_heartbeat();
+        let before = self.core.stale_tokens();
+        let commands = self.core.on_clock(now);
+        let after = self.core.stale_tokens();
+        for token in after.iter().filter(|t| !before.contains(t)) {
+            tracing::warn!(%token, "no market data for longer than market_data.max_staleness; its quotes are cancelled until fresh data comes");
+        }
+        self.dispatch(commands);
+    }
+
+    /// Tells the core whether the exchange's dead-man's switch is armed (new
+    /// orders only then); armed again, it quotes at once.
+    fn check_heartbeat(&mut self) {
+        if let Some(heartbeat) = &self.heartbeat {
+            let armed = heartbeat.armed(self.parts.clock.now_ms());
+            let commands = self.core.set_posting_allowed(armed);
+            self.dispatch(commands);
+        }
+    }
+
+    pub(super) fn dispatch(&mut self, commands: Vec<Command>) {
+        for command in commands {
+            match command {
+                Command::Place(intent) => {
+                    tracing::info!(
+                        client_id = %intent.client_id,
+                        token = %intent.token_id,
+                        side = intent.side.as_str(),
+                        price = %intent.price,
+                        size = %intent.size,
+                        "placing order"
+                    );
+                    self.in_flight += 1;
+                    if let Err(e) = self.parts.queue.push(intent.clone()) {
+                        self.in_flight -= 1;
+                        tracing::debug!(error = %e, "order not queued");
+                        self.core.on_order(&OrderEvent::Rejected {
+                            client_id: intent.client_id,
+                            reason: e.to_string(),
+                        });
+                    }
+                },
+                Command::Cancel { client_id, hash } => {
+                    tracing::debug!(%client_id, "cancelling order");
+                    let sent = self
+                        .cancels
+                        .as_ref()
+                        .is_some_and(|c| c.send(CancelRequest { client_id, hash }).is_ok());
+                    self.in_flight += usize::from(sent);
+                },
+            }
+        }
+        self.parts
+            .metrics
+            .open_orders
+            .set(self.core.open_orders().count() as i64);
+        self.count_refusals();
+    }
+
+    /// Moves the core's new risk refusals into `ploy_risk_refusals_total`,
+    /// logging the first of each kind.
+    fn count_refusals(&mut self) {
+        for (reason, total) in &self.core.stats().refused {
+            let counted = self.refusals_counted.entry(reason.clone()).or_insert(0);
+            if *total > *counted {
+                if *counted == 0 {
+                    tracing::info!(
+                        reason = %reason,
+                        "risk refused an order (the first for this reason; all are counted in ploy_risk_refusals_total)"
+                    );
+                }
+                self.parts.metrics.risk_refused(reason, total - *counted);
+                *counted = *total;
+            }
+        }
+    }
+
+    /// One market message. The core's time is the message's receive time:
+    /// real time for the live feed, recorded time for a recording, so paper
+    /// trading on a recording decides exactly as `ploy replay` does.
+    async fn on_message(&mut self, recv_ms: i64, value: &serde_json::Value) {
+        let events = match parse_message(value) {
+            Ok(events) => events,
+            Err(e) => {
+                tracing::warn!(error = %e, "market message skipped");
+                return;
+            },
+        };
+        for event in events {
+            if let Some(paper) = &self.paper {
+                let fills = paper
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .on_market(&event);
+                for fill in fills {
+                    self.on_order(fill).await;
+                }
+            }
+            self.check_heartbeat();
+            let commands = self.core.on_market(&event, recv_ms);
+            self.dispatch(commands);
+        }
+        self.write_marks(recv_ms).await;
+    }
+
+    /// Saves the books' midpoints (`ploy positions` marks with them), at most
+    /// every [`MARK_EVERY_MS`] per token and only when they moved. A failed
+    /// write is logged and retried with the next ones; trading goes on.
+    async fn write_marks(&mut self, now_ms: i64) {
+        let books = self.core.books();
+        let due: Vec<Mark> = books
+            .tokens()
+            .filter_map(|token| {
+                let mid = books.get(token)?.midpoint()?;
+                match self.marks_written.get(token) {
+                    Some((at, last)) if *last == mid || now_ms - at < MARK_EVERY_MS => None,
+                    _ => Some(Mark {
+                        token_id: token.clone(),
+                        price: mid,
+                        ts_ms: now_ms,
+                    }),
+                }
+            })
+            .collect();
+        if due.is_empty() {
+            return;
+        }
+        match self.parts.store.set_marks(&due).await {
+            Ok(()) => {
+                for m in due {
+                    self.marks_written.insert(m.token_id, (m.ts_ms, m.price));
+                }
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot save marks; positions show the last saved ones");
+            },
+        }
+    }
+
+    async fn on_order(&mut self, event: OrderEvent) {
+        // Each command sent has one answer (a place: accepted or rejected; a
+        // cancel: cancelled or failed); a withdrawn intent answers both its
+        // place and its cancel.
+        let answered = match event {
+            OrderEvent::Accepted { .. }
+            | OrderEvent::Rejected { .. }
+            | OrderEvent::Cancelled { .. }
+            | OrderEvent::CancelFailed { .. } => 1,
+            OrderEvent::Withdrawn { .. } => 2,
+            OrderEvent::Filled { .. } | OrderEvent::FillReversed { .. } => 0,
+        };
+        self.in_flight = self.in_flight.saturating_sub(answered);
+        if let OrderEvent::Withdrawn { client_id } = &event {
+            tracing::info!(%client_id, "order withdrawn before it was sent");
+        }
+        if let OrderEvent::CancelFailed { client_id } = &event {
+            tracing::warn!(%client_id, "a cancel was given up on; it is tried again");
+        }
+        if let OrderEvent::Filled {
+            client_id,
+            trade_id,
+            price,
+            size,
+            fee,
+            ts_ms,
+        } = &event
+        {
+            let tracked = self
+                .core
+                .open_orders()
+                .find(|o| &o.client_id == client_id)
+                .map(|o| (o.token.clone(), o.side));
+            let is_tracked = tracked.is_some();
+            let known = match tracked {
+                Some(k) => Some(k),
+                None => self
+                    .parts
+                    .store
+                    .order(client_id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|o| (o.token_id, o.side)),
+            };
+            let Some((token, side)) = known else {
+                tracing::warn!(%client_id, %trade_id, "fill for an order this engine does not know; skipped");
+                return;
+            };
+            let fill = Fill {
+                trade_id: trade_id.as_str().into(),
+                client_id: client_id.clone(),
+                token_id: token.clone(),
+                side,
+                price: *price,
+                size: *size,
+                fee: *fee,
+                ts_ms: *ts_ms,
+            };
+            match self.parts.store.apply_fill(&fill).await {
+                Ok(FillOutcome::Applied(status)) => {
+                    if status == OrderStatus::Filled {
+                        self.parts.metrics.orders_filled.inc();
+                    }
+                    tracing::info!(%client_id, %trade_id, %price, %size, "fill");
+                    if !is_tracked {
+                        // A fill after the cancel (or of an order from before a
+                        // restart): the position moves all the same.
+                        tracing::info!(%client_id, %trade_id, "fill of an order no longer tracked; applied to the position");
+                        self.core.on_untracked_fill(&token, side, *size);
+                        return;
+                    }
+                },
+                Ok(FillOutcome::Duplicate) => return,
+                Err(e) => {
+                    tracing::error!(error = %e, %client_id, %trade_id, "cannot record a fill");
+                    return;
+                },
+            }
+        }
+        self.core.on_order(&event);
+        let requotes = self.core.requote_vanished();
+        self.dispatch(requotes);
+        self.parts
+            .metrics
+            .open_orders
+            .set(self.core.open_orders().count() as i64);
+    }
+}

@@ -1,0 +1,332 @@
+//! The live pipeline: market data → trading core (strategy, risk) → order queue
+//! → executor → venue, with order events flowing back into the core, the
+//! database and the metrics. `ploy run` starts it in paper or live mode.
+//!
+//! Tasks: a market feed (websocket with REST fallback, or a recording played
+//! in a loop), the main loop (the only owner of the [`TradingCore`]), the
+//! executor, and in live mode the heartbeat, a trade poller (which also takes
+//! back failed trades), a pending-order sweeper and the open-orders check.
+//!
+//! `bootstrap` starts it (market rules, fees, reconciliation, the live
+//! venue), `main_loop` runs it, `tasks` holds the background tasks.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use rust_decimal::Decimal;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+use crate::clock::Clock;
+use crate::config::{Config, MarketDataSource, Mode, Settings, TradingState};
+use crate::exchange::ws::{run_rest_fallback, run_websocket, FeedStatus, RawMessage};
+use crate::exchange::{ClobClient, ExchangeError};
+use crate::execution::live::LiveVenue;
+use crate::execution::paper::PaperVenue;
+use crate::execution::{run_executor, CancelRequest, Venue};
+use crate::fees::FeeBook;
+use crate::kill_switch::KillSwitch;
+use crate::market_data::recording;
+use crate::metrics::Metrics;
+use crate::orders::OrderIntent;
+use crate::queue::OrderQueue;
+use crate::reconcile;
+use crate::storage::Store;
+use crate::strategy::QuoteParams;
+use crate::trading::paper::PaperExchange;
+use crate::trading::{CoreConfig, OrderEvent, TradingCore};
+
+use self::bootstrap::*;
+use self::main_loop::MainLoop;
+use self::tasks::*;
+
+mod bootstrap;
+mod main_loop;
+mod tasks;
+
+/// The core's settings from the config, with client IDs prefixed by `prefix`.
+pub fn core_config(cfg: &Config, prefix: &str) -> CoreConfig {
+    CoreConfig {
+        params: QuoteParams {
+            half_spread: cfg.strategy.half_spread,
+            order_size: cfg.strategy.order_size,
+            inventory_skew: cfg.strategy.inventory_skew,
+            requote_ticks: cfg.strategy.requote_ticks,
+            max_position: cfg.risk.max_position_per_market,
+        },
+        markets: cfg
+            .strategy
+            .markets
+            .iter()
+            .map(|m| m.as_str().into())
+            .collect(),
+        default_tick: Decimal::new(1, 2),
+        id_prefix: prefix.to_owned(),
+        max_staleness_ms: (cfg.market_data.source == MarketDataSource::Exchange)
+            .then(|| i64::try_from(cfg.market_data.max_staleness.as_millis()).unwrap_or(i64::MAX)),
+    }
+}
+
+/// Why the pipeline could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// The recording could not be read.
+    #[error(transparent)]
+    Recording(#[from] recording::RecordingError),
+    /// The exchange refused or was unreachable at start.
+    #[error("{0}")]
+    Exchange(#[from] ExchangeError),
+    /// The database failed.
+    #[error(transparent)]
+    Storage(#[from] crate::storage::StorageError),
+    /// Reconciliation with the exchange failed.
+    #[error(transparent)]
+    Reconcile(#[from] reconcile::ReconcileError),
+    /// The configuration cannot run (e.g. no markets for the exchange feed).
+    #[error("{0}")]
+    Config(String),
+}
+
+/// Handles the rest of the service keeps.
+#[derive(Debug, Clone)]
+pub struct PipelineHandle {
+    /// The feed's state (for `/health`).
+    pub feed: Arc<FeedStatus>,
+    /// Live with heartbeats: the exchange's dead-man's switch (for `/health`).
+    pub heartbeat: Option<Arc<crate::heartbeat::HeartbeatStatus>>,
+    /// The kill switch.
+    pub kill_switch: KillSwitch,
+}
+
+/// Everything the pipeline needs from the service.
+#[derive(Debug, Clone)]
+pub struct PipelineParts {
+    /// Settings.
+    pub settings: Settings,
+    /// Storage.
+    pub store: Arc<dyn Store>,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+    /// The order queue (its depth feeds `/health`).
+    pub queue: Arc<OrderQueue<OrderIntent>>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+}
+
+/// Starts every task; returns the handle and a join handle that ends when
+/// `stop` fires and the pipeline has wound down (quotes cancelled, queue drained).
+pub async fn start(
+    parts: PipelineParts,
+    stop: watch::Receiver<bool>,
+) -> Result<(PipelineHandle, JoinHandle<()>), PipelineError> {
+    let cfg = parts.settings.config.clone();
+    let feed = Arc::new(FeedStatus::default());
+    let (raw_tx, raw_rx) = mpsc::channel::<RawMessage>(4096);
+    let (order_tx, order_rx) = mpsc::unbounded_channel::<OrderEvent>();
+    let (cancel_tx, cancel_rx) = mpsc::unbounded_channel::<CancelRequest>();
+    let (state_tx, state_rx) = mpsc::unbounded_channel::<TradingState>();
+    let mut tasks: Vec<JoinHandle<()>> = Vec::new();
+
+    let prefix = format!(
+        "{}-{}",
+        cfg.mode.as_str(),
+        base36(parts.clock.now_ms().max(0) as u64)
+    );
+    let mut core = TradingCore::new(
+        core_config(&cfg, &prefix),
+        crate::risk::RiskEngine::new(cfg.risk.clone()),
+    );
+    let positions = positions_by_token(parts.store.as_ref()).await?;
+    let initial_state = initial_trading_state(&parts).await?;
+
+    // The market feed.
+    let tokens: Vec<String> = cfg.strategy.markets.clone();
+    // Condition IDs of the quoted tokens (from `GET /book`), for the user channel.
+    let mut condition_ids: Vec<String> = Vec::new();
+    // Each quoted token's published fee model (live fills are charged by it).
+    let mut fees = FeeBook::new();
+    let public = ClobClient::new(cfg.exchange.clob_url.clone(), cfg.exchange.request_timeout)?
+        .with_metrics(parts.metrics.clone());
+    match (cfg.market_data.source, &cfg.market_data.recording) {
+        (MarketDataSource::Recording, Some(path)) => {
+            let events = recording::load(path)?;
+            if events.is_empty() {
+                return Err(PipelineError::Config(format!(
+                    "the recording {} holds no events",
+                    path.display()
+                )));
+            }
+            let path = path.clone();
+            let lines =
+                std::fs::read_to_string(&path).map_err(|source| recording::RecordingError::Io {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+            tasks.push(tokio::spawn(play_recording(
+                lines,
+                cfg.market_data.recording_speed,
+                raw_tx.clone(),
+                feed.clone(),
+                parts.clock.clone(),
+                stop.clone(),
+            )));
+        },
+        _ if tokens.is_empty() => {
+            tracing::warn!(
+                "strategy.markets is empty: no market data is subscribed and nothing is quoted; \
+                 list token IDs in [strategy] markets, or use market_data.source = \"recording\""
+            );
+        },
+        _ => {
+            condition_ids =
+                read_market_rules(&public, &tokens, &mut core, cfg.strategy.order_size).await;
+            fees = read_fee_models(&public, &condition_ids).await;
+            tasks.push(tokio::spawn(run_websocket(
+                cfg.exchange.ws_url.clone(),
+                cfg.market_data.max_silence,
+                tokens.clone(),
+                raw_tx.clone(),
+                feed.clone(),
+                parts.clock.clone(),
+                stop.clone(),
+            )));
+            tasks.push(tokio::spawn(run_rest_fallback(
+                public.clone(),
+                tokens.clone(),
+                cfg.market_data.poll_interval,
+                raw_tx.clone(),
+                feed.clone(),
+                parts.clock.clone(),
+                stop.clone(),
+            )));
+        },
+    }
+    drop(raw_tx);
+
+    // The venue.
+    let heartbeat = (cfg.mode == Mode::Live && cfg.exchange.heartbeats)
+        .then(|| Arc::new(crate::heartbeat::HeartbeatStatus::default()));
+    let paper_exchange = Arc::new(Mutex::new(PaperExchange::new(cfg.paper.clone())));
+    let mut live_venue: Option<Arc<LiveVenue>> = None;
+    let venue: Arc<dyn Venue> = match cfg.mode {
+        Mode::Paper => {
+            end_paper_orders(&parts).await?;
+            core.restore(positions, Vec::new());
+            Arc::new(PaperVenue::new(
+                paper_exchange.clone(),
+                parts.store.clone(),
+                parts.clock.clone(),
+            ))
+        },
+        Mode::Live => {
+            let live = Arc::new(
+                start_live(&parts, public.clone())
+                    .await?
+                    .with_heartbeat(heartbeat.clone()),
+            );
+            reconcile_and_restore(&parts, &live, &mut core, &fees).await?;
+            if let Some(status) = &heartbeat {
+                // After reconciliation, so what was resting is known first.
+                tasks.push(tokio::spawn(crate::heartbeat::run(
+                    live.client().clone(),
+                    status.clone(),
+                    cfg.exchange.heartbeat_interval,
+                    parts.clock.clone(),
+                    parts.metrics.clone(),
+                    stop.clone(),
+                )));
+            }
+            let wake = Arc::new(tokio::sync::Notify::new());
+            let cancelled = Arc::new(tokio::sync::Notify::new());
+            if let Some(creds) = live.client().credentials() {
+                tasks.push(tokio::spawn(crate::exchange::ws::run_user_channel(
+                    crate::exchange::ws::user_channel_url(&cfg.exchange.ws_url),
+                    cfg.market_data.max_silence,
+                    condition_ids,
+                    creds.clone(),
+                    wake.clone(),
+                    cancelled.clone(),
+                    stop.clone(),
+                )));
+            }
+            tasks.push(tokio::spawn(poll_trades(
+                live.client().clone(),
+                parts.store.clone(),
+                Arc::new(fees.clone()),
+                order_tx.clone(),
+                parts.clock.clone(),
+                cfg.market_data.poll_interval,
+                wake,
+                stop.clone(),
+            )));
+            tasks.push(tokio::spawn(sweep_pending(
+                live.clone(),
+                order_tx.clone(),
+                stop.clone(),
+            )));
+            tasks.push(tokio::spawn(check_open_orders(
+                live.clone(),
+                order_tx.clone(),
+                cfg.exchange.open_orders_check,
+                cancelled,
+                stop.clone(),
+            )));
+            live_venue = Some(live.clone());
+            live
+        },
+    };
+
+    let executor = tokio::spawn(run_executor(
+        parts.queue.clone(),
+        cancel_rx,
+        venue,
+        order_tx.clone(),
+        parts.metrics.clone(),
+    ));
+    drop(order_tx);
+    let mut main = MainLoop {
+        core,
+        parts: parts.clone(),
+        paper: (cfg.mode == Mode::Paper).then_some(paper_exchange),
+        in_flight: 0,
+        cancels: Some(cancel_tx),
+        refusals_counted: BTreeMap::new(),
+        marks_written: BTreeMap::new(),
+        heartbeat: heartbeat.clone(),
+        feed: feed.clone(),
+        live: live_venue,
+    };
+    // A halt in force cancels whatever reconciliation found resting.
+    let commands = main.core.set_trading_state(initial_state.state);
+    main.dispatch(commands);
+    parts.metrics.set_trading_state(initial_state.state);
+    let kill_switch = KillSwitch::new(
+        state_tx,
+        initial_state,
+        parts.store.clone(),
+        parts.clock.clone(),
+    );
+    let join = tokio::spawn(main.run(raw_rx, order_rx, state_rx, stop, executor, tasks));
+    Ok((
+        PipelineHandle {
+            feed,
+            heartbeat,
+            kill_switch,
+        },
+        join,
+    ))
+}
+
+fn base36(mut n: u64) -> String {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ascii")
+}

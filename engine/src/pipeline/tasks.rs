@@ -1,0 +1,193 @@
+//! The background tasks: the trade poller (and failed-trade reversal), the
+//! pending-order sweeper, the open-orders check, the halt's confirmation, and
+//! the recording player.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
+
+use crate::clock::Clock;
+use crate::exchange::ws::{FeedStatus, RawMessage};
+use crate::exchange::ClobClient;
+use crate::execution::live::LiveVenue;
+use crate::fees::FeeBook;
+use crate::market_data::recording;
+use crate::reconcile;
+use crate::storage::Store;
+use crate::trading::OrderEvent;
+
+/// Polls `GET /data/trades` every `interval`, or at once when the user
+/// channel says one of our orders traded (`wake`), and turns our legs into fills.
+pub(super) async fn poll_trades(
+    client: ClobClient,
+    store: Arc<dyn Store>,
+    fees: Arc<FeeBook>,
+    events: mpsc::UnboundedSender<OrderEvent>,
+    clock: Arc<dyn Clock>,
+    interval: Duration,
+    wake: Arc<tokio::sync::Notify>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut after = clock.now_ms() / 1000 - 3600;
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(interval) => {},
+            () = wake.notified() => {},
+            _ = stop.changed() => return,
+        }
+        match client.trades_after(after).await {
+            Ok(trades) => {
+                for (trade_id, client_id) in reconcile::failed_legs(&trades, store.as_ref()).await {
+                    match store.reverse_fill(&trade_id, &client_id).await {
+                        Ok(Some(fill)) => {
+                            tracing::warn!(%client_id, %trade_id, size = %fill.size, "a matched trade failed; its fill is taken back");
+                            let _ = events.send(OrderEvent::FillReversed {
+                                client_id,
+                                token_id: fill.token_id,
+                                side: fill.side,
+                                size: fill.size,
+                            });
+                        },
+                        Ok(None) => {},
+                        Err(e) => {
+                            tracing::error!(error = %e, %trade_id, "cannot take back the fill of a failed trade");
+                        },
+                    }
+                }
+                for fill in reconcile::fills_from_trades(&trades, store.as_ref(), &fees).await {
+                    // Ten minutes back: a trade can fail a while after it matched.
+                    after = after.max(fill.ts_ms / 1000 - 600);
+                    let _ = events.send(OrderEvent::Filled {
+                        client_id: fill.client_id,
+                        trade_id: fill.trade_id.to_string(),
+                        price: fill.price,
+                        size: fill.size,
+                        fee: fill.fee,
+                        ts_ms: fill.ts_ms,
+                    });
+                }
+            },
+            Err(e) => tracing::warn!(error = %e, "trade polling failed"),
+        }
+    }
+}
+
+/// Settles orders left pending (outcome unknown) every few seconds.
+pub(super) async fn sweep_pending(
+    venue: Arc<LiveVenue>,
+    events: mpsc::UnboundedSender<OrderEvent>,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs(5)) => {},
+            _ = stop.changed() => return,
+        }
+        for event in venue.settle_pending(Duration::from_secs(10)).await {
+            let _ = events.send(event);
+        }
+    }
+}
+
+/// Ends a halt (or a shutdown) on the exchange's word: cancel-all for the
+/// account, then no open order of ours left; logged either way.
+pub(super) async fn confirm_halt(live: Arc<LiveVenue>, what: &'static str) {
+    match live.cancel_all_and_confirm(3).await {
+        Ok(()) => {
+            tracing::info!("{what}: confirmed by the exchange: no order of ours is open");
+        },
+        Err(why) => {
+            tracing::error!(%why, "{what}: the exchange does not confirm that no order of ours is open; check it by hand (`ploy orders`, the exchange's web UI)");
+        },
+    }
+}
+
+/// Every `interval`, and at once when the user channel announces a
+/// cancellation, checks the orders stored open against the exchange's open
+/// orders (`GET /data/orders`): what was cancelled on the exchange's side
+/// (web UI, the dead-man's switch, a closed market) is settled.
+pub(super) async fn check_open_orders(
+    venue: Arc<LiveVenue>,
+    events: mpsc::UnboundedSender<OrderEvent>,
+    interval: Duration,
+    cancelled: Arc<tokio::sync::Notify>,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        // A cancellation the user channel announced is checked at once.
+        let min_age = tokio::select! {
+            () = tokio::time::sleep(interval) => Duration::from_secs(2),
+            () = cancelled.notified() => Duration::ZERO,
+            _ = stop.changed() => return,
+        };
+        for event in venue.check_open(min_age).await {
+            let _ = events.send(event);
+        }
+    }
+}
+
+/// Plays a recording in a loop at `speed` (0 = as fast as possible; then once).
+pub(super) async fn play_recording(
+    text: String,
+    speed: f64,
+    tx: mpsc::Sender<RawMessage>,
+    status: Arc<FeedStatus>,
+    clock: Arc<dyn Clock>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let lines: Vec<recording::RecordedMessage> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    status.connected.store(true, Ordering::SeqCst);
+    status.subscriptions.fetch_add(1, Ordering::SeqCst);
+    let span = match (lines.first(), lines.last()) {
+        (Some(first), Some(last)) => last.recv_ms - first.recv_ms + 1_000,
+        _ => 1_000,
+    };
+    let mut offset = 0i64;
+    loop {
+        let mut previous: Option<i64> = None;
+        for line in &lines {
+            if speed > 0.0 {
+                if let Some(prev) = previous {
+                    let gap = (line.recv_ms - prev).max(0) as f64 / speed;
+                    tokio::select! {
+                        () = tokio::time::sleep(Duration::from_secs_f64(gap / 1000.0)) => {},
+                        _ = stop.changed() => return,
+                    }
+                }
+            } else if *stop.borrow() {
+                return;
+            }
+            previous = Some(line.recv_ms);
+            status
+                .last_message_ms
+                .store(clock.now_ms(), Ordering::SeqCst);
+            // Recorded time (shifted on each loop) is the market's clock.
+            if tx
+                .send((line.recv_ms + offset, line.msg.clone()))
+                .await
+                .is_err()
+            {
+                return;
+            }
+        }
+        offset += span;
+        status.polls.fetch_add(1, Ordering::SeqCst);
+        if speed <= 0.0 {
+            // As fast as possible: once through, then keep the books as they are.
+            let _ = stop.changed().await;
+            return;
+        }
+        // The gap between one loop's end and the next one's start (1 s of
+        // recorded time), so even a one-line recording plays at its pace.
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs_f64(1.0 / speed)) => {},
+            _ = stop.changed() => return,
+        }
+    }
+}
