@@ -26,6 +26,9 @@ pub struct Exposure {
     pub open_orders: u32,
     /// The market's minimum order size (0 when unknown).
     pub min_order_size: Decimal,
+    /// Shares bought in trades the exchange has matched but not confirmed:
+    /// held, but not sold until confirmed.
+    pub unconfirmed: Decimal,
 }
 
 /// Why an order was refused.
@@ -154,7 +157,7 @@ impl RiskEngine {
             });
         }
         if quote.side == Side::Sell {
-            let available = e.position - e.resting_sells;
+            let available = e.position - e.unconfirmed.max(Decimal::ZERO) - e.resting_sells;
             if quote.size > available {
                 return Some(Refusal::NoInventory {
                     size: quote.size,
@@ -346,6 +349,19 @@ mod tests {
             Refusal::NoInventory {
                 size: dec!(5),
                 available: dec!(2)
+            }
+        );
+        // Bought 5 in a trade not yet confirmed: none of it is sold yet.
+        let e = Exposure {
+            position: dec!(5),
+            unconfirmed: dec!(5),
+            ..flat
+        };
+        assert_eq!(
+            refused(risk.check(sell(dec!(5)), &e, 0)),
+            Refusal::NoInventory {
+                size: dec!(5),
+                available: dec!(0)
             }
         );
     }

@@ -293,7 +293,10 @@ impl MainLoop {
             | OrderEvent::Cancelled { .. }
             | OrderEvent::CancelFailed { .. } => 1,
             OrderEvent::Withdrawn { .. } => 2,
-            OrderEvent::Filled { .. } | OrderEvent::FillReversed { .. } => 0,
+            OrderEvent::Filled { .. }
+            | OrderEvent::FillReversed { .. }
+            | OrderEvent::FillPending { .. }
+            | OrderEvent::FillConfirmed { .. } => 0,
         };
         self.in_flight = self.in_flight.saturating_sub(answered);
         if let OrderEvent::Withdrawn { client_id } = &event {

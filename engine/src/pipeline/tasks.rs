@@ -19,7 +19,10 @@ use crate::storage::Store;
 use crate::trading::OrderEvent;
 
 /// Polls `GET /data/trades` every `interval`, or at once when the user
-/// channel says one of our orders traded (`wake`), and turns our legs into fills.
+/// channel says one of our orders traded (`wake`), and turns our legs into
+/// fills. A fill whose trade is matched but not yet CONFIRMED is also sent as
+/// pending (its bought shares are not sold yet), and as confirmed once the
+/// trade is; a trade that FAILS is taken back.
 pub(super) async fn poll_trades(
     client: ClobClient,
     store: Arc<dyn Store>,
@@ -31,6 +34,9 @@ pub(super) async fn poll_trades(
     mut stop: watch::Receiver<bool>,
 ) {
     let mut after = clock.now_ms() / 1000 - 3600;
+    // Our legs of trades seen matched and not yet confirmed.
+    let mut pending: std::collections::BTreeMap<(String, String), crate::storage::Fill> =
+        std::collections::BTreeMap::new();
     loop {
         tokio::select! {
             () = tokio::time::sleep(interval) => {},
@@ -40,6 +46,7 @@ pub(super) async fn poll_trades(
         match client.trades_after(after).await {
             Ok(trades) => {
                 for (trade_id, client_id) in reconcile::failed_legs(&trades, store.as_ref()).await {
+                    pending.remove(&(trade_id.clone(), client_id.to_string()));
                     match store.reverse_fill(&trade_id, &client_id).await {
                         Ok(Some(fill)) => {
                             tracing::warn!(%client_id, %trade_id, size = %fill.size, "a matched trade failed; its fill is taken back");
@@ -56,17 +63,43 @@ pub(super) async fn poll_trades(
                         },
                     }
                 }
+                let confirmed: std::collections::BTreeSet<&str> = trades
+                    .iter()
+                    .filter(|t| t.status.eq_ignore_ascii_case("CONFIRMED"))
+                    .map(|t| t.id.as_str())
+                    .collect();
                 for fill in reconcile::fills_from_trades(&trades, store.as_ref(), &fees).await {
                     // Ten minutes back: a trade can fail a while after it matched.
                     after = after.max(fill.ts_ms / 1000 - 600);
+                    let key = (fill.trade_id.to_string(), fill.client_id.to_string());
+                    let is_confirmed = confirmed.contains(key.0.as_str());
                     let _ = events.send(OrderEvent::Filled {
-                        client_id: fill.client_id,
+                        client_id: fill.client_id.clone(),
                         trade_id: fill.trade_id.to_string(),
                         price: fill.price,
                         size: fill.size,
                         fee: fill.fee,
                         ts_ms: fill.ts_ms,
                     });
+                    match (is_confirmed, pending.contains_key(&key)) {
+                        (false, false) => {
+                            let _ = events.send(OrderEvent::FillPending {
+                                token_id: fill.token_id.clone(),
+                                side: fill.side,
+                                size: fill.size,
+                            });
+                            pending.insert(key, fill);
+                        },
+                        (true, true) => {
+                            let _ = events.send(OrderEvent::FillConfirmed {
+                                token_id: fill.token_id.clone(),
+                                side: fill.side,
+                                size: fill.size,
+                            });
+                            pending.remove(&key);
+                        },
+                        _ => {},
+                    }
                 }
             },
             Err(e) => tracing::warn!(error = %e, "trade polling failed"),

@@ -79,6 +79,25 @@ pub enum OrderEvent {
         /// Our ID.
         client_id: ClientOrderId,
     },
+    /// A fill whose trade is matched but not yet confirmed: a buy's shares
+    /// are held but not sold until [`OrderEvent::FillConfirmed`].
+    FillPending {
+        /// The token.
+        token_id: TokenId,
+        /// Our side of it.
+        side: Side,
+        /// Shares.
+        size: Decimal,
+    },
+    /// A pending fill's trade is confirmed.
+    FillConfirmed {
+        /// The token.
+        token_id: TokenId,
+        /// Our side of it.
+        side: Side,
+        /// Shares.
+        size: Decimal,
+    },
     /// A fill taken back: its trade failed after it was matched.
     FillReversed {
         /// Our ID.
@@ -173,6 +192,8 @@ pub struct TradingCore {
     /// Tokens whose order disappeared without our cancel (the exchange
     /// cancelled it): quoted again at once.
     vanished: Vec<TokenId>,
+    /// Shares bought in matched, not yet confirmed trades, by token.
+    unconfirmed: BTreeMap<TokenId, Decimal>,
     /// The latest time the core was told (market events and clock ticks).
     now_ms: i64,
 }
@@ -192,6 +213,7 @@ impl TradingCore {
             posting_allowed: true,
             book_at: BTreeMap::new(),
             vanished: Vec::new(),
+            unconfirmed: BTreeMap::new(),
             now_ms: 0,
         }
     }
@@ -283,6 +305,7 @@ impl TradingCore {
                 .get(token)
                 .and_then(|b| b.min_order_size)
                 .unwrap_or_default(),
+            unconfirmed: self.unconfirmed.get(token).copied().unwrap_or_default(),
             ..Exposure::default()
         };
         for o in self.orders.values() {
@@ -347,6 +370,15 @@ impl TradingCore {
             .map(|o| o.client_id.clone())
             .collect();
         ids.into_iter().filter_map(|id| self.cancel(&id)).collect()
+    }
+
+    /// A pending buy settled (confirmed or taken back): no longer unconfirmed.
+    fn confirm(&mut self, token: &TokenId, side: Side, size: Decimal) {
+        if side == Side::Buy {
+            if let Some(u) = self.unconfirmed.get_mut(token) {
+                *u = (*u - size).max(Decimal::ZERO);
+            }
+        }
     }
 
     /// Quotes again, at once, the tokens whose order the exchange cancelled
@@ -520,12 +552,33 @@ impl TradingCore {
                     o.cancelling = false;
                 }
             },
+            OrderEvent::FillPending {
+                token_id,
+                side,
+                size,
+            } => {
+                if *side == Side::Buy {
+                    *self.unconfirmed.entry(token_id.clone()).or_default() += *size;
+                }
+            },
+            OrderEvent::FillConfirmed {
+                token_id,
+                side,
+                size,
+            } => {
+                self.confirm(token_id, *side, *size);
+                // The confirmed shares may be offered now.
+                if !self.vanished.contains(token_id) {
+                    self.vanished.push(token_id.clone());
+                }
+            },
             OrderEvent::FillReversed {
                 client_id,
                 token_id,
                 side,
                 size,
             } => {
+                self.confirm(token_id, *side, *size);
                 *self.positions.entry(token_id.clone()).or_default() -= side.sign() * *size;
                 if let Some(o) = self.orders.get_mut(client_id) {
                     o.filled = (o.filled - *size).max(Decimal::ZERO);

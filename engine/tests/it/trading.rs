@@ -1101,11 +1101,12 @@ async fn a_cancellation_on_the_user_channel_is_applied_at_once() {
 
 /// A trade that matched and then failed (it never settled, as users of the
 /// official clients saw after the V2 cutover) is taken back: the fill leaves
-/// the database, the position returns to what it was, and the ask quoted
-/// against the shares that never came is withdrawn.
+/// the database and the position returns to what it was; the shares it
+/// promised were never offered, because unconfirmed shares are not sold.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_matched_trade_that_fails_is_taken_back() {
     let fake = FakeClob::start().await;
+    fake.hold_confirmations(true);
     let setup = live(&fake, true);
     let dir = setup.dir().to_owned();
     let mut ploy = setup.spawn();
@@ -1122,17 +1123,16 @@ async fn a_matched_trade_that_fails_is_taken_back() {
     })
     .await;
     fake.set_book(dec!(0.48), dec!(0.52));
-    wait_until("an ask for the 5 shares", READY, || {
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        fake.ledger().iter().all(|o| o.side != "SELL"),
+        "matched but unconfirmed shares are not offered: {:#?}",
         fake.ledger()
-            .iter()
-            .any(|o| o.side == "SELL" && o.status == "LIVE")
-    })
-    .await;
+    );
     fake.fail_trade(&trade);
-    wait_until("the ask to be withdrawn", READY, || {
-        fake.ledger()
-            .iter()
-            .all(|o| o.side != "SELL" || o.status != "LIVE")
+    wait_until("the fill to be taken back", READY, || {
+        ploy.logs()
+            .contains("a matched trade failed; its fill is taken back")
     })
     .await;
     let s = store(&dir).await;
@@ -1142,5 +1142,47 @@ async fn a_matched_trade_that_fails_is_taken_back() {
     );
     let positions = s.positions().await.unwrap();
     assert!(positions.iter().all(|p| p.size.is_zero()), "{positions:?}");
+    assert!(
+        fake.ledger().iter().all(|o| o.side != "SELL"),
+        "never sold what never came"
+    );
+    let _kept = stop(ploy).await;
+}
+
+/// Shares bought in a trade that is matched but not yet confirmed are held,
+/// not sold; once the exchange confirms the trade, they are offered at once.
+#[tokio::test(flavor = "multi_thread")]
+async fn unconfirmed_shares_are_sold_only_once_confirmed() {
+    let fake = FakeClob::start().await;
+    fake.hold_confirmations(true);
+    let setup = live(&fake, true);
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the first quote", READY, || !fake.ledger().is_empty()).await;
+    let first = fake.ledger().remove(0);
+    wait_for_orders(&dir, "the quote to be open", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Open)
+    })
+    .await;
+    let trade = fake.fill(&first.hash, dec!(5));
+    wait_for_orders(&dir, "the fill", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Filled)
+    })
+    .await;
+    fake.set_book(dec!(0.48), dec!(0.52));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        fake.ledger().iter().all(|o| o.side != "SELL"),
+        "{:#?}",
+        fake.ledger()
+    );
+    fake.confirm_trade(&trade);
+    wait_until("an ask for the confirmed shares", READY, || {
+        fake.ledger()
+            .iter()
+            .any(|o| o.side == "SELL" && o.status == "LIVE")
+    })
+    .await;
     let _kept = stop(ploy).await;
 }

@@ -109,6 +109,8 @@ struct Inner {
     /// The market's published fee parameters (`fd`): rate, exponent, taker
     /// only; `None` is the documented example's (0.02, 2, taker only).
     fees: Option<(f64, u32, bool)>,
+    /// New trades stay MATCHED (not CONFIRMED) until `confirm_trade`.
+    hold_confirmations: bool,
     ledger: Vec<LedgerOrder>,
     trades: Vec<Value>,
     faults: Vec<Fault>,
@@ -228,6 +230,28 @@ impl FakeClob {
     /// Its geoblock check (`exchange.geoblock_url`).
     pub fn geoblock_url(&self) -> String {
         format!("http://{}/api/geoblock", self.addr)
+    }
+
+    /// Keeps new trades MATCHED (not yet CONFIRMED) until `confirm_trade`.
+    pub fn hold_confirmations(&self, hold: bool) {
+        self.shared.inner.lock().unwrap().hold_confirmations = hold;
+    }
+
+    /// Confirms a matched trade, as the exchange reports it (status
+    /// CONFIRMED, and a trade message on the user channel).
+    pub fn confirm_trade(&self, trade_id: &str) {
+        let inner = &mut *self.shared.inner.lock().unwrap();
+        let trade = inner
+            .trades
+            .iter_mut()
+            .find(|t| t["id"] == trade_id)
+            .expect("trade");
+        trade["status"] = json!("CONFIRMED");
+        let announcement = json!({
+            "event_type": "trade", "type": "TRADE", "id": trade_id, "status": "CONFIRMED",
+            "asset_id": trade["asset_id"], "market": MARKET, "owner": API_KEY,
+        });
+        let _ = self.shared.user_ws.send(announcement.to_string());
     }
 
     /// Makes a matched trade fail (it never settles), as the exchange reports
@@ -365,6 +389,11 @@ impl FakeClob {
     pub fn fill(&self, hash: &str, size: Decimal) -> String {
         let mut inner = self.shared.inner.lock().unwrap();
         let n = inner.trades.len() + 1;
+        let status = if inner.hold_confirmations {
+            "MATCHED"
+        } else {
+            "CONFIRMED"
+        };
         let order = inner
             .ledger
             .iter_mut()
@@ -385,7 +414,7 @@ impl FakeClob {
             "size": size.to_string(),
             "fee_rate_bps": "0",
             "price": order.price.to_string(),
-            "status": "MATCHED",
+            "status": status,
             "match_time": now_secs().to_string(),
             "last_update": now_secs().to_string(),
             "outcome": "YES",
@@ -416,7 +445,7 @@ impl FakeClob {
             "side": taker_side,
             "size": size.to_string(),
             "price": trade["price"],
-            "status": "MATCHED",
+            "status": status,
             "matchtime": trade["match_time"],
             "last_update": trade["last_update"],
             "timestamp": trade["match_time"],
