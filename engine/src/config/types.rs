@@ -132,6 +132,12 @@ pub struct ExchangeConfig {
     /// exchange's open orders (catches cancels made on its side). 1 s to 1 h.
     #[serde(with = "duration")]
     pub open_orders_check: Duration,
+    /// Live, optional second line behind the dead-man's switch: quotes are
+    /// GTD and expire this long after they are placed (90 s to 1 h); the
+    /// open-orders check notices an expired quote and quotes again. Unset:
+    /// GTC.
+    #[serde(default, with = "opt_duration")]
+    pub quote_ttl: Option<Duration>,
 }
 
 impl Default for ExchangeConfig {
@@ -148,6 +154,7 @@ impl Default for ExchangeConfig {
             heartbeats: true,
             heartbeat_interval: Duration::from_secs(5),
             open_orders_check: Duration::from_secs(30),
+            quote_ttl: None,
         }
     }
 }
@@ -384,6 +391,19 @@ impl Secrets {
         }
         out.retain(|s| s.len() >= 4);
         out
+    }
+}
+
+/// `serde(with = "opt_duration")`: an optional duration, as [`duration`].
+pub(crate) mod opt_duration {
+    use std::time::Duration;
+
+    use serde::Deserializer;
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Duration>, D::Error> {
+        super::duration::deserialize(d).map(Some)
     }
 }
 

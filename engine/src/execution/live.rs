@@ -71,6 +71,8 @@ pub struct LiveVenue {
     cancel_only_until: std::sync::Mutex<Option<std::time::Instant>>,
     /// The exchange's dead-man's switch: nothing is posted while it is not armed.
     heartbeat: Option<Arc<crate::heartbeat::HeartbeatStatus>>,
+    /// Quotes are GTD and expire this long after they are placed.
+    quote_ttl: Option<Duration>,
 }
 
 impl LiveVenue {
@@ -90,7 +92,14 @@ impl LiveVenue {
             neg_risk: Mutex::new(BTreeMap::new()),
             cancel_only_until: std::sync::Mutex::new(None),
             heartbeat: None,
+            quote_ttl: None,
         }
+    }
+
+    /// Quotes as GTD orders expiring `ttl` after they are placed (`None`: GTC).
+    pub fn with_quote_ttl(mut self, ttl: Option<Duration>) -> Self {
+        self.quote_ttl = ttl;
+        self
     }
 
     /// Posts only while the exchange's dead-man's switch is armed.
@@ -440,11 +449,17 @@ impl Venue for LiveVenue {
             tick_size: intent.tick_size,
             neg_risk,
             v3: false,
-            order_type: OrderType::Gtc,
+            order_type: if self.quote_ttl.is_some() {
+                OrderType::Gtd
+            } else {
+                OrderType::Gtc
+            },
             post_only: true,
             salt: random_salt(),
             timestamp_ms: self.clock.now_ms().max(0) as u64,
-            expiration_secs: None,
+            expiration_secs: self
+                .quote_ttl
+                .map(|ttl| u64::try_from(self.clock.now_ms() / 1000).unwrap_or(0) + ttl.as_secs()),
         };
         let signed = match build_signed(&request, &self.signer) {
             Ok(s) => s,

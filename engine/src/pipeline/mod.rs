@@ -222,7 +222,8 @@ pub async fn start(
             let live = Arc::new(
                 start_live(&parts, public.clone())
                     .await?
-                    .with_heartbeat(heartbeat.clone()),
+                    .with_heartbeat(heartbeat.clone())
+                    .with_quote_ttl(cfg.exchange.quote_ttl),
             );
             reconcile_and_restore(&parts, &live, &mut core, &fees).await?;
             if let Some(status) = &heartbeat {

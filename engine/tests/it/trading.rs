@@ -1186,3 +1186,25 @@ async fn unconfirmed_shares_are_sold_only_once_confirmed() {
     .await;
     let _kept = stop(ploy).await;
 }
+
+/// The optional second line behind the dead-man's switch: with
+/// `exchange.quote_ttl`, quotes are GTD orders that expire by themselves.
+#[tokio::test(flavor = "multi_thread")]
+async fn quotes_can_be_gtd_orders_that_expire_by_themselves() {
+    let fake = FakeClob::start().await;
+    let setup = live(&fake, true).env("PLOY_EXCHANGE__QUOTE_TTL", "2m");
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the first quote", READY, || !fake.ledger().is_empty()).await;
+    let first = fake.ledger().remove(0);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert_eq!(first.order_type, "GTD", "{first:?}");
+    assert!(
+        (first.expiration - (now + 120)).abs() <= 5,
+        "{first:?} at {now}"
+    );
+    let _kept = stop(ploy).await;
+}

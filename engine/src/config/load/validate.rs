@@ -113,6 +113,18 @@ pub(super) fn check_semantics(
             "write 1s to 8s, e.g. \"5s\"",
         );
     }
+    if let Some(ttl) = ex.quote_ttl {
+        if ttl < std::time::Duration::from_secs(90) || ttl > std::time::Duration::from_secs(3600) {
+            problem(
+                &["exchange", "quote_ttl"],
+                format!(
+                    "{} is out of range (90s to 1h: the exchange refuses an expiration less than a minute ahead)",
+                    humantime::format_duration(ttl)
+                ),
+                "write e.g. \"5m\", or remove it for GTC quotes",
+            );
+        }
+    }
     if ex.open_orders_check < std::time::Duration::from_secs(1)
         || ex.open_orders_check > std::time::Duration::from_secs(3600)
     {

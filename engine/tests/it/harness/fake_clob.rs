@@ -86,6 +86,10 @@ pub struct LedgerOrder {
     pub posts: u32,
     /// Created (Unix seconds).
     pub created: i64,
+    /// `GTC`, `GTD`, …
+    pub order_type: String,
+    /// GTD: when it expires (Unix seconds; 0 for none).
+    pub expiration: i64,
 }
 
 #[derive(Debug, Default)]
@@ -291,6 +295,8 @@ impl FakeClob {
             status: "LIVE".to_owned(),
             posts: 1,
             created: now_secs(),
+            order_type: "GTC".to_owned(),
+            expiration: 0,
         });
     }
 
@@ -710,6 +716,8 @@ async fn post_order(
                     status: "LIVE".to_owned(),
                     posts: 1,
                     created: now_secs(),
+                    order_type: format!("{:?}", parsed.order_type).to_uppercase(),
+                    expiration: parsed.order.expiration.parse().unwrap_or(0),
                 });
                 false
             },
@@ -837,6 +845,15 @@ async fn dead_mans_switch(s: Shared) {
     loop {
         tokio::time::sleep(Duration::from_millis(100)).await;
         let mut inner = s.inner.lock().unwrap();
+        // GTD orders leave the book at their expiration.
+        let now = now_secs();
+        for o in inner
+            .ledger
+            .iter_mut()
+            .filter(|o| o.status == "LIVE" && o.expiration > 0 && now >= o.expiration)
+        {
+            o.status = "CANCELED".to_owned();
+        }
         let limit = inner.heartbeat_limit.unwrap_or(Duration::from_secs(10));
         if inner
             .heartbeat
