@@ -749,78 +749,58 @@ fn database(f: &Facts, t: &Thresholds) -> CheckResult {
 }
 
 fn market_data(f: &Facts, t: &Thresholds) -> CheckResult {
-    let by = format!(
-        "warn > {}, fail > {}",
-        limit_text(t.market_data_age_warn),
-        limit_text(t.market_data_age_fail)
-    );
-    let Some(report) = f.health.report() else {
-        return CheckResult::new("market_data", Status::Skip, "the engine did not answer");
-    };
-    let age = report
-        .checks
-        .api_connection
-        .detail
-        .get("last_message_age_ms")
-        .and_then(serde_json::Value::as_u64);
-    match age {
-        None => CheckResult::new(
-            "market_data",
-            Status::Warn,
-            "no market message received yet",
-        )
-        .by(by),
-        Some(ms) => {
-            let age = Duration::from_millis(ms);
-            let status = if age > t.market_data_age_fail {
-                Status::Fail
-            } else if age > t.market_data_age_warn {
-                Status::Warn
-            } else {
-                Status::Ok
-            };
-            CheckResult::new(
-                "market_data",
-                status,
-                format!("last message {} ago", duration_text(age)),
-            )
-            .by(by)
-        },
-    }
+    api_connection_age(
+        f,
+        t,
+        "market_data",
+        "last_message_age_ms",
+        "no market message received yet",
+        "last message",
+    )
 }
 
 /// Live only: how long ago an authenticated exchange request (posting,
 /// cancelling, reading orders and trades) last succeeded, judged by the
 /// market-data age thresholds.
 fn exchange_requests(f: &Facts, t: &Thresholds) -> Option<CheckResult> {
-    if is_live(f) != Some(true) {
-        return None;
-    }
+    (is_live(f) == Some(true)).then(|| {
+        api_connection_age(
+            f,
+            t,
+            "exchange_requests",
+            "last_exchange_ok_age_ms",
+            "no authenticated request has succeeded since the engine started",
+            "last authenticated request",
+        )
+    })
+}
+
+/// An age `/health`'s `api_connection` check reports (`field`, in ms),
+/// judged by the market-data age thresholds; `none` when it has none yet.
+fn api_connection_age(
+    f: &Facts,
+    t: &Thresholds,
+    name: &'static str,
+    field: &str,
+    none: &str,
+    what: &str,
+) -> CheckResult {
     let by = format!(
         "warn > {}, fail > {}",
         limit_text(t.market_data_age_warn),
         limit_text(t.market_data_age_fail)
     );
     let Some(report) = f.health.report() else {
-        return Some(CheckResult::new(
-            "exchange_requests",
-            Status::Skip,
-            "the engine did not answer",
-        ));
+        return CheckResult::new(name, Status::Skip, "the engine did not answer");
     };
     let age = report
         .checks
         .api_connection
         .detail
-        .get("last_exchange_ok_age_ms")
+        .get(field)
         .and_then(serde_json::Value::as_u64);
-    Some(match age {
-        None => CheckResult::new(
-            "exchange_requests",
-            Status::Warn,
-            "no authenticated request has succeeded since the engine started",
-        )
-        .by(by),
+    match age {
+        None => CheckResult::new(name, Status::Warn, none).by(by),
         Some(ms) => {
             let age = Duration::from_millis(ms);
             let status = if age > t.market_data_age_fail {
@@ -830,14 +810,9 @@ fn exchange_requests(f: &Facts, t: &Thresholds) -> Option<CheckResult> {
             } else {
                 Status::Ok
             };
-            CheckResult::new(
-                "exchange_requests",
-                status,
-                format!("last authenticated request {} ago", duration_text(age)),
-            )
-            .by(by)
+            CheckResult::new(name, status, format!("{what} {} ago", duration_text(age))).by(by)
         },
-    })
+    }
 }
 
 /// Orders, positions with P&L, and fills in the window.
