@@ -133,6 +133,27 @@ fn fill_from_row(row: &SqliteRow) -> Result<Fill, StorageError> {
     })
 }
 
+/// Writes a token's position (insert or replace), inside a transaction.
+async fn save_position(
+    conn: &mut sqlx::SqliteConnection,
+    position: &Position,
+) -> Result<(), StorageError> {
+    sqlx::query(
+        "INSERT INTO positions (token_id, size, avg_price, realized_pnl, fees_paid, updated_at_ms) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (token_id) DO UPDATE SET size = ?2, avg_price = ?3, \
+         realized_pnl = ?4, fees_paid = ?5, updated_at_ms = ?6",
+    )
+    .bind(position.token_id.as_str())
+    .bind(text(position.size))
+    .bind(text(position.avg_price))
+    .bind(text(position.realized_pnl))
+    .bind(text(position.fees_paid))
+    .bind(position.updated_at_ms)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 fn position_from_row(row: &SqliteRow) -> Result<Position, StorageError> {
     Ok(Position {
         token_id: row.try_get::<String, _>("token_id")?.into(),
@@ -352,19 +373,7 @@ impl Store for SqliteStore {
             None => Position::flat(f.token_id.clone()),
         };
         position.apply_fill(f.side, f.price, f.size, f.fee, f.ts_ms);
-        sqlx::query(
-            "INSERT INTO positions (token_id, size, avg_price, realized_pnl, fees_paid, updated_at_ms) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (token_id) DO UPDATE SET size = ?2, avg_price = ?3, \
-             realized_pnl = ?4, fees_paid = ?5, updated_at_ms = ?6",
-        )
-        .bind(position.token_id.as_str())
-        .bind(text(position.size))
-        .bind(text(position.avg_price))
-        .bind(text(position.realized_pnl))
-        .bind(text(position.fees_paid))
-        .bind(position.updated_at_ms)
-        .execute(&mut *tx)
-        .await?;
+        save_position(&mut tx, &position).await?;
         tx.commit().await?;
         Ok(FillOutcome::Applied(status))
     }
@@ -421,19 +430,7 @@ impl Store for SqliteStore {
             let f = f?;
             position.apply_fill(f.side, f.price, f.size, f.fee, f.ts_ms);
         }
-        sqlx::query(
-            "INSERT INTO positions (token_id, size, avg_price, realized_pnl, fees_paid, updated_at_ms) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (token_id) DO UPDATE SET size = ?2, avg_price = ?3, \
-             realized_pnl = ?4, fees_paid = ?5, updated_at_ms = ?6",
-        )
-        .bind(position.token_id.as_str())
-        .bind(text(position.size))
-        .bind(text(position.avg_price))
-        .bind(text(position.realized_pnl))
-        .bind(text(position.fees_paid))
-        .bind(position.updated_at_ms)
-        .execute(&mut *tx)
-        .await?;
+        save_position(&mut tx, &position).await?;
         tx.commit().await?;
         Ok(Some(fill))
     }
