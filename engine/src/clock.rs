@@ -23,6 +23,12 @@ impl Clock for SystemClock {
     }
 }
 
+/// Now on the system clock, in Unix milliseconds (for code that has no
+/// injected [`Clock`]: commands, `/health`, request stamps).
+pub fn wall_ms() -> i64 {
+    SystemClock.now_ms()
+}
+
 /// A clock that shows whatever it was last set to.
 #[derive(Debug, Default)]
 pub struct HistoricalClock(AtomicI64);

@@ -92,7 +92,7 @@ impl MarketDataProbe for ExchangeTimeProbe {
 /// ago an authenticated exchange request last succeeded
 /// (`last_exchange_ok_age_ms`, live mode).
 fn with_feed_age(check: Check, feed: Option<&crate::exchange::ws::FeedStatus>) -> Check {
-    let now = crate::clock::Clock::now_ms(&crate::clock::SystemClock);
+    let now = crate::clock::wall_ms();
     let mut check = check;
     if let Some(ok) = ClobClient::last_authenticated_ok_ms() {
         check = check.with("last_exchange_ok_age_ms", (now - ok).max(0));
@@ -307,7 +307,7 @@ impl HealthService {
             api_connection,
             order_queue,
             other: {
-                let now = crate::clock::Clock::now_ms(&crate::clock::SystemClock);
+                let now = crate::clock::wall_ms();
                 self.heartbeat
                     .iter()
                     .map(|h| ("heartbeat".to_owned(), h.check(now)))

@@ -165,7 +165,7 @@ impl Metrics {
             "Unix time at which the process started",
             start_time_seconds.clone(),
         );
-        let now = crate::clock::Clock::now_ms(&crate::clock::SystemClock) as f64 / 1000.0;
+        let now = crate::clock::wall_ms() as f64 / 1000.0;
         start_time_seconds.set(now);
 
         let build_info = Family::<BuildLabels, Gauge>::default();

@@ -66,10 +66,6 @@ impl RunError {
     }
 }
 
-fn now_ms() -> i64 {
-    crate::clock::Clock::now_ms(&crate::clock::SystemClock)
-}
-
 /// The probe `/health` reports as `api_connection`: the source the engine
 /// uses (the recording feed itself when it runs).
 pub fn market_data_probe(
@@ -119,7 +115,7 @@ pub async fn run(settings: Settings) -> Result<(), RunError> {
             git_sha: BUILD.git_sha.to_owned(),
             profile: BUILD.profile.to_owned(),
             hostname: storage::hostname(),
-            started_at_ms: now_ms(),
+            started_at_ms: crate::clock::wall_ms(),
         })
         .await?;
     let metrics = Arc::new(Metrics::new(BUILD, cfg.mode.as_str()));

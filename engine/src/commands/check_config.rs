@@ -196,10 +196,6 @@ async fn check_database(settings: &Settings) -> Check {
     .with("url", settings.database_url.redacted())
 }
 
-fn now_ms() -> i64 {
-    crate::clock::Clock::now_ms(&crate::clock::SystemClock)
-}
-
 /// The exchange's `GET /time`: latency, and this host's clock minus the
 /// exchange's at the middle of the request (the exchange answers in whole
 /// seconds, so the middle of its second is the estimate: ±500 ms).
@@ -214,7 +210,7 @@ async fn check_exchange(settings: &Settings, required: bool) -> Check {
     let check = match ClobClient::new(cfg.exchange.clob_url.clone(), cfg.health.check_timeout) {
         Err(e) => Check::down(started.elapsed(), e.to_string()),
         Ok(client) => {
-            let sent_ms = now_ms();
+            let sent_ms = crate::clock::wall_ms();
             match client.server_time().await {
                 Ok((seconds, rtt)) => {
                     let middle = sent_ms + i64::try_from(rtt.as_millis() / 2).unwrap_or(0);

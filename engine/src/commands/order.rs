@@ -51,9 +51,9 @@ pub fn preview(config: Option<&Path>, args: &OrderPreviewArgs) -> u8 {
         chain_id: ex.chain_id,
         owner,
     };
-    let timestamp_ms = args.timestamp.unwrap_or_else(|| {
-        u64::try_from(crate::clock::Clock::now_ms(&crate::clock::SystemClock)).unwrap_or(0)
-    });
+    let timestamp_ms = args
+        .timestamp
+        .unwrap_or_else(|| u64::try_from(crate::clock::wall_ms()).unwrap_or(0));
     let request = OrderRequest {
         token_id: args.token_id.as_str().into(),
         side: args.side,

@@ -17,10 +17,6 @@ use crate::exit;
 use crate::storage::{self, Store};
 use crate::views::{self, OrderQuery};
 
-fn now_ms() -> i64 {
-    crate::clock::Clock::now_ms(&crate::clock::SystemClock)
-}
-
 /// Opens the configured database without creating or migrating it.
 async fn open(config: Option<&Path>) -> Result<(Settings, Arc<dyn Store>), u8> {
     let settings = load_settings(config).map_err(|e| {
@@ -81,7 +77,7 @@ pub async fn orders(config: Option<&Path>, args: &OrdersArgs) -> u8 {
         market: args.market.clone().map(Into::into),
         limit: args.limit as usize,
     };
-    let now = now_ms();
+    let now = crate::clock::wall_ms();
     let picked = views::select_orders(&all, &query, now);
     if args.json {
         let rows: Vec<serde_json::Value> = picked
@@ -172,7 +168,7 @@ pub async fn positions(config: Option<&Path>, json: bool) -> u8 {
         "{:<13} {:>8} {:>7} {:>7} {:>11} {:>9} {:>7}  MARKED",
         "TOKEN", "SIZE", "AVG", "MARK", "UNREALIZED", "REALIZED", "FEES"
     );
-    let now = now_ms();
+    let now = crate::clock::wall_ms();
     for p in &view {
         println!(
             "{:<13} {:>8} {:>7} {:>7} {:>11} {:>9} {:>7}  {}",
@@ -227,7 +223,7 @@ pub async fn report(config: Option<&Path>, args: &ReportArgs) -> u8 {
     };
     let database_bytes = store.database_bytes().await.ok();
     store.close().await;
-    let until = now_ms();
+    let until = crate::clock::wall_ms();
     let since = until - i64::try_from(args.since.as_millis()).unwrap_or(i64::MAX / 2);
     let r = views::report(&orders, &fills, &changes, &deployments, since, until);
     if args.json {

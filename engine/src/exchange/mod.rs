@@ -76,12 +76,8 @@ pub struct ClobClient {
 static LAST_AUTHENTICATED_OK_MS: std::sync::atomic::AtomicI64 =
     std::sync::atomic::AtomicI64::new(0);
 
-fn now_ms() -> i64 {
-    crate::clock::Clock::now_ms(&crate::clock::SystemClock)
-}
-
 fn now_secs() -> u64 {
-    u64::try_from(now_ms() / 1000).unwrap_or(0)
+    u64::try_from(crate::clock::wall_ms() / 1000).unwrap_or(0)
 }
 
 /// Seconds from a `Retry-After` header (seconds form).
@@ -368,7 +364,8 @@ impl ClobClient {
         match &result {
             Err((e, _)) => self.count(e),
             Ok(_) if !matches!(auth, Auth::None) => {
-                LAST_AUTHENTICATED_OK_MS.store(now_ms(), std::sync::atomic::Ordering::SeqCst);
+                LAST_AUTHENTICATED_OK_MS
+                    .store(crate::clock::wall_ms(), std::sync::atomic::Ordering::SeqCst);
             },
             Ok(_) => {},
         }
