@@ -13,7 +13,9 @@ use ploy::storage::{OrderRecord, Store};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use crate::harness::fake_clob::{FakeClob, Fault, ADDRESS, API_KEY, API_SECRET, PASSPHRASE, TOKEN};
+use crate::harness::fake_clob::{
+    FakeClob, Fault, LedgerOrder, ADDRESS, API_KEY, API_SECRET, PASSPHRASE, TOKEN,
+};
 use crate::harness::process::{Ploy, Running};
 
 const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -168,6 +170,18 @@ async fn assert_consistent(fake: &FakeClob, dir: &std::path::Path, allowed_repos
     s.close().await;
 }
 
+/// Waits for the engine's first quote to reach the exchange and be stored
+/// open; returns it as the exchange's ledger has it.
+async fn first_open_quote(fake: &FakeClob, dir: &std::path::Path) -> LedgerOrder {
+    wait_until("the first quote", READY, || !fake.ledger().is_empty()).await;
+    let first = fake.ledger().remove(0);
+    wait_for_orders(dir, "the quote to be open", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Open)
+    })
+    .await;
+    first
+}
+
 /// SIGTERM, expect exit 0; returns the setup so its folder (and database) lives on.
 async fn stop(mut ploy: Running) -> Ploy {
     ploy.signal("TERM");
@@ -254,12 +268,7 @@ async fn the_user_channel_brings_a_fill_in_at_once_not_at_the_next_poll() {
             >= 1
     })
     .await;
-    wait_until("the first quote", READY, || !fake.ledger().is_empty()).await;
-    let first = fake.ledger().remove(0);
-    wait_for_orders(&dir, "the quote to be open", |o| {
-        o.iter().any(|o| o.status == OrderStatus::Open)
-    })
-    .await;
+    let first = first_open_quote(&fake, &dir).await;
     // Reconciliation at start read the trades once; the poller has not yet.
     let polls_before = fake
         .counters()
@@ -832,12 +841,7 @@ async fn a_fill_after_the_cancel_moves_the_position() {
     let dir = setup.dir().to_owned();
     let mut ploy = setup.spawn();
     ploy.ready(READY).await;
-    wait_until("the first quote", READY, || !fake.ledger().is_empty()).await;
-    let first = fake.ledger().remove(0);
-    wait_for_orders(&dir, "the quote to be open", |o| {
-        o.iter().any(|o| o.status == OrderStatus::Open)
-    })
-    .await;
+    let first = first_open_quote(&fake, &dir).await;
     assert_eq!(put_trading_state(&ploy, "halted").await.0, 200);
     wait_until("the quote to be cancelled", READY, || {
         fake.ledger().iter().all(|o| o.status == "CANCELED")
@@ -993,12 +997,7 @@ async fn an_order_cancelled_on_the_exchange_side_is_noticed_and_requoted() {
     let dir = setup.dir().to_owned();
     let mut ploy = setup.spawn();
     ploy.ready(READY).await;
-    wait_until("the first quote", READY, || !fake.ledger().is_empty()).await;
-    let first = fake.ledger().remove(0);
-    wait_for_orders(&dir, "the quote to be open", |o| {
-        o.iter().any(|o| o.status == OrderStatus::Open)
-    })
-    .await;
+    let first = first_open_quote(&fake, &dir).await;
     fake.cancel_on_exchange(&first.hash, false);
     wait_for_orders(&dir, "the cancel to reach the database", |o| {
         o.iter().any(|o| o.status == OrderStatus::Cancelled)
@@ -1080,12 +1079,7 @@ async fn a_cancellation_on_the_user_channel_is_applied_at_once() {
     let dir = setup.dir().to_owned();
     let mut ploy = setup.spawn();
     ploy.ready(READY).await;
-    wait_until("the first quote", READY, || !fake.ledger().is_empty()).await;
-    let first = fake.ledger().remove(0);
-    wait_for_orders(&dir, "the quote to be open", |o| {
-        o.iter().any(|o| o.status == OrderStatus::Open)
-    })
-    .await;
+    let first = first_open_quote(&fake, &dir).await;
     fake.cancel_on_exchange(&first.hash, true);
     wait_until("a new quote", Duration::from_secs(5), || {
         fake.ledger().iter().any(|o| o.status == "LIVE")
@@ -1111,12 +1105,7 @@ async fn a_matched_trade_that_fails_is_taken_back() {
     let dir = setup.dir().to_owned();
     let mut ploy = setup.spawn();
     ploy.ready(READY).await;
-    wait_until("the first quote", READY, || !fake.ledger().is_empty()).await;
-    let first = fake.ledger().remove(0);
-    wait_for_orders(&dir, "the quote to be open", |o| {
-        o.iter().any(|o| o.status == OrderStatus::Open)
-    })
-    .await;
+    let first = first_open_quote(&fake, &dir).await;
     let trade = fake.fill(&first.hash, dec!(5));
     wait_for_orders(&dir, "the fill", |o| {
         o.iter().any(|o| o.status == OrderStatus::Filled)
@@ -1159,12 +1148,7 @@ async fn unconfirmed_shares_are_sold_only_once_confirmed() {
     let dir = setup.dir().to_owned();
     let mut ploy = setup.spawn();
     ploy.ready(READY).await;
-    wait_until("the first quote", READY, || !fake.ledger().is_empty()).await;
-    let first = fake.ledger().remove(0);
-    wait_for_orders(&dir, "the quote to be open", |o| {
-        o.iter().any(|o| o.status == OrderStatus::Open)
-    })
-    .await;
+    let first = first_open_quote(&fake, &dir).await;
     let trade = fake.fill(&first.hash, dec!(5));
     wait_for_orders(&dir, "the fill", |o| {
         o.iter().any(|o| o.status == OrderStatus::Filled)
