@@ -34,6 +34,23 @@ fn deploy(fleet: &Fleet, hosts: &str) {
     assert_eq!(run.code, 0, "{}", run.all());
 }
 
+/// `config push -H host1 --file FILE` with a short proof (1 s window, 8 s to
+/// become healthy), and `extra` flags.
+fn push(fleet: &Fleet, file: &std::path::Path, extra: &[&str]) -> Run {
+    ctl(fleet)
+        .args(["config", "push", "-H", "host1"])
+        .args(extra)
+        .args([
+            "--stability-window",
+            "1s",
+            "--health-timeout",
+            "8s",
+            "--file",
+        ])
+        .arg_path(file)
+        .run()
+}
+
 fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + timeout;
     while !done() {
@@ -248,20 +265,7 @@ fn config_push_proves_the_new_file_or_puts_the_old_one_back() {
         diff.all()
     );
 
-    let pushed = ctl(&fleet)
-        .args([
-            "config",
-            "push",
-            "-H",
-            "host1",
-            "--stability-window",
-            "1s",
-            "--health-timeout",
-            "8s",
-            "--file",
-        ])
-        .arg_path(&good)
-        .run();
+    let pushed = push(&fleet, &good, &[]);
     assert_eq!(pushed.code, 0, "{}", pushed.all());
     assert_eq!(host.config(), std::fs::read_to_string(&good).unwrap());
     assert!(host.health().is_some_and(|(s, _)| s == 200));
@@ -276,20 +280,7 @@ fn config_push_proves_the_new_file_or_puts_the_old_one_back() {
     assert!(host.guard_settled());
 
     // The same file again changes nothing and restarts nothing.
-    let again = ctl(&fleet)
-        .args([
-            "config",
-            "push",
-            "-H",
-            "host1",
-            "--stability-window",
-            "1s",
-            "--health-timeout",
-            "8s",
-            "--file",
-        ])
-        .arg_path(&good)
-        .run();
+    let again = push(&fleet, &good, &[]);
     assert_eq!(again.code, 0, "{}", again.all());
     assert!(
         again.stderr.contains("the host already has this config"),
@@ -317,21 +308,7 @@ fn config_push_proves_the_new_file_or_puts_the_old_one_back() {
         "{}",
         warned.all()
     );
-    let put_back = ctl(&fleet)
-        .args([
-            "config",
-            "push",
-            "-H",
-            "host1",
-            "--json",
-            "--stability-window",
-            "1s",
-            "--health-timeout",
-            "8s",
-            "--file",
-        ])
-        .arg_path(&bad)
-        .run();
+    let put_back = push(&fleet, &bad, &["--json"]);
     assert_eq!(put_back.code, 3, "{}", put_back.all());
 
     let report = host_report(&put_back, 0);
@@ -362,20 +339,7 @@ fn config_push_proves_the_new_file_or_puts_the_old_one_back() {
 
     // A file the release refuses changes nothing.
     let refused = candidate(&fleet, host, "refused.toml", "[risk]\nmax_open_order = 1");
-    let run = ctl(&fleet)
-        .args([
-            "config",
-            "push",
-            "-H",
-            "host1",
-            "--stability-window",
-            "1s",
-            "--health-timeout",
-            "8s",
-            "--file",
-        ])
-        .arg_path(&refused)
-        .run();
+    let run = push(&fleet, &refused, &[]);
     assert_eq!(run.code, 1, "{}", run.all());
     assert!(run.all().contains("nothing was changed"), "{}", run.all());
     assert_eq!(host.config(), good_text);
@@ -432,20 +396,7 @@ fn a_killed_config_push_is_put_back_by_the_guard() {
         host.health().is_some_and(|(s, _)| s == 200)
     });
     // The same command again finishes the job.
-    let again = ctl(&fleet)
-        .args([
-            "config",
-            "push",
-            "-H",
-            "host1",
-            "--stability-window",
-            "1s",
-            "--health-timeout",
-            "8s",
-            "--file",
-        ])
-        .arg_path(&new)
-        .run();
+    let again = push(&fleet, &new, &[]);
     assert_eq!(again.code, 0, "{}", again.all());
     assert_eq!(host.config(), new_text);
 }
