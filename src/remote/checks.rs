@@ -54,14 +54,14 @@ fn scan_log(service: ServiceKind) -> String {
 
 /// Runs one `ploy` subcommand of the current release in the background,
 /// into `$T/NAME` (stdout), `$T/NAME.err` and `$T/NAME.rc`.
-fn background(name: &str, args: &str) -> String {
+pub(crate) fn background(name: &str, args: &str) -> String {
     format!(
         "( cd \"$R\" && \"$P\" --config \"$C\" {args} > \"$T/{name}\" 2> \"$T/{name}.err\"; echo $? > \"$T/{name}.rc\" ) &\n"
     )
 }
 
 /// Prints what [`background`] left: `NAME_rc=`, block NAME and block NAME_err.
-fn collect(name: &str) -> String {
+pub(crate) fn collect(name: &str) -> String {
     format!(
         "echo \"{name}_rc=$(cat \"$T/{name}.rc\" 2>/dev/null)\"\n\
          echo begin:{name}; cat \"$T/{name}\" 2>/dev/null; echo; echo end:{name}\n\
@@ -73,7 +73,7 @@ fn collect(name: &str) -> String {
 /// exit, the current release's binary `P`, the config `C` and the window's
 /// start `since` (`window` seconds before the host's now); prints `current`,
 /// `running`, whether the binary is there.
-fn head(prelude: &str, window: u64) -> String {
+pub(crate) fn head(prelude: &str, window: u64) -> String {
     format!(
         "{prelude}\
          since=$(( $(date +%s) - {window} ))\n\

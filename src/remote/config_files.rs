@@ -7,29 +7,31 @@
 //! first so an unconfirmed push is put back whatever happens to ployctl.
 
 use super::guard::{arm_section, GuardFile};
-use super::quote;
+use super::{checks, quote};
 
 /// Writes stdin to `config/.incoming-<token>.toml`, says whether it equals
 /// the config in place (`same=1`), and runs the current release's
 /// `check-config --connect --json` on it (`check_rc`, blocks `check`,
 /// `check_err`). Prints `incoming=` (its path) and `current=`.
 pub fn stage_script(prelude: &str, token: &str) -> String {
-    format!(
-        "{prelude}cd \"$R\" || exit 1\n\
-         T=$(mktemp -d 2>/dev/null) || {{ T=/tmp/ployctl-$$; mkdir -p \"$T\"; }}\n\
-         trap 'rm -rf \"$T\"' EXIT\n\
-         _c=$(readlink current 2>/dev/null); echo \"current=${{_c#releases/}}\"\n\
-         [ -x current/ploy ] || {{ echo no_binary=1; exit 0; }}\n\
+    let mut s = checks::head(prelude, 0);
+    s.push_str(&format!(
+        "cd \"$R\" || exit 1\n\
+         [ -x \"$P\" ] || exit 0\n\
          rm -f config/.incoming-*.toml\n\
-         I=\"$R/config/.incoming-{token}.toml\"\n\
-         mkdir -p config && cat > \"$I\" || {{ rm -f \"$I\"; echo upload_failed=1; exit 0; }}\n\
-         echo \"incoming=$I\"\n\
-         cmp -s \"$I\" config/config.toml && echo same=1\n\
-         current/ploy --config \"$I\" check-config --connect --json > \"$T/check\" 2> \"$T/check.err\"; echo \"check_rc=$?\"\n\
-         echo begin:check; cat \"$T/check\"; echo; echo end:check\n\
-         echo begin:check_err; head -c 4000 \"$T/check.err\"; echo; echo end:check_err\n",
+         C=\"$R/config/.incoming-{token}.toml\"\n\
+         mkdir -p config && cat > \"$C\" || {{ rm -f \"$C\"; echo upload_failed=1; exit 0; }}\n\
+         echo \"incoming=$C\"\n\
+         cmp -s \"$C\" config/config.toml && echo same=1\n",
         token = quote(token),
-    )
+    ));
+    s.push_str(&checks::background(
+        "check",
+        "check-config --connect --json",
+    ));
+    s.push_str("wait\n");
+    s.push_str(&checks::collect("check"));
+    s
 }
 
 /// Removes a staged candidate (it failed its check, or changes nothing).
