@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use ploy_api::{ConfigCheckReport, ConfigProblem, ConnectChecks};
 
+use super::{CommandError, CommandResult};
 use crate::cli::CheckConfigArgs;
 use crate::config::{self, ConfigError, Env, MarketDataSource, Mode, Settings};
 use crate::exchange::ClobClient;
@@ -22,7 +23,7 @@ use crate::service::market_data_probe;
 use crate::storage;
 
 /// Checks and reports.
-pub async fn run(config_flag: Option<&Path>, args: &CheckConfigArgs) -> u8 {
+pub async fn run(config_flag: Option<&Path>, args: &CheckConfigArgs) -> CommandResult {
     let process = Env::from_process();
     let path = config::resolve_path(config_flag, &process);
     let env = config::environment(&path, process.clone()).unwrap_or(process);
@@ -35,7 +36,13 @@ pub async fn run(config_flag: Option<&Path>, args: &CheckConfigArgs) -> u8 {
         Err(e) => {
             report.problems = problems(&e);
             report.secrets = config::secret_presence(&env, declared_live(path.path(), &env));
-            return finish(&report, Some(&e), args.json, exit::CONFIG);
+            print_report(&report, false, args.json);
+            // The JSON report holds the problems; a terminal gets them as the error.
+            return if args.json {
+                Ok(exit::CONFIG)
+            } else {
+                Err(e.into())
+            };
         },
     };
     let cfg = &settings.config;
@@ -76,7 +83,17 @@ pub async fn run(config_flag: Option<&Path>, args: &CheckConfigArgs) -> u8 {
             geoblock: Some(geoblock),
         });
     }
-    finish(&report, None, args.json, code)
+    print_report(&report, code == exit::OK, args.json);
+    match code {
+        exit::OK => Ok(exit::OK),
+        code if args.json => Ok(code),
+        exit::DATABASE => Err(CommandError::database(
+            "the database check failed (see above)\n  hint: check DATABASE_URL and that the server is up",
+        )),
+        _ => Err(CommandError::exchange(
+            "a connection check failed (see above)\n  hint: check exchange.clob_url, exchange.ws_url and this host's network",
+        )),
+    }
 }
 
 fn source_name(source: MarketDataSource) -> &'static str {
@@ -113,18 +130,17 @@ fn problems(error: &ConfigError) -> Vec<ConfigProblem> {
         .collect()
 }
 
-/// Prints the report (JSON on stdout, or lines) and returns `code`.
-fn finish(report: &ConfigCheckReport, error: Option<&ConfigError>, json: bool, code: u8) -> u8 {
+/// Prints the report: JSON on stdout, or lines (the loaded config's summary
+/// only when it loaded).
+fn print_report(report: &ConfigCheckReport, ok: bool, json: bool) {
     let mut report = report.clone();
-    report.ok = code == exit::OK;
+    report.ok = ok;
     if json {
         let text = serde_json::to_string(&report).unwrap_or_default();
         println!("{}", crate::redact::scrub(&text));
-        return code;
+        return;
     }
-    if let Some(error) = error {
-        super::print_config_error(error);
-    } else {
+    if report.mode.is_some() {
         println!(
             "config OK: {} (mode {}, database {}, listening on {})",
             report.config.as_deref().unwrap_or("built-in defaults"),
@@ -165,10 +181,6 @@ fn finish(report: &ConfigCheckReport, error: Option<&ConfigError>, json: bool, c
             }
         }
     }
-    if code != exit::OK && error.is_none() {
-        eprintln!("error: a connection check failed (see above)");
-    }
-    code
 }
 
 fn skew(check: &Check) -> String {

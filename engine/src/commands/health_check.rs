@@ -8,6 +8,7 @@ use std::path::Path;
 
 use serde_json::json;
 
+use super::{CommandError, CommandResult};
 use crate::cli::HealthCheckArgs;
 use crate::config::{self, Env};
 use crate::exit;
@@ -33,15 +34,12 @@ fn default_url(config_flag: Option<&Path>) -> String {
 }
 
 /// Probes and reports.
-pub async fn run(config_flag: Option<&Path>, args: &HealthCheckArgs) -> u8 {
+pub async fn run(config_flag: Option<&Path>, args: &HealthCheckArgs) -> CommandResult {
     let url = args.url.clone().unwrap_or_else(|| default_url(config_flag));
-    let client = match reqwest::Client::builder().timeout(args.timeout).build() {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: cannot build an HTTP client: {e}");
-            return exit::FAILURE;
-        },
-    };
+    let client = reqwest::Client::builder()
+        .timeout(args.timeout)
+        .build()
+        .map_err(|e| CommandError::failed(format!("cannot build an HTTP client: {e}")))?;
     let response = match client.get(&url).send().await {
         Ok(r) => r,
         Err(e) => return unreachable(&url, &e.to_string(), args.json),
@@ -73,11 +71,7 @@ pub async fn run(config_flag: Option<&Path>, args: &HealthCheckArgs) -> u8 {
     } else {
         print_human(&url, &report);
     }
-    if healthy {
-        exit::OK
-    } else {
-        exit::FAILURE
-    }
+    Ok(if healthy { exit::OK } else { exit::FAILURE })
 }
 
 fn print_human(url: &str, report: &HealthReport) {
@@ -110,14 +104,17 @@ fn describe(name: &str, check: &Check) -> String {
     line
 }
 
-fn unreachable(url: &str, error: &str, json: bool) -> u8 {
+/// Unreachable is a verdict (exit 1, Docker's "unhealthy"), said on stdout
+/// with `--json` and as the error otherwise.
+fn unreachable(url: &str, error: &str, json: bool) -> CommandResult {
     if json {
         println!(
             "{}",
             json!({"status": "unreachable", "url": url, "error": error})
         );
-    } else {
-        eprintln!("unreachable: {url}: {error}\n  hint: is ploy running (`systemctl status ploy`) and listening on that address?");
+        return Ok(exit::FAILURE);
     }
-    exit::FAILURE
+    Err(CommandError::failed(format!(
+        "unreachable: {url}: {error}\n  hint: is ploy running (`systemctl status ploy`) and listening on that address?"
+    )))
 }

@@ -2,46 +2,29 @@
 
 use std::path::Path;
 
-use super::{load_settings, print_config_error, print_error};
+use super::{load_settings, CommandError, CommandResult};
 use crate::exit;
 use crate::storage;
 
 /// Connects and migrates.
-pub async fn run(config: Option<&Path>) -> u8 {
-    let settings = match load_settings(config) {
-        Ok(s) => s,
-        Err(e) => {
-            print_config_error(&e);
-            return exit::CONFIG;
-        },
-    };
+pub async fn run(config: Option<&Path>) -> CommandResult {
+    let settings = load_settings(config)?;
     let url = settings.database_url.redacted();
-    let store = match storage::connect(&settings.database_url, &settings.config.database).await {
-        Ok(store) => store,
-        Err(e) => {
-            print_error(&format!(
+    let store = storage::connect(&settings.database_url, &settings.config.database)
+        .await
+        .map_err(|e| {
+            CommandError::database(format!(
                 "{e}\n  hint: check DATABASE_URL and that the server is up"
-            ));
-            return exit::DATABASE;
-        },
-    };
+            ))
+        })?;
     let result = store.migrate().await;
     store.close().await;
-    match result {
-        Ok(0) => {
-            println!("database {url} is up to date");
-            exit::OK
-        },
-        Ok(n) => {
-            println!(
-                "applied {n} migration{} to {url}",
-                if n == 1 { "" } else { "s" }
-            );
-            exit::OK
-        },
-        Err(e) => {
-            print_error(&e.to_string());
-            exit::DATABASE
-        },
+    match result.map_err(|e| CommandError::database(e.to_string()))? {
+        0 => println!("database {url} is up to date"),
+        n => println!(
+            "applied {n} migration{} to {url}",
+            if n == 1 { "" } else { "s" }
+        ),
     }
+    Ok(exit::OK)
 }

@@ -1,6 +1,6 @@
-//! One module per `ploy` subcommand; each returns its exit code. [`main`]
-//! parses the command line ([`crate::cli`]) and dispatches; the helpers here
-//! load the configuration and print errors the same way for all commands.
+//! One module per `ploy` subcommand; each returns a [`CommandResult`]: the
+//! exit code it chose, or a [`CommandError`]. [`main`] parses the command
+//! line ([`crate::cli`]), dispatches, and prints an error in one place.
 
 use std::process::ExitCode;
 
@@ -10,7 +10,10 @@ use crate::cli;
 use crate::config::{self, ConfigError, Env, Settings};
 use crate::exit;
 
+pub use self::error::{CommandError, CommandResult};
+
 pub mod check_config;
+pub mod error;
 pub mod health_check;
 pub mod migrate;
 pub mod order;
@@ -29,14 +32,9 @@ pub fn load_settings(flag: Option<&std::path::Path>) -> Result<Settings, ConfigE
     Ok(settings)
 }
 
-/// Prints configuration problems to stderr.
-pub fn print_config_error(error: &ConfigError) {
+/// Prints an error (scrubbed of secrets) to stderr: the one place errors are printed.
+fn print_error(error: &CommandError) {
     eprintln!("error: {}", crate::redact::scrub(&error.to_string()));
-}
-
-/// Prints an error line (scrubbed) to stderr.
-pub fn print_error(message: &str) {
-    eprintln!("error: {}", crate::redact::scrub(message));
 }
 
 /// Parses the command line, runs the command and returns its exit code.
@@ -44,7 +42,7 @@ pub fn main() -> ExitCode {
     crate::redact::install_panic_hook();
     let parsed = cli::Cli::parse();
     let config = parsed.config.as_deref();
-    let code = match parsed.command {
+    let result = match parsed.command {
         cli::Command::Version(args) => version::run(&args),
         cli::Command::Run => with_runtime(|| run::run(config)),
         cli::Command::CheckConfig(args) => with_runtime(|| check_config::run(config, &args)),
@@ -57,22 +55,27 @@ pub fn main() -> ExitCode {
         cli::Command::Positions(args) => with_runtime(|| views::positions(config, args.json)),
         cli::Command::Report(args) => with_runtime(|| views::report(config, &args)),
     };
-    exit::code(code)
+    match result {
+        Ok(code) => exit::code(code),
+        Err(error) => {
+            print_error(&error);
+            exit::code(error.exit_code())
+        },
+    }
 }
 
-fn with_runtime<F, Fut>(f: F) -> u8
+fn with_runtime<F, Fut>(f: F) -> CommandResult
 where
     F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = u8>,
+    Fut: std::future::Future<Output = CommandResult>,
 {
     match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
         Ok(runtime) => runtime.block_on(f()),
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            exit::FAILURE
-        },
+        Err(e) => Err(CommandError::failed(format!(
+            "cannot start the async runtime: {e}"
+        ))),
     }
 }

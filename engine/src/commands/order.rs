@@ -3,38 +3,26 @@
 
 use std::path::Path;
 
-use super::{load_settings, print_config_error, print_error};
+use super::{load_settings, CommandError, CommandResult};
 use crate::cli::OrderPreviewArgs;
 use crate::exit;
 use crate::orders::build::{build_signed, random_salt, OrderRequest, Signer};
 use crate::signing::Wallet;
 
 /// Signs and prints.
-pub fn preview(config: Option<&Path>, args: &OrderPreviewArgs) -> u8 {
-    let settings = match load_settings(config) {
-        Ok(s) => s,
-        Err(e) => {
-            print_config_error(&e);
-            return exit::CONFIG;
-        },
-    };
+pub fn preview(config: Option<&Path>, args: &OrderPreviewArgs) -> CommandResult {
+    let settings = load_settings(config)?;
     let Some(key) = &settings.secrets.private_key else {
-        print_error("POLYMARKET_PRIVATE_KEY is not set\n  hint: export it (or put it in .env) to preview a signed order");
-        return exit::CONFIG;
+        return Err(CommandError::usage("POLYMARKET_PRIVATE_KEY is not set\n  hint: export it (or put it in .env) to preview a signed order"));
     };
-    let wallet = match Wallet::from_secret(key) {
-        Ok(w) => w,
-        Err(e) => {
-            print_error(&e.to_string());
-            return exit::CONFIG;
-        },
-    };
+    let wallet = Wallet::from_secret(key).map_err(|e| CommandError::usage(e.to_string()))?;
     let ex = &settings.config.exchange;
     let funder = match ex.funder.as_deref().map(str::parse) {
         Some(Ok(a)) => Some(a),
         Some(Err(_)) => {
-            print_error("exchange.funder is not an address");
-            return exit::CONFIG;
+            return Err(CommandError::usage(
+                "exchange.funder is not an address\n  hint: give the 0x… address of the proxy wallet that holds the funds",
+            ))
         },
         None => None,
     };
@@ -73,19 +61,11 @@ pub fn preview(config: Option<&Path>, args: &OrderPreviewArgs) -> u8 {
         {
             None => None,
             Some(Ok(at)) => Some(at),
-            Some(Err(e)) => {
-                print_error(&e);
-                return exit::CONFIG;
-            },
+            Some(Err(e)) => return Err(CommandError::usage(e)),
         },
     };
-    let signed = match build_signed(&request, &signer) {
-        Ok(s) => s,
-        Err(e) => {
-            print_error(&format!("cannot build the order: {e}"));
-            return exit::CONFIG;
-        },
-    };
+    let signed = build_signed(&request, &signer)
+        .map_err(|e| CommandError::usage(format!("cannot build the order: {e}")))?;
     if args.json {
         let out = serde_json::json!({
             "order_id": signed.hash.as_str(),
@@ -112,7 +92,7 @@ pub fn preview(config: Option<&Path>, args: &OrderPreviewArgs) -> u8 {
         println!("POST /order body (not sent):");
         println!("{}", signed.json);
     }
-    exit::OK
+    Ok(exit::OK)
 }
 
 /// `--expiration`: Unix seconds, or a duration after the order's time (`10m`).

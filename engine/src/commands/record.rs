@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, watch};
 
-use super::{load_settings, print_config_error, print_error};
+use super::{load_settings, CommandError, CommandResult};
 use crate::cli::RecordArgs;
 use crate::clock::{Clock, SystemClock};
 use crate::exchange::ws::{run_websocket, FeedStatus};
@@ -17,32 +17,22 @@ use crate::market_data::recording::RecordedMessage;
 use crate::service::shutdown_signal;
 
 /// Records until the duration passes or SIGINT/SIGTERM.
-pub async fn run(config: Option<&Path>, args: &RecordArgs) -> u8 {
-    let settings = match load_settings(config) {
-        Ok(s) => s,
-        Err(e) => {
-            print_config_error(&e);
-            return exit::CONFIG;
-        },
-    };
+pub async fn run(config: Option<&Path>, args: &RecordArgs) -> CommandResult {
+    let settings = load_settings(config)?;
     let markets: Vec<String> = if args.markets.is_empty() {
         settings.config.strategy.markets.clone()
     } else {
         args.markets.clone()
     };
     if markets.is_empty() {
-        print_error(
+        return Err(CommandError::usage(
             "no markets to record\n  hint: pass --markets <token id>,… or set strategy.markets",
-        );
-        return exit::CONFIG;
+        ));
     }
-    let mut file = match std::fs::File::create(&args.out) {
-        Ok(f) => std::io::BufWriter::new(f),
-        Err(e) => {
-            print_error(&format!("cannot create {}: {e}", args.out.display()));
-            return exit::FAILURE;
-        },
-    };
+    let mut file =
+        std::io::BufWriter::new(std::fs::File::create(&args.out).map_err(|e| {
+            CommandError::failed(format!("cannot create {}: {e}", args.out.display()))
+        })?);
     let (tx, mut rx) = mpsc::channel(4096);
     let (stop_tx, stop_rx) = watch::channel(false);
     let status = Arc::new(FeedStatus::default());
@@ -72,10 +62,9 @@ pub async fn run(config: Option<&Path>, args: &RecordArgs) -> u8 {
             message = rx.recv() => match message {
                 Some((recv_ms, msg)) => {
                     let line = serde_json::to_string(&RecordedMessage { recv_ms, msg }).expect("serializes");
-                    if let Err(e) = writeln!(file, "{line}") {
-                        print_error(&format!("cannot write {}: {e}", args.out.display()));
-                        return exit::FAILURE;
-                    }
+                    writeln!(file, "{line}").map_err(|e| {
+                        CommandError::failed(format!("cannot write {}: {e}", args.out.display()))
+                    })?;
                     written += 1;
                 },
                 None => break,
@@ -86,14 +75,11 @@ pub async fn run(config: Option<&Path>, args: &RecordArgs) -> u8 {
     }
     let _ = stop_tx.send(true);
     let _ = feed.await;
-    if let Err(e) = file.flush() {
-        print_error(&format!("cannot write {}: {e}", args.out.display()));
-        return exit::FAILURE;
-    }
+    file.flush()
+        .map_err(|e| CommandError::failed(format!("cannot write {}: {e}", args.out.display())))?;
     eprintln!("wrote {written} messages to {}", args.out.display());
     if written == 0 {
-        print_error("nothing was received\n  hint: check exchange.ws_url and the token IDs; `ploy check-config --connect` tests the exchange");
-        return exit::EXCHANGE;
+        return Err(CommandError::exchange("nothing was received\n  hint: check exchange.ws_url and the token IDs; `ploy check-config --connect` tests the exchange"));
     }
-    exit::OK
+    Ok(exit::OK)
 }

@@ -5,28 +5,18 @@
 
 use std::path::Path;
 
-use super::{load_settings, print_config_error, print_error};
+use super::{load_settings, CommandError, CommandResult};
 use crate::cli::ReplayArgs;
 use crate::exit;
 use crate::market_data::recording;
 use crate::trading::replay;
 
 /// Replays and reports.
-pub fn run(config: Option<&Path>, args: &ReplayArgs) -> u8 {
-    let settings = match load_settings(config) {
-        Ok(s) => s,
-        Err(e) => {
-            print_config_error(&e);
-            return exit::CONFIG;
-        },
-    };
-    let events = match recording::load(&args.file) {
-        Ok(events) => events,
-        Err(e) => {
-            print_error(&format!("{e}\n  hint: record a session with `ploy record`, or use engine/recordings/sample.jsonl"));
-            return exit::CONFIG;
-        },
-    };
+pub fn run(config: Option<&Path>, args: &ReplayArgs) -> CommandResult {
+    let settings = load_settings(config)?;
+    let events = recording::load(&args.file).map_err(|e| {
+        CommandError::usage(format!("{e}\n  hint: record a session with `ploy record`, or use engine/recordings/sample.jsonl"))
+    })?;
     let cfg = &settings.config;
     let report = replay::run(
         &events,
@@ -39,7 +29,7 @@ pub fn run(config: Option<&Path>, args: &ReplayArgs) -> u8 {
             "{}",
             serde_json::to_string_pretty(&report).expect("report serializes")
         );
-        return exit::OK;
+        return Ok(exit::OK);
     }
     let s = &report.stats;
     println!(
@@ -92,7 +82,7 @@ pub fn run(config: Option<&Path>, args: &ReplayArgs) -> u8 {
         "P&L {} USDC, max inventory {} shares",
         report.total_pnl, report.max_inventory
     );
-    exit::OK
+    Ok(exit::OK)
 }
 
 fn short(token: &str) -> String {

@@ -1,11 +1,12 @@
 //! `ploy version`: version, git revision and build profile.
 
+use super::CommandResult;
 use crate::build_info::BUILD;
 use crate::cli::VersionArgs;
 use crate::exit;
 
 /// Prints the build facts.
-pub fn run(args: &VersionArgs) -> u8 {
+pub fn run(args: &VersionArgs) -> CommandResult {
     if args.json {
         println!(
             "{}",
@@ -14,5 +15,5 @@ pub fn run(args: &VersionArgs) -> u8 {
     } else {
         println!("{BUILD}");
     }
-    exit::OK
+    Ok(exit::OK)
 }

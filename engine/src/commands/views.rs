@@ -10,7 +10,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use rust_decimal::Decimal;
 
-use super::{load_settings, print_config_error, print_error};
+use super::{load_settings, CommandError, CommandResult};
 use crate::cli::{OrdersArgs, ReportArgs};
 use crate::config::Settings;
 use crate::exit;
@@ -18,28 +18,23 @@ use crate::storage::{self, Store};
 use crate::views::{self, OrderQuery};
 
 /// Opens the configured database without creating or migrating it.
-async fn open(config: Option<&Path>) -> Result<(Settings, Arc<dyn Store>), u8> {
-    let settings = load_settings(config).map_err(|e| {
-        print_config_error(&e);
-        exit::CONFIG
-    })?;
+async fn open(config: Option<&Path>) -> Result<(Settings, Arc<dyn Store>), CommandError> {
+    let settings = load_settings(config)?;
     let url = &settings.database_url;
     if let Some(file) = sqlite_file(url.expose()) {
         if !file.exists() {
-            print_error(&format!(
+            return Err(CommandError::database(format!(
                 "no database at {}: ploy has not run with this config here\n  hint: check DATABASE_URL or database.url, and the folder ploy runs in",
                 url.redacted()
-            ));
-            return Err(exit::DATABASE);
+            )));
         }
     }
     let store = storage::connect(url, &settings.config.database)
         .await
         .map_err(|e| {
-            print_error(&format!(
+            CommandError::database(format!(
                 "{e}\n  hint: check DATABASE_URL (or database.url) and that the database server is up"
-            ));
-            exit::DATABASE
+            ))
         })?;
     Ok((settings, store))
 }
@@ -53,23 +48,16 @@ fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     (!path.is_empty() && !path.contains(":memory:")).then(|| std::path::PathBuf::from(path))
 }
 
-fn failed(e: &storage::StorageError) -> u8 {
-    print_error(&format!(
+fn failed(e: &storage::StorageError) -> CommandError {
+    CommandError::database(format!(
         "{e}\n  hint: if the database was made by an older ploy, run `ploy migrate` (or start the service) first"
-    ));
-    exit::DATABASE
+    ))
 }
 
 /// `ploy orders`.
-pub async fn orders(config: Option<&Path>, args: &OrdersArgs) -> u8 {
-    let (_, store) = match open(config).await {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let all = match store.all_orders().await {
-        Ok(o) => o,
-        Err(e) => return failed(&e),
-    };
+pub async fn orders(config: Option<&Path>, args: &OrdersArgs) -> CommandResult {
+    let (_, store) = open(config).await?;
+    let all = store.all_orders().await.map_err(|e| failed(&e))?;
     store.close().await;
     let query = OrderQuery {
         status: args.status,
@@ -106,7 +94,7 @@ pub async fn orders(config: Option<&Path>, args: &OrdersArgs) -> u8 {
             }))
             .expect("serializes")
         );
-        return exit::OK;
+        return Ok(exit::OK);
     }
     println!(
         "{:<28} {:<9} {:<4} {:>6} {:>8} {:>8}  {:<13} AGE",
@@ -131,19 +119,13 @@ pub async fn orders(config: Option<&Path>, args: &OrdersArgs) -> u8 {
         if picked.len() == 1 { "" } else { "s" },
         all.len()
     );
-    exit::OK
+    Ok(exit::OK)
 }
 
 /// `ploy positions`.
-pub async fn positions(config: Option<&Path>, json: bool) -> u8 {
-    let (_, store) = match open(config).await {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let positions = match store.positions().await {
-        Ok(p) => p,
-        Err(e) => return failed(&e),
-    };
+pub async fn positions(config: Option<&Path>, json: bool) -> CommandResult {
+    let (_, store) = open(config).await?;
+    let positions = store.positions().await.map_err(|e| failed(&e))?;
     let (marks, note) = match store.marks().await {
         Ok(m) => (m, None),
         Err(_) => (
@@ -162,7 +144,7 @@ pub async fn positions(config: Option<&Path>, json: bool) -> u8 {
             })
             .expect("serializes")
         );
-        return exit::OK;
+        return Ok(exit::OK);
     }
     println!(
         "{:<13} {:>8} {:>7} {:>7} {:>11} {:>9} {:>7}  MARKED",
@@ -198,20 +180,15 @@ pub async fn positions(config: Option<&Path>, json: bool) -> u8 {
     if let Some(note) = note {
         println!("note: {note}");
     }
-    exit::OK
+    Ok(exit::OK)
 }
 
 /// `ploy report`.
-pub async fn report(config: Option<&Path>, args: &ReportArgs) -> u8 {
-    let (_, store) = match open(config).await {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
+pub async fn report(config: Option<&Path>, args: &ReportArgs) -> CommandResult {
+    let (_, store) = open(config).await?;
     let (orders, fills, deployments) =
-        match tokio::try_join!(store.all_orders(), store.fills(), store.deployments()) {
-            Ok(all) => all,
-            Err(e) => return failed(&e),
-        };
+        tokio::try_join!(store.all_orders(), store.fills(), store.deployments())
+            .map_err(|e| failed(&e))?;
     let (changes, note) = match store.trading_state_changes().await {
         Ok(c) => (c, None),
         Err(_) => (
@@ -236,7 +213,7 @@ pub async fn report(config: Option<&Path>, args: &ReportArgs) -> u8 {
             })
             .expect("serializes")
         );
-        return exit::OK;
+        return Ok(exit::OK);
     }
     println!(
         "since {} ({}):",
@@ -287,7 +264,7 @@ pub async fn report(config: Option<&Path>, args: &ReportArgs) -> u8 {
     if let Some(note) = note {
         println!("note: {note}");
     }
-    exit::OK
+    Ok(exit::OK)
 }
 
 /// A token ID shortened for a table (`6581…5422`).
