@@ -55,6 +55,12 @@ struct RefusalLabels {
     reason: String,
 }
 
+/// `token` label of `ploy_position_shares`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct TokenLabels {
+    token: String,
+}
+
 /// `state` label of `ploy_trading_state`.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct TradingStateLabels {
@@ -92,6 +98,8 @@ pub struct Metrics {
     trading_state: Family<TradingStateLabels, Gauge>,
     /// `ploy_risk_refusals_total{reason}`: orders the risk engine refused.
     risk_refusals: Family<RefusalLabels, Counter>,
+    /// `ploy_position_shares{token}`: shares held, as strategy and risk see them.
+    position_shares: Family<TokenLabels, Gauge<f64, AtomicU64>>,
 }
 
 impl Metrics {
@@ -206,6 +214,13 @@ impl Metrics {
             trading_state.clone(),
         );
 
+        let position_shares = Family::<TokenLabels, Gauge<f64, AtomicU64>>::default();
+        registry.register(
+            "ploy_position_shares",
+            "Shares held per token (negative: short), as the trading core's strategy and risk see them",
+            position_shares.clone(),
+        );
+
         // Pre-create the common error kinds so dashboards see zeros, not gaps.
         for kind in [
             "rate_limited",
@@ -234,7 +249,17 @@ impl Metrics {
             start_time_seconds,
             trading_state,
             risk_refusals,
+            position_shares,
         }
+    }
+
+    /// Shows the shares held in `token` as the trading core sees them.
+    pub fn set_position(&self, token: &str, shares: f64) {
+        self.position_shares
+            .get_or_create(&TokenLabels {
+                token: token.to_owned(),
+            })
+            .set(shares);
     }
 
     /// Counts `n` risk refusals for `reason` (a `refusal_name`).

@@ -114,6 +114,11 @@ pub struct ExchangeConfig {
     /// Timeout of every request to the exchange.
     #[serde(with = "duration")]
     pub request_timeout: Duration,
+    /// Live: how long one order's post may take, retries and waits included
+    /// (1 s to 10 min, at least `request_timeout`). Past it the post is given
+    /// up on; an order whose outcome is unknown stays pending for the sweeper.
+    #[serde(with = "duration")]
+    pub order_deadline: Duration,
     /// How orders are signed: `eoa`, `poly_proxy` or `poly_gnosis_safe`.
     pub signature_type: SignatureType,
     /// The wallet holding funds when `signature_type` is not `eoa` (0x address).
@@ -148,6 +153,7 @@ impl Default for ExchangeConfig {
                 .expect("static URL"),
             chain_id: 137,
             request_timeout: Duration::from_secs(10),
+            order_deadline: Duration::from_secs(30),
             signature_type: SignatureType::Eoa,
             funder: None,
             geoblock_url: Url::parse("https://polymarket.com/api/geoblock").expect("static URL"),

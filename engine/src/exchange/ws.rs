@@ -2,9 +2,11 @@
 //! `initial_dump`, send `PING` every 10 s, reconnect with backoff and subscribe
 //! again after any drop. While it is down, the books come from REST polling
 //! (`POST /books`), turned into the same `book` messages, so the engine never
-//! stops seeing prices. The user channel (`/ws/user`, authenticated) only wakes
-//! the trade poller when one of our orders trades, so fills are recorded at
-//! once from `GET /data/trades`, the one source of fill accounting.
+//! stops seeing prices. The user channel (`/ws/user`, authenticated) wakes the
+//! task that owns each kind of change: a trade or an order update (a partial
+//! match) the trade poller, so fills are recorded at once from
+//! `GET /data/trades`, the one source of fill accounting; a cancellation the
+//! open-orders check; a placement the pending-order sweeper.
 
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -116,49 +118,68 @@ fn user_subscribe_message(markets: &[String], creds: &L2Credentials) -> String {
     .to_string()
 }
 
-/// Whether a user-channel message reports one of our orders cancelled
-/// (`event_type: order`, `type: CANCELLATION`; one object or an array).
-pub fn is_cancellation_message(text: &str) -> bool {
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
-        return false;
-    };
-    let is_cancel = |v: &serde_json::Value| {
-        v["event_type"] == "order"
-            && v["type"]
-                .as_str()
-                .is_some_and(|t| t.eq_ignore_ascii_case("CANCELLATION"))
-    };
-    match &value {
-        serde_json::Value::Array(items) => items.iter().any(is_cancel),
-        other => is_cancel(other),
-    }
+/// What a user-channel message says happened to our orders (one object or
+/// an array of them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UserNews {
+    /// A trade (`event_type: trade`), or an order `UPDATE` (a partial match).
+    pub traded: bool,
+    /// An order `CANCELLATION`.
+    pub cancelled: bool,
+    /// An order `PLACEMENT`.
+    pub placed: bool,
 }
 
-/// Whether a user-channel message reports a trade (one object or an array).
-pub fn is_trade_message(text: &str) -> bool {
+/// Reads a user-channel message.
+pub fn user_news(text: &str) -> UserNews {
+    let mut news = UserNews::default();
     let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
-        return false;
+        return news;
     };
-    let is_trade = |v: &serde_json::Value| v["event_type"] == "trade";
+    let mut read = |v: &serde_json::Value| {
+        let kind = v["type"].as_str().unwrap_or("").to_ascii_uppercase();
+        match v["event_type"].as_str() {
+            Some("trade") => news.traded = true,
+            Some("order") => match kind.as_str() {
+                "CANCELLATION" => news.cancelled = true,
+                "PLACEMENT" => news.placed = true,
+                "UPDATE" => news.traded = true,
+                _ => {},
+            },
+            _ => {},
+        }
+    };
     match &value {
-        serde_json::Value::Array(items) => items.iter().any(is_trade),
-        other => is_trade(other),
+        serde_json::Value::Array(items) => items.iter().for_each(&mut read),
+        other => read(other),
     }
+    news
 }
 
-/// Runs the user channel (`/ws/user`) until `stop`. Each trade message for
-/// this account wakes the trade poller, which reads `GET /data/trades` (fees
-/// included) at once rather than at its next tick; each order cancellation
-/// (from the web UI, the dead-man's switch, a closed market) wakes the
-/// open-orders check the same way. Their own intervals cover any time the
-/// channel is down.
+/// Who the user channel wakes.
+#[derive(Debug, Clone, Default)]
+pub struct UserWakers {
+    /// The trade poller (trades and order updates).
+    pub trades: Arc<Notify>,
+    /// The open-orders check (cancellations).
+    pub cancelled: Arc<Notify>,
+    /// The pending-order sweeper (placements).
+    pub placed: Arc<Notify>,
+}
+
+/// Runs the user channel (`/ws/user`) until `stop`. Each trade or order
+/// update for this account wakes the trade poller, which reads
+/// `GET /data/trades` (fees included) at once rather than at its next tick;
+/// each order cancellation (from the web UI, the dead-man's switch, a closed
+/// market) wakes the open-orders check; each placement wakes the sweeper, so
+/// an order whose post answer was lost is settled open at once. Their own
+/// intervals cover any time the channel is down.
 pub async fn run_user_channel(
     url: Url,
     max_silence: Duration,
     markets: Vec<String>,
     creds: L2Credentials,
-    wake: Arc<Notify>,
-    cancelled: Arc<Notify>,
+    wakers: UserWakers,
     mut stop: watch::Receiver<bool>,
 ) {
     let channel = Channel {
@@ -172,11 +193,15 @@ pub async fn run_user_channel(
         &url,
         &subscribe,
         |text: String| {
-            if is_trade_message(&text) {
-                wake.notify_one();
+            let news = user_news(&text);
+            if news.traded {
+                wakers.trades.notify_one();
             }
-            if is_cancellation_message(&text) {
-                cancelled.notify_one();
+            if news.cancelled {
+                wakers.cancelled.notify_one();
+            }
+            if news.placed {
+                wakers.placed.notify_one();
             }
             std::future::ready(true)
         },
@@ -405,31 +430,41 @@ mod tests {
     }
 
     #[test]
-    fn only_trade_messages_wake_the_poller() {
-        assert!(is_trade_message(&fixture(
-            "ws_user_trade.docs_example.json"
-        )));
-        assert!(!is_trade_message(&fixture(
-            "ws_user_order.docs_example.json"
-        )));
-        let batch = format!("[{}]", fixture("ws_user_trade.docs_example.json"));
-        assert!(is_trade_message(&batch));
-        assert!(!is_trade_message("PONG"));
-    }
-
-    #[test]
-    fn only_cancellations_wake_the_open_orders_check() {
+    fn each_user_message_wakes_the_task_that_owns_it() {
+        let trade = fixture("ws_user_trade.docs_example.json");
+        let traded = UserNews {
+            traded: true,
+            ..UserNews::default()
+        };
+        assert_eq!(user_news(&trade), traded);
+        assert_eq!(user_news(&format!("[{trade}]")), traded);
         let placement = fixture("ws_user_order.docs_example.json");
-        assert!(
-            !is_cancellation_message(&placement),
-            "a placement is not a cancellation"
+        assert_eq!(
+            user_news(&placement),
+            UserNews {
+                placed: true,
+                ..UserNews::default()
+            }
         );
         let cancelled = placement.replace("\"PLACEMENT\"", "\"CANCELLATION\"");
-        assert!(is_cancellation_message(&cancelled));
-        assert!(is_cancellation_message(&format!("[{cancelled}]")));
-        assert!(!is_cancellation_message(&fixture(
-            "ws_user_trade.docs_example.json"
-        )));
+        assert_eq!(
+            user_news(&format!("[{cancelled}]")),
+            UserNews {
+                cancelled: true,
+                ..UserNews::default()
+            }
+        );
+        let update = placement.replace("\"PLACEMENT\"", "\"UPDATE\"");
+        assert_eq!(user_news(&update), traded, "a partial match brings a fill");
+        assert_eq!(user_news("PONG"), UserNews::default());
+        assert_eq!(
+            user_news(&format!("[{trade},{cancelled}]")),
+            UserNews {
+                traded: true,
+                cancelled: true,
+                placed: false
+            }
+        );
     }
 
     #[test]

@@ -9,9 +9,14 @@
 //!   exchange does not know is posted again, again with the same body.
 //! - `INVALID_ORDER_DUPLICATED` means "already there": it is looked up and settled.
 //! - Cancel-only mode refuses new orders until the exchange leaves it.
-//! - An order whose outcome stays unknown stays `pending` in the database and
-//!   is settled by [`LiveVenue::settle_pending`] (and at the next start by
-//!   reconciliation).
+//! - Every post has an overall deadline (`exchange.order_deadline`, retries
+//!   and waits included). An order whose outcome is still unknown then is
+//!   given up on as [`OrderEvent::Unsettled`] (the core learns its hash, so a
+//!   cancel reaches it), stays `pending` in the database and is settled by
+//!   [`LiveVenue::settle_pending`] (and at the next start by reconciliation).
+//! - A cancel and the sweeper's look-up-and-re-post of the same order take
+//!   one per-order guard, and the sweeper re-reads the order under it: an
+//!   order cancelled meanwhile is never posted again.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -32,6 +37,53 @@ use crate::trading::OrderEvent;
 
 /// How many times one order is tried before it is left to reconciliation.
 const MAX_ATTEMPTS: u32 = 6;
+
+/// One async mutex per order that a cancel or the sweeper is working on,
+/// removed when nobody holds or waits for it.
+#[derive(Debug, Default)]
+struct OrderGuards(std::sync::Mutex<BTreeMap<ClientOrderId, Arc<Mutex<()>>>>);
+
+/// Held while a cancel or the sweeper works on one order.
+struct OrderGuard<'a> {
+    guards: &'a OrderGuards,
+    id: ClientOrderId,
+    guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl OrderGuards {
+    async fn lock(&self, id: &ClientOrderId) -> OrderGuard<'_> {
+        let mutex = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(id.clone())
+            .or_default()
+            .clone();
+        OrderGuard {
+            guards: self,
+            id: id.clone(),
+            guard: Some(mutex.lock_owned().await),
+        }
+    }
+}
+
+impl Drop for OrderGuard<'_> {
+    fn drop(&mut self) {
+        let mut map = self
+            .guards
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(guard) = self.guard.take() {
+            let mutex = tokio::sync::OwnedMutexGuard::mutex(&guard).clone();
+            drop(guard);
+            // Ours and the map's: nobody else holds or waits for it.
+            if Arc::strong_count(&mutex) == 2 {
+                map.remove(&self.id);
+            }
+        }
+    }
+}
 
 /// What the exchange says of an order we looked up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +125,10 @@ pub struct LiveVenue {
     heartbeat: Option<Arc<crate::heartbeat::HeartbeatStatus>>,
     /// Quotes are GTD and expire this long after they are placed.
     quote_ttl: Option<Duration>,
+    /// How long one post may take, retries included.
+    order_deadline: Duration,
+    /// Cancels and the sweeper never work on one order at once.
+    guards: OrderGuards,
 }
 
 impl LiveVenue {
@@ -93,7 +149,15 @@ impl LiveVenue {
             cancel_only_until: std::sync::Mutex::new(None),
             heartbeat: None,
             quote_ttl: None,
+            order_deadline: Duration::from_secs(30),
+            guards: OrderGuards::default(),
         }
+    }
+
+    /// Gives up on a post whose outcome is unknown after `deadline`.
+    pub fn with_order_deadline(mut self, deadline: Duration) -> Self {
+        self.order_deadline = deadline;
+        self
     }
 
     /// Quotes as GTD orders expiring `ttl` after they are placed (`None`: GTC).
@@ -198,18 +262,48 @@ impl LiveVenue {
         })
     }
 
-    /// Posts a stored, signed body until its outcome is known.
+    /// Posts a stored, signed body until its outcome is known, or until
+    /// `exchange.order_deadline` has passed: then it is given up on as
+    /// [`OrderEvent::Unsettled`] and left pending for the sweeper.
     async fn submit(
         &self,
         client_id: &ClientOrderId,
         hash: &OrderHash,
         body: &str,
     ) -> Vec<OrderEvent> {
+        let deadline = self.order_deadline;
+        match tokio::time::timeout(deadline, self.submit_until_known(client_id, hash, body)).await {
+            Ok(Some(events)) => events,
+            Ok(None) => {
+                tracing::warn!(client_id = %client_id, hash = %hash, "order outcome still unknown after {MAX_ATTEMPTS} attempts; left pending, the sweeper settles it");
+                vec![self.unsettled(client_id, hash)]
+            },
+            Err(_) => {
+                tracing::warn!(client_id = %client_id, hash = %hash, ?deadline, "order outcome unknown at exchange.order_deadline; given up on and left pending, the sweeper settles it");
+                vec![self.unsettled(client_id, hash)]
+            },
+        }
+    }
+
+    fn unsettled(&self, client_id: &ClientOrderId, hash: &OrderHash) -> OrderEvent {
+        OrderEvent::Unsettled {
+            client_id: client_id.clone(),
+            hash: Some(hash.clone()),
+        }
+    }
+
+    /// The retry loop of [`Self::submit`]; `None` when the outcome is still
+    /// unknown after [`MAX_ATTEMPTS`].
+    async fn submit_until_known(
+        &self,
+        client_id: &ClientOrderId,
+        hash: &OrderHash,
+        body: &str,
+    ) -> Option<Vec<OrderEvent>> {
         let mut attempt = 0u32;
         loop {
             if attempt >= MAX_ATTEMPTS {
-                tracing::warn!(client_id = %client_id, hash = %hash, "outcome still unknown after {MAX_ATTEMPTS} attempts; left pending for reconciliation");
-                return Vec::new();
+                return None;
             }
             let result = self.client.post_order(body).await;
             let (error, wait) = match result {
@@ -219,10 +313,10 @@ impl LiveVenue {
                     {
                         tracing::error!(ours = %hash, theirs = %response.order_id, "the exchange's order ID differs from our hash");
                     }
-                    return self.settle(client_id, hash, Settled::Open).await;
+                    return Some(self.settle(client_id, hash, Settled::Open).await);
                 },
                 Ok(response) if response.error_msg.contains("INVALID_ORDER_DUPLICATED") => {
-                    return self.already_there(client_id, hash).await;
+                    return Some(self.already_there(client_id, hash).await);
                 },
                 Ok(response) => {
                     let reason = if response.error_msg.is_empty() {
@@ -233,12 +327,12 @@ impl LiveVenue {
                     } else {
                         response.error_msg
                     };
-                    return self.reject(client_id, reason).await;
+                    return Some(self.reject(client_id, reason).await);
                 },
                 Err(ExchangeError::Rejected { message, .. })
                     if message.contains("INVALID_ORDER_DUPLICATED") =>
                 {
-                    return self.already_there(client_id, hash).await;
+                    return Some(self.already_there(client_id, hash).await);
                 },
                 Err(ExchangeError::Unavailable {
                     cancel_only: true,
@@ -252,9 +346,10 @@ impl LiveVenue {
                         .lock()
                         .unwrap_or_else(|e| e.into_inner()) =
                         Some(std::time::Instant::now() + pause);
-                    return self
-                        .reject(client_id, format!("cancel-only mode: {message}"))
-                        .await;
+                    return Some(
+                        self.reject(client_id, format!("cancel-only mode: {message}"))
+                            .await,
+                    );
                 },
                 Err(e) if e.is_retryable() => {
                     let wait = self.backoff.delay(attempt, e.retry_after());
@@ -265,7 +360,7 @@ impl LiveVenue {
                     tracing::warn!(error = %e, hash = %hash, "order outcome unknown; asking the exchange");
                     match self.look_up(hash).await {
                         Ok(Settled::Unknown) => {},
-                        Ok(settled) => return self.settle(client_id, hash, settled).await,
+                        Ok(settled) => return Some(self.settle(client_id, hash, settled).await),
                         Err(lookup) => {
                             tracing::warn!(error = %lookup, "lookup failed; will ask again");
                         },
@@ -273,7 +368,7 @@ impl LiveVenue {
                     let wait = self.backoff.delay(attempt, None);
                     (e, wait)
                 },
-                Err(e) => return self.reject(client_id, e.to_string()).await,
+                Err(e) => return Some(self.reject(client_id, e.to_string()).await),
             };
             let _ = error;
             tokio::time::sleep(wait).await;
@@ -324,7 +419,8 @@ impl LiveVenue {
     /// order cancelled from the web UI, by the dead-man's switch, or when its
     /// market closed): every stored `open` order older than `min_age` that
     /// the exchange no longer lists as open is looked up and settled, so the
-    /// core forgets what no longer rests. Returns the events.
+    /// core forgets what no longer rests; and an order the exchange lists
+    /// that is stored as finished is cancelled. Returns the events.
     pub async fn check_open(&self, min_age: Duration) -> Vec<OrderEvent> {
         let stored = match self.store.orders_with_status(&[OrderStatus::Open]).await {
             Ok(o) => o,
@@ -334,17 +430,11 @@ impl LiveVenue {
             },
         };
         let now = self.clock.now_ms();
-        let ours: Vec<_> = stored
+        let stored: Vec<_> = stored
             .into_iter()
-            .filter(|o| {
-                o.mode == "live"
-                    && o.order_hash.is_some()
-                    && now - o.updated_at_ms >= i64::try_from(min_age.as_millis()).unwrap_or(0)
-            })
+            .filter(|o| o.mode == "live" && o.order_hash.is_some())
             .collect();
-        if ours.is_empty() {
-            return Vec::new();
-        }
+        let min_age_ms = i64::try_from(min_age.as_millis()).unwrap_or(0);
         let listed: std::collections::BTreeSet<String> = match self.client.open_orders().await {
             Ok(open) => open
                 .into_iter()
@@ -356,8 +446,19 @@ impl LiveVenue {
                 return Vec::new();
             },
         };
+        let stored_open: std::collections::BTreeSet<String> = stored
+            .iter()
+            .filter_map(|o| o.order_hash.as_ref())
+            .map(|h| h.as_str().to_ascii_lowercase())
+            .collect();
+        let unexpected: std::collections::BTreeSet<String> =
+            listed.difference(&stored_open).cloned().collect();
+        self.cancel_orphans(&unexpected).await;
         let mut events = Vec::new();
-        for order in ours {
+        for order in stored
+            .into_iter()
+            .filter(|o| now - o.updated_at_ms >= min_age_ms)
+        {
             let Some(hash) = &order.order_hash else {
                 continue;
             };
@@ -383,8 +484,13 @@ impl LiveVenue {
     }
 
     /// Settles stored `pending` orders older than `min_age` by asking the
-    /// exchange; an order it does not know is posted again with its stored body.
-    pub async fn settle_pending(&self, min_age: Duration) -> Vec<OrderEvent> {
+    /// exchange. With `repost`, an order the exchange does not know is posted
+    /// again with its stored body (the same hash; a duplicate is harmless);
+    /// without it (woken by a placement on the user channel, when the
+    /// executor may still be posting) only what the exchange knows is settled.
+    /// Each order is handled under its guard and read again under it, so one
+    /// cancelled meanwhile is left alone.
+    pub async fn settle_pending(&self, min_age: Duration, repost: bool) -> Vec<OrderEvent> {
         let pending = match self.store.orders_with_status(&[OrderStatus::Pending]).await {
             Ok(p) => p,
             Err(e) => {
@@ -393,18 +499,30 @@ impl LiveVenue {
             },
         };
         let now = self.clock.now_ms();
+        let min_age_ms = i64::try_from(min_age.as_millis()).unwrap_or(i64::MAX);
         let mut events = Vec::new();
         for order in pending
             .into_iter()
-            .filter(|o| o.mode == "live" && now - o.updated_at_ms >= min_age.as_millis() as i64)
+            .filter(|o| o.mode == "live" && now - o.updated_at_ms >= min_age_ms)
         {
             let (Some(hash), Some(body)) = (&order.order_hash, &order.signed_order) else {
                 continue;
             };
+            let _guard = self.guards.lock(&order.client_id).await;
+            match self.store.order(&order.client_id).await {
+                Ok(Some(now)) if now.status == OrderStatus::Pending => {},
+                Ok(_) => continue,
+                Err(e) => {
+                    tracing::warn!(error = %e, client_id = %order.client_id, "cannot read a pending order again; settled later");
+                    continue;
+                },
+            }
             match self.look_up(hash).await {
-                Ok(Settled::Unknown) => {
+                Ok(Settled::Unknown) if repost => {
+                    tracing::info!(client_id = %order.client_id, hash = %hash, "a pending order the exchange does not know; posting its stored body again");
                     events.extend(self.submit(&order.client_id, hash, body).await);
                 },
+                Ok(Settled::Unknown) => {},
                 Ok(settled) => events.extend(self.settle(&order.client_id, hash, settled).await),
                 Err(e) => {
                     tracing::warn!(error = %e, hash = %hash, "cannot settle a pending order yet");
@@ -412,6 +530,38 @@ impl LiveVenue {
             }
         }
         events
+    }
+
+    /// Cancels orders the exchange lists open that the database has as
+    /// finished (cancelled or failed): an order of ours that rests although
+    /// the engine believes it gone. Returns how many it cancelled.
+    async fn cancel_orphans(&self, listed: &std::collections::BTreeSet<String>) -> usize {
+        let mut cancelled = 0;
+        for hash in listed {
+            let hash = OrderHash(hash.clone());
+            let Ok(Some(stored)) = self.store.order_by_hash(&hash).await else {
+                continue;
+            };
+            if !matches!(stored.status, OrderStatus::Cancelled | OrderStatus::Failed) {
+                continue;
+            }
+            tracing::error!(client_id = %stored.client_id, hash = %hash, status = stored.status.as_str(), "an order of ours rests on the exchange although it is stored as finished; cancelling it");
+            let _guard = self.guards.lock(&stored.client_id).await;
+            match self.client.cancel_order(hash.as_str()).await {
+                Ok(r)
+                    if r.canceled
+                        .iter()
+                        .any(|h| h.eq_ignore_ascii_case(hash.as_str())) =>
+                {
+                    cancelled += 1;
+                },
+                Ok(_) => {},
+                Err(e) => {
+                    tracing::warn!(error = %e, hash = %hash, "cannot cancel the orphaned order yet; tried again at the next check");
+                },
+            }
+        }
+        cancelled
     }
 }
 
@@ -492,6 +642,8 @@ impl Venue for LiveVenue {
     }
 
     async fn cancel(&self, client_id: &ClientOrderId, hash: Option<&OrderHash>) -> Vec<OrderEvent> {
+        // The sweeper never re-posts this order while (or after) it is cancelled.
+        let _guard = self.guards.lock(client_id).await;
         let hash = match hash {
             Some(h) => h.clone(),
             None => match self.store.order(client_id).await {

@@ -77,8 +77,9 @@ struct InFlight {
 /// another runs cancels as they come, so a cancel never waits behind a slow
 /// post. A cancel of an intent still in the queue withdraws it (it is never
 /// posted: [`OrderEvent::Withdrawn`]); of the intent being posted, it is sent
-/// the moment the post answers. A cancel that gives up becomes
-/// [`OrderEvent::CancelFailed`], so the core tries again. Returns when the
+/// the moment the post answers (or is given up on: [`OrderEvent::Unsettled`]).
+/// A cancel that gives up becomes [`OrderEvent::CancelFailed`], so the core
+/// tries again. Returns when the
 /// queue is closed and drained and the cancel channel is closed.
 pub async fn run_executor(
     queue: Arc<OrderQueue<OrderIntent>>,
@@ -162,7 +163,14 @@ async fn post_queue(
     while let Some(intent) = queue.pop().await {
         lock(&in_flight).posting = Some(intent.client_id.clone());
         let started = Instant::now();
-        let outcome = venue.place(&intent).await;
+        let mut outcome = venue.place(&intent).await;
+        if outcome.is_empty() {
+            // A venue that says nothing has not settled it: the core must know.
+            outcome.push(OrderEvent::Unsettled {
+                client_id: intent.client_id.clone(),
+                hash: None,
+            });
+        }
         metrics
             .order_latency_ms
             .observe(started.elapsed().as_secs_f64() * 1000.0);
@@ -184,6 +192,17 @@ async fn post_queue(
                 },
                 OrderEvent::Rejected { .. } => {
                     metrics.orders_failed.inc();
+                },
+                // Its outcome is unknown, so it may rest: a cancel that came
+                // meanwhile goes to it by its hash.
+                OrderEvent::Unsettled {
+                    client_id,
+                    hash: Some(hash),
+                } if cancel_now => {
+                    let _ = after_post.send(CancelRequest {
+                        client_id: client_id.clone(),
+                        hash: Some(hash.clone()),
+                    });
                 },
                 _ => {},
             }

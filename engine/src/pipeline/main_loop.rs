@@ -103,24 +103,31 @@ impl MainLoop {
         if cancels > 0 {
             tracing::info!(cancels, "cancelling resting orders before exit");
         }
+        // A third of server.shutdown_timeout for the executor's cancels (and
+        // a post in flight), a third for the exchange's confirmation.
+        let share = self.parts.settings.config.server.shutdown_timeout / 3;
         let mut executor = executor;
-        loop {
-            tokio::select! {
-                _ = &mut executor => break,
-                Some(event) = orders.recv() => self.on_order(event).await,
+        let finished = tokio::time::timeout(share, async {
+            loop {
+                tokio::select! {
+                    _ = &mut executor => break,
+                    Some(event) = orders.recv() => self.on_order(event).await,
+                }
             }
+        })
+        .await;
+        if finished.is_err() {
+            tracing::warn!(waited = ?share, "shutdown: an order is still being posted; not waiting for it: it stays pending in the database (settled at the next start) and the exchange's cancel-all (or its dead-man's switch) takes it off the book");
+            executor.abort();
         }
         while let Ok(event) = orders.try_recv() {
             self.on_order(event).await;
         }
         if let Some(live) = &self.live {
             // Bounded, so an exchange that does not answer cannot hold up the exit.
-            if tokio::time::timeout(
-                Duration::from_secs(3),
-                confirm_halt(live.clone(), "shutdown"),
-            )
-            .await
-            .is_err()
+            if tokio::time::timeout(share, confirm_halt(live.clone(), "shutdown"))
+                .await
+                .is_err()
             {
                 tracing::error!("shutdown: the exchange did not confirm in time that no order of ours is open; the dead-man's switch cancels them within 10 s");
             }
@@ -201,6 +208,17 @@ impl MainLoop {
             .open_orders
             .set(self.core.open_orders().count() as i64);
         self.count_refusals();
+        self.show_positions();
+    }
+
+    /// `ploy_position_shares`: what the core holds, per token.
+    fn show_positions(&self) {
+        use rust_decimal::prelude::ToPrimitive;
+        for (token, shares) in self.core.positions() {
+            self.parts
+                .metrics
+                .set_position(token.as_str(), shares.to_f64().unwrap_or(f64::NAN));
+        }
     }
 
     /// Moves the core's new risk refusals into `ploy_risk_refusals_total`,
@@ -291,7 +309,8 @@ impl MainLoop {
             OrderEvent::Accepted { .. }
             | OrderEvent::Rejected { .. }
             | OrderEvent::Cancelled { .. }
-            | OrderEvent::CancelFailed { .. } => 1,
+            | OrderEvent::CancelFailed { .. }
+            | OrderEvent::Unsettled { .. } => 1,
             OrderEvent::Withdrawn { .. } => 2,
             OrderEvent::Filled { .. }
             | OrderEvent::FillReversed { .. }
@@ -356,6 +375,7 @@ impl MainLoop {
                         // restart): the position moves all the same.
                         tracing::info!(%client_id, %trade_id, "fill of an order no longer tracked; applied to the position");
                         self.core.on_untracked_fill(&token, side, *size);
+                        self.show_positions();
                         return;
                     }
                 },
@@ -367,8 +387,9 @@ impl MainLoop {
             }
         }
         self.core.on_order(&event);
-        let requotes = self.core.requote_vanished();
+        let requotes = self.core.requote_pending();
         self.dispatch(requotes);
+        self.show_positions();
         self.parts
             .metrics
             .open_orders

@@ -223,7 +223,8 @@ pub async fn start(
                 start_live(&parts, public.clone())
                     .await?
                     .with_heartbeat(heartbeat.clone())
-                    .with_quote_ttl(cfg.exchange.quote_ttl),
+                    .with_quote_ttl(cfg.exchange.quote_ttl)
+                    .with_order_deadline(cfg.exchange.order_deadline),
             );
             reconcile_and_restore(&parts, &live, &mut core, &fees).await?;
             if let Some(status) = &heartbeat {
@@ -237,16 +238,14 @@ pub async fn start(
                     stop.clone(),
                 )));
             }
-            let wake = Arc::new(tokio::sync::Notify::new());
-            let cancelled = Arc::new(tokio::sync::Notify::new());
+            let wakers = crate::exchange::ws::UserWakers::default();
             if let Some(creds) = live.client().credentials() {
                 tasks.push(tokio::spawn(crate::exchange::ws::run_user_channel(
                     crate::exchange::ws::user_channel_url(&cfg.exchange.ws_url),
                     cfg.market_data.max_silence,
                     condition_ids,
                     creds.clone(),
-                    wake.clone(),
-                    cancelled.clone(),
+                    wakers.clone(),
                     stop.clone(),
                 )));
             }
@@ -257,19 +256,20 @@ pub async fn start(
                 order_tx.clone(),
                 parts.clock.clone(),
                 cfg.market_data.poll_interval,
-                wake,
+                wakers.trades.clone(),
                 stop.clone(),
             )));
             tasks.push(tokio::spawn(sweep_pending(
                 live.clone(),
                 order_tx.clone(),
+                wakers.placed.clone(),
                 stop.clone(),
             )));
             tasks.push(tokio::spawn(check_open_orders(
                 live.clone(),
                 order_tx.clone(),
                 cfg.exchange.open_orders_check,
-                cancelled,
+                wakers.cancelled,
                 stop.clone(),
             )));
             live_venue = Some(live.clone());

@@ -107,18 +107,23 @@ pub(super) async fn poll_trades(
     }
 }
 
-/// Settles orders left pending (outcome unknown) every few seconds.
+/// Settles orders left pending (outcome unknown) every few seconds: those
+/// older than 10 s, re-posting what the exchange does not know; and at once
+/// when the user channel announces a placement, settling only what the
+/// exchange knows (the executor may still be posting).
 pub(super) async fn sweep_pending(
     venue: Arc<LiveVenue>,
     events: mpsc::UnboundedSender<OrderEvent>,
+    placed: Arc<tokio::sync::Notify>,
     mut stop: watch::Receiver<bool>,
 ) {
     loop {
-        tokio::select! {
-            () = tokio::time::sleep(Duration::from_secs(5)) => {},
+        let (min_age, repost) = tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs(5)) => (Duration::from_secs(10), true),
+            () = placed.notified() => (Duration::ZERO, false),
             _ = stop.changed() => return,
-        }
-        for event in venue.settle_pending(Duration::from_secs(10)).await {
+        };
+        for event in venue.settle_pending(min_age, repost).await {
             let _ = events.send(event);
         }
     }

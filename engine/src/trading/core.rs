@@ -79,6 +79,15 @@ pub enum OrderEvent {
         /// Our ID.
         client_id: ClientOrderId,
     },
+    /// A post was given up on with its outcome unknown (the deadline passed):
+    /// the order may rest. It stays tracked as pending, with its exchange ID
+    /// when known so a cancel reaches it; the sweeper settles it later.
+    Unsettled {
+        /// Our ID.
+        client_id: ClientOrderId,
+        /// The exchange ID (the signed order's hash), when it was signed.
+        hash: Option<OrderHash>,
+    },
     /// A fill whose trade is matched but not yet confirmed: a buy's shares
     /// are held but not sold until [`OrderEvent::FillConfirmed`].
     FillPending {
@@ -189,9 +198,12 @@ pub struct TradingCore {
     posting_allowed: bool,
     /// When each token's book last had an event.
     book_at: BTreeMap<TokenId, i64>,
-    /// Tokens whose order disappeared without our cancel (the exchange
-    /// cancelled it): quoted again at once.
-    vanished: Vec<TokenId>,
+    /// Tokens to quote again at once rather than at their next market event:
+    /// an order of theirs ended (the exchange cancelled it, or our cancel
+    /// was confirmed, which frees what it held: an ask's replacement may
+    /// only be placed once the old ask's shares are no longer offered), or
+    /// what is held changed (a fill confirmed or taken back).
+    requote: Vec<TokenId>,
     /// Shares bought in matched, not yet confirmed trades, by token.
     unconfirmed: BTreeMap<TokenId, Decimal>,
     /// The latest time the core was told (market events and clock ticks).
@@ -212,7 +224,7 @@ impl TradingCore {
             last_event_ms: 0,
             posting_allowed: true,
             book_at: BTreeMap::new(),
-            vanished: Vec::new(),
+            requote: Vec::new(),
             unconfirmed: BTreeMap::new(),
             now_ms: 0,
         }
@@ -381,15 +393,23 @@ impl TradingCore {
         }
     }
 
-    /// Quotes again, at once, the tokens whose order the exchange cancelled
-    /// by itself (rather than at their next market event).
-    pub fn requote_vanished(&mut self) -> Vec<Command> {
-        let tokens = std::mem::take(&mut self.vanished);
+    /// Quotes again, at once, the tokens whose order ended or whose holding
+    /// changed (rather than at their next market event).
+    pub fn requote_pending(&mut self) -> Vec<Command> {
+        let tokens = std::mem::take(&mut self.requote);
         let mut commands = self.enforce_trading_state();
         for token in tokens {
             commands.extend(self.quote_token(&token, self.now_ms.max(self.last_event_ms)));
         }
         commands
+    }
+
+    /// Marks a token to be quoted again by [`Self::requote_pending`]; not while
+    /// halted, when nothing may be placed anyway.
+    fn requote_later(&mut self, token: &TokenId) {
+        if self.risk.state() != TradingState::Halted && !self.requote.contains(token) {
+            self.requote.push(token.clone());
+        }
     }
 
     /// Tokens whose book is stale now.
@@ -542,14 +562,20 @@ impl TradingCore {
             },
             OrderEvent::Cancelled { client_id } | OrderEvent::Withdrawn { client_id } => {
                 if let Some(o) = self.orders.remove(client_id) {
-                    if !o.cancelling && !self.vanished.contains(&o.token) {
-                        self.vanished.push(o.token);
-                    }
+                    // Ours or the exchange's: what it held is free again.
+                    self.requote_later(&o.token);
                 }
             },
             OrderEvent::CancelFailed { client_id } => {
                 if let Some(o) = self.orders.get_mut(client_id) {
                     o.cancelling = false;
+                }
+            },
+            OrderEvent::Unsettled { client_id, hash } => {
+                if let Some(o) = self.orders.get_mut(client_id) {
+                    if o.hash.is_none() {
+                        o.hash = hash.clone();
+                    }
                 }
             },
             OrderEvent::FillPending {
@@ -568,9 +594,7 @@ impl TradingCore {
             } => {
                 self.confirm(token_id, *side, *size);
                 // The confirmed shares may be offered now.
-                if !self.vanished.contains(token_id) {
-                    self.vanished.push(token_id.clone());
-                }
+                self.requote_later(token_id);
             },
             OrderEvent::FillReversed {
                 client_id,
@@ -584,9 +608,7 @@ impl TradingCore {
                     o.filled = (o.filled - *size).max(Decimal::ZERO);
                 }
                 // What is quoted depends on what is held: quote again now.
-                if !self.vanished.contains(token_id) {
-                    self.vanished.push(token_id.clone());
-                }
+                self.requote_later(token_id);
             },
             OrderEvent::Filled {
                 client_id, size, ..
@@ -757,6 +779,51 @@ mod tests {
             client_id: ids[1].clone(),
         });
         assert!(c.open_orders().all(|o| o.client_id != ids[1]));
+    }
+
+    #[test]
+    fn an_asks_replacement_is_placed_the_moment_the_old_ask_is_cancelled() {
+        let mut c = core();
+        let mut positions = BTreeMap::new();
+        positions.insert(TokenId::from("1"), dec!(5));
+        c.restore(positions, Vec::new());
+        let first = c.on_market(&book(dec!(0.48), dec!(0.52)), 0);
+        for cmd in &first {
+            if let Command::Place(i) = cmd {
+                c.on_order(&OrderEvent::Accepted {
+                    client_id: i.client_id.clone(),
+                    hash: format!("0x{}", i.client_id).as_str().into(),
+                });
+            }
+        }
+        let ask = c
+            .open_orders()
+            .find(|o| o.side == Side::Sell)
+            .expect("an ask on the 5 shares held")
+            .client_id
+            .clone();
+        // The market moves: both quotes are replaced, but the new ask would
+        // offer shares the old one still offers, so it waits for the cancel.
+        let moved = c.on_market(&book(dec!(0.58), dec!(0.62)), 1);
+        assert!(
+            moved
+                .iter()
+                .any(|c| matches!(c, Command::Cancel { client_id, .. } if client_id == &ask)),
+            "{moved:?}"
+        );
+        assert!(
+            !moved
+                .iter()
+                .any(|c| matches!(c, Command::Place(i) if i.side == Side::Sell)),
+            "{moved:?}"
+        );
+        assert_eq!(c.stats().refused["no_inventory"], 1);
+        c.on_order(&OrderEvent::Cancelled { client_id: ask });
+        let replaced = c.requote_pending();
+        assert!(
+            matches!(&replaced[..], [Command::Place(i)] if i.side == Side::Sell && i.price == dec!(0.62)),
+            "the ask is replaced at once, not at the next market event: {replaced:?}"
+        );
     }
 
     #[test]

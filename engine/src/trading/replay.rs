@@ -126,7 +126,8 @@ pub fn run(
         let now = clock.now_ms();
         let fills_now = exchange.on_market(event);
         apply(fills_now, &mut trading, &sides, &mut fills);
-        for command in trading.on_market(event, now) {
+        let mut work: std::collections::VecDeque<Command> = trading.on_market(event, now).into();
+        while let Some(command) = work.pop_front() {
             let result = match &command {
                 Command::Place(intent) => {
                     sides.insert(
@@ -148,6 +149,7 @@ pub fn run(
                 },
             };
             apply(result, &mut trading, &sides, &mut fills);
+            work.extend(trading.requote_pending());
         }
     }
 

@@ -100,7 +100,7 @@ async fn assert_consistent(fake: &FakeClob, dir: &std::path::Path, allowed_repos
     let s = store(dir).await;
     let db = s.all_orders().await.unwrap();
     let ledger = fake.ledger();
-    for l in &ledger {
+    for l in ledger.iter().filter(|l| !l.foreign) {
         let stored = db
             .iter()
             .find(|o| o.order_hash.as_ref().map(|h| h.as_str()) == Some(l.hash.as_str()));
@@ -170,6 +170,101 @@ async fn assert_consistent(fake: &FakeClob, dir: &std::path::Path, allowed_repos
     s.close().await;
 }
 
+/// The running engine agrees with its database and the exchange (allowing a
+/// few seconds for answers in flight): its kill switch is the one saved, the
+/// positions it trades on (`ploy_position_shares`) are the stored ones, and
+/// every order the exchange has LIVE is stored open.
+async fn assert_engine_agrees(ploy: &Running, fake: &FakeClob, dir: &std::path::Path) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let problem = engine_disagreement(ploy, fake, dir).await;
+        match problem {
+            None => return,
+            Some(why) if Instant::now() >= deadline => {
+                panic!(
+                    "the engine, its database and the exchange disagree: {why}\n{}",
+                    ploy.logs()
+                )
+            },
+            Some(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+}
+
+async fn engine_disagreement(
+    ploy: &Running,
+    fake: &FakeClob,
+    dir: &std::path::Path,
+) -> Option<String> {
+    let s = store(dir).await;
+    let saved = s.trading_state().await.unwrap();
+    let positions = s.positions().await.unwrap();
+    let db = s.all_orders().await.unwrap();
+    s.close().await;
+    let state = trading_state(ploy).await;
+    let expected_state = saved.map_or("active".to_owned(), |c| c.state.as_str().to_owned());
+    if state["state"] != expected_state.as_str() {
+        return Some(format!(
+            "/trading-state says {state}, the database {expected_state}"
+        ));
+    }
+    let metrics = ploy.metrics().await;
+    for p in &positions {
+        let line = format!("ploy_position_shares{{token=\"{}\"}} ", p.token_id.as_str());
+        let held = metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(line.as_str()))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .unwrap_or(0.0);
+        let stored: f64 = p.size.to_string().parse().unwrap();
+        if (held - stored).abs() > 1e-9 {
+            return Some(format!(
+                "the engine trades on {held} shares of {}, the database holds {stored}",
+                p.token_id
+            ));
+        }
+    }
+    for l in fake.ledger().iter().filter(|l| l.status == "LIVE") {
+        let stored = db
+            .iter()
+            .find(|o| o.order_hash.as_ref().map(|h| h.as_str()) == Some(l.hash.as_str()));
+        match stored {
+            Some(o) if o.status == OrderStatus::Open => {},
+            Some(o) => {
+                return Some(format!(
+                    "order {} rests on the exchange but is stored {}",
+                    l.hash,
+                    o.status.as_str()
+                ))
+            },
+            // An order of the account this engine never posted (a test's
+            // foreign order) is not the engine's to know.
+            None if l.foreign => {},
+            None => {
+                return Some(format!(
+                    "order {} rests on the exchange, unknown to the engine",
+                    l.hash
+                ))
+            },
+        }
+    }
+    None
+}
+
+/// The end of a scenario: the running engine agrees with its database and
+/// the exchange, it stops cleanly, and the ledger and the database agree.
+async fn finish(
+    ploy: Running,
+    fake: &FakeClob,
+    dir: &std::path::Path,
+    allowed_reposts: u32,
+) -> Ploy {
+    assert_engine_agrees(&ploy, fake, dir).await;
+    let kept = stop(ploy).await;
+    assert_consistent(fake, dir, allowed_reposts).await;
+    kept
+}
+
 /// Waits for the engine's first quote to reach the exchange and be stored
 /// open; returns it as the exchange's ledger has it.
 async fn first_open_quote(fake: &FakeClob, dir: &std::path::Path) -> LedgerOrder {
@@ -187,6 +282,8 @@ async fn stop(mut ploy: Running) -> Ploy {
     ploy.signal("TERM");
     let status = ploy.wait(Duration::from_secs(15)).await.expect("exits");
     assert_eq!(status.code(), Some(0), "{}", ploy.logs());
+    // Shown only when the test fails (a later assertion).
+    eprintln!("{}", ploy.logs());
     ploy.into_setup()
 }
 
@@ -243,13 +340,12 @@ async fn normal_quoting_fills_and_shutdown_cancels() {
         );
     }
 
-    let _kept = stop(ploy).await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
     assert!(
         fake.ledger().iter().all(|o| o.status != "LIVE"),
         "shutdown cancels every resting quote: {:#?}",
         fake.ledger()
     );
-    assert_consistent(&fake, &dir, 0).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -293,9 +389,8 @@ async fn the_user_channel_brings_a_fill_in_at_once_not_at_the_next_poll() {
             > polls_before,
         "the fill was read from GET /data/trades, woken by the user channel"
     );
-    let _kept = stop(ploy).await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
     assert!(fake.refused_auth().is_empty(), "{:?}", fake.refused_auth());
-    assert_consistent(&fake, &dir, 0).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -342,8 +437,7 @@ async fn rate_limits_and_restarts_are_retried_with_the_same_signed_order() {
             metrics.contains(&format!("ploy_api_errors_total{{kind=\"{kind}\"}} 1")),
             "{metrics}"
         );
-        let _kept = stop(ploy).await;
-        assert_consistent(&fake, &dir, 0).await;
+        let _kept = finish(ploy, &fake, &dir, 0).await;
     }
 }
 
@@ -380,14 +474,15 @@ async fn cancel_only_mode_refuses_new_orders_until_it_ends() {
         dec!(0.45),
         "mid 0.47 - half spread 0.02"
     );
-    let _kept = stop(ploy).await;
-    assert_consistent(&fake, &dir, 0).await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_timeout_after_accepting_is_settled_by_looking_the_order_up() {
     let fake = FakeClob::start().await;
     fake.fail_next(Fault::TimeoutAfterAccept(Duration::from_secs(3)));
+    // The post's own path: no placement on the user channel settles it first.
+    fake.announce_placements(false);
     let setup = live(&fake, true);
     let dir = setup.dir().to_owned();
     let mut ploy = setup.spawn();
@@ -414,8 +509,7 @@ async fn a_timeout_after_accepting_is_settled_by_looking_the_order_up() {
         metrics.contains("ploy_api_errors_total{kind=\"timeout\"} 1"),
         "{metrics}"
     );
-    let _kept = stop(ploy).await;
-    assert_consistent(&fake, &dir, 0).await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -433,8 +527,7 @@ async fn a_duplicate_is_treated_as_already_there() {
     .await;
     assert_eq!(stored.len(), 1);
     assert_eq!(fake.ledger().len(), 1);
-    let _kept = stop(ploy).await;
-    assert_consistent(&fake, &dir, 0).await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -473,8 +566,7 @@ async fn a_dropped_websocket_falls_back_to_rest_and_resubscribes() {
             >= 2
     })
     .await;
-    let _kept = stop(ploy).await;
-    assert_consistent(&fake, &dir, 0).await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -517,14 +609,15 @@ async fn killed_between_persist_and_post_the_order_is_settled_as_never_sent() {
         "{failed:#?}"
     );
     assert_eq!(fake.ledger().len(), 1);
-    let _kept = stop(again).await;
-    assert_consistent(&fake, &dir, 0).await;
+    let _kept = finish(again, &fake, &dir, 0).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn killed_between_post_and_response_the_order_is_found_not_reposted() {
     let fake = FakeClob::start().await;
     fake.fail_next(Fault::HoldForever);
+    // Killed before anything settles it (no placement on the user channel).
+    fake.announce_placements(false);
     let setup = live(&fake, true);
     let dir = setup.dir().to_owned();
     let port = setup.http_port();
@@ -554,8 +647,7 @@ async fn killed_between_post_and_response_the_order_is_found_not_reposted() {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let ledger = fake.ledger();
     assert_eq!((ledger.len(), ledger[0].posts), (1, 1), "{ledger:#?}");
-    let _kept = stop(again).await;
-    assert_consistent(&fake, &dir, 0).await;
+    let _kept = finish(again, &fake, &dir, 0).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -581,8 +673,7 @@ async fn api_credentials_are_derived_with_l1_when_not_given() {
         !logs.contains(API_SECRET) && !logs.contains(PASSPHRASE),
         "derived secrets never logged"
     );
-    let _kept = stop(ploy).await;
-    assert_consistent(&fake, &dir, 0).await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 
 async fn trading_state(ploy: &Running) -> serde_json::Value {
@@ -669,10 +760,9 @@ async fn the_kill_switch_cancels_stops_new_orders_and_outlives_a_restart() {
             && metrics.contains("ploy_trading_state{state=\"halted\"} 0"),
         "{metrics}"
     );
-    let _kept = stop(again).await;
+    let _kept = finish(again, &fake, &dir, 0).await;
     let saved = store(&dir).await.trading_state().await.unwrap().unwrap();
     assert_eq!(saved.state, ploy::config::TradingState::Active);
-    assert_consistent(&fake, &dir, 0).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -680,6 +770,7 @@ async fn orders_below_the_markets_minimum_size_are_refused_before_signing() {
     let fake = FakeClob::start().await;
     // The fake's book says min_order_size 5, as the exchange's does.
     let setup = live_with(&fake, true, "300ms", "2");
+    let dir = setup.dir().to_owned();
     let mut ploy = setup.spawn();
     ploy.ready(READY).await;
     let deadline = Instant::now() + READY;
@@ -702,7 +793,7 @@ async fn orders_below_the_markets_minimum_size_are_refused_before_signing() {
         logs.contains("strategy.order_size is below this market's minimum order size"),
         "{logs}"
     );
-    let _kept = stop(ploy).await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -827,8 +918,7 @@ async fn halting_withdraws_queued_orders_and_cancels_the_one_being_posted() {
         .filter(|o| o.status == "LIVE")
         .collect();
     assert_eq!(live.len(), 1, "one quote on the book: {live:#?}");
-    let _kept = stop(ploy).await;
-    assert_consistent(&fake, &dir, 0).await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 
 /// A fill that lands after the order was cancelled (the exchange matched it
@@ -861,7 +951,7 @@ async fn a_fill_after_the_cancel_moves_the_position() {
             .any(|o| o.side == "SELL" && o.status == "LIVE")
     })
     .await;
-    let _kept = stop(ploy).await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 
 /// The exchange's dead-man's switch: a live engine keeps it armed, so when
@@ -897,6 +987,7 @@ async fn failing_heartbeats_stop_new_orders_and_show_in_health() {
     let fake = FakeClob::start().await;
     fake.refuse_heartbeats(true);
     let setup = live(&fake, true).env("PLOY_EXCHANGE__HEARTBEAT_INTERVAL", "1s");
+    let dir = setup.dir().to_owned();
     let mut ploy = setup.spawn();
     ploy.ready(READY).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -928,7 +1019,7 @@ async fn failing_heartbeats_stop_new_orders_and_show_in_health() {
         fake.ledger().iter().any(|o| o.status == "LIVE")
     })
     .await;
-    let _kept = stop(ploy).await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 
 /// A market feed that goes quiet (open, but no update and no PONG) while the
@@ -941,6 +1032,7 @@ async fn a_silent_feed_cancels_stale_quotes_and_reconnects() {
     let setup = live(&fake, true)
         .env("PLOY_MARKET_DATA__MAX_STALENESS", "2s")
         .env("PLOY_MARKET_DATA__MAX_SILENCE", "4s");
+    let dir = setup.dir().to_owned();
     let mut ploy = setup.spawn();
     ploy.ready(READY).await;
     wait_until("the first quote", READY, || {
@@ -984,7 +1076,7 @@ async fn a_silent_feed_cancels_stale_quotes_and_reconnects() {
     .await;
     let (status, health) = ploy.health().await;
     assert_eq!(status, 200, "{health}");
-    let _kept = stop(ploy).await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 
 /// An order cancelled on the exchange's side (the web UI, the dead-man's
@@ -1007,8 +1099,7 @@ async fn an_order_cancelled_on_the_exchange_side_is_noticed_and_requoted() {
         fake.ledger().iter().any(|o| o.status == "LIVE")
     })
     .await;
-    let _kept = stop(ploy).await;
-    assert_consistent(&fake, &dir, 0).await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 
 /// A halt ends on the exchange's word: cancel-all for the account (which
@@ -1018,6 +1109,7 @@ async fn an_order_cancelled_on_the_exchange_side_is_noticed_and_requoted() {
 async fn a_halt_ends_with_cancel_all_and_the_exchange_confirming_nothing_rests() {
     let fake = FakeClob::start().await;
     let setup = live(&fake, true);
+    let dir = setup.dir().to_owned();
     let mut ploy = setup.spawn();
     ploy.ready(READY).await;
     wait_until("the first quote", READY, || {
@@ -1036,7 +1128,7 @@ async fn a_halt_ends_with_cancel_all_and_the_exchange_confirming_nothing_rests()
             .contains("halt: confirmed by the exchange: no order of ours is open")
     })
     .await;
-    let _kept = stop(ploy).await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 
 /// Fees as the market publishes them: our resting quotes are makers, free
@@ -1066,7 +1158,7 @@ async fn fills_are_charged_by_the_markets_published_fee_model() {
         let fills = store(&dir).await.fills().await.unwrap();
         assert_eq!(fills.len(), 1);
         assert_eq!(fills[0].fee, expected, "taker only: {taker_only}");
-        let _kept = stop(ploy).await;
+        let _kept = finish(ploy, &fake, &dir, 0).await;
     }
 }
 
@@ -1090,7 +1182,7 @@ async fn a_cancellation_on_the_user_channel_is_applied_at_once() {
         stored.iter().any(|o| o.status == OrderStatus::Cancelled),
         "{stored:#?}"
     );
-    let _kept = stop(ploy).await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 
 /// A trade that matched and then failed (it never settled, as users of the
@@ -1135,7 +1227,7 @@ async fn a_matched_trade_that_fails_is_taken_back() {
         fake.ledger().iter().all(|o| o.side != "SELL"),
         "never sold what never came"
     );
-    let _kept = stop(ploy).await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 
 /// Shares bought in a trade that is matched but not yet confirmed are held,
@@ -1168,7 +1260,7 @@ async fn unconfirmed_shares_are_sold_only_once_confirmed() {
             .any(|o| o.side == "SELL" && o.status == "LIVE")
     })
     .await;
-    let _kept = stop(ploy).await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 
 /// The optional second line behind the dead-man's switch: with
@@ -1177,6 +1269,7 @@ async fn unconfirmed_shares_are_sold_only_once_confirmed() {
 async fn quotes_can_be_gtd_orders_that_expire_by_themselves() {
     let fake = FakeClob::start().await;
     let setup = live(&fake, true).env("PLOY_EXCHANGE__QUOTE_TTL", "2m");
+    let dir = setup.dir().to_owned();
     let mut ploy = setup.spawn();
     ploy.ready(READY).await;
     wait_until("the first quote", READY, || !fake.ledger().is_empty()).await;
@@ -1190,5 +1283,198 @@ async fn quotes_can_be_gtd_orders_that_expire_by_themselves() {
         (first.expiration - (now + 120)).abs() <= 5,
         "{first:?} at {now}"
     );
-    let _kept = stop(ploy).await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
+
+/// A post that cannot finish (the exchange answers 429 with a long
+/// Retry-After) is given up on at `exchange.order_deadline`, as an event the
+/// engine acts on: a halt then cancels the order by its hash at once instead
+/// of waiting behind retries, and nothing of ours rests.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_post_past_its_deadline_is_given_up_and_a_halt_still_reaches_it() {
+    let fake = FakeClob::start().await;
+    fake.fail_all(Some(Fault::RateLimited(60)));
+    let setup = live(&fake, true).env("PLOY_EXCHANGE__ORDER_DEADLINE", "2s");
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the post to be given up on", READY, || {
+        ploy.logs().contains("given up on and left pending")
+    })
+    .await;
+    let stored = orders(&dir).await;
+    assert!(
+        stored.iter().any(|o| o.status == OrderStatus::Pending),
+        "{stored:#?}"
+    );
+    fake.fail_all(None);
+    assert_eq!(put_trading_state(&ploy, "halted").await.0, 200);
+    let halted = Instant::now();
+    wait_for_orders(&dir, "the given-up order cancelled", |o| {
+        o.iter().all(|o| o.status.is_terminal())
+    })
+    .await;
+    assert!(
+        halted.elapsed() < Duration::from_secs(8),
+        "the cancel did not wait behind the post's retries: {:?}",
+        halted.elapsed()
+    );
+    assert!(
+        fake.ledger().iter().all(|o| o.status != "LIVE"),
+        "{:#?}",
+        fake.ledger()
+    );
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
+
+/// The sweeper looks up a pending order (slowly) while a halt cancels it:
+/// the cancel waits for the sweeper's guard, and the sweeper, reading the
+/// order again under it, never posts a cancelled order; so nothing of ours
+/// rests while the database says cancelled.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sweeper_never_posts_an_order_cancelled_while_it_looked() {
+    let fake = FakeClob::start().await;
+    fake.fail_all(Some(Fault::RateLimited(60)));
+    let setup = live(&fake, true)
+        // Slow look-ups (3 s) still answer within the request timeout.
+        .env("PLOY_EXCHANGE__REQUEST_TIMEOUT", "5s")
+        .env("PLOY_EXCHANGE__ORDER_DEADLINE", "5s")
+        // Only the guard is tested: the orphan check must not clean up.
+        .env("PLOY_EXCHANGE__OPEN_ORDERS_CHECK", "1h");
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the post to be given up on", READY, || {
+        ploy.logs().contains("given up on and left pending")
+    })
+    .await;
+    fake.fail_all(None);
+    fake.set_lookup_delay(Some(Duration::from_secs(3)));
+    let lookups = || {
+        fake.counters()
+            .lookups
+            .load(std::sync::atomic::Ordering::SeqCst)
+    };
+    let before = lookups();
+    // The sweeper takes pending orders older than 10 s, every 5 s.
+    wait_until("the sweeper's look-up", Duration::from_secs(30), || {
+        lookups() > before
+    })
+    .await;
+    assert_eq!(put_trading_state(&ploy, "halted").await.0, 200);
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    fake.set_lookup_delay(None);
+    let ledger = fake.ledger();
+    assert!(
+        ledger.iter().all(|o| o.status != "LIVE"),
+        "a cancelled order was posted again: {ledger:#?}"
+    );
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
+
+/// An order that rests on the exchange although the database has it as
+/// cancelled (accepted late, after the exchange said it did not know it) is
+/// found by the open-orders check and cancelled.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_order_resting_although_stored_cancelled_is_cancelled() {
+    let fake = FakeClob::start().await;
+    let setup = live(&fake, true).env("PLOY_EXCHANGE__OPEN_ORDERS_CHECK", "1s");
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    let first = first_open_quote(&fake, &dir).await;
+    fake.cancel_on_exchange(&first.hash, true);
+    wait_for_orders(&dir, "the cancel stored", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Cancelled)
+    })
+    .await;
+    wait_until("a new quote", READY, || {
+        fake.ledger().iter().any(|o| o.status == "LIVE")
+    })
+    .await;
+    fake.revive(&first.hash);
+    wait_until("the revived order to be cancelled", READY, || {
+        fake.ledger()
+            .iter()
+            .any(|o| o.hash == first.hash && o.status == "CANCELED")
+    })
+    .await;
+    assert!(
+        ploy.logs()
+            .contains("an order of ours rests on the exchange although it is stored as finished"),
+        "{}",
+        ploy.logs()
+    );
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
+
+/// Holding shares, the market moves: the ask's replacement would offer the
+/// shares the old ask still offers, so it goes the moment the old ask's
+/// cancel is confirmed, not at the next market message (none comes here).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_asks_replacement_follows_its_cancel_without_waiting_for_the_market() {
+    let fake = FakeClob::start().await;
+    let setup = live(&fake, true);
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    let first = first_open_quote(&fake, &dir).await;
+    fake.fill(&first.hash, dec!(5));
+    wait_for_orders(&dir, "the fill", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Filled)
+    })
+    .await;
+    fake.set_book(dec!(0.48), dec!(0.52));
+    wait_until("an ask on the 5 shares", READY, || {
+        fake.ledger()
+            .iter()
+            .any(|o| o.side == "SELL" && o.status == "LIVE")
+    })
+    .await;
+    // One market message moves the book; nothing follows it.
+    fake.set_book(dec!(0.58), dec!(0.62));
+    wait_until(
+        "the ask replaced at the new price",
+        Duration::from_secs(5),
+        || {
+            fake.ledger()
+                .iter()
+                .any(|o| o.side == "SELL" && o.status == "LIVE" && o.price > dec!(0.56))
+        },
+    )
+    .await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
+
+/// The user channel announces a placement while the post's answer is slow:
+/// the order is stored open at once (the sweeper asks the exchange), before
+/// the post answers.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_placement_on_the_user_channel_settles_an_order_before_its_post_answers() {
+    let fake = FakeClob::start().await;
+    fake.fail_next(Fault::Delay(Duration::from_secs(6)));
+    let setup = live(&fake, true).env("PLOY_EXCHANGE__REQUEST_TIMEOUT", "10s");
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the user channel subscribed", READY, || {
+        fake.counters()
+            .user_subscriptions
+            .load(std::sync::atomic::Ordering::SeqCst)
+            >= 1
+    })
+    .await;
+    wait_until("the post to arrive", READY, || !fake.ledger().is_empty()).await;
+    let arrived = Instant::now();
+    wait_for_orders(&dir, "the order stored open", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Open)
+    })
+    .await;
+    assert!(
+        arrived.elapsed() < Duration::from_secs(4),
+        "settled from the placement, not from the post's answer 6 s later: {:?}",
+        arrived.elapsed()
+    );
+    assert_eq!(fake.ledger()[0].posts, 1, "never posted twice");
+    let _kept = finish(ploy, &fake, &dir, 0).await;
 }

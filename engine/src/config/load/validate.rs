@@ -101,6 +101,28 @@ pub(super) fn check_semantics(
             "write e.g. \"10s\"",
         );
     }
+    if ex.order_deadline < std::time::Duration::from_secs(1)
+        || ex.order_deadline > std::time::Duration::from_secs(600)
+    {
+        problem(
+            &["exchange", "order_deadline"],
+            format!(
+                "{} is out of range (1s to 10m)",
+                humantime::format_duration(ex.order_deadline)
+            ),
+            "write e.g. \"30s\"",
+        );
+    } else if ex.order_deadline < ex.request_timeout {
+        problem(
+            &["exchange", "order_deadline"],
+            format!(
+                "{} is shorter than exchange.request_timeout ({}): a slow answer would always be given up on",
+                humantime::format_duration(ex.order_deadline),
+                humantime::format_duration(ex.request_timeout)
+            ),
+            "make order_deadline at least request_timeout, e.g. three times it",
+        );
+    }
     if ex.heartbeat_interval < std::time::Duration::from_secs(1)
         || ex.heartbeat_interval > std::time::Duration::from_secs(8)
     {

@@ -90,6 +90,8 @@ pub struct LedgerOrder {
     pub order_type: String,
     /// GTD: when it expires (Unix seconds; 0 for none).
     pub expiration: i64,
+    /// Placed by someone else on the account (never by the engine).
+    pub foreign: bool,
 }
 
 #[derive(Debug, Default)]
@@ -123,6 +125,10 @@ struct Inner {
     bids: Vec<(Decimal, Decimal)>,
     asks: Vec<(Decimal, Decimal)>,
     ws_refuse: bool,
+    /// `GET /data/order/{id}` answers after this long.
+    lookup_delay: Option<Duration>,
+    /// Placements are not announced on the user channel.
+    quiet_placements: bool,
 }
 
 /// Counters.
@@ -270,6 +276,18 @@ impl FakeClob {
             .expect("trade");
         trade["status"] = json!("FAILED");
         trade["last_update"] = json!(now_secs().to_string());
+        // The maker's matched size goes back (the order stays off the book).
+        let maker = trade["maker_orders"][0].clone();
+        let size = Decimal::from_str_exact(maker["matched_amount"].as_str().unwrap()).unwrap();
+        let hash = maker["order_id"].as_str().unwrap().to_owned();
+        if let Some(order) = inner.ledger.iter_mut().find(|o| o.hash == hash) {
+            order.matched -= size;
+        }
+        let trade = inner
+            .trades
+            .iter()
+            .find(|t| t["id"] == trade_id)
+            .expect("trade");
         let announcement = json!({
             "event_type": "trade", "type": "TRADE", "id": trade_id, "status": "FAILED",
             "asset_id": trade["asset_id"], "market": MARKET, "owner": API_KEY,
@@ -297,6 +315,7 @@ impl FakeClob {
             created: now_secs(),
             order_type: "GTC".to_owned(),
             expiration: 0,
+            foreign: true,
         });
     }
 
@@ -312,14 +331,7 @@ impl FakeClob {
             .expect("order in the ledger");
         order.status = "CANCELED".to_owned();
         if announce {
-            let event = json!({
-                "asset_id": order.token, "associate_trades": null, "event_type": "order",
-                "id": order.hash, "market": MARKET, "order_owner": API_KEY,
-                "original_size": order.size.to_string(), "outcome": "YES", "owner": API_KEY,
-                "price": order.price.to_string(), "side": order.side,
-                "size_matched": order.matched.to_string(), "timestamp": now_secs().to_string(),
-                "type": "CANCELLATION",
-            });
+            let event = order_event(order, "CANCELLATION");
             let _ = self.shared.user_ws.send(event.to_string());
         }
     }
@@ -348,6 +360,29 @@ impl FakeClob {
     /// Makes heartbeats fail (503) or succeed again.
     pub fn refuse_heartbeats(&self, refuse: bool) {
         self.shared.inner.lock().unwrap().refuse_heartbeats = refuse;
+    }
+
+    /// Stops (or resumes) announcing placements on the user channel, as when
+    /// that message is late or lost.
+    pub fn announce_placements(&self, announce: bool) {
+        self.shared.inner.lock().unwrap().quiet_placements = !announce;
+    }
+
+    /// Makes `GET /data/order/{id}` answer after `delay` (`None`: at once).
+    pub fn set_lookup_delay(&self, delay: Option<Duration>) {
+        self.shared.inner.lock().unwrap().lookup_delay = delay;
+    }
+
+    /// Puts an order that left the book back on it (LIVE), as when an order
+    /// the exchange did not know when asked is accepted late.
+    pub fn revive(&self, hash: &str) {
+        let mut inner = self.shared.inner.lock().unwrap();
+        let order = inner
+            .ledger
+            .iter_mut()
+            .find(|o| o.hash == hash)
+            .expect("order in the ledger");
+        order.status = "LIVE".to_owned();
     }
 
     /// Makes the geoblock check say this IP is (or is not) blocked.
@@ -495,6 +530,19 @@ impl Drop for FakeClob {
     fn drop(&mut self) {
         self.task.abort();
     }
+}
+
+/// A user-channel `order` event of `kind` (PLACEMENT, UPDATE, CANCELLATION)
+/// in the documented shape (`ws_user_order.docs_example.json`).
+fn order_event(order: &LedgerOrder, kind: &str) -> Value {
+    json!({
+        "asset_id": order.token, "associate_trades": null, "event_type": "order",
+        "id": order.hash, "market": MARKET, "order_owner": API_KEY,
+        "original_size": order.size.to_string(), "outcome": "YES", "owner": API_KEY,
+        "price": order.price.to_string(), "side": order.side,
+        "size_matched": order.matched.to_string(), "timestamp": now_secs().to_string(),
+        "type": kind,
+    })
 }
 
 fn levels(levels: &[(Decimal, Decimal)]) -> Vec<Value> {
@@ -706,7 +754,7 @@ async fn post_order(
                 true
             },
             None => {
-                inner.ledger.push(LedgerOrder {
+                let order = LedgerOrder {
                     hash: hash.clone(),
                     token: parsed.order.token_id.clone(),
                     side: parsed.order.side.clone(),
@@ -718,7 +766,14 @@ async fn post_order(
                     created: now_secs(),
                     order_type: format!("{:?}", parsed.order_type).to_uppercase(),
                     expiration: parsed.order.expiration.parse().unwrap_or(0),
-                });
+                    foreign: false,
+                };
+                // The user channel announces it (an `order` event of type
+                // PLACEMENT), before the answer to the post.
+                if !inner.quiet_placements {
+                    let _ = s.user_ws.send(order_event(&order, "PLACEMENT").to_string());
+                }
+                inner.ledger.push(order);
                 false
             },
         }
@@ -911,6 +966,10 @@ async fn get_order(
     s.counters.lookups.fetch_add(1, Ordering::SeqCst);
     if let Err(r) = check_l2(&s, &method, &uri, &headers, b"") {
         return r;
+    }
+    let delay = s.inner.lock().unwrap().lookup_delay;
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
     }
     let inner = s.inner.lock().unwrap();
     match inner.ledger.iter().find(|o| o.hash == id) {
