@@ -309,6 +309,14 @@ pub struct PaperConfig {
     pub fee_exponent: u32,
     /// Only takers pay (the paper engine's resting quotes are makers).
     pub fee_taker_only: bool,
+    /// Event time from sending an order to its resting on the simulated
+    /// book (and our knowing it): 0 to 10 s.
+    #[serde(with = "duration")]
+    pub post_latency: Duration,
+    /// Event time from sending a cancel to its taking effect: 0 to 10 s.
+    /// Until then the order can still fill.
+    #[serde(with = "duration")]
+    pub cancel_latency: Duration,
 }
 
 impl PaperConfig {
@@ -328,6 +336,8 @@ impl Default for PaperConfig {
             fee_rate: Decimal::ZERO,
             fee_exponent: 2,
             fee_taker_only: true,
+            post_latency: Duration::from_millis(100),
+            cancel_latency: Duration::from_millis(100),
         }
     }
 }

@@ -45,6 +45,8 @@ pub fn subscribe_message(tokens: &[String]) -> String {
         "markets": [],
         "assets_ids": tokens,
         "initial_dump": true,
+        // Also `market_resolved` (and `best_bid_ask`, `new_market`, ignored).
+        "custom_feature_enabled": true,
     })
     .to_string()
 }
@@ -413,9 +415,8 @@ mod tests {
             serde_json::from_str(&fixture("ws_subscribe_requests.json")).unwrap();
         let market: serde_json::Value =
             serde_json::from_str(&subscribe_message(&["1".to_owned()])).unwrap();
-        let mut wanted = keys(&documented["market"]);
-        wanted.retain(|k| k != "custom_feature_enabled");
-        assert_eq!(keys(&market), wanted);
+        assert_eq!(keys(&market), keys(&documented["market"]));
+        assert_eq!(market["custom_feature_enabled"], true);
 
         let creds = L2Credentials {
             api_key: Secret::new("k".to_owned()),

@@ -4,7 +4,6 @@
 //! posts to the CLOB and never loses or doubles an order.
 
 pub mod live;
-pub mod paper;
 
 use std::sync::Arc;
 use std::time::Instant;

@@ -113,6 +113,7 @@ impl Books {
                 book.tick = Some(*tick);
                 book.updated_ms = *ts_ms;
             },
+            MarketEvent::Resolved { ts_ms, .. } => book.updated_ms = *ts_ms,
         }
         book
     }

@@ -1,7 +1,9 @@
 //! Market events, parsed from the market channel's messages (`book`,
-//! `price_change`, `last_trade_price`, `tick_size_change`). A message may be a
-//! JSON array (the initial dump) and a `price_change` may carry several levels;
-//! each becomes its own event.
+//! `price_change`, `last_trade_price`, `tick_size_change`, and
+//! `market_resolved`, sent when the subscription sets
+//! `custom_feature_enabled`). A message may be a JSON array (the initial dump),
+//! a `price_change` may carry several levels and a `market_resolved` several
+//! tokens; each becomes its own event.
 
 use std::str::FromStr;
 
@@ -68,6 +70,16 @@ pub enum MarketEvent {
         /// Exchange time (ms).
         ts_ms: i64,
     },
+    /// The token's market resolved: it takes no more orders (the exchange
+    /// cancels what rests) and each share pays 1 if it won, 0 if not.
+    Resolved {
+        /// Token.
+        token: TokenId,
+        /// Whether this token is the winning outcome.
+        winner: bool,
+        /// Exchange time (ms).
+        ts_ms: i64,
+    },
 }
 
 impl MarketEvent {
@@ -77,7 +89,19 @@ impl MarketEvent {
             MarketEvent::Book { token, .. }
             | MarketEvent::PriceChange { token, .. }
             | MarketEvent::Trade { token, .. }
-            | MarketEvent::TickSize { token, .. } => token,
+            | MarketEvent::TickSize { token, .. }
+            | MarketEvent::Resolved { token, .. } => token,
+        }
+    }
+
+    /// When the exchange says it happened (ms).
+    pub fn ts_ms(&self) -> i64 {
+        match self {
+            MarketEvent::Book { ts_ms, .. }
+            | MarketEvent::PriceChange { ts_ms, .. }
+            | MarketEvent::Trade { ts_ms, .. }
+            | MarketEvent::TickSize { ts_ms, .. }
+            | MarketEvent::Resolved { ts_ms, .. } => *ts_ms,
         }
     }
 }
@@ -194,6 +218,26 @@ pub fn parse_message(message: &Value) -> Result<Vec<MarketEvent>, ParseError> {
             tick: decimal(message, "new_tick_size")?,
             ts_ms,
         }],
+        "market_resolved" => {
+            let winner = text(message, "winning_asset_id")?;
+            let tokens = message
+                .get("assets_ids")
+                .and_then(Value::as_array)
+                .ok_or_else(|| ParseError("market_resolved without assets_ids".into()))?;
+            tokens
+                .iter()
+                .map(|t| {
+                    let token = t
+                        .as_str()
+                        .ok_or_else(|| ParseError("assets_ids holds a non-string".into()))?;
+                    Ok(MarketEvent::Resolved {
+                        token: token.into(),
+                        winner: token == winner,
+                        ts_ms,
+                    })
+                })
+                .collect::<Result<_, ParseError>>()?
+        },
         _ => Vec::new(),
     })
 }
@@ -269,5 +313,32 @@ mod tests {
                 .is_empty()
         );
         assert!(parse_message(&serde_json::json!({"event_type": "book"})).is_err());
+    }
+
+    #[test]
+    fn a_resolution_closes_every_token_of_the_market() {
+        // The shape of rs-clob-client's `MarketResolved` (custom feature).
+        let message = serde_json::json!({
+            "event_type": "market_resolved", "id": "12", "question": "Q?",
+            "market": "0xbd31dc8a20211944f6b70f31557f1001557b59905b7738480ca09bd4532f84af",
+            "slug": "q", "description": "", "assets_ids": ["1", "2"],
+            "outcomes": ["Yes", "No"], "winning_asset_id": "2", "winning_outcome": "No",
+            "timestamp": "1757908892351",
+        });
+        assert_eq!(
+            parse_message(&message).unwrap(),
+            [
+                MarketEvent::Resolved {
+                    token: "1".into(),
+                    winner: false,
+                    ts_ms: 1_757_908_892_351
+                },
+                MarketEvent::Resolved {
+                    token: "2".into(),
+                    winner: true,
+                    ts_ms: 1_757_908_892_351
+                },
+            ]
+        );
     }
 }

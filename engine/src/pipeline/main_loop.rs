@@ -1,9 +1,11 @@
 //! The main loop, the only owner of the trading core: market events, order
 //! events, kill-switch changes and a quarter-second clock tick in; orders and
-//! cancels out to the queue and the executor.
+//! cancels out to the queue and the executor (live), or through the paper
+//! step (`trading::sim`, the one `ploy replay` takes) to the simulated
+//! exchange, with what it did stored afterwards (paper).
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use rust_decimal::Decimal;
@@ -18,18 +20,24 @@ use crate::execution::live::LiveVenue;
 use crate::execution::CancelRequest;
 use crate::market_data::parse_message;
 use crate::orders::{OrderStatus, TokenId};
-use crate::storage::{Fill, FillOutcome, Mark};
-use crate::trading::paper::PaperExchange;
+use crate::storage::{Fill, FillOutcome, Mark, OrderRecord};
+use crate::trading::paper::{paper_hash, PaperExchange};
+use crate::trading::sim::{self, SimInput, SimRecord};
 use crate::trading::{Command, OrderEvent, TradingCore};
 
 pub(super) struct MainLoop {
     pub(super) core: TradingCore,
     pub(super) parts: PipelineParts,
-    pub(super) paper: Option<Arc<Mutex<PaperExchange>>>,
-    /// Orders sent to the executor and not answered yet. In paper mode the
-    /// next market event waits for them (lockstep), so the simulator sees
-    /// every order before the next event, exactly as `ploy replay` does.
-    pub(super) in_flight: usize,
+    /// Paper mode: the simulated exchange, stepped with the core.
+    pub(super) paper: Option<PaperExchange>,
+    /// Paper: what the steps did, stored at the end of each turn of the loop.
+    pub(super) paper_records: Vec<SimRecord>,
+    /// Market events carry wall-clock receive times (the exchange's feed),
+    /// not recorded ones: clock ticks are event time too.
+    pub(super) wall_clock_events: bool,
+    /// The receive time of the last market message (paper's event clock).
+    pub(super) last_event_ms: i64,
+    /// Live: cancels to the executor.
     pub(super) cancels: Option<mpsc::UnboundedSender<CancelRequest>>,
     /// Risk refusals already counted in the metrics, by reason.
     pub(super) refusals_counted: BTreeMap<String, u64>,
@@ -53,7 +61,7 @@ impl MainLoop {
         mut orders: mpsc::UnboundedReceiver<OrderEvent>,
         mut states: mpsc::UnboundedReceiver<TradingState>,
         mut stop: watch::Receiver<bool>,
-        executor: JoinHandle<()>,
+        executor: Option<JoinHandle<()>>,
         tasks: Vec<JoinHandle<()>>,
     ) {
         let mut feed_open = true;
@@ -75,11 +83,12 @@ impl MainLoop {
                     }
                 },
                 Some(event) = orders.recv() => self.on_order(event).await,
-                message = raw.recv(), if feed_open && (self.paper.is_none() || self.in_flight == 0) => match message {
+                message = raw.recv(), if feed_open => match message {
                     Some((recv_ms, value)) => self.on_message(recv_ms, &value).await,
                     None => feed_open = false,
                 },
             }
+            self.store_paper_records().await;
         }
         // Shutdown: no new orders; cancel what rests; let the executor finish.
         self.parts.queue.close();
@@ -103,6 +112,18 @@ impl MainLoop {
         if cancels > 0 {
             tracing::info!(cancels, "cancelling resting orders before exit");
         }
+        if let Some(paper) = &mut self.paper {
+            // The simulation's time runs out: every cancel lands.
+            let records = sim::flush(&mut self.core, paper);
+            self.paper_records.extend(records);
+            self.store_paper_records().await;
+        }
+        let Some(executor) = executor else {
+            for task in tasks {
+                task.abort();
+            }
+            return;
+        };
         // A third of server.shutdown_timeout for the executor's cancels (and
         // a post in flight), a third for the exchange's confirmation.
         let share = self.parts.settings.config.server.shutdown_timeout / 3;
@@ -137,6 +158,16 @@ impl MainLoop {
         }
     }
 
+    /// Paper: the event time for what happens between market events (the
+    /// wall clock on the exchange's feed, the last recorded time on a recording).
+    fn paper_now(&self) -> i64 {
+        if self.wall_clock_events {
+            self.parts.clock.now_ms()
+        } else {
+            self.last_event_ms
+        }
+    }
+
     /// Every quarter second: the dead-man's switch, stale books (their quotes
     /// are cancelled), and the market-data age metric.
     fn on_clock(&mut self) {
@@ -153,12 +184,22 @@ impl MainLoop {
         }
         self.check_heartbeat();
         let before = self.core.stale_tokens();
-        let commands = self.core.on_clock(now);
+        match &mut self.paper {
+            // A recording's time only moves with its events.
+            Some(_) if !self.wall_clock_events => {},
+            Some(paper) => {
+                let records = sim::step(&mut self.core, paper, now, SimInput::Clock);
+                self.paper_records.extend(records);
+            },
+            None => {
+                let commands = self.core.on_clock(now);
+                self.dispatch(commands);
+            },
+        }
         let after = self.core.stale_tokens();
         for token in after.iter().filter(|t| !before.contains(t)) {
             tracing::warn!(%token, "no market data for longer than market_data.max_staleness; its quotes are cancelled until fresh data comes");
         }
-        self.dispatch(commands);
     }
 
     /// Tells the core whether the exchange's dead-man's switch is armed (new
@@ -172,20 +213,23 @@ impl MainLoop {
     }
 
     pub(super) fn dispatch(&mut self, commands: Vec<Command>) {
+        if self.paper.is_some() {
+            for command in &commands {
+                log_command(command);
+            }
+            let now = self.paper_now();
+            if let Some(paper) = &mut self.paper {
+                let records = sim::send_commands(&mut self.core, paper, now, commands);
+                self.paper_records.extend(records);
+            }
+            self.after_commands();
+            return;
+        }
         for command in commands {
             match command {
                 Command::Place(intent) => {
-                    tracing::info!(
-                        client_id = %intent.client_id,
-                        token = %intent.token_id,
-                        side = intent.side.as_str(),
-                        price = %intent.price,
-                        size = %intent.size,
-                        "placing order"
-                    );
-                    self.in_flight += 1;
+                    log_command(&Command::Place(intent.clone()));
                     if let Err(e) = self.parts.queue.push(intent.clone()) {
-                        self.in_flight -= 1;
                         tracing::debug!(error = %e, "order not queued");
                         self.core.on_order(&OrderEvent::Rejected {
                             client_id: intent.client_id,
@@ -195,14 +239,17 @@ impl MainLoop {
                 },
                 Command::Cancel { client_id, hash } => {
                     tracing::debug!(%client_id, "cancelling order");
-                    let sent = self
-                        .cancels
-                        .as_ref()
-                        .is_some_and(|c| c.send(CancelRequest { client_id, hash }).is_ok());
-                    self.in_flight += usize::from(sent);
+                    if let Some(cancels) = &self.cancels {
+                        let _ = cancels.send(CancelRequest { client_id, hash });
+                    }
                 },
             }
         }
+        self.after_commands();
+    }
+
+    /// The metrics that follow every change of the core's orders.
+    fn after_commands(&mut self) {
         self.parts
             .metrics
             .open_orders
@@ -250,21 +297,73 @@ impl MainLoop {
                 return;
             },
         };
+        self.last_event_ms = self.last_event_ms.max(recv_ms);
         for event in events {
-            if let Some(paper) = &self.paper {
-                let fills = paper
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .on_market(&event);
-                for fill in fills {
-                    self.on_order(fill).await;
-                }
+            if let Some(paper) = &mut self.paper {
+                let records = sim::step(&mut self.core, paper, recv_ms, SimInput::Market(&event));
+                self.paper_records.extend(records);
+                continue;
             }
             self.check_heartbeat();
             let commands = self.core.on_market(&event, recv_ms);
             self.dispatch(commands);
         }
+        self.after_commands();
         self.write_marks(recv_ms).await;
+    }
+
+    /// Paper: stores what the steps did, in order: each order sent (pending,
+    /// as live stores it before posting), its answer, each fill. A failed
+    /// write is logged; the simulation goes on (the next start ends paper
+    /// orders left open).
+    pub(super) async fn store_paper_records(&mut self) {
+        if self.paper_records.is_empty() {
+            return;
+        }
+        let store = self.parts.store.clone();
+        let now = self.parts.clock.now_ms();
+        for record in std::mem::take(&mut self.paper_records) {
+            match record {
+                SimRecord::Sent(intent) => {
+                    let order = OrderRecord::pending(
+                        &intent,
+                        paper_hash(&intent.client_id),
+                        "paper",
+                        None,
+                        now,
+                    );
+                    if let Err(e) = store.insert_order(&order).await {
+                        tracing::error!(error = %e, client_id = %intent.client_id, "cannot store a paper order");
+                    }
+                },
+                SimRecord::Answer(answer) => {
+                    let (client_id, status, error) = match &answer {
+                        OrderEvent::Accepted { client_id, .. } => {
+                            self.parts.metrics.orders_placed.inc();
+                            (client_id, OrderStatus::Open, None)
+                        },
+                        OrderEvent::Rejected { client_id, reason } => {
+                            self.parts.metrics.orders_failed.inc();
+                            (client_id, OrderStatus::Failed, Some(reason.clone()))
+                        },
+                        OrderEvent::Cancelled { client_id } => {
+                            (client_id, OrderStatus::Cancelled, None)
+                        },
+                        _ => continue,
+                    };
+                    crate::execution::record_status(
+                        store.as_ref(),
+                        self.parts.clock.as_ref(),
+                        client_id,
+                        status,
+                        error,
+                    )
+                    .await;
+                },
+                SimRecord::Fill(f) => self.store_paper_fill(&f).await,
+            }
+        }
+        self.after_commands();
     }
 
     /// Saves the books' midpoints (`ploy positions` marks with them), at most
@@ -301,23 +400,34 @@ impl MainLoop {
         }
     }
 
-    async fn on_order(&mut self, event: OrderEvent) {
-        // Each command sent has one answer (a place: accepted or rejected; a
-        // cancel: cancelled or failed); a withdrawn intent answers both its
-        // place and its cancel.
-        let answered = match event {
-            OrderEvent::Accepted { .. }
-            | OrderEvent::Rejected { .. }
-            | OrderEvent::Cancelled { .. }
-            | OrderEvent::CancelFailed { .. }
-            | OrderEvent::Unsettled { .. } => 1,
-            OrderEvent::Withdrawn { .. } => 2,
-            OrderEvent::Filled { .. }
-            | OrderEvent::FillReversed { .. }
-            | OrderEvent::FillPending { .. }
-            | OrderEvent::FillConfirmed { .. } => 0,
+    /// Paper: one simulated fill into the database.
+    async fn store_paper_fill(&self, f: &crate::trading::paper::PaperFill) {
+        let fill = Fill {
+            trade_id: f.trade_id.as_str().into(),
+            client_id: f.client_id.clone(),
+            token_id: f.token.clone(),
+            side: f.side,
+            price: f.price,
+            size: f.size,
+            fee: f.fee,
+            ts_ms: f.ts_ms,
         };
-        self.in_flight = self.in_flight.saturating_sub(answered);
+        match self.parts.store.apply_fill(&fill).await {
+            Ok(FillOutcome::Applied(status)) => {
+                if status == OrderStatus::Filled {
+                    self.parts.metrics.orders_filled.inc();
+                }
+                tracing::info!(client_id = %f.client_id, trade_id = %f.trade_id, price = %f.price, size = %f.size, "fill");
+            },
+            Ok(FillOutcome::Duplicate) => {},
+            Err(e) => {
+                tracing::error!(error = %e, client_id = %f.client_id, "cannot record a paper fill");
+            },
+        }
+    }
+
+    /// Live: what the executor and the background tasks say of our orders.
+    async fn on_order(&mut self, event: OrderEvent) {
         if let OrderEvent::Withdrawn { client_id } = &event {
             tracing::info!(%client_id, "order withdrawn before it was sent");
         }
@@ -394,5 +504,20 @@ impl MainLoop {
             .metrics
             .open_orders
             .set(self.core.open_orders().count() as i64);
+    }
+}
+
+/// Logs a command as it leaves the core.
+fn log_command(command: &Command) {
+    match command {
+        Command::Place(intent) => tracing::info!(
+            client_id = %intent.client_id,
+            token = %intent.token_id,
+            side = intent.side.as_str(),
+            price = %intent.price,
+            size = %intent.size,
+            "placing order"
+        ),
+        Command::Cancel { client_id, .. } => tracing::debug!(%client_id, "cancelling order"),
     }
 }

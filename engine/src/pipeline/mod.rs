@@ -11,7 +11,7 @@
 //! venue), `main_loop` runs it, `tasks` holds the background tasks.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use tokio::sync::{mpsc, watch};
@@ -22,7 +22,6 @@ use crate::config::{Config, MarketDataSource, Mode, Settings, TradingState};
 use crate::exchange::ws::{run_rest_fallback, run_websocket, FeedStatus, RawMessage};
 use crate::exchange::{ClobClient, ExchangeError};
 use crate::execution::live::LiveVenue;
-use crate::execution::paper::PaperVenue;
 use crate::execution::{run_executor, CancelRequest, Venue};
 use crate::fees::FeeBook;
 use crate::kill_switch::KillSwitch;
@@ -206,17 +205,12 @@ pub async fn start(
     // The venue.
     let heartbeat = (cfg.mode == Mode::Live && cfg.exchange.heartbeats)
         .then(|| Arc::new(crate::heartbeat::HeartbeatStatus::default()));
-    let paper_exchange = Arc::new(Mutex::new(PaperExchange::new(cfg.paper.clone())));
     let mut live_venue: Option<Arc<LiveVenue>> = None;
-    let venue: Arc<dyn Venue> = match cfg.mode {
+    let venue: Option<Arc<dyn Venue>> = match cfg.mode {
         Mode::Paper => {
             end_paper_orders(&parts).await?;
             core.restore(positions, Vec::new());
-            Arc::new(PaperVenue::new(
-                paper_exchange.clone(),
-                parts.store.clone(),
-                parts.clock.clone(),
-            ))
+            None
         },
         Mode::Live => {
             let live = Arc::new(
@@ -273,24 +267,30 @@ pub async fn start(
                 stop.clone(),
             )));
             live_venue = Some(live.clone());
-            live
+            Some(live)
         },
     };
 
-    let executor = tokio::spawn(run_executor(
-        parts.queue.clone(),
-        cancel_rx,
-        venue,
-        order_tx.clone(),
-        parts.metrics.clone(),
-    ));
+    // Live: the executor posts and cancels. Paper: the main loop steps the
+    // simulated exchange itself, as `ploy replay` does.
+    let executor = venue.map(|venue| {
+        tokio::spawn(run_executor(
+            parts.queue.clone(),
+            cancel_rx,
+            venue,
+            order_tx.clone(),
+            parts.metrics.clone(),
+        ))
+    });
     drop(order_tx);
     let mut main = MainLoop {
         core,
         parts: parts.clone(),
-        paper: (cfg.mode == Mode::Paper).then_some(paper_exchange),
-        in_flight: 0,
-        cancels: Some(cancel_tx),
+        paper: (cfg.mode == Mode::Paper).then(|| PaperExchange::new(cfg.paper.clone())),
+        paper_records: Vec::new(),
+        wall_clock_events: cfg.market_data.source == MarketDataSource::Exchange,
+        last_event_ms: parts.clock.now_ms(),
+        cancels: executor.is_some().then_some(cancel_tx),
         refusals_counted: BTreeMap::new(),
         marks_written: BTreeMap::new(),
         heartbeat: heartbeat.clone(),
@@ -307,6 +307,7 @@ pub async fn start(
         parts.store.clone(),
         parts.clock.clone(),
     );
+    main.store_paper_records().await;
     let join = tokio::spawn(main.run(raw_rx, order_rx, state_rx, stop, executor, tasks));
     Ok((
         PipelineHandle {

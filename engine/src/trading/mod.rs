@@ -4,11 +4,13 @@
 //! [`core::TradingCore`] turns one market event into commands (place, cancel)
 //! through strategy and risk, and order updates into positions; it never does
 //! I/O and reads time only from the caller. [`paper::PaperExchange`] is the
-//! simulated matching engine. [`replay`] runs both on a recording with a
-//! historical clock.
+//! simulated matching engine, in event time with post and cancel latency.
+//! [`sim::step`] moves both by one input: the only way paper trading happens,
+//! for paper mode and for [`replay`] (a recording with a historical clock).
 
 pub mod core;
 pub mod paper;
 pub mod replay;
+pub mod sim;
 
 pub use self::core::{Command, CoreConfig, OrderEvent, TradingCore};

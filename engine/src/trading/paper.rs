@@ -1,19 +1,40 @@
-//! The paper exchange: a simulated matching engine fed by the real market data.
+//! The paper exchange: a simulated matching engine fed by the real market data,
+//! in event time.
 //!
-//! Our orders are post-only (an order that would cross is rejected, as the
-//! exchange does). A resting order joins the back of its price level: the size
-//! already there is ahead of it. It fills, as maker, in price-time order when
-//! a trade prints through it (trades at its price first use up the size ahead
-//! of it) or when the opposite side of the book moves onto its price. Fills may
-//! be partial; fees come from `[paper]`.
+//! Our orders are post-only (an order that would cross when it arrives is
+//! rejected, as the exchange does). A resting order joins the back of its
+//! price level: the size already there is ahead of it. It fills, as maker, in
+//! price-time order when a trade prints through it (trades at its price first
+//! use up the size ahead of it) or when the opposite side of the book moves
+//! onto its price. Fills may be partial; fees come from `[paper]`.
+//!
+//! Latency: an order reaches the book `[paper] post_latency` after it is sent,
+//! and a cancel takes effect `cancel_latency` after it is sent; in between the
+//! market moves on, so a quote can be picked off on a stale price and a fill
+//! can beat a cancel, as live. We learn each answer when it takes effect. A
+//! cancel of an order whose post has not been answered waits for that answer
+//! and then goes (as the live executor does), so a cancel never overtakes its
+//! order.
+//!
+//! The exchange sends a trade as a `last_trade_price` and the level it took
+//! from as a `price_change`, in either order. A level that shrinks moves our
+//! queue position up at once; the trade that explains the shrink (at that
+//! level, within [`EXPLAIN_MS`]) then does not move it again, so the same
+//! volume is never counted twice whichever message comes first.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
-use super::core::OrderEvent;
+use super::core::{Command, OrderEvent};
 use crate::config::PaperConfig;
 use crate::market_data::{Books, MarketEvent};
 use crate::orders::{ClientOrderId, OrderHash, OrderIntent, Side, TokenId};
+
+/// A shrink of a level and the trade that caused it arrive within this much
+/// event time of each other.
+pub const EXPLAIN_MS: i64 = 1_000;
 
 /// The order ID a paper order gets: `0x` + sha256 of our ID (stable across runs).
 pub fn paper_hash(client_id: &ClientOrderId) -> OrderHash {
@@ -27,6 +48,50 @@ pub fn paper_hash(client_id: &ClientOrderId) -> OrderHash {
     ))
 }
 
+/// A fill of one of our paper orders, with the order's token and side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaperFill {
+    /// Our order.
+    pub client_id: ClientOrderId,
+    /// The simulated trade (`paper-00000001`, …).
+    pub trade_id: String,
+    /// Token.
+    pub token: TokenId,
+    /// Our side.
+    pub side: Side,
+    /// Price.
+    pub price: Decimal,
+    /// Shares.
+    pub size: Decimal,
+    /// Fee.
+    pub fee: Decimal,
+    /// Event time.
+    pub ts_ms: i64,
+}
+
+impl PaperFill {
+    /// The core's view of it.
+    pub fn event(&self) -> OrderEvent {
+        OrderEvent::Filled {
+            client_id: self.client_id.clone(),
+            trade_id: self.trade_id.clone(),
+            price: self.price,
+            size: self.size,
+            fee: self.fee,
+            ts_ms: self.ts_ms,
+        }
+    }
+}
+
+/// What the simulated exchange did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaperEvent {
+    /// An answer: accepted, rejected or cancelled.
+    Answer(OrderEvent),
+    /// A fill.
+    Fill(PaperFill),
+}
+
 #[derive(Debug, Clone)]
 struct SimOrder {
     client_id: ClientOrderId,
@@ -38,25 +103,85 @@ struct SimOrder {
     seq: u64,
 }
 
+/// Something on its way to the exchange.
+#[derive(Debug, Clone)]
+enum Arrival {
+    Place(OrderIntent),
+    Cancel(ClientOrderId),
+}
+
 /// The simulated exchange.
 #[derive(Debug, Clone)]
 pub struct PaperExchange {
     books: Books,
     resting: Vec<SimOrder>,
-    fees: PaperConfig,
+    config: PaperConfig,
     seq: u64,
     trades: u64,
+    /// What is on its way, by (arrival time, order sent).
+    in_flight: BTreeMap<(i64, u64), Arrival>,
+    /// Orders whose cancel came before their post was answered.
+    cancel_on_answer: BTreeSet<ClientOrderId>,
+    /// Volume by which a level shrank that no trade has explained yet, with
+    /// when: (token, the makers' side, price) → (volume, event time).
+    unexplained_shrink: BTreeMap<LevelKey, (Decimal, i64)>,
+    /// Volume traded at a level that no shrink has shown yet, likewise.
+    unexplained_trade: BTreeMap<LevelKey, (Decimal, i64)>,
+}
+
+/// A price level: token, the makers' side, price.
+type LevelKey = (TokenId, Side, Decimal);
+
+/// Takes up to `volume` off the entry at `key` if it is within
+/// [`EXPLAIN_MS`] of `ts_ms`; returns what it took.
+fn take_unexplained(
+    map: &mut BTreeMap<LevelKey, (Decimal, i64)>,
+    key: &LevelKey,
+    volume: Decimal,
+    ts_ms: i64,
+) -> Decimal {
+    let Some((left, at)) = map.get_mut(key) else {
+        return Decimal::ZERO;
+    };
+    if (ts_ms - *at).abs() > EXPLAIN_MS {
+        map.remove(key);
+        return Decimal::ZERO;
+    }
+    let taken = (*left).min(volume);
+    *left -= taken;
+    if left.is_zero() {
+        map.remove(key);
+    }
+    taken
+}
+
+/// Adds `volume` to the entry at `key`, dated `ts_ms`.
+fn add_unexplained(
+    map: &mut BTreeMap<LevelKey, (Decimal, i64)>,
+    key: LevelKey,
+    volume: Decimal,
+    ts_ms: i64,
+) {
+    if volume > Decimal::ZERO {
+        let entry = map.entry(key).or_insert((Decimal::ZERO, ts_ms));
+        entry.0 += volume;
+        entry.1 = ts_ms;
+    }
 }
 
 impl PaperExchange {
     /// An exchange with no orders.
-    pub fn new(fees: PaperConfig) -> Self {
+    pub fn new(config: PaperConfig) -> Self {
         Self {
             books: Books::default(),
             resting: Vec::new(),
-            fees,
+            config,
             seq: 0,
             trades: 0,
+            in_flight: BTreeMap::new(),
+            cancel_on_answer: BTreeSet::new(),
+            unexplained_shrink: BTreeMap::new(),
+            unexplained_trade: BTreeMap::new(),
         }
     }
 
@@ -65,29 +190,92 @@ impl PaperExchange {
         self.resting.len()
     }
 
+    /// Orders and cancels on their way.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.len()
+    }
+
     /// Our resting quotes are makers: Polymarket's model, maker side.
     fn fee(&self, price: Decimal, size: Decimal) -> Decimal {
-        self.fees.fee_model().fee(size, price, false)
+        self.config.fee_model().fee(size, price, false)
     }
 
-    fn fill(&mut self, index: usize, size: Decimal, ts_ms: i64, out: &mut Vec<OrderEvent>) {
-        let price = self.resting[index].price;
-        let fee = self.fee(price, size);
-        self.trades += 1;
-        let order = &mut self.resting[index];
-        order.remaining -= size;
-        out.push(OrderEvent::Filled {
-            client_id: order.client_id.clone(),
-            trade_id: format!("paper-{:08}", self.trades),
-            price,
-            size,
-            fee,
-            ts_ms,
-        });
+    fn latency_ms(latency: std::time::Duration) -> i64 {
+        i64::try_from(latency.as_millis()).unwrap_or(i64::MAX / 4)
     }
 
-    /// Places an order: accepted and resting, or rejected if it would cross.
-    pub fn place(&mut self, intent: &OrderIntent) -> Vec<OrderEvent> {
+    /// Sends a command at event time `now_ms`. With no latency its answer
+    /// comes at once; otherwise it is on its way until [`Self::advance`]
+    /// passes its arrival.
+    pub fn submit(&mut self, command: &Command, now_ms: i64) -> Vec<PaperEvent> {
+        match command {
+            Command::Place(intent) => {
+                let at = now_ms.saturating_add(Self::latency_ms(self.config.post_latency));
+                self.send(at, Arrival::Place(intent.clone()));
+            },
+            Command::Cancel { client_id, .. } => {
+                let placing = self
+                    .in_flight
+                    .values()
+                    .any(|a| matches!(a, Arrival::Place(i) if &i.client_id == client_id));
+                if placing {
+                    // Its post is not answered yet: the cancel goes after it.
+                    self.cancel_on_answer.insert(client_id.clone());
+                } else {
+                    let at = now_ms.saturating_add(Self::latency_ms(self.config.cancel_latency));
+                    self.send(at, Arrival::Cancel(client_id.clone()));
+                }
+            },
+        }
+        self.advance(now_ms)
+    }
+
+    fn send(&mut self, at: i64, arrival: Arrival) {
+        self.seq += 1;
+        self.in_flight.insert((at, self.seq), arrival);
+    }
+
+    /// Applies everything that arrives by event time `now_ms`, in order.
+    pub fn advance(&mut self, now_ms: i64) -> Vec<PaperEvent> {
+        let mut out = Vec::new();
+        while let Some(entry) = self.in_flight.first_entry() {
+            if entry.key().0 > now_ms {
+                break;
+            }
+            let ((at, _), arrival) = entry.remove_entry();
+            out.extend(self.arrive(at, arrival));
+        }
+        out
+    }
+
+    /// Applies everything still on its way (at shutdown).
+    pub fn flush(&mut self) -> Vec<PaperEvent> {
+        self.advance(i64::MAX)
+    }
+
+    fn arrive(&mut self, at: i64, arrival: Arrival) -> Vec<PaperEvent> {
+        match arrival {
+            Arrival::Place(intent) => {
+                let answer = self.place_now(&intent);
+                let rests = matches!(answer, OrderEvent::Accepted { .. });
+                if self.cancel_on_answer.remove(&intent.client_id) && rests {
+                    let when = at.saturating_add(Self::latency_ms(self.config.cancel_latency));
+                    self.send(when, Arrival::Cancel(intent.client_id.clone()));
+                }
+                vec![PaperEvent::Answer(answer)]
+            },
+            Arrival::Cancel(client_id) => {
+                // Cancelled now, or gone already (filled): either way it is
+                // over, and the core forgets it.
+                self.resting.retain(|o| o.client_id != client_id);
+                vec![PaperEvent::Answer(OrderEvent::Cancelled { client_id })]
+            },
+        }
+    }
+
+    /// An order reaching the book: accepted and resting, or rejected if it
+    /// would cross.
+    fn place_now(&mut self, intent: &OrderIntent) -> OrderEvent {
         let book = self.books.get(&intent.token_id);
         let crosses = match intent.side {
             Side::Buy => book
@@ -98,10 +286,10 @@ impl PaperExchange {
                 .is_some_and(|(bid, _)| intent.price <= bid),
         };
         if crosses {
-            return vec![OrderEvent::Rejected {
+            return OrderEvent::Rejected {
                 client_id: intent.client_id.clone(),
                 reason: "INVALID_POST_ONLY_ORDER: post-only order would cross the book".to_owned(),
-            }];
+            };
         }
         let queue_ahead = book
             .map(|b| b.size_at(intent.side, intent.price))
@@ -116,23 +304,28 @@ impl PaperExchange {
             queue_ahead,
             seq: self.seq,
         });
-        vec![OrderEvent::Accepted {
+        OrderEvent::Accepted {
             client_id: intent.client_id.clone(),
             hash: paper_hash(&intent.client_id),
-        }]
+        }
     }
 
-    /// Cancels a resting order.
-    pub fn cancel(&mut self, client_id: &ClientOrderId) -> Vec<OrderEvent> {
-        let before = self.resting.len();
-        self.resting.retain(|o| &o.client_id != client_id);
-        if self.resting.len() < before {
-            vec![OrderEvent::Cancelled {
-                client_id: client_id.clone(),
-            }]
-        } else {
-            Vec::new()
-        }
+    fn fill(&mut self, index: usize, size: Decimal, ts_ms: i64, out: &mut Vec<PaperEvent>) {
+        let price = self.resting[index].price;
+        let fee = self.fee(price, size);
+        self.trades += 1;
+        let order = &mut self.resting[index];
+        order.remaining -= size;
+        out.push(PaperEvent::Fill(PaperFill {
+            client_id: order.client_id.clone(),
+            trade_id: format!("paper-{:08}", self.trades),
+            token: order.token.clone(),
+            side: order.side,
+            price,
+            size,
+            fee,
+            ts_ms,
+        }));
     }
 
     /// Indices of resting orders on `token`/`side` in price-time priority.
@@ -151,10 +344,26 @@ impl PaperExchange {
         idx
     }
 
-    /// Applies a market event; returns the fills it causes.
-    pub fn on_market(&mut self, event: &MarketEvent) -> Vec<OrderEvent> {
+    /// Applies a market event at event time `now_ms` (after what arrives by
+    /// then); returns what it causes.
+    pub fn on_market(&mut self, event: &MarketEvent, now_ms: i64) -> Vec<PaperEvent> {
+        let mut out = self.advance(now_ms);
+        let ts = event.ts_ms();
+        for map in [&mut self.unexplained_shrink, &mut self.unexplained_trade] {
+            map.retain(|_, (_, at)| (ts - *at).abs() <= EXPLAIN_MS);
+        }
+        // The size at a changed level before the change (for shrinks).
+        let before = match event {
+            MarketEvent::PriceChange {
+                token, side, level, ..
+            } => self
+                .books
+                .get(token)
+                .map(|b| b.size_at(*side, level.price))
+                .unwrap_or_default(),
+            _ => Decimal::ZERO,
+        };
         self.books.apply(event);
-        let mut out = Vec::new();
         match event {
             MarketEvent::Trade {
                 token,
@@ -165,6 +374,12 @@ impl PaperExchange {
             } => {
                 // A taker sell hits bids; a taker buy lifts asks.
                 let maker_side = taker_side.opposite();
+                let key = (token.clone(), maker_side, *price);
+                // What a shrink of this level already showed moved our queue
+                // then; the rest may be shown by a shrink still to come.
+                let mut explained =
+                    take_unexplained(&mut self.unexplained_shrink, &key, *size, *ts_ms);
+                add_unexplained(&mut self.unexplained_trade, key, *size - explained, *ts_ms);
                 let mut available = *size;
                 for i in self.priority(token, maker_side) {
                     if available <= Decimal::ZERO {
@@ -179,7 +394,10 @@ impl PaperExchange {
                         break;
                     }
                     if o.price == *price {
-                        let ahead = o.queue_ahead.min(available);
+                        let shown = explained.min(available);
+                        explained -= shown;
+                        available -= shown;
+                        let ahead = self.resting[i].queue_ahead.min(available);
                         self.resting[i].queue_ahead -= ahead;
                         available -= ahead;
                     }
@@ -197,12 +415,23 @@ impl PaperExchange {
                 ts_ms,
             } => {
                 // Size shrinking at our level shortens the queue ahead of us.
+                // A trade already seen there explains (part of) the shrink;
+                // what it does not, a trade still to come may, and must not
+                // move the queue again.
+                let key = (token.clone(), *side, level.price);
+                let shrink = (before - level.size).max(Decimal::ZERO);
+                let traded = take_unexplained(&mut self.unexplained_trade, &key, shrink, *ts_ms);
+                let mut moved = false;
                 for o in self
                     .resting
                     .iter_mut()
                     .filter(|o| &o.token == token && o.side == *side && o.price == level.price)
                 {
+                    moved |= o.queue_ahead > level.size;
                     o.queue_ahead = o.queue_ahead.min(level.size);
+                }
+                if moved {
+                    add_unexplained(&mut self.unexplained_shrink, key, shrink - traded, *ts_ms);
                 }
                 // The opposite side arriving at our price trades with us.
                 let maker_side = side.opposite();
@@ -221,7 +450,26 @@ impl PaperExchange {
                     self.fill(i, take, *ts_ms, &mut out);
                 }
             },
-            MarketEvent::Book { .. } | MarketEvent::TickSize { .. } => {},
+            MarketEvent::Book { token, .. } => {
+                // A new snapshot: earlier shrinks and trades are history.
+                self.unexplained_shrink.retain(|(t, _, _), _| t != token);
+                self.unexplained_trade.retain(|(t, _, _), _| t != token);
+            },
+            MarketEvent::Resolved { token, .. } => {
+                // The exchange cancels what rests on a resolved market.
+                let gone: Vec<ClientOrderId> = self
+                    .resting
+                    .iter()
+                    .filter(|o| &o.token == token)
+                    .map(|o| o.client_id.clone())
+                    .collect();
+                self.resting.retain(|o| &o.token != token);
+                out.extend(
+                    gone.into_iter()
+                        .map(|client_id| PaperEvent::Answer(OrderEvent::Cancelled { client_id })),
+                );
+            },
+            MarketEvent::TickSize { .. } => {},
         }
         self.resting.retain(|o| o.remaining > Decimal::ZERO);
         out
@@ -230,6 +478,8 @@ impl PaperExchange {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use rust_decimal_macros::dec;
 
     use super::*;
@@ -247,45 +497,89 @@ mod tests {
         }
     }
 
-    fn exchange() -> PaperExchange {
-        let mut x = PaperExchange::new(PaperConfig {
+    fn config(post_ms: u64, cancel_ms: u64) -> PaperConfig {
+        PaperConfig {
             fee_rate: dec!(0.02),
             fee_exponent: 2,
             fee_taker_only: false,
-        });
-        x.on_market(&MarketEvent::Book {
-            token: "1".into(),
-            bids: vec![Level {
-                price: dec!(0.48),
-                size: dec!(30),
-            }],
-            asks: vec![Level {
-                price: dec!(0.52),
-                size: dec!(30),
-            }],
-            ts_ms: 0,
-        });
+            post_latency: Duration::from_millis(post_ms),
+            cancel_latency: Duration::from_millis(cancel_ms),
+        }
+    }
+
+    fn exchange_with(config: PaperConfig) -> PaperExchange {
+        let mut x = PaperExchange::new(config);
+        x.on_market(
+            &MarketEvent::Book {
+                token: "1".into(),
+                bids: vec![Level {
+                    price: dec!(0.48),
+                    size: dec!(30),
+                }],
+                asks: vec![Level {
+                    price: dec!(0.52),
+                    size: dec!(30),
+                }],
+                ts_ms: 0,
+            },
+            0,
+        );
         x
     }
 
-    fn trade(price: Decimal, size: Decimal, taker: Side) -> MarketEvent {
+    fn exchange() -> PaperExchange {
+        exchange_with(config(0, 0))
+    }
+
+    fn place(x: &mut PaperExchange, i: OrderIntent, now: i64) -> Vec<PaperEvent> {
+        x.submit(&Command::Place(i), now)
+    }
+
+    fn cancel(x: &mut PaperExchange, id: &str, now: i64) -> Vec<PaperEvent> {
+        x.submit(
+            &Command::Cancel {
+                client_id: id.into(),
+                hash: None,
+            },
+            now,
+        )
+    }
+
+    fn trade(price: Decimal, size: Decimal, taker: Side, ts_ms: i64) -> MarketEvent {
         MarketEvent::Trade {
             token: "1".into(),
             price,
             size,
             taker_side: taker,
-            ts_ms: 5,
+            ts_ms,
         }
     }
 
-    fn filled(events: &[OrderEvent]) -> Vec<(String, Decimal)> {
+    fn bid_level(price: Decimal, size: Decimal, ts_ms: i64) -> MarketEvent {
+        MarketEvent::PriceChange {
+            token: "1".into(),
+            side: Side::Buy,
+            level: Level { price, size },
+            ts_ms,
+        }
+    }
+
+    fn filled(events: &[PaperEvent]) -> Vec<(String, Decimal)> {
         events
             .iter()
             .filter_map(|e| match e {
-                OrderEvent::Filled {
-                    client_id, size, ..
-                } => Some((client_id.to_string(), *size)),
-                _ => None,
+                PaperEvent::Fill(f) => Some((f.client_id.to_string(), f.size)),
+                PaperEvent::Answer(_) => None,
+            })
+            .collect()
+    }
+
+    fn answers(events: &[PaperEvent]) -> Vec<&OrderEvent> {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                PaperEvent::Answer(a) => Some(a),
+                PaperEvent::Fill(_) => None,
             })
             .collect()
     }
@@ -294,15 +588,27 @@ mod tests {
     fn crossing_post_only_orders_are_rejected() {
         let mut x = exchange();
         assert!(matches!(
-            x.place(&intent("a", Side::Buy, dec!(0.52), dec!(1)))[..],
+            answers(&place(
+                &mut x,
+                intent("a", Side::Buy, dec!(0.52), dec!(1)),
+                1
+            ))[..],
             [OrderEvent::Rejected { .. }]
         ));
         assert!(matches!(
-            x.place(&intent("b", Side::Sell, dec!(0.48), dec!(1)))[..],
+            answers(&place(
+                &mut x,
+                intent("b", Side::Sell, dec!(0.48), dec!(1)),
+                1
+            ))[..],
             [OrderEvent::Rejected { .. }]
         ));
         assert!(matches!(
-            x.place(&intent("c", Side::Buy, dec!(0.48), dec!(1)))[..],
+            answers(&place(
+                &mut x,
+                intent("c", Side::Buy, dec!(0.48), dec!(1)),
+                1
+            ))[..],
             [OrderEvent::Accepted { .. }]
         ));
     }
@@ -310,22 +616,23 @@ mod tests {
     #[test]
     fn the_queue_ahead_trades_first_then_partial_fills() {
         let mut x = exchange();
-        x.place(&intent("a", Side::Buy, dec!(0.48), dec!(10)));
+        place(&mut x, intent("a", Side::Buy, dec!(0.48), dec!(10)), 1);
         // 30 were ahead of us at 0.48: a 25-share print only eats the queue.
-        assert!(filled(&x.on_market(&trade(dec!(0.48), dec!(25), Side::Sell))).is_empty());
+        assert!(filled(&x.on_market(&trade(dec!(0.48), dec!(25), Side::Sell, 5), 5)).is_empty());
         // 5 more queue, then 4 of ours.
         assert_eq!(
-            filled(&x.on_market(&trade(dec!(0.48), dec!(9), Side::Sell))),
+            filled(&x.on_market(&trade(dec!(0.48), dec!(9), Side::Sell, 6), 6)),
             [("a".into(), dec!(4))]
         );
         // A print below our price fills the rest (we were better priced).
-        let events = x.on_market(&trade(dec!(0.47), dec!(50), Side::Sell));
+        let events = x.on_market(&trade(dec!(0.47), dec!(50), Side::Sell, 7), 7);
         assert_eq!(filled(&events), [("a".into(), dec!(6))]);
         match &events[0] {
-            OrderEvent::Filled { fee, price, .. } => {
-                assert_eq!(*price, dec!(0.48));
+            PaperEvent::Fill(f) => {
+                assert_eq!(f.price, dec!(0.48));
                 // 6 × 0.02 × (0.48 × 0.52)² = 0.12 × 0.06230016
-                assert_eq!(*fee, dec!(0.007476), "the market's model, maker side");
+                assert_eq!(f.fee, dec!(0.007476), "the market's model, maker side");
+                assert_eq!((f.token.as_str(), f.side), ("1", Side::Buy));
             },
             other => panic!("{other:?}"),
         }
@@ -333,31 +640,145 @@ mod tests {
     }
 
     #[test]
+    fn a_trade_and_the_shrink_it_caused_count_once_in_either_order() {
+        // 30 ahead of our 10 at 0.48; a taker sells 25 there. The exchange
+        // sends the trade and the level's shrink (30 → 5) in either order;
+        // both ways we stay unfilled with 5 ahead, and the next 5 + 4 fill 4.
+        for shrink_first in [false, true] {
+            let mut x = exchange();
+            place(&mut x, intent("a", Side::Buy, dec!(0.48), dec!(10)), 1);
+            let shrink = bid_level(dec!(0.48), dec!(5), 5);
+            let print = trade(dec!(0.48), dec!(25), Side::Sell, 5);
+            let (first, second) = if shrink_first {
+                (shrink, print)
+            } else {
+                (print, shrink)
+            };
+            assert!(filled(&x.on_market(&first, 5)).is_empty(), "{shrink_first}");
+            assert!(
+                filled(&x.on_market(&second, 5)).is_empty(),
+                "the same 25 shares moved the queue once (shrink first: {shrink_first})"
+            );
+            assert_eq!(
+                filled(&x.on_market(&trade(dec!(0.48), dec!(9), Side::Sell, 6), 6)),
+                [("a".into(), dec!(4))],
+                "shrink first: {shrink_first}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_shrink_no_trade_explains_is_forgotten_after_a_while() {
+        let mut x = exchange();
+        place(&mut x, intent("a", Side::Buy, dec!(0.48), dec!(10)), 1);
+        // Cancellations ahead of us: 30 → 0 with no trade.
+        x.on_market(&bid_level(dec!(0.48), dec!(0), 5), 5);
+        // Much later a trade at our price fills us in full.
+        assert_eq!(
+            filled(&x.on_market(&trade(dec!(0.48), dec!(10), Side::Sell, 9_000), 9_000)),
+            [("a".into(), dec!(10))]
+        );
+    }
+
+    #[test]
     fn price_time_priority_and_book_crossing() {
         let mut x = exchange();
-        x.place(&intent("low", Side::Buy, dec!(0.47), dec!(5)));
-        x.place(&intent("high", Side::Buy, dec!(0.49), dec!(5)));
+        place(&mut x, intent("low", Side::Buy, dec!(0.47), dec!(5)), 1);
+        place(&mut x, intent("high", Side::Buy, dec!(0.49), dec!(5)), 1);
         // An ask arriving at 0.47 trades with the better bid first.
-        let events = x.on_market(&MarketEvent::PriceChange {
-            token: "1".into(),
-            side: Side::Sell,
-            level: Level {
-                price: dec!(0.47),
-                size: dec!(7),
+        let events = x.on_market(
+            &MarketEvent::PriceChange {
+                token: "1".into(),
+                side: Side::Sell,
+                level: Level {
+                    price: dec!(0.47),
+                    size: dec!(7),
+                },
+                ts_ms: 9,
             },
-            ts_ms: 9,
-        });
+            9,
+        );
         assert_eq!(
             filled(&events),
             [("high".into(), dec!(5)), ("low".into(), dec!(2))]
         );
         assert_eq!(
-            x.cancel(&"low".into()),
-            [OrderEvent::Cancelled {
+            answers(&cancel(&mut x, "low", 10)),
+            [&OrderEvent::Cancelled {
                 client_id: "low".into()
             }]
         );
-        assert!(x.cancel(&"low".into()).is_empty());
+        assert_eq!(x.resting(), 0);
+    }
+
+    #[test]
+    fn with_latency_a_stale_quote_is_picked_off_before_its_cancel_lands() {
+        let mut x = exchange_with(config(50, 100));
+        assert!(
+            place(&mut x, intent("a", Side::Buy, dec!(0.48), dec!(5)), 0).is_empty(),
+            "on its way"
+        );
+        // Not on the book yet: a print at 0.47 at t=10 does not touch it.
+        assert!(filled(&x.on_market(&trade(dec!(0.47), dec!(40), Side::Sell, 10), 10)).is_empty());
+        // It lands at t=50 (answered then), before the event at t=60.
+        let events = x.on_market(&bid_level(dec!(0.46), dec!(10), 60), 60);
+        assert!(matches!(
+            answers(&events)[..],
+            [OrderEvent::Accepted { .. }]
+        ));
+        // The market falls; the quote is cancelled at t=70, but the cancel
+        // takes effect at t=170: a taker selling through 0.48 at t=120 fills it.
+        assert!(cancel(&mut x, "a", 70).is_empty());
+        let events = x.on_market(&trade(dec!(0.45), dec!(50), Side::Sell, 120), 120);
+        assert_eq!(filled(&events), [("a".into(), dec!(5))], "picked off");
+        let events = x.advance(170);
+        assert_eq!(
+            answers(&events),
+            [&OrderEvent::Cancelled {
+                client_id: "a".into()
+            }],
+            "the cancel lands on an order already gone: it is over"
+        );
+    }
+
+    #[test]
+    fn a_cancel_before_the_post_is_answered_goes_after_it() {
+        let mut x = exchange_with(config(50, 20));
+        place(&mut x, intent("a", Side::Buy, dec!(0.48), dec!(5)), 0);
+        assert!(cancel(&mut x, "a", 10).is_empty());
+        let events = x.advance(60);
+        assert!(matches!(
+            answers(&events)[..],
+            [OrderEvent::Accepted { .. }]
+        ));
+        assert_eq!(x.resting(), 1, "it rests until its cancel lands at 70");
+        let events = x.advance(70);
+        assert!(matches!(
+            answers(&events)[..],
+            [OrderEvent::Cancelled { .. }]
+        ));
+        assert_eq!((x.resting(), x.in_flight()), (0, 0));
+    }
+
+    #[test]
+    fn a_resolved_market_cancels_what_rests_there() {
+        let mut x = exchange();
+        place(&mut x, intent("a", Side::Buy, dec!(0.48), dec!(5)), 1);
+        let events = x.on_market(
+            &MarketEvent::Resolved {
+                token: "1".into(),
+                winner: true,
+                ts_ms: 2,
+            },
+            2,
+        );
+        assert_eq!(
+            answers(&events),
+            [&OrderEvent::Cancelled {
+                client_id: "a".into()
+            }]
+        );
+        assert_eq!(x.resting(), 0);
     }
 
     #[test]

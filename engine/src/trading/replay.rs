@@ -1,13 +1,15 @@
 //! Replay: the strategy, risk and the paper exchange run over a recorded
-//! session with a historical clock. Same file, same settings, same result.
+//! session with a historical clock, one [`sim::step`] per event (the step
+//! paper mode takes). Same file, same settings, same result.
 
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::core::{Command, CoreConfig, CoreStats, OrderEvent, TradingCore};
+use super::core::{CoreConfig, CoreStats, TradingCore};
 use super::paper::PaperExchange;
+use super::sim::{self, SimInput, SimRecord};
 use crate::clock::{Clock, HistoricalClock};
 use crate::config::{PaperConfig, RiskConfig};
 use crate::market_data::MarketEvent;
@@ -70,7 +72,8 @@ pub struct ReplayReport {
     pub max_inventory: Decimal,
 }
 
-/// Replays `events` (receive time, event).
+/// Replays `events` (receive time, event) through [`sim::step`], the same
+/// step paper mode takes.
 pub fn run(
     events: &[(i64, MarketEvent)],
     core: CoreConfig,
@@ -83,73 +86,29 @@ pub fn run(
     let mut positions: BTreeMap<TokenId, Position> = BTreeMap::new();
     let mut max_inventory: BTreeMap<TokenId, Decimal> = BTreeMap::new();
     let mut fills = Vec::new();
-    let mut sides: BTreeMap<String, (TokenId, Side)> = BTreeMap::new();
-
-    let mut apply = |events: Vec<OrderEvent>,
-                     trading: &mut TradingCore,
-                     sides: &BTreeMap<String, (TokenId, Side)>,
-                     fills: &mut Vec<ReplayFill>| {
-        for e in events {
-            if let OrderEvent::Filled {
-                client_id,
-                price,
-                size,
-                fee,
-                ts_ms,
-                ..
-            } = &e
-            {
-                if let Some((token, side)) = sides.get(client_id.as_str()) {
-                    let p = positions
-                        .entry(token.clone())
-                        .or_insert_with(|| Position::flat(token.clone()));
-                    p.apply_fill(*side, *price, *size, *fee, *ts_ms);
-                    let max = max_inventory.entry(token.clone()).or_default();
-                    *max = (*max).max(p.size.abs());
-                    fills.push(ReplayFill {
-                        ts_ms: *ts_ms,
-                        client_id: client_id.to_string(),
-                        token: token.clone(),
-                        side: *side,
-                        price: *price,
-                        size: *size,
-                        fee: *fee,
-                    });
-                }
-            }
-            trading.on_order(&e);
-        }
-    };
 
     for (recv_ms, event) in events {
         clock.advance_to(*recv_ms);
         let now = clock.now_ms();
-        let fills_now = exchange.on_market(event);
-        apply(fills_now, &mut trading, &sides, &mut fills);
-        let mut work: std::collections::VecDeque<Command> = trading.on_market(event, now).into();
-        while let Some(command) = work.pop_front() {
-            let result = match &command {
-                Command::Place(intent) => {
-                    sides.insert(
-                        intent.client_id.to_string(),
-                        (intent.token_id.clone(), intent.side),
-                    );
-                    exchange.place(intent)
-                },
-                Command::Cancel { client_id, .. } => {
-                    let result = exchange.cancel(client_id);
-                    if result.is_empty() {
-                        // Already filled or gone: tell the core it is over.
-                        vec![OrderEvent::Cancelled {
-                            client_id: client_id.clone(),
-                        }]
-                    } else {
-                        result
-                    }
-                },
+        for record in sim::step(&mut trading, &mut exchange, now, SimInput::Market(event)) {
+            let SimRecord::Fill(f) = record else {
+                continue;
             };
-            apply(result, &mut trading, &sides, &mut fills);
-            work.extend(trading.requote_pending());
+            let p = positions
+                .entry(f.token.clone())
+                .or_insert_with(|| Position::flat(f.token.clone()));
+            p.apply_fill(f.side, f.price, f.size, f.fee, f.ts_ms);
+            let max = max_inventory.entry(f.token.clone()).or_default();
+            *max = (*max).max(p.size.abs());
+            fills.push(ReplayFill {
+                ts_ms: f.ts_ms,
+                client_id: f.client_id.to_string(),
+                token: f.token,
+                side: f.side,
+                price: f.price,
+                size: f.size,
+                fee: f.fee,
+            });
         }
     }
 

@@ -291,3 +291,120 @@ fn order_preview_prints_the_signed_body_and_sends_nothing() {
     assert_eq!(code, 2);
     assert!(err.contains("only GTD orders expire"), "{err}");
 }
+
+const PAPER_TOKEN: &str =
+    "65818619657568813474341868652308942079804919287380422192892211131408793125422";
+
+fn book_msg(bid: &str, ask: &str, size: &str, ts: i64) -> serde_json::Value {
+    serde_json::json!({
+        "event_type": "book", "asset_id": PAPER_TOKEN,
+        "market": "0xbd31dc8a20211944f6b70f31557f1001557b59905b7738480ca09bd4532f84af",
+        "bids": [{"price": bid, "size": size}], "asks": [{"price": ask, "size": size}],
+        "timestamp": ts.to_string(), "hash": "0x0",
+    })
+}
+
+fn bid_change_msg(price: &str, size: &str, ts: i64) -> serde_json::Value {
+    serde_json::json!({
+        "event_type": "price_change",
+        "market": "0xbd31dc8a20211944f6b70f31557f1001557b59905b7738480ca09bd4532f84af",
+        "price_changes": [{"asset_id": PAPER_TOKEN, "price": price, "size": size, "side": "BUY"}],
+        "timestamp": ts.to_string(),
+    })
+}
+
+fn sell_trade_msg(price: &str, size: &str, ts: i64) -> serde_json::Value {
+    serde_json::json!({
+        "event_type": "last_trade_price", "asset_id": PAPER_TOKEN,
+        "market": "0xbd31dc8a20211944f6b70f31557f1001557b59905b7738480ca09bd4532f84af",
+        "price": price, "size": size, "side": "SELL", "fee_rate_bps": "0",
+        "timestamp": ts.to_string(),
+    })
+}
+
+/// Replays `messages` (receive time, message) with `env` set; returns the
+/// fills as (side, price, size).
+fn replay_fills(
+    messages: &[(i64, serde_json::Value)],
+    env: &[(&str, &str)],
+) -> Vec<(String, String, String)> {
+    let mut ploy = Ploy::new();
+    let path = ploy.dir().join("crafted.jsonl");
+    let text: String = messages
+        .iter()
+        .map(|(recv_ms, msg)| format!("{}\n", serde_json::json!({"recv_ms": recv_ms, "msg": msg})))
+        .collect();
+    std::fs::write(&path, text).unwrap();
+    for (k, v) in env {
+        ploy = ploy.env(k, v);
+    }
+    let (code, out, err) = ploy.output(&["replay", &path.display().to_string(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    report["fills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["side"].as_str().unwrap().to_owned(),
+                f["price"].as_str().unwrap().to_owned(),
+                f["size"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// With cancel latency, a quote left on a book that moved is picked off
+/// before its cancel lands, as it would be live; with none it never is.
+#[test]
+fn paper_latency_lets_a_stale_quote_be_picked_off() {
+    let t0 = 1_764_000_000_000;
+    let messages = [
+        (t0, book_msg("0.49", "0.51", "50", t0)),
+        // The market falls: the engine cancels its 0.48 bid at once…
+        (t0 + 1_000, book_msg("0.41", "0.43", "50", t0 + 1_000)),
+        // …and 50 ms later a taker sells through it.
+        (t0 + 1_050, sell_trade_msg("0.41", "20", t0 + 1_050)),
+    ];
+    let picked_off = replay_fills(
+        &messages,
+        &[
+            ("PLOY_PAPER__POST_LATENCY", "100ms"),
+            ("PLOY_PAPER__CANCEL_LATENCY", "100ms"),
+        ],
+    );
+    assert_eq!(
+        picked_off,
+        [("BUY".to_owned(), "0.48".to_owned(), "5".to_owned())],
+        "bought at the stale 0.48 while the market was at 0.42"
+    );
+    let instant = replay_fills(
+        &messages,
+        &[
+            ("PLOY_PAPER__POST_LATENCY", "0ms"),
+            ("PLOY_PAPER__CANCEL_LATENCY", "0ms"),
+        ],
+    );
+    assert!(instant.is_empty(), "{instant:?}");
+}
+
+/// A taker selling 25 at our level shows up as a trade and as the level's
+/// shrink, in either order; the 30 shares ahead of us absorb it once, so
+/// our bid does not fill either way.
+#[test]
+fn a_trade_and_the_shrink_it_caused_are_counted_once_in_either_order() {
+    let t0 = 1_764_000_000_000;
+    for shrink_first in [true, false] {
+        let shrink = (t0 + 500, bid_change_msg("0.48", "5", t0 + 500));
+        let trade = (t0 + 500, sell_trade_msg("0.48", "25", t0 + 500));
+        let (a, b) = if shrink_first {
+            (shrink, trade)
+        } else {
+            (trade, shrink)
+        };
+        let messages = [(t0, book_msg("0.48", "0.52", "30", t0)), a, b];
+        let fills = replay_fills(&messages, &[("PLOY_PAPER__POST_LATENCY", "0ms")]);
+        assert!(fills.is_empty(), "shrink first: {shrink_first}: {fills:?}");
+    }
+}

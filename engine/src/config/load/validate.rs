@@ -229,6 +229,21 @@ pub(super) fn check_semantics(
         );
     }
     let secs = std::time::Duration::from_secs;
+    for (key, value) in [
+        ("post_latency", paper.post_latency),
+        ("cancel_latency", paper.cancel_latency),
+    ] {
+        if value > secs(10) {
+            problem(
+                &["paper", key],
+                format!(
+                    "{} is out of range (0s to 10s)",
+                    humantime::format_duration(value)
+                ),
+                "write e.g. \"100ms\" (live, ploy_order_latency_ms shows yours)",
+            );
+        }
+    }
     for (key, value, low, high) in [
         ("max_silence", md.max_silence, secs(3), secs(300)),
         ("max_staleness", md.max_staleness, secs(1), secs(3600)),
