@@ -176,28 +176,36 @@ pub struct HealthService {
     check_timeout: Duration,
     heartbeat: Option<Arc<crate::heartbeat::HeartbeatStatus>>,
     /// Live market data: the feed, and how old its last message may be.
-    market_data_age: Option<(Arc<crate::exchange::ws::FeedStatus>, Duration)>,
+    market_data_age: Option<(Arc<crate::exchange::ws::FeedStatus>, Duration, usize)>,
 }
 
 impl HealthService {
     /// Adds the `market_data` check: down when the feed's last message is
-    /// older than `max_staleness` (or none came yet).
+    /// older than `max_staleness` (or none came yet), or when every one of
+    /// the `quoted` markets is closed; closed markets are listed.
     pub fn with_market_data_age(
         mut self,
         feed: Arc<crate::exchange::ws::FeedStatus>,
         max_staleness: Duration,
+        quoted: usize,
     ) -> Self {
-        self.market_data_age = Some((feed, max_staleness));
+        self.market_data_age = Some((feed, max_staleness, quoted));
         self
     }
 
     fn market_data_age(&self, now_ms: i64) -> Option<Check> {
-        let (feed, max) = self.market_data_age.as_ref()?;
+        let (feed, max, quoted) = self.market_data_age.as_ref()?;
+        let closed = feed.closed_markets();
         let last = feed
             .last_message_ms
             .load(std::sync::atomic::Ordering::SeqCst);
         let max_ms = i64::try_from(max.as_millis()).unwrap_or(i64::MAX);
-        let check = if last <= 0 {
+        let check = if *quoted > 0 && closed.len() >= *quoted {
+            Check::down(
+                Duration::ZERO,
+                "every quoted market is closed (resolved or not accepting orders): nothing is quoted; put open markets in strategy.markets",
+            )
+        } else if last <= 0 {
             Check::down(Duration::ZERO, "no market data received yet")
         } else if now_ms - last > max_ms {
             Check::down(
@@ -210,6 +218,11 @@ impl HealthService {
             )
         } else {
             Check::up(Duration::ZERO)
+        };
+        let check = if closed.is_empty() {
+            check
+        } else {
+            check.with("closed_markets", serde_json::json!(closed))
         };
         Some(if last > 0 {
             check.with("age_ms", (now_ms - last).max(0))

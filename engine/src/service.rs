@@ -156,7 +156,11 @@ pub async fn run(settings: Settings) -> Result<(), RunError> {
     let health = if cfg.market_data.source == MarketDataSource::Exchange
         && !cfg.strategy.markets.is_empty()
     {
-        health.with_market_data_age(control.feed.clone(), cfg.market_data.max_staleness)
+        health.with_market_data_age(
+            control.feed.clone(),
+            cfg.market_data.max_staleness,
+            cfg.strategy.markets.len(),
+        )
     } else {
         health
     };

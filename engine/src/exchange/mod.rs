@@ -435,6 +435,14 @@ impl ClobClient {
             .await
     }
 
+    /// `GET /markets/{condition_id}`: one market (whether it still takes
+    /// orders, whether it resolved and which outcome won).
+    pub async fn market(&self, condition_id: &str) -> Result<Market, ExchangeError> {
+        let path = format!("/markets/{condition_id}");
+        let body = self.public_get(EndpointClass::General, &path, &[]).await?;
+        self.decode(&path, &body)
+    }
+
     /// `GET /book?token_id=`.
     pub async fn book(&self, token: &str) -> Result<Book, ExchangeError> {
         let body = self

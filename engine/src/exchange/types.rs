@@ -232,6 +232,9 @@ pub struct MarketToken {
     /// Outcome name.
     #[serde(default)]
     pub outcome: String,
+    /// Resolved: this outcome won (each share pays 1).
+    #[serde(default)]
+    pub winner: bool,
 }
 
 /// `GET /markets` element (fields the engine reads).
@@ -245,6 +248,9 @@ pub struct Market {
     /// Accepting orders.
     #[serde(default)]
     pub accepting_orders: bool,
+    /// Closed (resolved, or ended): no more trading.
+    #[serde(default)]
+    pub closed: bool,
     /// Tick size.
     #[serde(default, deserialize_with = "loose_decimal")]
     pub minimum_tick_size: Decimal,
@@ -299,6 +305,8 @@ mod tests {
         assert_eq!(creds.api_key, "00000000-0000-0000-0000-000000000000");
         let markets: Page<Market> = fixture("markets_page_first.fixture.json");
         assert_eq!(markets.data[0].tokens[0].token_id, "YES_TOKEN");
+        let m = &markets.data[0];
+        assert!(m.accepting_orders && !m.closed && !m.tokens[0].winner);
         let last: Page<Market> = fixture("markets_page_last.fixture.json");
         assert_eq!(last.next_cursor, END_CURSOR);
     }

@@ -35,6 +35,19 @@ pub struct FeedStatus {
     pub polls: AtomicU64,
     /// When the last message arrived (Unix ms).
     pub last_message_ms: AtomicI64,
+    /// Quoted tokens whose market takes no more orders, with why (written
+    /// by the main loop, read by `/health`).
+    pub closed_markets: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
+}
+
+impl FeedStatus {
+    /// The closed markets, by token, with why.
+    pub fn closed_markets(&self) -> std::collections::BTreeMap<String, String> {
+        self.closed_markets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
 }
 
 /// The subscription message.

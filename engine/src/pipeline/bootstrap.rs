@@ -80,7 +80,59 @@ pub(super) async fn read_market_rules(
             }
         }
     }
+    read_market_status(public, tokens, &condition_ids, core).await;
     condition_ids
+}
+
+/// Closes, in the core, the quoted tokens whose market no longer takes
+/// orders (`GET /markets/{condition_id}`: closed, or not accepting orders);
+/// a resolved one's positions are marked at its payout. A market whose status
+/// cannot be read is quoted (the exchange refuses orders on a closed one).
+async fn read_market_status(
+    public: &ClobClient,
+    tokens: &[String],
+    condition_ids: &[String],
+    core: &mut TradingCore,
+) {
+    for id in condition_ids {
+        let market = match public.market(id).await {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::warn!(error = %e, market = %id, "cannot read whether the market takes orders; quoting it");
+                continue;
+            },
+        };
+        if market.accepting_orders && !market.closed {
+            continue;
+        }
+        let resolved = market.tokens.iter().any(|t| t.winner);
+        let reason = match (market.closed, resolved) {
+            (_, true) => "resolved",
+            (true, false) => "closed",
+            (false, false) => "not accepting orders",
+        };
+        for token in market
+            .tokens
+            .iter()
+            .filter(|t| tokens.contains(&t.token_id))
+        {
+            let payout = resolved.then_some(if token.winner {
+                Decimal::ONE
+            } else {
+                Decimal::ZERO
+            });
+            tracing::warn!(market = %id, token = %token.token_id, reason, ?payout, "this market takes no orders: its token is not quoted; take it out of strategy.markets");
+            let cancels = core.close_market(
+                &token.token_id.as_str().into(),
+                crate::trading::MarketClosure {
+                    reason: reason.to_owned(),
+                    payout,
+                    at_ms: 0,
+                },
+            );
+            debug_assert!(cancels.is_empty(), "nothing rests before the start");
+        }
+    }
 }
 
 /// Each market's published fee parameters (`GET /clob-markets/{id}`), by

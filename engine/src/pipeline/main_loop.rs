@@ -309,7 +309,25 @@ impl MainLoop {
             self.dispatch(commands);
         }
         self.after_commands();
+        self.note_closed_markets();
         self.write_marks(recv_ms).await;
+    }
+
+    /// Says so, once, when a quoted market closes (in the log and in
+    /// `/health`'s `market_data` check).
+    pub(super) fn note_closed_markets(&mut self) {
+        let mut shown = self
+            .feed
+            .closed_markets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (token, closure) in self.core.closed_markets() {
+            if shown.contains_key(token.as_str()) {
+                continue;
+            }
+            tracing::warn!(%token, reason = %closure.reason, payout = ?closure.payout, "market closed: its quotes are cancelled and it is not quoted again; a resolved market's position is marked at its payout");
+            shown.insert(token.to_string(), closure.reason.clone());
+        }
     }
 
     /// Paper: stores what the steps did, in order: each order sent (pending,
@@ -371,12 +389,20 @@ impl MainLoop {
     /// write is logged and retried with the next ones; trading goes on.
     async fn write_marks(&mut self, now_ms: i64) {
         let books = self.core.books();
+        let closed = self.core.closed_markets();
         let due: Vec<Mark> = books
             .tokens()
             .filter_map(|token| {
-                let mid = books.get(token)?.midpoint()?;
+                // A resolved market is worth its payout, whatever its book
+                // says, and that is written at once.
+                let payout = closed.get(token).and_then(|c| c.payout);
+                let mid = match payout {
+                    Some(payout) => payout,
+                    None => books.get(token)?.midpoint()?,
+                };
                 match self.marks_written.get(token) {
-                    Some((at, last)) if *last == mid || now_ms - at < MARK_EVERY_MS => None,
+                    Some((_, last)) if *last == mid => None,
+                    Some((at, _)) if payout.is_none() && now_ms - at < MARK_EVERY_MS => None,
                     _ => Some(Mark {
                         token_id: token.clone(),
                         price: mid,

@@ -297,9 +297,12 @@ pub async fn start(
         feed: feed.clone(),
         live: live_venue,
     };
-    // A halt in force cancels whatever reconciliation found resting.
-    let commands = main.core.set_trading_state(initial_state.state);
+    // A halt in force cancels whatever reconciliation found resting, and so
+    // does a closed market.
+    let mut commands = main.core.set_trading_state(initial_state.state);
+    commands.extend(main.core.cancel_on_closed_markets());
     main.dispatch(commands);
+    main.note_closed_markets();
     parts.metrics.set_trading_state(initial_state.state);
     let kill_switch = KillSwitch::new(
         state_tx,

@@ -135,6 +135,18 @@ pub enum OrderEvent {
     },
 }
 
+/// Why a market takes no more orders, and what one share pays if it resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MarketClosure {
+    /// `resolved`, `closed` or `not accepting orders`.
+    pub reason: String,
+    /// Resolved: 1 for the winning outcome, 0 for the others (positions
+    /// are marked at it).
+    pub payout: Option<Decimal>,
+    /// When the core learnt it (event time).
+    pub at_ms: i64,
+}
+
 /// One of our orders, as the core tracks it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TrackedOrder {
@@ -208,6 +220,8 @@ pub struct TradingCore {
     unconfirmed: BTreeMap<TokenId, Decimal>,
     /// The latest time the core was told (market events and clock ticks).
     now_ms: i64,
+    /// Markets that take no more orders, by token: never quoted again.
+    closed: BTreeMap<TokenId, MarketClosure>,
 }
 
 impl TradingCore {
@@ -227,7 +241,39 @@ impl TradingCore {
             requote: Vec::new(),
             unconfirmed: BTreeMap::new(),
             now_ms: 0,
+            closed: BTreeMap::new(),
         }
+    }
+
+    /// A token's market takes no more orders (it resolved, closed, or stopped
+    /// accepting orders): its orders are cancelled and it is never quoted
+    /// again. Returns the cancels.
+    pub fn close_market(&mut self, token: &TokenId, closure: MarketClosure) -> Vec<Command> {
+        self.closed.entry(token.clone()).or_insert(closure);
+        self.requote.retain(|t| t != token);
+        let ids: Vec<ClientOrderId> = self
+            .orders
+            .values()
+            .filter(|o| &o.token == token && !o.cancelling)
+            .map(|o| o.client_id.clone())
+            .collect();
+        ids.into_iter().filter_map(|id| self.cancel(&id)).collect()
+    }
+
+    /// Cancels what rests on closed markets (orders restored at the start).
+    pub fn cancel_on_closed_markets(&mut self) -> Vec<Command> {
+        let ids: Vec<ClientOrderId> = self
+            .orders
+            .values()
+            .filter(|o| self.closed.contains_key(&o.token) && !o.cancelling)
+            .map(|o| o.client_id.clone())
+            .collect();
+        ids.into_iter().filter_map(|id| self.cancel(&id)).collect()
+    }
+
+    /// Markets closed so far, by token.
+    pub fn closed_markets(&self) -> &BTreeMap<TokenId, MarketClosure> {
+        &self.closed
     }
 
     /// Starts from known positions and open orders (after reconciliation).
@@ -306,7 +352,8 @@ impl TradingCore {
     }
 
     fn wanted(&self, token: &TokenId) -> bool {
-        self.config.markets.is_empty() || self.config.markets.contains(token)
+        (self.config.markets.is_empty() || self.config.markets.contains(token))
+            && !self.closed.contains_key(token)
     }
 
     fn exposure(&self, token: &TokenId) -> Exposure {
@@ -356,6 +403,17 @@ impl TradingCore {
         self.now_ms = self.now_ms.max(now_ms);
         self.books.apply(event);
         self.book_at.insert(event.token().clone(), now_ms);
+        if let MarketEvent::Resolved { token, winner, .. } = event {
+            let payout = if *winner { Decimal::ONE } else { Decimal::ZERO };
+            return self.close_market(
+                token,
+                MarketClosure {
+                    reason: "resolved".to_owned(),
+                    payout: Some(payout),
+                    at_ms: now_ms,
+                },
+            );
+        }
         let mut commands = self.enforce_trading_state();
         commands.extend(self.quote_token(event.token(), now_ms));
         commands
@@ -824,6 +882,45 @@ mod tests {
             matches!(&replaced[..], [Command::Place(i)] if i.side == Side::Sell && i.price == dec!(0.62)),
             "the ask is replaced at once, not at the next market event: {replaced:?}"
         );
+    }
+
+    #[test]
+    fn a_resolved_market_is_cancelled_and_never_quoted_again() {
+        let mut c = core();
+        let cmds = c.on_market(&book(dec!(0.48), dec!(0.52)), 0);
+        let Command::Place(intent) = &cmds[0] else {
+            panic!("{cmds:?}")
+        };
+        c.on_order(&OrderEvent::Accepted {
+            client_id: intent.client_id.clone(),
+            hash: "0xh".into(),
+        });
+        let resolved = c.on_market(
+            &MarketEvent::Resolved {
+                token: "1".into(),
+                winner: true,
+                ts_ms: 5,
+            },
+            5,
+        );
+        assert!(
+            matches!(&resolved[..], [Command::Cancel { client_id, .. }] if client_id == &intent.client_id),
+            "{resolved:?}"
+        );
+        assert_eq!(
+            c.closed_markets()[&TokenId::from("1")].payout,
+            Some(Decimal::ONE)
+        );
+        c.on_order(&OrderEvent::Cancelled {
+            client_id: intent.client_id.clone(),
+        });
+        assert!(
+            c.requote_pending().is_empty(),
+            "no re-quote on a closed market"
+        );
+        assert!(c.on_market(&book(dec!(0.40), dec!(0.60)), 6).is_empty());
+        assert!(c.set_trading_state(TradingState::Halted).is_empty());
+        assert!(c.set_trading_state(TradingState::Active).is_empty());
     }
 
     #[test]

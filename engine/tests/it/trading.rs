@@ -122,7 +122,7 @@ async fn assert_consistent(fake: &FakeClob, dir: &std::path::Path, allowed_repos
             "filled size of {}",
             l.hash
         );
-        if l.status == "CANCELED" {
+        if l.status.starts_with("CANCELED") {
             assert_eq!(stored.status, OrderStatus::Cancelled, "{}", l.hash);
         }
     }
@@ -1476,5 +1476,90 @@ async fn a_placement_on_the_user_channel_settles_an_order_before_its_post_answer
         arrived.elapsed()
     );
     assert_eq!(fake.ledger()[0].posts, 1, "never posted twice");
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
+
+/// The market resolves while the engine holds shares: its quotes are gone
+/// (the exchange cancelled them), it never quotes there again, `/health`
+/// says why, and the position is marked at the payout (1 for the winner).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resolved_market_is_not_quoted_again_and_its_position_is_marked_at_the_payout() {
+    let fake = FakeClob::start().await;
+    let setup = live(&fake, true);
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    let first = first_open_quote(&fake, &dir).await;
+    assert!(
+        fake.custom_subscriptions() >= 1,
+        "the subscription asks for market_resolved"
+    );
+    fake.fill(&first.hash, dec!(5));
+    wait_for_orders(&dir, "the fill", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Filled)
+    })
+    .await;
+    fake.set_book(dec!(0.48), dec!(0.52));
+    wait_until("a bid and an ask", READY, || {
+        fake.ledger().iter().filter(|o| o.status == "LIVE").count() == 2
+    })
+    .await;
+    fake.resolve_market(TOKEN);
+    wait_until("the log to say so", READY, || {
+        ploy.logs()
+            .contains("market closed: its quotes are cancelled")
+    })
+    .await;
+    wait_for_orders(&dir, "every quote stored cancelled", |o| {
+        o.iter().all(|o| o.status.is_terminal())
+    })
+    .await;
+    let placed = fake.ledger().len();
+    fake.set_book(dec!(0.98), dec!(0.99));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        fake.ledger().len(),
+        placed,
+        "nothing quoted after the resolution"
+    );
+    let (status, health) = ploy.health().await;
+    assert_eq!(status, 503, "{health}");
+    let check = &health["checks"]["market_data"];
+    assert!(
+        check["error"]
+            .as_str()
+            .unwrap()
+            .contains("every quoted market is closed"),
+        "{check}"
+    );
+    assert_eq!(check["closed_markets"][TOKEN], "resolved", "{check}");
+    wait_until("the mark at the payout", READY, || {
+        let (code, out, _) = ploy.setup().output(&["positions", "--json"]);
+        code == 0 && {
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            v["positions"][0]["mark"] == "1" && v["positions"][0]["unrealized_pnl"] == "2.6"
+        }
+    })
+    .await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
+
+/// A market that no longer takes orders when the engine starts is not
+/// quoted, and the log says to take it out of the config.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_market_that_takes_no_orders_at_the_start_is_not_quoted() {
+    let fake = FakeClob::start().await;
+    fake.stop_accepting_orders();
+    let setup = live(&fake, true);
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the log to say so", READY, || {
+        ploy.logs().contains("this market takes no orders")
+    })
+    .await;
+    fake.set_book(dec!(0.47), dec!(0.53));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(fake.ledger().is_empty(), "{:#?}", fake.ledger());
     let _kept = finish(ploy, &fake, &dir, 0).await;
 }

@@ -45,6 +45,9 @@ pub const TOKEN: &str =
     "71321045679252212594626385532706912750332728571942532289631379312455583992563";
 /// Its market.
 pub const MARKET: &str = "0xbd31dc8a20211944f6b70f31557f1001557b59905b7738480ca09bd4532f84af";
+/// The market's other outcome.
+pub const NO_TOKEN: &str =
+    "52114319501245915516055106046884209969926127482827954674443846427813813222426";
 
 /// What the next `POST /order` does.
 #[derive(Debug, Clone, PartialEq)]
@@ -129,6 +132,13 @@ struct Inner {
     lookup_delay: Option<Duration>,
     /// Placements are not announced on the user channel.
     quiet_placements: bool,
+    /// The market: closed (no more trading), accepting orders, and the
+    /// winning token once resolved.
+    market_closed: bool,
+    market_not_accepting: bool,
+    winner: Option<String>,
+    /// Market websocket subscriptions that asked for `custom_feature_enabled`.
+    custom_subscriptions: u64,
 }
 
 /// Counters.
@@ -208,6 +218,7 @@ impl FakeClob {
             )
             .route("/book", get(book))
             .route("/clob-markets/{id}", get(clob_market))
+            .route("/markets/{id}", get(market))
             .route("/books", post(books))
             .route("/auth/derive-api-key", get(derive))
             .route("/auth/api-key", post(derive))
@@ -360,6 +371,38 @@ impl FakeClob {
     /// Makes heartbeats fail (503) or succeed again.
     pub fn refuse_heartbeats(&self, refuse: bool) {
         self.shared.inner.lock().unwrap().refuse_heartbeats = refuse;
+    }
+
+    /// Resolves the market: `winner` won. Every order on it is cancelled
+    /// (`CANCELED_MARKET_RESOLVED`), it closes, and subscribers that asked
+    /// for the custom features hear `market_resolved` (others hear nothing,
+    /// as on the real exchange).
+    pub fn resolve_market(&self, winner: &str) {
+        let mut inner = self.shared.inner.lock().unwrap();
+        inner.market_closed = true;
+        inner.winner = Some(winner.to_owned());
+        for o in inner.ledger.iter_mut().filter(|o| o.status == "LIVE") {
+            o.status = "CANCELED_MARKET_RESOLVED".to_owned();
+        }
+        let message = json!({
+            "event_type": "market_resolved", "id": "1", "question": "Will it?",
+            "market": MARKET, "slug": "will-it", "description": "",
+            "assets_ids": [TOKEN, NO_TOKEN], "outcomes": ["Yes", "No"],
+            "winning_asset_id": winner,
+            "winning_outcome": if winner == TOKEN { "Yes" } else { "No" },
+            "timestamp": (now_secs() * 1000).to_string(),
+        });
+        let _ = self.shared.ws.send(format!("__custom__{message}"));
+    }
+
+    /// Stops the market taking orders (as before a resolution).
+    pub fn stop_accepting_orders(&self) {
+        self.shared.inner.lock().unwrap().market_not_accepting = true;
+    }
+
+    /// Market websocket subscriptions that asked for `custom_feature_enabled`.
+    pub fn custom_subscriptions(&self) -> u64 {
+        self.shared.inner.lock().unwrap().custom_subscriptions
     }
 
     /// Stops (or resumes) announcing placements on the user channel, as when
@@ -859,6 +902,29 @@ async fn clob_market(State(s): State<Shared>, Path(id): Path<String>) -> Respons
     .into_response()
 }
 
+/// `GET /markets/{condition_id}`: the market's status and tokens, in the
+/// shape of `markets_page_first.fixture.json`'s entries.
+async fn market(State(s): State<Shared>, Path(id): Path<String>) -> Response {
+    if id != MARKET {
+        return err(StatusCode::NOT_FOUND, "market not found");
+    }
+    let inner = s.inner.lock().unwrap();
+    let winner = |token: &str| inner.winner.as_deref() == Some(token);
+    Json(json!({
+        "enable_order_book": true, "active": !inner.market_closed,
+        "closed": inner.market_closed, "archived": false,
+        "accepting_orders": !inner.market_closed && !inner.market_not_accepting,
+        "minimum_order_size": "5", "minimum_tick_size": "0.01",
+        "condition_id": MARKET, "question_id": "q_1", "question": "Will it?",
+        "market_slug": "will-it", "neg_risk": false,
+        "tokens": [
+            {"token_id": TOKEN, "outcome": "Yes", "price": "0.5", "winner": winner(TOKEN)},
+            {"token_id": NO_TOKEN, "outcome": "No", "price": "0.5", "winner": winner(NO_TOKEN)},
+        ],
+    }))
+    .into_response()
+}
+
 /// `POST /v1/heartbeats` (L2): `{"heartbeat_id": null | ID}`. The first
 /// starts the switch; each one must carry the ID the last answer gave, else
 /// 400 names the current one (as the real exchange answers).
@@ -1096,6 +1162,7 @@ async fn ws_market(State(s): State<Shared>, upgrade: WebSocketUpgrade) -> Respon
 
 async fn ws_session(s: Shared, mut socket: WebSocket) {
     let mut pushes = s.ws.subscribe();
+    let mut custom = false;
     loop {
         tokio::select! {
             incoming = socket.recv() => match incoming {
@@ -1109,6 +1176,10 @@ async fn ws_session(s: Shared, mut socket: WebSocket) {
                     let v: Value = serde_json::from_str(text.as_str()).unwrap_or(Value::Null);
                     if v["type"] == "market" && v["initial_dump"] == true {
                         s.counters.subscriptions.fetch_add(1, Ordering::SeqCst);
+                        custom = v["custom_feature_enabled"] == true;
+                        if custom {
+                            s.inner.lock().unwrap().custom_subscriptions += 1;
+                        }
                         let dump = Value::Array(vec![book_json(&s.inner.lock().unwrap())]);
                         let _ = socket.send(Message::Text(dump.to_string().into())).await;
                     }
@@ -1122,6 +1193,12 @@ async fn ws_session(s: Shared, mut socket: WebSocket) {
                     return;
                 },
                 Ok(text) => {
+                    // Custom-feature messages reach only those who asked.
+                    let text = match text.strip_prefix("__custom__") {
+                        Some(_) if !custom => continue,
+                        Some(rest) => rest.to_owned(),
+                        None => text,
+                    };
                     if !s.inner.lock().unwrap().ws_silent {
                         let _ = socket.send(Message::Text(text.into())).await;
                     }
