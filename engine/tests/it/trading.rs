@@ -16,6 +16,7 @@ use rust_decimal_macros::dec;
 use crate::harness::fake_clob::{
     FakeClob, Fault, LedgerOrder, ADDRESS, API_KEY, API_SECRET, PASSPHRASE, TOKEN,
 };
+use crate::harness::postgres::PgServer;
 use crate::harness::process::{Ploy, Running};
 
 const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -59,8 +60,53 @@ async fn wait_until(what: &str, timeout: Duration, mut done: impl FnMut() -> boo
     }
 }
 
+/// Where a scenario's engine keeps its data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    /// The default SQLite file in its folder.
+    Sqlite,
+    /// A PostgreSQL server of its own.
+    Postgres,
+}
+
+/// The file beside the config that names a PostgreSQL scenario's database.
+const DATABASE_URL_FILE: &str = "database-url";
+
+/// Points the engine at `backend`; for PostgreSQL, starts a server that the
+/// returned handle keeps alive, and names it beside the config so the
+/// scenario's checks read the same database.
+fn on_backend(setup: Ploy, backend: Backend) -> (Ploy, Option<PgServer>) {
+    match backend {
+        Backend::Sqlite => (setup, None),
+        Backend::Postgres => {
+            let pg = PgServer::start();
+            let url = pg.url("ploy", None);
+            std::fs::write(setup.dir().join(DATABASE_URL_FILE), &url).unwrap();
+            (setup.env("DATABASE_URL", &url), Some(pg))
+        },
+    }
+}
+
+/// Runs a scenario on SQLite (`$sqlite`) and on PostgreSQL (`$postgres`).
+macro_rules! on_both_backends {
+    ($scenario:ident: $sqlite:ident, $postgres:ident) => {
+        #[tokio::test(flavor = "multi_thread")]
+        async fn $sqlite() {
+            $scenario(Backend::Sqlite).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread")]
+        async fn $postgres() {
+            $scenario(Backend::Postgres).await;
+        }
+    };
+}
+
 async fn store(dir: &std::path::Path) -> Arc<dyn Store> {
-    let url = DatabaseUrl::new(format!("sqlite://{}/data/ploy.db", dir.display()));
+    let url = DatabaseUrl::new(
+        std::fs::read_to_string(dir.join(DATABASE_URL_FILE))
+            .unwrap_or_else(|_| format!("sqlite://{}/data/ploy.db", dir.display())),
+    );
     ploy::storage::connect(&url, &DatabaseConfig::default())
         .await
         .expect("open the engine's database")
@@ -287,10 +333,12 @@ async fn stop(mut ploy: Running) -> Ploy {
     ploy.into_setup()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn normal_quoting_fills_and_shutdown_cancels() {
+on_both_backends!(normal_quoting: normal_quoting_fills_and_shutdown_cancels, normal_quoting_fills_and_shutdown_cancels_on_postgres);
+
+async fn normal_quoting(backend: Backend) {
     let fake = FakeClob::start().await;
     let setup = live(&fake, true);
+    let (setup, _pg) = on_backend(setup, backend);
     let dir = setup.dir().to_owned();
     let mut ploy = setup.spawn();
     ploy.ready(READY).await;
@@ -569,13 +617,15 @@ async fn a_dropped_websocket_falls_back_to_rest_and_resubscribes() {
     let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn killed_between_persist_and_post_the_order_is_settled_as_never_sent() {
+on_both_backends!(killed_between_persist_and_post: killed_between_persist_and_post_the_order_is_settled_as_never_sent, killed_between_persist_and_post_the_order_is_settled_as_never_sent_on_postgres);
+
+async fn killed_between_persist_and_post(backend: Backend) {
     let fake = FakeClob::start().await;
     // Every post is refused with a long Retry-After: the engine has stored the
     // order and is waiting to post it when it is killed.
     fake.fail_all(Some(Fault::RateLimited(60)));
     let setup = live(&fake, true);
+    let (setup, _pg) = on_backend(setup, backend);
     let dir = setup.dir().to_owned();
     let port = setup.http_port();
     let mut ploy = setup.spawn();
@@ -695,10 +745,12 @@ async fn put_trading_state(ploy: &Running, body: &str) -> (u16, String) {
     (answer.status().as_u16(), answer.text().await.unwrap())
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_kill_switch_cancels_stops_new_orders_and_outlives_a_restart() {
+on_both_backends!(kill_switch_outlives_a_restart: the_kill_switch_cancels_stops_new_orders_and_outlives_a_restart, the_kill_switch_cancels_stops_new_orders_and_outlives_a_restart_on_postgres);
+
+async fn kill_switch_outlives_a_restart(backend: Backend) {
     let fake = FakeClob::start().await;
     let setup = live(&fake, true);
+    let (setup, _pg) = on_backend(setup, backend);
     let dir = setup.dir().to_owned();
     let port = setup.http_port();
     let mut ploy = setup.spawn();
@@ -921,13 +973,15 @@ async fn halting_withdraws_queued_orders_and_cancels_the_one_being_posted() {
     let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 
+on_both_backends!(fill_after_the_cancel: a_fill_after_the_cancel_moves_the_position, a_fill_after_the_cancel_moves_the_position_on_postgres);
+
 /// A fill that lands after the order was cancelled (the exchange matched it
 /// first) still moves the position: after the halt is lifted the engine
 /// offers the shares it holds.
-#[tokio::test(flavor = "multi_thread")]
-async fn a_fill_after_the_cancel_moves_the_position() {
+async fn fill_after_the_cancel(backend: Backend) {
     let fake = FakeClob::start().await;
     let setup = live(&fake, true);
+    let (setup, _pg) = on_backend(setup, backend);
     let dir = setup.dir().to_owned();
     let mut ploy = setup.spawn();
     ploy.ready(READY).await;
@@ -1185,15 +1239,17 @@ async fn a_cancellation_on_the_user_channel_is_applied_at_once() {
     let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 
+on_both_backends!(failed_trade_taken_back: a_matched_trade_that_fails_is_taken_back, a_matched_trade_that_fails_is_taken_back_on_postgres);
+
 /// A trade that matched and then failed (it never settled, as users of the
 /// official clients saw after the V2 cutover) is taken back: the fill leaves
 /// the database and the position returns to what it was; the shares it
 /// promised were never offered, because unconfirmed shares are not sold.
-#[tokio::test(flavor = "multi_thread")]
-async fn a_matched_trade_that_fails_is_taken_back() {
+async fn failed_trade_taken_back(backend: Backend) {
     let fake = FakeClob::start().await;
     fake.hold_confirmations(true);
     let setup = live(&fake, true);
+    let (setup, _pg) = on_backend(setup, backend);
     let dir = setup.dir().to_owned();
     let mut ploy = setup.spawn();
     ploy.ready(READY).await;
@@ -1327,12 +1383,13 @@ async fn a_post_past_its_deadline_is_given_up_and_a_halt_still_reaches_it() {
     let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 
+on_both_backends!(sweeper_and_cancel: the_sweeper_never_posts_an_order_cancelled_while_it_looked, the_sweeper_never_posts_an_order_cancelled_while_it_looked_on_postgres);
+
 /// The sweeper looks up a pending order (slowly) while a halt cancels it:
 /// the cancel waits for the sweeper's guard, and the sweeper, reading the
 /// order again under it, never posts a cancelled order; so nothing of ours
 /// rests while the database says cancelled.
-#[tokio::test(flavor = "multi_thread")]
-async fn the_sweeper_never_posts_an_order_cancelled_while_it_looked() {
+async fn sweeper_and_cancel(backend: Backend) {
     let fake = FakeClob::start().await;
     fake.fail_all(Some(Fault::RateLimited(60)));
     let setup = live(&fake, true)
@@ -1341,6 +1398,7 @@ async fn the_sweeper_never_posts_an_order_cancelled_while_it_looked() {
         .env("PLOY_EXCHANGE__ORDER_DEADLINE", "5s")
         // Only the guard is tested: the orphan check must not clean up.
         .env("PLOY_EXCHANGE__OPEN_ORDERS_CHECK", "1h");
+    let (setup, _pg) = on_backend(setup, backend);
     let dir = setup.dir().to_owned();
     let mut ploy = setup.spawn();
     ploy.ready(READY).await;
@@ -1479,13 +1537,15 @@ async fn a_placement_on_the_user_channel_settles_an_order_before_its_post_answer
     let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 
+on_both_backends!(resolved_market: a_resolved_market_is_not_quoted_again_and_its_position_is_marked_at_the_payout, a_resolved_market_is_not_quoted_again_and_its_position_is_marked_at_the_payout_on_postgres);
+
 /// The market resolves while the engine holds shares: its quotes are gone
 /// (the exchange cancelled them), it never quotes there again, `/health`
 /// says why, and the position is marked at the payout (1 for the winner).
-#[tokio::test(flavor = "multi_thread")]
-async fn a_resolved_market_is_not_quoted_again_and_its_position_is_marked_at_the_payout() {
+async fn resolved_market(backend: Backend) {
     let fake = FakeClob::start().await;
     let setup = live(&fake, true);
+    let (setup, _pg) = on_backend(setup, backend);
     let dir = setup.dir().to_owned();
     let mut ploy = setup.spawn();
     ploy.ready(READY).await;
