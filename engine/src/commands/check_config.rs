@@ -241,40 +241,9 @@ async fn check_exchange(settings: &Settings, required: bool) -> Check {
 /// Polymarket's geoblock check: whether it serves this host's IP. A blocked
 /// region is down; in paper mode nothing depends on it.
 async fn check_geoblock(settings: &Settings, required: bool) -> Check {
-    #[derive(serde::Deserialize)]
-    struct Geoblock {
-        blocked: bool,
-        #[serde(default)]
-        ip: Option<String>,
-        #[serde(default)]
-        country: Option<String>,
-        #[serde(default)]
-        region: Option<String>,
-    }
     let url = settings.config.exchange.geoblock_url.clone();
     let started = Instant::now();
-    let client = match reqwest::Client::builder()
-        .timeout(settings.config.health.check_timeout)
-        .build()
-    {
-        Ok(c) => c,
-        Err(e) => return Check::down(started.elapsed(), e.to_string()).with("required", required),
-    };
-    let answer = async {
-        let response = client
-            .get(url.clone())
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(format!("GET {url} answered {status}"));
-        }
-        response
-            .json::<Geoblock>()
-            .await
-            .map_err(|e| format!("GET {url} answered something that is not a geoblock answer: {e}"))
-    };
+    let answer = crate::exchange::geoblock::ask(&url, settings.config.health.check_timeout);
     let check = match answer.await {
         Ok(g) => {
             let place = format!(

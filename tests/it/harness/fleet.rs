@@ -230,11 +230,38 @@ impl FleetHost {
                 .status();
         }
     }
+
+    /// SIGKILLs every process whose command line names this host's folder.
+    fn kill_processes_under_root(&self) {
+        let root = self.root.display().to_string();
+        let me = std::process::id().to_string();
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let pid = entry.file_name().to_string_lossy().into_owned();
+            if pid == me || !pid.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+                continue;
+            };
+            if String::from_utf8_lossy(&cmdline).contains(&root) {
+                let _ = Command::new("kill").args(["-KILL", &pid]).status();
+            }
+        }
+    }
 }
 
 impl Drop for FleetHost {
     fn drop(&mut self) {
         self.stop_ploy();
+        // Whatever else still runs from this host's folder (a guard that
+        // outlived its test and started ploy again, a ploy whose pid file
+        // was replaced): twice, as a guard killed first cannot start more.
+        for _ in 0..2 {
+            self.kill_processes_under_root();
+        }
         self.stop_sshd();
     }
 }
