@@ -1623,3 +1623,41 @@ async fn a_market_that_takes_no_orders_at_the_start_is_not_quoted() {
     assert!(fake.ledger().is_empty(), "{:#?}", fake.ledger());
     let _kept = finish(ploy, &fake, &dir, 0).await;
 }
+
+/// Reordering: the order fills on the exchange while its post's answer is
+/// still on its way (the user channel and the trade poll win the race). The
+/// fill is applied to a pending order, the late "accepted" never reopens it,
+/// and the engine goes on to offer the shares it bought.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fill_that_beats_its_posts_answer_is_kept_and_the_order_stays_filled() {
+    let fake = FakeClob::start().await;
+    fake.fail_next(Fault::Delay(Duration::from_secs(3)));
+    fake.announce_placements(false);
+    let setup = live(&fake, true).env("PLOY_EXCHANGE__REQUEST_TIMEOUT", "10s");
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the post to arrive", READY, || !fake.ledger().is_empty()).await;
+    let first = fake.ledger().remove(0);
+    fake.fill(&first.hash, dec!(5));
+    wait_for_orders(&dir, "the fill on the pending order", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Filled)
+    })
+    .await;
+    // The post's answer ("accepted") arrives 3 s after the post.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let stored = orders(&dir).await;
+    assert_eq!(
+        stored[0].status,
+        OrderStatus::Filled,
+        "the late answer does not reopen it: {stored:#?}"
+    );
+    fake.set_book(dec!(0.48), dec!(0.52));
+    wait_until("an ask for the 5 shares", READY, || {
+        fake.ledger()
+            .iter()
+            .any(|o| o.side == "SELL" && o.status == "LIVE")
+    })
+    .await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
