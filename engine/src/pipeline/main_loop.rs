@@ -32,11 +32,12 @@ pub(super) struct MainLoop {
     pub(super) paper: Option<PaperExchange>,
     /// Paper: what the steps did, stored at the end of each turn of the loop.
     pub(super) paper_records: Vec<SimRecord>,
-    /// Market events carry wall-clock receive times (the exchange's feed),
-    /// not recorded ones: clock ticks are event time too.
-    pub(super) wall_clock_events: bool,
+    /// Where paper's event time comes from between market events.
+    pub(super) event_clock: EventClock,
     /// The receive time of the last market message (paper's event clock).
     pub(super) last_event_ms: i64,
+    /// When (wall clock) that message arrived.
+    pub(super) wall_at_last_event: i64,
     /// Live: cancels to the executor.
     pub(super) cancels: Option<mpsc::UnboundedSender<CancelRequest>>,
     /// Risk refusals already counted in the metrics, by reason.
@@ -49,6 +50,20 @@ pub(super) struct MainLoop {
     pub(super) feed: Arc<FeedStatus>,
     /// Live: the venue, for the exchange's cancel-all after a halt.
     pub(super) live: Option<Arc<LiveVenue>>,
+}
+
+/// Where paper's event time comes from between market events (an operator's
+/// kill switch, a clock tick): what lets orders and cancels in flight land.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum EventClock {
+    /// The exchange's feed: receive times are the wall clock, and so is now.
+    Wall,
+    /// A recording played at this speed: recorded time moves on from the
+    /// last message as the wall clock does, times the speed.
+    Recording(f64),
+    /// A recording played as fast as possible, once: after its end time
+    /// stands still, so what is sent then lands at once.
+    RecordingDone,
 }
 
 /// A token's mark is written at most this often (market time), and only when it moved.
@@ -161,10 +176,14 @@ impl MainLoop {
     /// Paper: the event time for what happens between market events (the
     /// wall clock on the exchange's feed, the last recorded time on a recording).
     fn paper_now(&self) -> i64 {
-        if self.wall_clock_events {
-            self.parts.clock.now_ms()
-        } else {
-            self.last_event_ms
+        let wall = self.parts.clock.now_ms();
+        match self.event_clock {
+            EventClock::Wall => wall,
+            EventClock::Recording(speed) => {
+                let since = (wall - self.wall_at_last_event).max(0) as f64 * speed;
+                self.last_event_ms.saturating_add(since as i64)
+            },
+            EventClock::RecordingDone => self.last_event_ms,
         }
     }
 
@@ -184,11 +203,12 @@ impl MainLoop {
         }
         self.check_heartbeat();
         let before = self.core.stale_tokens();
+        let paper_now = self.paper_now();
         match &mut self.paper {
-            // A recording's time only moves with its events.
-            Some(_) if !self.wall_clock_events => {},
+            // Played as fast as possible, a recording's time only moves with its events.
+            Some(_) if self.event_clock == EventClock::RecordingDone => {},
             Some(paper) => {
-                let records = sim::step(&mut self.core, paper, now, SimInput::Clock);
+                let records = sim::step(&mut self.core, paper, paper_now, SimInput::Clock);
                 self.paper_records.extend(records);
             },
             None => {
@@ -218,8 +238,13 @@ impl MainLoop {
                 log_command(command);
             }
             let now = self.paper_now();
+            let frozen = self.event_clock == EventClock::RecordingDone;
             if let Some(paper) = &mut self.paper {
-                let records = sim::send_commands(&mut self.core, paper, now, commands);
+                let mut records = sim::send_commands(&mut self.core, paper, now, commands);
+                if frozen {
+                    // No event will come to carry time on: what is sent lands now.
+                    records.extend(sim::flush(&mut self.core, paper));
+                }
                 self.paper_records.extend(records);
             }
             self.after_commands();
@@ -298,6 +323,7 @@ impl MainLoop {
             },
         };
         self.last_event_ms = self.last_event_ms.max(recv_ms);
+        self.wall_at_last_event = self.parts.clock.now_ms();
         for event in events {
             if let Some(paper) = &mut self.paper {
                 let records = sim::step(&mut self.core, paper, recv_ms, SimInput::Market(&event));

@@ -36,7 +36,7 @@ use crate::trading::paper::PaperExchange;
 use crate::trading::{CoreConfig, OrderEvent, TradingCore};
 
 use self::bootstrap::*;
-use self::main_loop::MainLoop;
+use self::main_loop::{EventClock, MainLoop};
 use self::tasks::*;
 
 mod bootstrap;
@@ -288,8 +288,16 @@ pub async fn start(
         parts: parts.clone(),
         paper: (cfg.mode == Mode::Paper).then(|| PaperExchange::new(cfg.paper.clone())),
         paper_records: Vec::new(),
-        wall_clock_events: cfg.market_data.source == MarketDataSource::Exchange,
-        last_event_ms: parts.clock.now_ms(),
+        event_clock: match cfg.market_data.source {
+            MarketDataSource::Exchange => EventClock::Wall,
+            MarketDataSource::Recording if cfg.market_data.recording_speed > 0.0 => {
+                EventClock::Recording(cfg.market_data.recording_speed)
+            },
+            MarketDataSource::Recording => EventClock::RecordingDone,
+        },
+        // Before the first message: the recording's time is not known yet.
+        last_event_ms: 0,
+        wall_at_last_event: parts.clock.now_ms(),
         cancels: executor.is_some().then_some(cancel_tx),
         refusals_counted: BTreeMap::new(),
         marks_written: BTreeMap::new(),

@@ -408,3 +408,78 @@ fn a_trade_and_the_shrink_it_caused_are_counted_once_in_either_order() {
         assert!(fills.is_empty(), "shrink first: {shrink_first}: {fills:?}");
     }
 }
+
+/// Paper trading on a recording, at its pace or as fast as possible: a halt
+/// cancels every resting quote within moments, although the recording's time
+/// is not the wall clock (the cancels in flight land as its time moves on, or
+/// at once when it has ended).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_halt_in_paper_mode_on_a_recording_leaves_nothing_open() {
+    for speed in ["1.0", "0"] {
+        let setup = Ploy::new().config(&format!(
+            "[market_data]\nsource = \"recording\"\nrecording = \"{}\"\nrecording_speed = {speed}\n",
+            recording().display()
+        ));
+        let dir = setup.dir().to_owned();
+        let mut ploy = setup.spawn();
+        ploy.ready(Duration::from_secs(20)).await;
+        let open = |metrics: &str| {
+            metrics
+                .lines()
+                .find_map(|l| l.strip_prefix("ploy_open_orders "))
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .unwrap_or(-1)
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while open(&ploy.metrics().await) < 1 {
+            assert!(Instant::now() < deadline, "no quote at speed {speed}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let answer = reqwest::Client::new()
+            .put(format!("{}/trading-state", ploy.base_url()))
+            .body("halted")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while open(&ploy.metrics().await) != 0 {
+            assert!(
+                Instant::now() < deadline,
+                "quotes still open 5 s after the halt at speed {speed}: {}",
+                ploy.logs()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let url = DatabaseUrl::new(format!("sqlite://{}/data/ploy.db", dir.display()));
+        let store = ploy::storage::connect(&url, &DatabaseConfig::default())
+            .await
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let live = store
+                .all_orders()
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|o| !o.status.is_terminal())
+                .count();
+            if live == 0 {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{live} orders still open in the database"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        store.close().await;
+        ploy.signal("TERM");
+        assert_eq!(
+            ploy.wait(Duration::from_secs(15))
+                .await
+                .and_then(|s| s.code()),
+            Some(0)
+        );
+    }
+}
