@@ -73,8 +73,8 @@ struct InFlight {
 }
 
 /// Runs orders on the venue: one task posts the queue's intents in order,
-/// another runs cancels as they come, so a cancel never waits behind a slow
-/// post. A cancel of an intent still in the queue withdraws it (it is never
+/// and each cancel runs in a task of its own as it comes, so a cancel never
+/// waits behind a slow post or another cancel. A cancel of an intent still in the queue withdraws it (it is never
 /// posted: [`OrderEvent::Withdrawn`]); of the intent being posted, it is sent
 /// the moment the post answers (or is given up on: [`OrderEvent::Unsettled`]).
 /// A cancel that gives up becomes [`OrderEvent::CancelFailed`], so the core
@@ -98,6 +98,7 @@ pub async fn run_executor(
         after_post_tx,
     ));
     let mut poster = poster;
+    let mut running = tokio::task::JoinSet::new();
     let mut poster_done = false;
     let mut cancels_open = true;
     let mut after_post_open = true;
@@ -127,26 +128,34 @@ pub async fn run_executor(
                 continue;
             }
         }
-        let outcome = venue
-            .cancel(&request.client_id, request.hash.as_ref())
-            .await;
-        if outcome.is_empty() {
-            let _ = events.send(OrderEvent::CancelFailed {
-                client_id: request.client_id,
-            });
-        }
-        for event in outcome {
-            let _ = events.send(event);
-        }
+        // Each cancel in a task of its own: one that waits (for the
+        // sweeper's guard on its order, for a slow exchange) holds up no other.
+        running.spawn(cancel_one(venue.clone(), request, events.clone()));
+        while running.try_join_next().is_some() {}
     }
     // Cancels the poster queued after the cancel channel closed.
     while let Ok(request) = after_post.try_recv() {
-        for event in venue
-            .cancel(&request.client_id, request.hash.as_ref())
-            .await
-        {
-            let _ = events.send(event);
-        }
+        running.spawn(cancel_one(venue.clone(), request, events.clone()));
+    }
+    while running.join_next().await.is_some() {}
+}
+
+/// Cancels one order; a cancel given up on is [`OrderEvent::CancelFailed`].
+async fn cancel_one(
+    venue: Arc<dyn Venue>,
+    request: CancelRequest,
+    events: mpsc::UnboundedSender<OrderEvent>,
+) {
+    let outcome = venue
+        .cancel(&request.client_id, request.hash.as_ref())
+        .await;
+    if outcome.is_empty() {
+        let _ = events.send(OrderEvent::CancelFailed {
+            client_id: request.client_id,
+        });
+    }
+    for event in outcome {
+        let _ = events.send(event);
     }
 }
 
@@ -207,5 +216,82 @@ async fn post_queue(
             }
             let _ = events.send(event);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    /// A venue whose cancels of `slow` take a while.
+    #[derive(Debug)]
+    struct SlowCancels;
+
+    #[async_trait]
+    impl Venue for SlowCancels {
+        async fn place(&self, intent: &OrderIntent) -> Vec<OrderEvent> {
+            vec![OrderEvent::Accepted {
+                client_id: intent.client_id.clone(),
+                hash: "0xh".into(),
+            }]
+        }
+
+        async fn cancel(
+            &self,
+            client_id: &ClientOrderId,
+            _hash: Option<&OrderHash>,
+        ) -> Vec<OrderEvent> {
+            if client_id.as_str() == "slow" {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+            vec![OrderEvent::Cancelled {
+                client_id: client_id.clone(),
+            }]
+        }
+    }
+
+    #[tokio::test]
+    async fn a_slow_cancel_holds_up_no_other() {
+        let metrics = Arc::new(Metrics::new(crate::build_info::BUILD, "live"));
+        let queue = Arc::new(OrderQueue::new(metrics.order_queue_depth.clone()));
+        let (cancel_tx, cancel_rx) = mpsc::unbounded_channel();
+        let (event_tx, mut event_rx) = mpsc::unbounded_channel();
+        let executor = tokio::spawn(run_executor(
+            queue.clone(),
+            cancel_rx,
+            Arc::new(SlowCancels),
+            event_tx,
+            metrics,
+        ));
+        for id in ["slow", "fast"] {
+            cancel_tx
+                .send(CancelRequest {
+                    client_id: id.into(),
+                    hash: Some("0xh".into()),
+                })
+                .unwrap();
+        }
+        let first = tokio::time::timeout(Duration::from_secs(1), event_rx.recv())
+            .await
+            .expect("the fast cancel answers while the slow one waits");
+        assert_eq!(
+            first,
+            Some(OrderEvent::Cancelled {
+                client_id: "fast".into()
+            })
+        );
+        drop(cancel_tx);
+        queue.close();
+        let second = event_rx.recv().await;
+        assert_eq!(
+            second,
+            Some(OrderEvent::Cancelled {
+                client_id: "slow".into()
+            }),
+            "the slow one still finishes before the executor returns"
+        );
+        executor.await.unwrap();
     }
 }
