@@ -15,6 +15,8 @@ pub mod fees;
 pub mod health;
 pub mod heartbeat;
 pub mod http;
+#[cfg(test)]
+mod invariants;
 pub mod kill_switch;
 pub mod market_data;
 pub mod metrics;

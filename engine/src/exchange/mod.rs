@@ -805,51 +805,6 @@ impl ClobClient {
 mod tests {
     use super::*;
 
-    /// The documented rule, checked: network clients appear only under
-    /// `exchange/`, and in `ploy health-check`, which probes the engine's own
-    /// `/health`.
-    #[test]
-    fn only_the_exchange_module_touches_the_network() {
-        const CLIENTS: [&str; 3] = [
-            concat!("reqwest", "::"),
-            concat!("tokio_tungstenite", "::"),
-            concat!("TcpStream", "::connect"),
-        ];
-        fn scan(path: &std::path::Path, found: &mut Vec<String>) {
-            let text = std::fs::read_to_string(path).expect("read file");
-            found.extend(
-                text.lines()
-                    .enumerate()
-                    .filter(|(_, line)| CLIENTS.iter().any(|c| line.contains(c)))
-                    .map(|(i, _)| format!("{}:{}", path.display(), i + 1)),
-            );
-        }
-        fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
-            for entry in std::fs::read_dir(dir).expect("read src").flatten() {
-                let path = entry.path();
-                let allowed =
-                    path.ends_with("exchange") || path.ends_with("commands/health_check.rs");
-                if allowed {
-                    continue;
-                }
-                if path.is_dir() {
-                    walk(&path, found);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    scan(&path, found);
-                }
-            }
-        }
-        let mut found = Vec::new();
-        walk(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-            &mut found,
-        );
-        assert!(
-            found.is_empty(),
-            "network calls go through exchange/: {found:?}"
-        );
-    }
-
     #[test]
     fn status_codes_map_to_typed_errors() {
         let mut headers = HeaderMap::new();

@@ -102,18 +102,7 @@ async fn paper_run() -> Vec<(String, String, String)> {
             )
         })
         .collect();
-    let from_replay: Vec<(String, String, String)> = expected["fills"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["side"].as_str().unwrap().to_owned(),
-                f["price"].as_str().unwrap().to_owned(),
-                f["size"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let from_replay = report_fills(&expected);
     assert_eq!(
         fills, from_replay,
         "paper trading fills exactly as replay does"
@@ -340,7 +329,11 @@ fn replay_fills(
     }
     let (code, out, err) = ploy.output(&["replay", &path.display().to_string(), "--json"]);
     assert_eq!(code, 0, "{err}");
-    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    report_fills(&serde_json::from_str(&out).unwrap())
+}
+
+/// A replay report's fills as (side, price, size).
+fn report_fills(report: &serde_json::Value) -> Vec<(String, String, String)> {
     report["fills"]
         .as_array()
         .unwrap()

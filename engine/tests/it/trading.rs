@@ -1135,7 +1135,9 @@ async fn a_silent_feed_cancels_stale_quotes_and_reconnects() {
 
 /// An order cancelled on the exchange's side (the web UI, the dead-man's
 /// switch, a closed market) is noticed by the open-orders check, stored as
-/// cancelled, and the engine quotes again.
+/// cancelled, and the engine quotes again. When that order then rests again
+/// although the database has it as cancelled (accepted late, after the
+/// exchange said it did not know it), the same check cancels it.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_order_cancelled_on_the_exchange_side_is_noticed_and_requoted() {
     let fake = FakeClob::start().await;
@@ -1153,6 +1155,19 @@ async fn an_order_cancelled_on_the_exchange_side_is_noticed_and_requoted() {
         fake.ledger().iter().any(|o| o.status == "LIVE")
     })
     .await;
+    fake.revive(&first.hash);
+    wait_until("the revived order to be cancelled", READY, || {
+        fake.ledger()
+            .iter()
+            .any(|o| o.hash == first.hash && o.status == "CANCELED")
+    })
+    .await;
+    assert!(
+        ploy.logs()
+            .contains("an order of ours rests on the exchange although it is stored as finished"),
+        "{}",
+        ploy.logs()
+    );
     let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 
@@ -1426,42 +1441,6 @@ async fn sweeper_and_cancel(backend: Backend) {
     assert!(
         ledger.iter().all(|o| o.status != "LIVE"),
         "a cancelled order was posted again: {ledger:#?}"
-    );
-    let _kept = finish(ploy, &fake, &dir, 0).await;
-}
-
-/// An order that rests on the exchange although the database has it as
-/// cancelled (accepted late, after the exchange said it did not know it) is
-/// found by the open-orders check and cancelled.
-#[tokio::test(flavor = "multi_thread")]
-async fn an_order_resting_although_stored_cancelled_is_cancelled() {
-    let fake = FakeClob::start().await;
-    let setup = live(&fake, true).env("PLOY_EXCHANGE__OPEN_ORDERS_CHECK", "1s");
-    let dir = setup.dir().to_owned();
-    let mut ploy = setup.spawn();
-    ploy.ready(READY).await;
-    let first = first_open_quote(&fake, &dir).await;
-    fake.cancel_on_exchange(&first.hash, true);
-    wait_for_orders(&dir, "the cancel stored", |o| {
-        o.iter().any(|o| o.status == OrderStatus::Cancelled)
-    })
-    .await;
-    wait_until("a new quote", READY, || {
-        fake.ledger().iter().any(|o| o.status == "LIVE")
-    })
-    .await;
-    fake.revive(&first.hash);
-    wait_until("the revived order to be cancelled", READY, || {
-        fake.ledger()
-            .iter()
-            .any(|o| o.hash == first.hash && o.status == "CANCELED")
-    })
-    .await;
-    assert!(
-        ploy.logs()
-            .contains("an order of ours rests on the exchange although it is stored as finished"),
-        "{}",
-        ploy.logs()
     );
     let _kept = finish(ploy, &fake, &dir, 0).await;
 }
