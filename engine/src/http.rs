@@ -89,17 +89,25 @@ async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response 
         .into_response()
 }
 
-/// `{"state", "changed_at_ms", "source"}`: the kill switch in force, and who set it when.
+/// [`ploy_api::TradingStateView`]: the kill switch in force, who set it when
+/// and why, the orders still resting, and the config's floor.
 async fn get_trading_state(State(state): State<AppState>) -> Response {
     match &state.control {
-        Some(control) => Json(control.kill_switch.current()).into_response(),
+        Some(control) => Json(ploy_api::TradingStateView {
+            change: control.kill_switch.current(),
+            open_orders: u64::try_from(state.metrics.open_orders.get()).ok(),
+            floor: Some(control.kill_switch.floor()),
+        })
+        .into_response(),
         None => (StatusCode::SERVICE_UNAVAILABLE, "trading is not running\n").into_response(),
     }
 }
 
 /// The kill switch: `PUT /trading-state` with `active`, `reducing` or `halted`
-/// (plain text or `{"state": ...}`). Halting cancels every resting order. The
-/// state is saved, so it outlives a restart. Only accepted from this host
+/// (plain text, or [`ploy_api::TradingStateRequest`] in JSON with who asks and
+/// why). Halting cancels every resting order. The state is saved, so it
+/// outlives a restart; one less strict than the config's
+/// `risk.trading_state` is refused (409). Only accepted from this host
 /// (loopback), even when `server.bind` is public.
 async fn put_trading_state(
     State(state): State<AppState>,
@@ -114,10 +122,19 @@ async fn put_trading_state(
             .into_response();
     }
     let text = body.trim();
-    let wanted = serde_json::from_str::<serde_json::Value>(text)
-        .ok()
-        .and_then(|v| v.get("state").and_then(|s| s.as_str()).map(str::to_owned))
-        .unwrap_or_else(|| text.trim_matches('"').to_owned());
+    let json = serde_json::from_str::<serde_json::Value>(text).ok();
+    let field = |name: &str| {
+        json.as_ref()
+            .and_then(|v| v.get(name))
+            .and_then(|s| s.as_str())
+            .map(|s| {
+                s.chars()
+                    .filter(|c| !c.is_control())
+                    .take(300)
+                    .collect::<String>()
+            })
+    };
+    let wanted = field("state").unwrap_or_else(|| text.trim_matches('"').to_owned());
     let parsed = crate::config::TradingState::parse(&wanted);
     let (Some(new_state), Some(control)) = (parsed, &state.control) else {
         return (
@@ -126,12 +143,19 @@ async fn put_trading_state(
         )
             .into_response();
     };
+    let source = match field("by") {
+        Some(by) => format!("{by} (PUT /trading-state from {peer})"),
+        None => format!("PUT /trading-state from {peer}"),
+    };
     match control
         .kill_switch
-        .set(new_state, format!("PUT /trading-state from {peer}"))
+        .set(new_state, source, field("reason"))
         .await
     {
         Ok(applied) => Json(applied).into_response(),
+        Err(refused @ crate::kill_switch::Refused::BelowFloor { .. }) => {
+            (StatusCode::CONFLICT, format!("{refused}\n")).into_response()
+        },
         Err(stopped) => (StatusCode::SERVICE_UNAVAILABLE, format!("{stopped}\n")).into_response(),
     }
 }
@@ -204,6 +228,7 @@ mod tests {
                 kill_switch: crate::kill_switch::KillSwitch::new(
                     tx,
                     crate::kill_switch::initial_state(TradingState::Active, None, 0),
+                    TradingState::Active,
                     store.clone(),
                     Arc::new(crate::clock::SystemClock),
                 ),
@@ -248,7 +273,37 @@ mod tests {
         let saved = store.trading_state().await.unwrap().expect("saved");
         assert_eq!(saved.state, TradingState::Reducing);
         assert_eq!(saved.source, "PUT /trading-state from 127.0.0.1:5000");
-        let v6 = app.oneshot(put("[::1]:5000", "halted")).await.unwrap();
+        let v6 = app
+            .clone()
+            .oneshot(put("[::1]:5000", "halted"))
+            .await
+            .unwrap();
         assert_eq!(v6.status(), StatusCode::OK);
+        let said = app
+            .clone()
+            .oneshot(put(
+                "127.0.0.1:6000",
+                r#"{"state": "halted", "by": "alice@laptop", "reason": "exchange incident"}"#,
+            ))
+            .await
+            .unwrap();
+        assert_eq!(said.status(), StatusCode::OK);
+        let saved = store.trading_state().await.unwrap().expect("saved");
+        assert_eq!(
+            saved.source,
+            "alice@laptop (PUT /trading-state from 127.0.0.1:6000)"
+        );
+        assert_eq!(saved.reason.as_deref(), Some("exchange incident"));
+        let view = app
+            .oneshot(Request::get("/trading-state").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let body = axum::body::to_bytes(view.into_body(), 4096).await.unwrap();
+        let view: ploy_api::TradingStateView = serde_json::from_slice(&body).unwrap();
+        assert_eq!(view.change.reason.as_deref(), Some("exchange incident"));
+        assert_eq!(
+            (view.open_orders, view.floor),
+            (Some(0), Some(TradingState::Active))
+        );
     }
 }

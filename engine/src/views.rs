@@ -293,11 +293,13 @@ mod tests {
                 state: TradingState::Halted,
                 changed_at_ms: 1_300,
                 source: "PUT /trading-state from 127.0.0.1:1".into(),
+                reason: None,
             },
             TradingStateChange {
                 state: TradingState::Active,
                 changed_at_ms: 50,
                 source: "earlier".into(),
+                reason: None,
             },
         ];
         let deployments = [Deployment {

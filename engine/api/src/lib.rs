@@ -12,4 +12,6 @@ pub mod views;
 
 pub use config_check::{ConfigCheckReport, ConfigProblem, ConnectChecks, SecretPresence};
 pub use health::{Check, CheckStatus, Checks, HealthReport, OverallStatus};
-pub use trading::{Applied, TradingState, TradingStateChange};
+pub use trading::{
+    Applied, TradingState, TradingStateChange, TradingStateRequest, TradingStateView,
+};

@@ -51,8 +51,43 @@ pub struct TradingStateChange {
     pub state: TradingState,
     /// When it was set (Unix ms).
     pub changed_at_ms: i64,
-    /// Who or what set it (e.g. `PUT /trading-state from 127.0.0.1:50312`).
+    /// Who or what set it (e.g. `PUT /trading-state from 127.0.0.1:50312`,
+    /// or `alice@laptop (PUT /trading-state from 127.0.0.1:50312)`).
     pub source: String,
+    /// Why, when the one who set it said (`ployctl trading … --reason`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// `PUT /trading-state`'s body in JSON (a bare `halted` works too): the
+/// state, and who asks and why, recorded with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TradingStateRequest {
+    /// The state wanted.
+    pub state: TradingState,
+    /// Who asks (`user@machine`, or a CI run's URL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// Why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// `GET /trading-state`: the kill switch in force, what still rests, and the
+/// config's floor (a state below it is refused).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TradingStateView {
+    /// The state in force, who set it when, and why.
+    #[serde(flatten)]
+    pub change: TradingStateChange,
+    /// Our orders the engine tracks as resting or on their way (0 once a
+    /// halt has taken everything off the book).
+    #[serde(default)]
+    pub open_orders: Option<u64>,
+    /// `risk.trading_state` in the config: the least restrictive state
+    /// `PUT` may set.
+    #[serde(default)]
+    pub floor: Option<TradingState>,
 }
 
 /// What a change did: `PUT /trading-state`'s answer.
@@ -96,6 +131,7 @@ mod tests {
                 state: TradingState::Halted,
                 changed_at_ms: 1,
                 source: "PUT /trading-state from 127.0.0.1:5000".into(),
+                reason: None,
             },
             persisted: true,
             warning: None,

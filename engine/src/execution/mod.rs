@@ -89,15 +89,16 @@ pub async fn run_executor(
 ) {
     let in_flight = Arc::new(std::sync::Mutex::new(InFlight::default()));
     let (after_post_tx, mut after_post) = mpsc::unbounded_channel::<CancelRequest>();
-    let poster = tokio::spawn(post_queue(
+    // The poster and the cancels are tasks of this one's: when it is
+    // aborted (a shutdown past its share of time), so are they.
+    let mut poster = AbortOnDrop(tokio::spawn(post_queue(
         queue.clone(),
         venue.clone(),
         events.clone(),
         metrics,
         in_flight.clone(),
         after_post_tx,
-    ));
-    let mut poster = poster;
+    )));
     let mut running = tokio::task::JoinSet::new();
     let mut poster_done = false;
     let mut cancels_open = true;
@@ -113,7 +114,7 @@ pub async fn run_executor(
                 Some(r) => Some(r),
                 None => { cancels_open = false; continue; },
             },
-            _ = &mut poster, if !poster_done => { poster_done = true; continue; },
+            _ = &mut poster.0, if !poster_done => { poster_done = true; continue; },
         };
         let Some(request) = request else { continue };
         if request.hash.is_none() {
@@ -138,6 +139,15 @@ pub async fn run_executor(
         running.spawn(cancel_one(venue.clone(), request, events.clone()));
     }
     while running.join_next().await.is_some() {}
+}
+
+/// A task aborted when its handle is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Cancels one order; a cancel given up on is [`OrderEvent::CancelFailed`].

@@ -315,6 +315,7 @@ pub async fn start(
     let kill_switch = KillSwitch::new(
         state_tx,
         initial_state,
+        cfg.risk.trading_state,
         parts.store.clone(),
         parts.clock.clone(),
     );

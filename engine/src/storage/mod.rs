@@ -295,6 +295,8 @@ pub(crate) trait PlainRow {
     fn text(&self, column: &str) -> Result<String, sqlx::Error>;
     /// A BIGINT (PostgreSQL) or INTEGER (SQLite) column.
     fn int(&self, column: &str) -> Result<i64, sqlx::Error>;
+    /// A nullable TEXT column.
+    fn optional_text(&self, column: &str) -> Result<Option<String>, sqlx::Error>;
 }
 
 pub(crate) fn deployment_from_row(row: &impl PlainRow) -> Result<Deployment, StorageError> {
@@ -319,6 +321,7 @@ pub(crate) fn trading_state_from_row(
         })?,
         changed_at_ms: row.int("changed_at_ms")?,
         source: row.text("source")?,
+        reason: row.optional_text("reason")?,
     })
 }
 

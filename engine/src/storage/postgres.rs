@@ -420,31 +420,35 @@ impl Store for PostgresStore {
     }
 
     async fn trading_state(&self) -> Result<Option<TradingStateChange>, StorageError> {
-        let row =
-            sqlx::query("SELECT state, changed_at_ms, source FROM trading_state WHERE id = 1")
-                .fetch_optional(&self.pool)
-                .await?;
+        let row = sqlx::query(
+            "SELECT state, changed_at_ms, source, reason FROM trading_state WHERE id = 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(trading_state_from_row).transpose()
     }
 
     async fn set_trading_state(&self, change: &TradingStateChange) -> Result<(), StorageError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO trading_state (id, state, changed_at_ms, source) VALUES (1, $1, $2, $3) \
+            "INSERT INTO trading_state (id, state, changed_at_ms, source, reason) VALUES (1, $1, $2, $3, $4) \
              ON CONFLICT (id) DO UPDATE SET state = excluded.state, \
-             changed_at_ms = excluded.changed_at_ms, source = excluded.source",
+             changed_at_ms = excluded.changed_at_ms, source = excluded.source, \
+             reason = excluded.reason",
         )
         .bind(change.state.as_str())
         .bind(change.changed_at_ms)
         .bind(&change.source)
+        .bind(change.reason.as_deref())
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "INSERT INTO trading_state_changes (state, changed_at_ms, source) VALUES ($1, $2, $3)",
+            "INSERT INTO trading_state_changes (state, changed_at_ms, source, reason) VALUES ($1, $2, $3, $4)",
         )
         .bind(change.state.as_str())
         .bind(change.changed_at_ms)
         .bind(&change.source)
+        .bind(change.reason.as_deref())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -453,7 +457,7 @@ impl Store for PostgresStore {
 
     async fn trading_state_changes(&self) -> Result<Vec<TradingStateChange>, StorageError> {
         let rows = sqlx::query(
-            "SELECT state, changed_at_ms, source FROM trading_state_changes ORDER BY changed_at_ms, id",
+            "SELECT state, changed_at_ms, source, reason FROM trading_state_changes ORDER BY changed_at_ms, id",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -515,6 +519,10 @@ impl PlainRow for PgRow {
     }
 
     fn int(&self, column: &str) -> Result<i64, sqlx::Error> {
+        self.try_get(column)
+    }
+
+    fn optional_text(&self, column: &str) -> Result<Option<String>, sqlx::Error> {
         self.try_get(column)
     }
 }

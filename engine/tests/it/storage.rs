@@ -94,6 +94,7 @@ async fn exercise(store: Arc<dyn Store>, backend: Backend) {
                 state,
                 changed_at_ms: at,
                 source: format!("test {at}"),
+                reason: None,
             })
             .await
             .unwrap();
@@ -104,6 +105,7 @@ async fn exercise(store: Arc<dyn Store>, backend: Backend) {
             state: TradingState::Reducing,
             changed_at_ms: 11,
             source: "test 11".into(),
+            reason: None,
         })
     );
     let history: Vec<(TradingState, i64)> = store
