@@ -46,6 +46,8 @@ complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "daily-check" -d 'Th
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "status" -d 'One line per host: release, uptime, health, mode, kill switch, orders, positions, P&L'
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "logs" -d 'Each host\'s service log, readable (JSON lines rendered); -f follows'
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "config" -d 'The config file on hosts: push (checked, proven, put back when unhealthy), diff, history'
+complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "trading" -d 'The kill switch: halt, reduce or resume trading (recorded with who and why), or its status'
+complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "audit" -d 'Each host\'s audit log: deploys, rollbacks, config pushes, kill-switch changes'
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l binary -d 'The ploy binary to deploy' -r -F
@@ -241,6 +243,97 @@ complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_
 complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "diff" -d 'Show what `config push --file` would change on each host'
 complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "history" -d 'List the configs each host keeps and the pushes in its audit log'
 complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and not __fish_seen_subcommand_from halt reduce resume status help" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and not __fish_seen_subcommand_from halt reduce resume status help" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and not __fish_seen_subcommand_from halt reduce resume status help" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and not __fish_seen_subcommand_from halt reduce resume status help" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and not __fish_seen_subcommand_from halt reduce resume status help" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and not __fish_seen_subcommand_from halt reduce resume status help" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and not __fish_seen_subcommand_from halt reduce resume status help" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and not __fish_seen_subcommand_from halt reduce resume status help" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and not __fish_seen_subcommand_from halt reduce resume status help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and not __fish_seen_subcommand_from halt reduce resume status help" -f -a "halt" -d 'Cancel every resting order and place none; done once nothing rests'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and not __fish_seen_subcommand_from halt reduce resume status help" -f -a "reduce" -d 'Only orders that shrink positions; the others are cancelled'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and not __fish_seen_subcommand_from halt reduce resume status help" -f -a "resume" -d 'Trade normally again (refused while the host\'s config keeps it stricter)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and not __fish_seen_subcommand_from halt reduce resume status help" -f -a "status" -d 'Each host\'s kill switch: state, since when, by whom, why, orders resting'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and not __fish_seen_subcommand_from halt reduce resume status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from halt" -l reason -d 'Why (recorded in the engine\'s saved state and the host\'s audit log)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from halt" -l timeout -d 'How long to wait for the engine to confirm (and, halting, for nothing to rest)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from halt" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from halt" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from halt" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from halt" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from halt" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from halt" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from halt" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from halt" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from halt" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from reduce" -l reason -d 'Why (recorded in the engine\'s saved state and the host\'s audit log)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from reduce" -l timeout -d 'How long to wait for the engine to confirm (and, halting, for nothing to rest)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from reduce" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from reduce" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from reduce" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from reduce" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from reduce" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from reduce" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from reduce" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from reduce" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from reduce" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from resume" -l reason -d 'Why (recorded in the engine\'s saved state and the host\'s audit log)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from resume" -l timeout -d 'How long to wait for the engine to confirm (and, halting, for nothing to rest)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from resume" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from resume" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from resume" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from resume" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from resume" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from resume" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from resume" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from resume" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from status" -l timeout -d 'Give up on a host after this long' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from status" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from status" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from status" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from status" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from status" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from status" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from help" -f -a "halt" -d 'Cancel every resting order and place none; done once nothing rests'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from help" -f -a "reduce" -d 'Only orders that shrink positions; the others are cancelled'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Trade normally again (refused while the host\'s config keeps it stricter)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from help" -f -a "status" -d 'Each host\'s kill switch: state, since when, by whom, why, orders resting'
+complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand audit" -l since -d 'How far back' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand audit" -l timeout -d 'Give up on a host after this long' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand audit" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand audit" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand audit" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand audit" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand audit" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand audit" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand audit" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand audit" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand audit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
@@ -253,17 +346,23 @@ complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s q -l qui
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s v -l verbose -d 'Print every step as it starts'
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "deploy" -d 'Put a new ploy on hosts, prove it healthy, roll back by itself if it is not'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "rollback" -d 'Switch hosts back to the newest good (or a named) release and prove it healthy'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "health" -d 'Show each host\'s /health'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "releases" -d 'List the releases on each host: standing (good, bad, unproven), current, running'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "validate-config" -d 'Check each host\'s config, secrets, database and exchange with its current release'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "daily-check" -d 'The morning runbook: service, errors, health, exchange, kill switch, disk, orders, P&L'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "status" -d 'One line per host: release, uptime, health, mode, kill switch, orders, positions, P&L'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "logs" -d 'Each host\'s service log, readable (JSON lines rendered); -f follows'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "config" -d 'The config file on hosts: push (checked, proven, put back when unhealthy), diff, history'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "deploy" -d 'Put a new ploy on hosts, prove it healthy, roll back by itself if it is not'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "rollback" -d 'Switch hosts back to the newest good (or a named) release and prove it healthy'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "health" -d 'Show each host\'s /health'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "releases" -d 'List the releases on each host: standing (good, bad, unproven), current, running'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "validate-config" -d 'Check each host\'s config, secrets, database and exchange with its current release'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "daily-check" -d 'The morning runbook: service, errors, health, exchange, kill switch, disk, orders, P&L'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "status" -d 'One line per host: release, uptime, health, mode, kill switch, orders, positions, P&L'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "logs" -d 'Each host\'s service log, readable (JSON lines rendered); -f follows'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "config" -d 'The config file on hosts: push (checked, proven, put back when unhealthy), diff, history'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "trading" -d 'The kill switch: halt, reduce or resume trading (recorded with who and why), or its status'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "audit" -d 'Each host\'s audit log: deploys, rollbacks, config pushes, kill-switch changes'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "push" -d 'Check a config file on each host, switch to it, restart, prove it healthy; put the old one back when not'
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "diff" -d 'Show what `config push --file` would change on each host'
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "history" -d 'List the configs each host keeps and the pushes in its audit log'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from trading" -f -a "halt" -d 'Cancel every resting order and place none; done once nothing rests'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from trading" -f -a "reduce" -d 'Only orders that shrink positions; the others are cancelled'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from trading" -f -a "resume" -d 'Trade normally again (refused while the host\'s config keeps it stricter)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from trading" -f -a "status" -d 'Each host\'s kill switch: state, since when, by whom, why, orders resting'

@@ -368,6 +368,183 @@ esac
     ;;
 esac
 ;;
+(trading)
+_arguments "${_arguments_options[@]}" : \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+":: :_ployctl__subcmd__trading_commands" \
+"*::: :->trading" \
+&& ret=0
+
+    case $state in
+    (trading)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ployctl-trading-command-$line[1]:"
+        case $line[1] in
+            (halt)
+_arguments "${_arguments_options[@]}" : \
+'--reason=[Why (recorded in the engine'\''s saved state and the host'\''s audit log)]:TEXT:_default' \
+'--timeout=[How long to wait for the engine to confirm (and, halting, for nothing to rest)]:DURATION:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(reduce)
+_arguments "${_arguments_options[@]}" : \
+'--reason=[Why (recorded in the engine'\''s saved state and the host'\''s audit log)]:TEXT:_default' \
+'--timeout=[How long to wait for the engine to confirm (and, halting, for nothing to rest)]:DURATION:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(resume)
+_arguments "${_arguments_options[@]}" : \
+'--reason=[Why (recorded in the engine'\''s saved state and the host'\''s audit log)]:TEXT:_default' \
+'--timeout=[How long to wait for the engine to confirm (and, halting, for nothing to rest)]:DURATION:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+'--timeout=[Give up on a host after this long]:DURATION:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_ployctl__subcmd__trading__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ployctl-trading-help-command-$line[1]:"
+        case $line[1] in
+            (halt)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(reduce)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(resume)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(audit)
+_arguments "${_arguments_options[@]}" : \
+'--since=[How far back]:DURATION:_default' \
+'--timeout=[Give up on a host after this long]:DURATION:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 '*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
@@ -461,6 +638,42 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(trading)
+_arguments "${_arguments_options[@]}" : \
+":: :_ployctl__subcmd__help__subcmd__trading_commands" \
+"*::: :->trading" \
+&& ret=0
+
+    case $state in
+    (trading)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ployctl-help-trading-command-$line[1]:"
+        case $line[1] in
+            (halt)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(reduce)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(resume)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(audit)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -490,10 +703,17 @@ _ployctl_commands() {
 'status:One line per host\: release, uptime, health, mode, kill switch, orders, positions, P&L' \
 'logs:Each host'\''s service log, readable (JSON lines rendered); -f follows' \
 'config:The config file on hosts\: push (checked, proven, put back when unhealthy), diff, history' \
+'trading:The kill switch\: halt, reduce or resume trading (recorded with who and why), or its status' \
+'audit:Each host'\''s audit log\: deploys, rollbacks, config pushes, kill-switch changes' \
 'completions:Print a shell completion script' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'ployctl commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__audit_commands] )) ||
+_ployctl__subcmd__audit_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl audit commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__completions_commands] )) ||
 _ployctl__subcmd__completions_commands() {
@@ -582,10 +802,17 @@ _ployctl__subcmd__help_commands() {
 'status:One line per host\: release, uptime, health, mode, kill switch, orders, positions, P&L' \
 'logs:Each host'\''s service log, readable (JSON lines rendered); -f follows' \
 'config:The config file on hosts\: push (checked, proven, put back when unhealthy), diff, history' \
+'trading:The kill switch\: halt, reduce or resume trading (recorded with who and why), or its status' \
+'audit:Each host'\''s audit log\: deploys, rollbacks, config pushes, kill-switch changes' \
 'completions:Print a shell completion script' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'ployctl help commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__audit_commands] )) ||
+_ployctl__subcmd__help__subcmd__audit_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help audit commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__help__subcmd__completions_commands] )) ||
 _ployctl__subcmd__help__subcmd__completions_commands() {
@@ -656,6 +883,36 @@ _ployctl__subcmd__help__subcmd__status_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl help status commands' commands "$@"
 }
+(( $+functions[_ployctl__subcmd__help__subcmd__trading_commands] )) ||
+_ployctl__subcmd__help__subcmd__trading_commands() {
+    local commands; commands=(
+'halt:Cancel every resting order and place none; done once nothing rests' \
+'reduce:Only orders that shrink positions; the others are cancelled' \
+'resume:Trade normally again (refused while the host'\''s config keeps it stricter)' \
+'status:Each host'\''s kill switch\: state, since when, by whom, why, orders resting' \
+    )
+    _describe -t commands 'ployctl help trading commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__trading__subcmd__halt_commands] )) ||
+_ployctl__subcmd__help__subcmd__trading__subcmd__halt_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help trading halt commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__trading__subcmd__reduce_commands] )) ||
+_ployctl__subcmd__help__subcmd__trading__subcmd__reduce_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help trading reduce commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__trading__subcmd__resume_commands] )) ||
+_ployctl__subcmd__help__subcmd__trading__subcmd__resume_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help trading resume commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__trading__subcmd__status_commands] )) ||
+_ployctl__subcmd__help__subcmd__trading__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help trading status commands' commands "$@"
+}
 (( $+functions[_ployctl__subcmd__help__subcmd__validate-config_commands] )) ||
 _ployctl__subcmd__help__subcmd__validate-config_commands() {
     local commands; commands=()
@@ -680,6 +937,73 @@ _ployctl__subcmd__rollback_commands() {
 _ployctl__subcmd__status_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl status commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__trading_commands] )) ||
+_ployctl__subcmd__trading_commands() {
+    local commands; commands=(
+'halt:Cancel every resting order and place none; done once nothing rests' \
+'reduce:Only orders that shrink positions; the others are cancelled' \
+'resume:Trade normally again (refused while the host'\''s config keeps it stricter)' \
+'status:Each host'\''s kill switch\: state, since when, by whom, why, orders resting' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'ployctl trading commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__trading__subcmd__halt_commands] )) ||
+_ployctl__subcmd__trading__subcmd__halt_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl trading halt commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__trading__subcmd__help_commands] )) ||
+_ployctl__subcmd__trading__subcmd__help_commands() {
+    local commands; commands=(
+'halt:Cancel every resting order and place none; done once nothing rests' \
+'reduce:Only orders that shrink positions; the others are cancelled' \
+'resume:Trade normally again (refused while the host'\''s config keeps it stricter)' \
+'status:Each host'\''s kill switch\: state, since when, by whom, why, orders resting' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'ployctl trading help commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__trading__subcmd__help__subcmd__halt_commands] )) ||
+_ployctl__subcmd__trading__subcmd__help__subcmd__halt_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl trading help halt commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__trading__subcmd__help__subcmd__help_commands] )) ||
+_ployctl__subcmd__trading__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl trading help help commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__trading__subcmd__help__subcmd__reduce_commands] )) ||
+_ployctl__subcmd__trading__subcmd__help__subcmd__reduce_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl trading help reduce commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__trading__subcmd__help__subcmd__resume_commands] )) ||
+_ployctl__subcmd__trading__subcmd__help__subcmd__resume_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl trading help resume commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__trading__subcmd__help__subcmd__status_commands] )) ||
+_ployctl__subcmd__trading__subcmd__help__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl trading help status commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__trading__subcmd__reduce_commands] )) ||
+_ployctl__subcmd__trading__subcmd__reduce_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl trading reduce commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__trading__subcmd__resume_commands] )) ||
+_ployctl__subcmd__trading__subcmd__resume_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl trading resume commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__trading__subcmd__status_commands] )) ||
+_ployctl__subcmd__trading__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl trading status commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__validate-config_commands] )) ||
 _ployctl__subcmd__validate-config_commands() {

@@ -96,6 +96,11 @@ pub enum Command {
     /// The config file on hosts: push (checked, proven, put back when unhealthy), diff, history
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// The kill switch: halt, reduce or resume trading (recorded with who and why), or its status
+    #[command(subcommand)]
+    Trading(TradingCommand),
+    /// Each host's audit log: deploys, rollbacks, config pushes, kill-switch changes
+    Audit(AuditArgs),
     /// Print a shell completion script
     Completions {
         /// The shell.
@@ -274,4 +279,47 @@ pub struct ConfigFileArgs {
     /// The config file to compare with each host's
     #[arg(long, value_name = "PATH")]
     pub file: PathBuf,
+}
+
+/// `ployctl trading …`
+#[derive(Debug, Subcommand)]
+pub enum TradingCommand {
+    /// Cancel every resting order and place none; done once nothing rests
+    Halt(TradingChangeArgs),
+    /// Only orders that shrink positions; the others are cancelled
+    Reduce(TradingChangeArgs),
+    /// Trade normally again (refused while the host's config keeps it stricter)
+    Resume(TradingChangeArgs),
+    /// Each host's kill switch: state, since when, by whom, why, orders resting
+    Status(TradingStatusArgs),
+}
+
+/// `ployctl trading halt|reduce|resume`
+#[derive(Debug, Args)]
+pub struct TradingChangeArgs {
+    /// Why (recorded in the engine's saved state and the host's audit log)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// How long to wait for the engine to confirm (and, halting, for nothing to rest)
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+}
+
+/// `ployctl trading status`
+#[derive(Debug, Args)]
+pub struct TradingStatusArgs {
+    /// Give up on a host after this long
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+}
+
+/// `ployctl audit`
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// How far back
+    #[arg(long, default_value = "7d", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub since: Duration,
+    /// Give up on a host after this long
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
 }

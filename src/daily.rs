@@ -1080,6 +1080,7 @@ mod tests {
                 state: TradingState::Active,
                 changed_at_ms: NOW - 60_000,
                 source: "config".into(),
+                reason: None,
             }),
             disk: Some(Disk {
                 avail_kb: 50,
@@ -1215,6 +1216,7 @@ mod tests {
             state: TradingState::Halted,
             changed_at_ms: NOW - 3_600_000,
             source: "PUT /trading-state from 127.0.0.1".into(),
+            reason: None,
         });
         let r = judge(&f, &Thresholds::default());
         let k = r.iter().find(|c| c.name == "kill_switch").unwrap();

@@ -116,6 +116,69 @@ impl HealthClient {
     }
 }
 
+/// Why `PUT /trading-state` did not change the state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PutRefused {
+    /// The engine refused it (the config's floor: 409; a bad request: 400).
+    Refused(String),
+    /// No usable answer (the engine is down, not trading, or too old).
+    Unreachable(String),
+}
+
+impl HealthClient {
+    /// `GET http://<local>/trading-state` in full, or why not.
+    pub async fn trading_view(
+        &self,
+        local: SocketAddr,
+    ) -> Result<ploy_api::TradingStateView, String> {
+        let response = self
+            .http
+            .get(format!("http://{local}/trading-state"))
+            .send()
+            .await
+            .map_err(|e| describe_reqwest(&e))?;
+        let status = response.status();
+        if !status.is_success() {
+            let body = response.text().await.unwrap_or_default();
+            return Err(format!("HTTP {status}: {}", body.trim()));
+        }
+        response
+            .json()
+            .await
+            .map_err(|e| format!("an answer that is not a kill switch: {e}"))
+    }
+
+    /// `PUT http://<local>/trading-state` with who asks and why.
+    pub async fn put_trading_state(
+        &self,
+        local: SocketAddr,
+        request: &ploy_api::TradingStateRequest,
+    ) -> Result<ploy_api::Applied, PutRefused> {
+        let response = self
+            .http
+            .put(format!("http://{local}/trading-state"))
+            .json(request)
+            .send()
+            .await
+            .map_err(|e| PutRefused::Unreachable(describe_reqwest(&e)))?;
+        let status = response.status();
+        if status.is_success() {
+            return response.json().await.map_err(|e| {
+                PutRefused::Unreachable(format!("an answer that is not a kill switch: {e}"))
+            });
+        }
+        let body = response.text().await.unwrap_or_default();
+        if status.is_client_error() {
+            Err(PutRefused::Refused(body.trim().to_owned()))
+        } else {
+            Err(PutRefused::Unreachable(format!(
+                "HTTP {status}: {}",
+                body.trim()
+            )))
+        }
+    }
+}
+
 /// One line for a kill switch read from `/trading-state`: the state, and when
 /// it is not `active`, since when and who set it.
 pub fn trading_state_line(change: &TradingStateChange) -> String {
@@ -130,8 +193,13 @@ pub fn trading_state_line(change: &TradingStateChange) -> String {
                 .to_string()
         })
         .unwrap_or_else(|_| "?".to_owned());
+    let why = change
+        .reason
+        .as_deref()
+        .map(|r| format!(", because: {r}"))
+        .unwrap_or_default();
     format!(
-        "  trading {} since {since} (set by {}): {effect}",
+        "  trading {} since {since} (set by {}{why}): {effect}",
         change.state, change.source
     )
 }
@@ -148,6 +216,13 @@ fn describe_reqwest(e: &reqwest::Error) -> String {
     while let Some(inner) = source {
         text = format!("{text}: {inner}");
         source = inner.source();
+    }
+    // Through an SSH forward, nothing listening on the host shows as a
+    // connection the forward accepted and then closed.
+    let closed = ["reset by peer", "connection closed", "broken pipe"];
+    if closed.iter().any(|c| text.to_ascii_lowercase().contains(c)) {
+        return "the connection was closed without an answer (is ploy running and listening?)"
+            .to_owned();
     }
     text
 }
@@ -351,12 +426,14 @@ mod tests {
             state: TradingState::Active,
             changed_at_ms: 0,
             source: "config".into(),
+            reason: None,
         };
         assert_eq!(trading_state_line(&active), "  trading active");
         let halted = TradingStateChange {
             state: TradingState::Halted,
             changed_at_ms: 1_795_000_000_000,
             source: "PUT /trading-state from 127.0.0.1:5000".into(),
+            reason: None,
         };
         assert_eq!(
             trading_state_line(&halted),

@@ -50,6 +50,8 @@ pub enum StepKind {
     Read,
     /// Stream the service log.
     Logs,
+    /// Change or read the kill switch.
+    Trading,
 }
 
 impl StepKind {
@@ -75,6 +77,7 @@ impl StepKind {
             StepKind::Releases => "releases",
             StepKind::Read => "read",
             StepKind::Logs => "logs",
+            StepKind::Trading => "trading",
         }
     }
 }

@@ -92,6 +92,24 @@ pub enum Details {
     Status(Box<StatusDetails>),
     /// Lines a command shows (`config diff`, `config history`).
     Text(Box<TextDetails>),
+    /// `trading`: the kill switch before and after.
+    Trading(Box<crate::commands::trading::TradingDetails>),
+    /// `audit`: the host's audit log.
+    Audit(Box<AuditDetails>),
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// What `audit` read on a host.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AuditDetails {
+    /// The records in the window, oldest first.
+    pub records: Vec<serde_json::Value>,
+    /// Lines that are not JSON objects (kept out of `records`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unreadable: usize,
 }
 
 /// What a command shows as text.
@@ -297,7 +315,11 @@ impl HostReport {
             Details::Releases(d) => d.current.as_deref(),
             Details::Daily(d) => d.current.as_deref(),
             Details::Status(d) => d.current.as_deref(),
-            Details::Config(_) | Details::Text(_) | Details::None => None,
+            Details::Config(_)
+            | Details::Text(_)
+            | Details::Trading(_)
+            | Details::Audit(_)
+            | Details::None => None,
         }
     }
 }

@@ -469,6 +469,26 @@ impl HostSession {
         ctx.health.trading_state(*addr).await
     }
 
+    /// The engine's whole `GET /trading-state` (open orders, the config's
+    /// floor), or why it cannot be read.
+    pub async fn trading_view(&self, ctx: &Context) -> Result<ploy_api::TradingStateView, String> {
+        let (addr, _) = self.health.as_ref().map_err(|f| f.reason.clone())?;
+        ctx.health.trading_view(*addr).await
+    }
+
+    /// `PUT /trading-state` through the forward.
+    pub async fn put_trading_state(
+        &self,
+        ctx: &Context,
+        request: &ploy_api::TradingStateRequest,
+    ) -> Result<ploy_api::Applied, crate::health::PutRefused> {
+        let (addr, _) = self
+            .health
+            .as_ref()
+            .map_err(|f| crate::health::PutRefused::Unreachable(f.reason.clone()))?;
+        ctx.health.put_trading_state(*addr, request).await
+    }
+
     /// Proves the running release healthy with the host's settings.
     pub async fn prove(&self, ctx: &Context, settings: ProveSettings) -> Result<Proof, Failure> {
         let (addr, path) = self.health.clone()?;
@@ -640,6 +660,8 @@ pub fn audit_record(
         ci_run_url: ctx.ci_run_url.clone(),
         duration_ms: started.elapsed().as_millis() as u64,
         ployctl_version: env!("CARGO_PKG_VERSION").to_owned(),
+        state_before: None,
+        state_after: None,
     }
 }
 

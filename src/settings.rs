@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::cli::{Cli, ColorChoice, Command, ConfigCommand, ProveArgs};
+use crate::cli::{Cli, ColorChoice, Command, ConfigCommand, ProveArgs, TradingCommand};
 use crate::commands::config::ConfigAction;
 use crate::commands::daily_check::DailyOptions;
 use crate::commands::logs::LogsOptions;
@@ -121,6 +121,10 @@ pub enum CommandSettings {
     Logs(LogsOptions),
     /// `config push|diff|history`.
     Config(ConfigAction),
+    /// `trading halt|reduce|resume|status`.
+    Trading(crate::commands::trading::TradingOptions),
+    /// `audit`.
+    Audit(crate::commands::audit::AuditOptions),
     /// `completions` (needs no hosts).
     Completions(clap_complete::Shell),
 }
@@ -177,6 +181,8 @@ pub fn resolve(
             Command::ValidateConfig(a) => a.timeout.min(CONNECT_TIMEOUT),
             Command::DailyCheck(a) => a.timeout.min(CONNECT_TIMEOUT),
             Command::Status(a) => a.timeout.min(CONNECT_TIMEOUT),
+            Command::Audit(a) => a.timeout.min(CONNECT_TIMEOUT),
+            Command::Trading(TradingCommand::Status(a)) => a.timeout.min(CONNECT_TIMEOUT),
             _ => CONNECT_TIMEOUT,
         },
     };
@@ -217,6 +223,8 @@ pub fn resolve(
             | Command::DailyCheck(_)
             | Command::Status(_)
             | Command::Logs(_)
+            | Command::Audit(_)
+            | Command::Trading(TradingCommand::Status(_))
             | Command::Config(ConfigCommand::Diff(_) | ConfigCommand::History)
     );
     let mut hosts = inventory
@@ -282,9 +290,45 @@ pub fn resolve(
             CommandSettings::Config(ConfigAction::Diff { file: args.file })
         },
         Command::Config(ConfigCommand::History) => CommandSettings::Config(ConfigAction::History),
+        Command::Trading(action) => CommandSettings::Trading(trading_options(action)?),
+        Command::Audit(args) => CommandSettings::Audit(crate::commands::audit::AuditOptions {
+            since: args.since,
+            timeout: args.timeout,
+        }),
         Command::Completions { .. } => unreachable!("returned above"),
     };
     Ok(base(command, hosts))
+}
+
+/// A kill-switch change needs a reason; `status` reads.
+fn trading_options(
+    action: TradingCommand,
+) -> Result<crate::commands::trading::TradingOptions, UsageError> {
+    use ploy_api::TradingState;
+    let (set, args) = match action {
+        TradingCommand::Status(a) => {
+            return Ok(crate::commands::trading::TradingOptions {
+                set: None,
+                reason: None,
+                timeout: a.timeout,
+            })
+        },
+        TradingCommand::Halt(a) => (TradingState::Halted, a),
+        TradingCommand::Reduce(a) => (TradingState::Reducing, a),
+        TradingCommand::Resume(a) => (TradingState::Active, a),
+    };
+    let reason = args.reason.trim().to_owned();
+    if reason.is_empty() {
+        return Err(UsageError::new(
+            "--reason is empty",
+            Some("say why (it is recorded with the change), e.g. --reason \"exchange incident\""),
+        ));
+    }
+    Ok(crate::commands::trading::TradingOptions {
+        set: Some(set),
+        reason: Some(reason),
+        timeout: args.timeout,
+    })
 }
 
 /// `--health-timeout` and `--stability-window` override every host's.

@@ -2,6 +2,7 @@
 //! resolved settings and the context and returns the run's outcome; [`exec`]
 //! picks the module.
 
+pub mod audit;
 pub mod completions;
 pub mod config;
 pub mod daily_check;
@@ -11,6 +12,7 @@ pub mod logs;
 pub mod releases;
 pub mod rollback;
 pub mod status;
+pub mod trading;
 pub mod validate_config;
 
 use crate::exit::Outcome;
@@ -34,6 +36,8 @@ pub async fn exec(ctx: &Context, hosts: &[Host], command: &CommandSettings) -> O
         CommandSettings::Status(options) => status::exec(ctx, hosts, options).await,
         CommandSettings::Logs(options) => logs::exec(ctx, hosts, options).await,
         CommandSettings::Config(action) => config::exec(ctx, hosts, action).await,
+        CommandSettings::Trading(options) => trading::exec(ctx, hosts, options).await,
+        CommandSettings::Audit(options) => audit::exec(ctx, hosts, options).await,
         CommandSettings::Completions(shell) => {
             completions::run(*shell);
             Outcome::Success

@@ -1,7 +1,10 @@
-//! The audit log, `.ployctl/audit.jsonl`: one JSON object per deploy or rollback
-//! on the host itself, so the history travels with the host.
+//! The audit log, `.ployctl/audit.jsonl`: one JSON object per deploy,
+//! rollback, config push or kill-switch change on the host itself, so the
+//! history travels with the host.
 
 use serde::{Deserialize, Serialize};
+
+use super::quote;
 
 /// One audit record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +31,27 @@ pub struct AuditRecord {
     pub duration_ms: u64,
     /// The ployctl version.
     pub ployctl_version: String,
+    /// A kill-switch change: the state before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_before: Option<String>,
+    /// A kill-switch change: the state after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_after: Option<String>,
+}
+
+/// Appends one line to the audit log without the deploy lock (a kill-switch
+/// change must never wait for a deploy); lines are small, and appended with
+/// one write each. Prints `audited=yes` when written.
+pub fn append_script(prelude: &str, line: &str) -> String {
+    format!(
+        "{prelude}mkdir -p \"$R/.ployctl\" && printf '%s\\n' {} >> \"$R/.ployctl/audit.jsonl\" && echo audited=yes\n",
+        quote(line.trim_end())
+    )
+}
+
+/// Prints the audit log (nothing when there is none).
+pub fn read_script(prelude: &str) -> String {
+    format!("{prelude}cat \"$R/.ployctl/audit.jsonl\" 2>/dev/null || true\n")
 }
 
 impl AuditRecord {

@@ -17,3 +17,4 @@ mod local;
 mod locks;
 mod output;
 mod runbooks;
+mod trading;

@@ -17,6 +17,10 @@ const INSTALL_SSHD: &str =
 /// A secret kept in every host's `.env`; it must never appear in ployctl's output.
 pub const HOST_SECRET: &str = "host-env-secret-3c9f1e7a";
 
+/// The test wallet's private key (the fake CLOB's `ADDRESS`), for live hosts.
+pub const LIVE_TEST_KEY: &str =
+    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
 /// The recording every host's ploy uses as its offline market-data source.
 pub const RECORDING: &str = r#"{"recv_ms":1764000000000,"msg":{"event_type":"book","asset_id":"1","market":"0x1","bids":[{"price":"0.48","size":"30"}],"asks":[{"price":"0.52","size":"25"}],"timestamp":"1764000000000","hash":"0x0"}}
 "#;
@@ -218,6 +222,40 @@ impl FleetHost {
     /// The host's config file.
     pub fn config(&self) -> String {
         std::fs::read_to_string(self.root.join("config/config.toml")).expect("config")
+    }
+
+    /// Makes this host's ploy trade live against `fake` (its URLs, the test
+    /// wallet and the API credentials it accepts in `.env`), quoting the
+    /// fake's token; `extra` is appended to the config.
+    pub fn go_live(&self, fake: &super::fake_clob::FakeClob, extra: &str) {
+        use super::fake_clob::{API_KEY, API_SECRET, PASSPHRASE, TOKEN};
+        let config = format!(
+            "mode = \"live\"\n\
+             [server]\nbind = \"127.0.0.1:{}\"\nshutdown_timeout = \"5s\"\n\
+             [exchange]\nclob_url = \"{}\"\nws_url = \"{}\"\nrequest_timeout = \"1s\"\n\
+             geoblock_url = \"{}\"\n\
+             [market_data]\npoll_interval = \"300ms\"\n\
+             [strategy]\nmarkets = [\"{TOKEN}\"]\norder_size = \"5\"\nhalf_spread = \"0.02\"\n\
+             [health]\ncheck_timeout = \"1s\"\n{extra}\n",
+            self.http_port,
+            fake.url(),
+            fake.ws_url(),
+            fake.geoblock_url(),
+        );
+        let config = if extra.contains("[risk]") {
+            config
+        } else {
+            config + "[risk]\nmax_orders_per_minute = 600\n"
+        };
+        std::fs::write(self.root.join("config/config.toml"), config).expect("live config");
+        std::fs::write(
+            self.root.join(".env"),
+            format!(
+                "POLYMARKET_PRIVATE_KEY={LIVE_TEST_KEY}\nPOLYMARKET_API_KEY={API_KEY}\n\
+                 POLYMARKET_SECRET={API_SECRET}\nPOLYMARKET_PASSPHRASE={PASSPHRASE}\n"
+            ),
+        )
+        .expect("live .env");
     }
 
     /// Stops ploy on this host (end of test).

@@ -4,6 +4,10 @@
 //! that installs them.
 
 pub mod exchange;
+/// The engine tests' fake Polymarket CLOB, shared.
+#[path = "../../../engine/tests/it/harness/fake_clob.rs"]
+#[allow(dead_code)]
+pub mod fake_clob;
 pub mod fleet;
 /// The engine tests' PostgreSQL server, shared.
 #[path = "../../../engine/tests/it/harness/postgres.rs"]

@@ -1,0 +1,276 @@
+//! The kill switch from ployctl (`trading halt|reduce|resume|status`) and the
+//! audit log (`audit`), against real `sshd` hosts running the real `ploy` in
+//! live mode, each against a fake CLOB of its own that speaks the real wire
+//! format: halting with orders resting ends with none on the exchange, the
+//! change is recorded with who and why in the engine and the audit log, the
+//! config's floor is respected, and a dead engine is said to be unconfirmable.
+
+use std::time::{Duration, Instant};
+
+use crate::harness::fake_clob::{FakeClob, API_SECRET, PASSPHRASE};
+use crate::harness::fleet::{Fleet, LIVE_TEST_KEY};
+use crate::harness::ploy_bin;
+use crate::harness::run::{Backend, Ctl, Run};
+
+/// A runtime that keeps the fake exchanges serving while the test runs.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+fn ctl(fleet: &Fleet) -> Ctl {
+    Ctl::new(fleet, Backend::Openssh)
+}
+
+fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// No secret of the live hosts appears in what ployctl printed.
+fn no_secret(run: &Run) {
+    for secret in [LIVE_TEST_KEY, API_SECRET, PASSPHRASE] {
+        assert!(
+            !run.all().contains(secret),
+            "a secret leaked:\n{}",
+            run.all()
+        );
+    }
+}
+
+fn deploy(fleet: &Fleet, hosts: &str) {
+    let run = ctl(fleet)
+        .args(["deploy", "-H", hosts, "--binary"])
+        .arg_path(&ploy_bin())
+        .args(["--version", "1.0.0"])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.all());
+}
+
+fn live_orders(fake: &FakeClob) -> usize {
+    fake.ledger().iter().filter(|o| o.status == "LIVE").count()
+}
+
+#[test]
+fn halt_reduce_and_resume_on_hosts_with_orders_resting() {
+    let rt = runtime();
+    let fleet = Fleet::start(2);
+    let fakes: Vec<FakeClob> = (0..2).map(|_| rt.block_on(FakeClob::start())).collect();
+    for (host, fake) in fleet.hosts.iter().zip(&fakes) {
+        host.go_live(fake, "");
+    }
+    deploy(&fleet, "host1,host2");
+    for fake in &fakes {
+        wait_for(
+            "a quote on each host's exchange",
+            Duration::from_secs(20),
+            || live_orders(fake) >= 1,
+        );
+    }
+
+    let halt = ctl(&fleet)
+        .args(["--json", "trading", "halt", "-H", "host1,host2"])
+        .args(["--reason", "exchange incident #42"])
+        .run();
+    assert_eq!(halt.code, 0, "{}", halt.all());
+    no_secret(&halt);
+    let report = halt.json();
+    for (i, fake) in fakes.iter().enumerate() {
+        let host = &report["hosts"][i];
+        assert_eq!(host["outcome"], "success", "{host}");
+        assert_eq!(host["before"]["state"], "active", "{host}");
+        assert_eq!(host["after"]["state"], "halted", "{host}");
+        assert_eq!(
+            host["after"]["open_orders"], 0,
+            "done once nothing rests: {host}"
+        );
+        assert_eq!(host["after"]["reason"], "exchange incident #42", "{host}");
+        assert!(
+            host["after"]["source"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{}@", fleet.user)),
+            "who asked is recorded: {host}"
+        );
+        assert_eq!(
+            live_orders(fake),
+            0,
+            "nothing of ours rests on the exchange"
+        );
+    }
+    for host in &fleet.hosts {
+        let audit = host.audit();
+        let last = audit.last().expect("an audit record");
+        assert_eq!(last["action"], "trading-halt", "{last}");
+        assert_eq!(last["reason"], "exchange incident #42", "{last}");
+        assert_eq!(
+            (last["state_before"].as_str(), last["state_after"].as_str()),
+            (Some("active"), Some("halted")),
+            "{last}"
+        );
+    }
+
+    // Status says who, why, and that nothing rests.
+    let status = ctl(&fleet).args(["trading", "status"]).run();
+    assert_eq!(status.code, 0, "{}", status.all());
+    assert!(
+        status.stdout.contains("because: exchange incident #42")
+            && status
+                .stdout
+                .contains("orders resting or on their way: none"),
+        "{}",
+        status.all()
+    );
+
+    // Reducing, then active again: quoting resumes.
+    let reduce = ctl(&fleet)
+        .args([
+            "trading",
+            "reduce",
+            "-H",
+            "host1",
+            "--reason",
+            "winding down",
+        ])
+        .run();
+    assert_eq!(reduce.code, 0, "{}", reduce.all());
+    let resume = ctl(&fleet)
+        .args([
+            "trading",
+            "resume",
+            "-H",
+            "host1",
+            "--reason",
+            "incident over",
+        ])
+        .run();
+    assert_eq!(resume.code, 0, "{}", resume.all());
+    wait_for("a quote again on host1", Duration::from_secs(20), || {
+        live_orders(&fakes[0]) >= 1
+    });
+    assert_eq!(live_orders(&fakes[1]), 0, "host2 stays halted");
+
+    // The audit log shows all of it.
+    let audit = ctl(&fleet).args(["--json", "audit", "-H", "host1"]).run();
+    assert_eq!(audit.code, 0, "{}", audit.all());
+    let actions: Vec<String> = audit.json()["hosts"][0]["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        actions,
+        ["deploy", "trading-halt", "trading-reduce", "trading-resume"],
+        "{}",
+        audit.all()
+    );
+    let table = ctl(&fleet).args(["audit", "-H", "host1"]).run();
+    assert!(
+        table.stdout.contains("halted → reducing") && table.stdout.contains("incident over"),
+        "{}",
+        table.all()
+    );
+    drop(fakes);
+}
+
+#[test]
+fn resume_is_refused_while_the_hosts_config_keeps_trading_stricter() {
+    let rt = runtime();
+    let fleet = Fleet::start(1);
+    let fake = rt.block_on(FakeClob::start());
+    fleet.hosts[0].go_live(
+        &fake,
+        "[risk]\nmax_orders_per_minute = 600\ntrading_state = \"reducing\"\n",
+    );
+    deploy(&fleet, "host1");
+    let resume = ctl(&fleet)
+        .args(["trading", "resume", "-H", "host1", "--reason", "try it"])
+        .run();
+    assert_eq!(resume.code, 1, "{}", resume.all());
+    assert!(
+        resume
+            .all()
+            .contains("the host's config keeps trading at least reducing"),
+        "{}",
+        resume.all()
+    );
+    assert!(
+        resume.all().contains("ployctl config push"),
+        "{}",
+        resume.all()
+    );
+    let status = ctl(&fleet).args(["--json", "trading", "status"]).run();
+    assert_eq!(status.json()["hosts"][0]["before"]["state"], "reducing");
+    assert_eq!(status.json()["hosts"][0]["before"]["floor"], "reducing");
+    // Halting is stricter than the floor, so it is allowed.
+    let halt = ctl(&fleet)
+        .args(["trading", "halt", "-H", "host1", "--reason", "stop"])
+        .run();
+    assert_eq!(halt.code, 0, "{}", halt.all());
+}
+
+#[test]
+fn with_the_engine_down_the_kill_switch_says_it_cannot_confirm() {
+    let rt = runtime();
+    let fleet = Fleet::start(1);
+    let fake = rt.block_on(FakeClob::start());
+    fleet.hosts[0].go_live(&fake, "");
+    deploy(&fleet, "host1");
+    fleet.hosts[0].stop_ploy();
+    let halt = ctl(&fleet)
+        .args(["trading", "halt", "-H", "host1", "--reason", "engine down?"])
+        .run();
+    assert_eq!(halt.code, 5, "unreachable: {}", halt.all());
+    assert!(
+        halt.all()
+            .contains("the engine's kill switch cannot be read")
+            && halt.all().contains("is ploy running and listening?"),
+        "{}",
+        halt.all()
+    );
+    assert!(
+        fleet.hosts[0]
+            .audit()
+            .iter()
+            .all(|r| r["action"] != "trading-halt"),
+        "nothing was changed, so nothing is audited as changed"
+    );
+}
+
+#[test]
+fn a_halt_does_not_wait_for_a_deploy_holding_the_lock() {
+    let rt = runtime();
+    let fleet = Fleet::start(1);
+    let fake = rt.block_on(FakeClob::start());
+    fleet.hosts[0].go_live(&fake, "");
+    deploy(&fleet, "host1");
+    wait_for("a quote", Duration::from_secs(20), || {
+        live_orders(&fake) >= 1
+    });
+    // Another operator's deploy holds the lock (a live holder elsewhere).
+    let lock = fleet.hosts[0].path(".ployctl/lock");
+    let now = chrono::Utc::now().timestamp();
+    std::fs::write(
+        &lock,
+        serde_json::json!({
+            "token": "someone-elses", "holder": "bob@laptop", "machine_id": "elsewhere",
+            "pid": 1, "operation": "deploy", "acquired_at": now, "expires_at": now + 900,
+            "ci_run_url": null,
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let halt = ctl(&fleet)
+        .args(["trading", "halt", "-H", "host1", "--reason", "now"])
+        .run();
+    assert_eq!(halt.code, 0, "{}", halt.all());
+    assert_eq!(live_orders(&fake), 0);
+    assert!(lock.is_file(), "the other operator's lock is left alone");
+}
