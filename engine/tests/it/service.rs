@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crate::harness::fake_clob::FakeClob;
 use crate::harness::postgres::PgServer;
 use crate::harness::process::Ploy;
-use crate::harness::{free_port, promtool_check};
+use crate::harness::{free_port, promtool, promtool_check};
 
 const READY: Duration = Duration::from_secs(20);
 
@@ -468,4 +468,36 @@ async fn with_no_config_and_no_database_it_runs_paper_on_sqlite() {
         .status()
         .unwrap();
     assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+/// The alert rules (`deployment/prometheus/alerts.yml`) pass `promtool check
+/// rules`, their unit tests pass `promtool test rules`, and every `ploy_*`
+/// series they use is one a running engine exports.
+#[tokio::test(flavor = "multi_thread")]
+async fn alert_rules_pass_promtool_and_name_real_metrics() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deployment/prometheus");
+    let (code, out) = promtool(&["check", "rules", "alerts.yml"], &dir);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = promtool(&["test", "rules", "alerts.test.yml"], &dir);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("SUCCESS"), "{out}");
+
+    let rules = std::fs::read_to_string(dir.join("alerts.yml")).unwrap();
+    let mut names: Vec<&str> = rules
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| w.starts_with("ploy_"))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    assert!(names.len() >= 7, "{names:?}");
+    let exchange = FakeClob::start().await;
+    let mut ploy = Ploy::new().config(&clob(&exchange.url())).spawn();
+    ploy.ready(READY).await;
+    let metrics = ploy.metrics().await;
+    for name in names {
+        assert!(
+            metrics.lines().any(|l| l.starts_with(name)),
+            "the alert rules use {name}, which ploy does not export:\n{metrics}"
+        );
+    }
 }

@@ -53,6 +53,23 @@ pub fn ploy_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_ploy"))
 }
 
+/// `promtool` with `args`, in `dir`; returns (exit code, output).
+pub fn promtool(args: &[&str], dir: &std::path::Path) -> (i32, String) {
+    let promtool = require_program(
+        "promtool",
+        &[],
+        "apt-get update && apt-get install -y --no-install-recommends prometheus",
+    );
+    let out = std::process::Command::new(promtool)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run promtool");
+    let mut combined = String::from_utf8_lossy(&out.stdout).into_owned();
+    combined.push_str(&String::from_utf8_lossy(&out.stderr));
+    (out.status.code().unwrap_or(-1), combined)
+}
+
 /// Runs `promtool check metrics` on `text`; returns (exit code, output).
 pub fn promtool_check(text: &str) -> (i32, String) {
     use std::io::Write;
