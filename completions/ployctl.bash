@@ -40,6 +40,9 @@ _ployctl() {
             ployctl,logs)
                 cmd="ployctl__subcmd__logs"
                 ;;
+            ployctl,maintenance)
+                cmd="ployctl__subcmd__maintenance"
+                ;;
             ployctl,releases)
                 cmd="ployctl__subcmd__releases"
                 ;;
@@ -103,6 +106,9 @@ _ployctl() {
             ployctl__subcmd__help,logs)
                 cmd="ployctl__subcmd__help__subcmd__logs"
                 ;;
+            ployctl__subcmd__help,maintenance)
+                cmd="ployctl__subcmd__help__subcmd__maintenance"
+                ;;
             ployctl__subcmd__help,releases)
                 cmd="ployctl__subcmd__help__subcmd__releases"
                 ;;
@@ -127,6 +133,12 @@ _ployctl() {
             ployctl__subcmd__help__subcmd__config,push)
                 cmd="ployctl__subcmd__help__subcmd__config__subcmd__push"
                 ;;
+            ployctl__subcmd__help__subcmd__maintenance,end)
+                cmd="ployctl__subcmd__help__subcmd__maintenance__subcmd__end"
+                ;;
+            ployctl__subcmd__help__subcmd__maintenance,start)
+                cmd="ployctl__subcmd__help__subcmd__maintenance__subcmd__start"
+                ;;
             ployctl__subcmd__help__subcmd__trading,halt)
                 cmd="ployctl__subcmd__help__subcmd__trading__subcmd__halt"
                 ;;
@@ -138,6 +150,24 @@ _ployctl() {
                 ;;
             ployctl__subcmd__help__subcmd__trading,status)
                 cmd="ployctl__subcmd__help__subcmd__trading__subcmd__status"
+                ;;
+            ployctl__subcmd__maintenance,end)
+                cmd="ployctl__subcmd__maintenance__subcmd__end"
+                ;;
+            ployctl__subcmd__maintenance,help)
+                cmd="ployctl__subcmd__maintenance__subcmd__help"
+                ;;
+            ployctl__subcmd__maintenance,start)
+                cmd="ployctl__subcmd__maintenance__subcmd__start"
+                ;;
+            ployctl__subcmd__maintenance__subcmd__help,end)
+                cmd="ployctl__subcmd__maintenance__subcmd__help__subcmd__end"
+                ;;
+            ployctl__subcmd__maintenance__subcmd__help,help)
+                cmd="ployctl__subcmd__maintenance__subcmd__help__subcmd__help"
+                ;;
+            ployctl__subcmd__maintenance__subcmd__help,start)
+                cmd="ployctl__subcmd__maintenance__subcmd__help__subcmd__start"
                 ;;
             ployctl__subcmd__trading,halt)
                 cmd="ployctl__subcmd__trading__subcmd__halt"
@@ -176,7 +206,7 @@ _ployctl() {
 
     case "${cmd}" in
         ployctl)
-            opts="-H -q -v -h -V --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help --version deploy rollback health releases validate-config daily-check status logs config trading audit completions help"
+            opts="-H -q -v -h -V --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help --version deploy rollback health releases validate-config daily-check status logs config trading audit maintenance completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -646,7 +676,7 @@ _ployctl() {
             return 0
             ;;
         ployctl__subcmd__help)
-            opts="deploy rollback health releases validate-config daily-check status logs config trading audit completions help"
+            opts="deploy rollback health releases validate-config daily-check status logs config trading audit maintenance completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -813,6 +843,48 @@ _ployctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ployctl__subcmd__help__subcmd__maintenance)
+            opts="start end"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__help__subcmd__maintenance__subcmd__end)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__help__subcmd__maintenance__subcmd__start)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ployctl__subcmd__help__subcmd__releases)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -955,6 +1027,204 @@ _ployctl() {
                     return 0
                     ;;
                 --grep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ssh-backend)
+                    COMPREPLY=($(compgen -W "openssh native" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__maintenance)
+            opts="-H -q -v -h --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help start end help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ssh-backend)
+                    COMPREPLY=($(compgen -W "openssh native" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__maintenance__subcmd__end)
+            opts="-H -q -v -h --timeout --health-timeout --stability-window --lock-wait --force-unlock --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stability-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ssh-backend)
+                    COMPREPLY=($(compgen -W "openssh native" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__maintenance__subcmd__help)
+            opts="start end help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__maintenance__subcmd__help__subcmd__end)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__maintenance__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__maintenance__subcmd__help__subcmd__start)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__maintenance__subcmd__start)
+            opts="-H -q -v -h --reason --mode --timeout --health-timeout --stability-window --lock-wait --force-unlock --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mode)
+                    COMPREPLY=($(compgen -W "halted reducing paper" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stability-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -48,6 +48,7 @@ complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "logs" -d 'Each host
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "config" -d 'The config file on hosts: push (checked, proven, put back when unhealthy), diff, history'
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "trading" -d 'The kill switch: halt, reduce or resume trading (recorded with who and why), or its status'
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "audit" -d 'Each host\'s audit log: deploys, rollbacks, config pushes, kill-switch changes'
+complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "maintenance" -d 'Maintenance windows: halt, reduce or run on paper until the window ends'
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l binary -d 'The ploy binary to deploy' -r -F
@@ -334,6 +335,62 @@ complete -c ployctl -n "__fish_ployctl_using_subcommand audit" -s q -l quiet -d 
 complete -c ployctl -n "__fish_ployctl_using_subcommand audit" -s v -l verbose -d 'Print every step as it starts'
 complete -c ployctl -n "__fish_ployctl_using_subcommand audit" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand audit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and not __fish_seen_subcommand_from start end help" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and not __fish_seen_subcommand_from start end help" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and not __fish_seen_subcommand_from start end help" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and not __fish_seen_subcommand_from start end help" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and not __fish_seen_subcommand_from start end help" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and not __fish_seen_subcommand_from start end help" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and not __fish_seen_subcommand_from start end help" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and not __fish_seen_subcommand_from start end help" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and not __fish_seen_subcommand_from start end help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and not __fish_seen_subcommand_from start end help" -f -a "start" -d 'Open a window (saved on the host: restarts and deploys keep it)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and not __fish_seen_subcommand_from start end help" -f -a "end" -d 'Close it: the mode and kill switch from before, proven healthy'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and not __fish_seen_subcommand_from start end help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from start" -l reason -d 'Why (recorded on the host and in its audit log)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from start" -l mode -d 'What the window does' -r -f -a "halted\t'Halt: cancel every resting order and place none'
+reducing\t'Reduce: positions may close, nothing grows'
+paper\t'Paper: restart the engine in paper mode (same market data, simulated fills, no keys used)'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from start" -l timeout -d 'How long the kill switch may take to confirm' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from start" -l health-timeout -d 'Time a release has to become healthy [default: inventory, else 60s]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from start" -l stability-window -d 'Time it must then stay healthy [default: inventory, else 10s]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from start" -l lock-wait -d 'Wait this long for another deploy\'s lock instead of failing at once' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from start" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from start" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from start" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from start" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from start" -l force-unlock -d 'Break a held lock (after making sure no deploy is running)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from start" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from start" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from start" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from end" -l timeout -d 'How long the kill switch may take to confirm' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from end" -l health-timeout -d 'Time a release has to become healthy [default: inventory, else 60s]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from end" -l stability-window -d 'Time it must then stay healthy [default: inventory, else 10s]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from end" -l lock-wait -d 'Wait this long for another deploy\'s lock instead of failing at once' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from end" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from end" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from end" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from end" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from end" -l force-unlock -d 'Break a held lock (after making sure no deploy is running)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from end" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from end" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from end" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from end" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from end" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from help" -f -a "start" -d 'Open a window (saved on the host: restarts and deploys keep it)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from help" -f -a "end" -d 'Close it: the mode and kill switch from before, proven healthy'
+complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
@@ -346,19 +403,20 @@ complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s q -l qui
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s v -l verbose -d 'Print every step as it starts'
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "deploy" -d 'Put a new ploy on hosts, prove it healthy, roll back by itself if it is not'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "rollback" -d 'Switch hosts back to the newest good (or a named) release and prove it healthy'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "health" -d 'Show each host\'s /health'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "releases" -d 'List the releases on each host: standing (good, bad, unproven), current, running'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "validate-config" -d 'Check each host\'s config, secrets, database and exchange with its current release'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "daily-check" -d 'The morning runbook: service, errors, health, exchange, kill switch, disk, orders, P&L'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "status" -d 'One line per host: release, uptime, health, mode, kill switch, orders, positions, P&L'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "logs" -d 'Each host\'s service log, readable (JSON lines rendered); -f follows'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "config" -d 'The config file on hosts: push (checked, proven, put back when unhealthy), diff, history'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "trading" -d 'The kill switch: halt, reduce or resume trading (recorded with who and why), or its status'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "audit" -d 'Each host\'s audit log: deploys, rollbacks, config pushes, kill-switch changes'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit maintenance completions help" -f -a "deploy" -d 'Put a new ploy on hosts, prove it healthy, roll back by itself if it is not'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit maintenance completions help" -f -a "rollback" -d 'Switch hosts back to the newest good (or a named) release and prove it healthy'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit maintenance completions help" -f -a "health" -d 'Show each host\'s /health'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit maintenance completions help" -f -a "releases" -d 'List the releases on each host: standing (good, bad, unproven), current, running'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit maintenance completions help" -f -a "validate-config" -d 'Check each host\'s config, secrets, database and exchange with its current release'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit maintenance completions help" -f -a "daily-check" -d 'The morning runbook: service, errors, health, exchange, kill switch, disk, orders, P&L'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit maintenance completions help" -f -a "status" -d 'One line per host: release, uptime, health, mode, kill switch, orders, positions, P&L'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit maintenance completions help" -f -a "logs" -d 'Each host\'s service log, readable (JSON lines rendered); -f follows'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit maintenance completions help" -f -a "config" -d 'The config file on hosts: push (checked, proven, put back when unhealthy), diff, history'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit maintenance completions help" -f -a "trading" -d 'The kill switch: halt, reduce or resume trading (recorded with who and why), or its status'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit maintenance completions help" -f -a "audit" -d 'Each host\'s audit log: deploys, rollbacks, config pushes, kill-switch changes'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit maintenance completions help" -f -a "maintenance" -d 'Maintenance windows: halt, reduce or run on paper until the window ends'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit maintenance completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_seen_subcommand_from deploy rollback health releases validate-config daily-check status logs config trading audit maintenance completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "push" -d 'Check a config file on each host, switch to it, restart, prove it healthy; put the old one back when not'
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "diff" -d 'Show what `config push --file` would change on each host'
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "history" -d 'List the configs each host keeps and the pushes in its audit log'
@@ -366,3 +424,5 @@ complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_su
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from trading" -f -a "reduce" -d 'Only orders that shrink positions; the others are cancelled'
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from trading" -f -a "resume" -d 'Trade normally again (refused while the host\'s config keeps it stricter)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from trading" -f -a "status" -d 'Each host\'s kill switch: state, since when, by whom, why, orders resting'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from maintenance" -f -a "start" -d 'Open a window (saved on the host: restarts and deploys keep it)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from maintenance" -f -a "end" -d 'Close it: the mode and kill switch from before, proven healthy'

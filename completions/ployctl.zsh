@@ -545,6 +545,120 @@ native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
+(maintenance)
+_arguments "${_arguments_options[@]}" : \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+":: :_ployctl__subcmd__maintenance_commands" \
+"*::: :->maintenance" \
+&& ret=0
+
+    case $state in
+    (maintenance)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ployctl-maintenance-command-$line[1]:"
+        case $line[1] in
+            (start)
+_arguments "${_arguments_options[@]}" : \
+'--reason=[Why (recorded on the host and in its audit log)]:TEXT:_default' \
+'--mode=[What the window does]:MODE:((halted\:"Halt\: cancel every resting order and place none"
+reducing\:"Reduce\: positions may close, nothing grows"
+paper\:"Paper\: restart the engine in paper mode (same market data, simulated fills, no keys used)"))' \
+'--timeout=[How long the kill switch may take to confirm]:DURATION:_default' \
+'--health-timeout=[Time a release has to become healthy \[default\: inventory, else 60s\]]:DURATION:_default' \
+'--stability-window=[Time it must then stay healthy \[default\: inventory, else 10s\]]:DURATION:_default' \
+'--lock-wait=[Wait this long for another deploy'\''s lock instead of failing at once]:DURATION:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--force-unlock[Break a held lock (after making sure no deploy is running)]' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(end)
+_arguments "${_arguments_options[@]}" : \
+'--timeout=[How long the kill switch may take to confirm]:DURATION:_default' \
+'--health-timeout=[Time a release has to become healthy \[default\: inventory, else 60s\]]:DURATION:_default' \
+'--stability-window=[Time it must then stay healthy \[default\: inventory, else 10s\]]:DURATION:_default' \
+'--lock-wait=[Wait this long for another deploy'\''s lock instead of failing at once]:DURATION:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--force-unlock[Break a held lock (after making sure no deploy is running)]' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_ployctl__subcmd__maintenance__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ployctl-maintenance-help-command-$line[1]:"
+        case $line[1] in
+            (start)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(end)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 '*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
@@ -674,6 +788,30 @@ esac
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(maintenance)
+_arguments "${_arguments_options[@]}" : \
+":: :_ployctl__subcmd__help__subcmd__maintenance_commands" \
+"*::: :->maintenance" \
+&& ret=0
+
+    case $state in
+    (maintenance)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ployctl-help-maintenance-command-$line[1]:"
+        case $line[1] in
+            (start)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(end)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -705,6 +843,7 @@ _ployctl_commands() {
 'config:The config file on hosts\: push (checked, proven, put back when unhealthy), diff, history' \
 'trading:The kill switch\: halt, reduce or resume trading (recorded with who and why), or its status' \
 'audit:Each host'\''s audit log\: deploys, rollbacks, config pushes, kill-switch changes' \
+'maintenance:Maintenance windows\: halt, reduce or run on paper until the window ends' \
 'completions:Print a shell completion script' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -804,6 +943,7 @@ _ployctl__subcmd__help_commands() {
 'config:The config file on hosts\: push (checked, proven, put back when unhealthy), diff, history' \
 'trading:The kill switch\: halt, reduce or resume trading (recorded with who and why), or its status' \
 'audit:Each host'\''s audit log\: deploys, rollbacks, config pushes, kill-switch changes' \
+'maintenance:Maintenance windows\: halt, reduce or run on paper until the window ends' \
 'completions:Print a shell completion script' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -868,6 +1008,24 @@ _ployctl__subcmd__help__subcmd__logs_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl help logs commands' commands "$@"
 }
+(( $+functions[_ployctl__subcmd__help__subcmd__maintenance_commands] )) ||
+_ployctl__subcmd__help__subcmd__maintenance_commands() {
+    local commands; commands=(
+'start:Open a window (saved on the host\: restarts and deploys keep it)' \
+'end:Close it\: the mode and kill switch from before, proven healthy' \
+    )
+    _describe -t commands 'ployctl help maintenance commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__maintenance__subcmd__end_commands] )) ||
+_ployctl__subcmd__help__subcmd__maintenance__subcmd__end_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help maintenance end commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__maintenance__subcmd__start_commands] )) ||
+_ployctl__subcmd__help__subcmd__maintenance__subcmd__start_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help maintenance start commands' commands "$@"
+}
 (( $+functions[_ployctl__subcmd__help__subcmd__releases_commands] )) ||
 _ployctl__subcmd__help__subcmd__releases_commands() {
     local commands; commands=()
@@ -922,6 +1080,49 @@ _ployctl__subcmd__help__subcmd__validate-config_commands() {
 _ployctl__subcmd__logs_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl logs commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__maintenance_commands] )) ||
+_ployctl__subcmd__maintenance_commands() {
+    local commands; commands=(
+'start:Open a window (saved on the host\: restarts and deploys keep it)' \
+'end:Close it\: the mode and kill switch from before, proven healthy' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'ployctl maintenance commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__maintenance__subcmd__end_commands] )) ||
+_ployctl__subcmd__maintenance__subcmd__end_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl maintenance end commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__maintenance__subcmd__help_commands] )) ||
+_ployctl__subcmd__maintenance__subcmd__help_commands() {
+    local commands; commands=(
+'start:Open a window (saved on the host\: restarts and deploys keep it)' \
+'end:Close it\: the mode and kill switch from before, proven healthy' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'ployctl maintenance help commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__maintenance__subcmd__help__subcmd__end_commands] )) ||
+_ployctl__subcmd__maintenance__subcmd__help__subcmd__end_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl maintenance help end commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__maintenance__subcmd__help__subcmd__help_commands] )) ||
+_ployctl__subcmd__maintenance__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl maintenance help help commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__maintenance__subcmd__help__subcmd__start_commands] )) ||
+_ployctl__subcmd__maintenance__subcmd__help__subcmd__start_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl maintenance help start commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__maintenance__subcmd__start_commands] )) ||
+_ployctl__subcmd__maintenance__subcmd__start_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl maintenance start commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__releases_commands] )) ||
 _ployctl__subcmd__releases_commands() {

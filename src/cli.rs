@@ -101,6 +101,9 @@ pub enum Command {
     Trading(TradingCommand),
     /// Each host's audit log: deploys, rollbacks, config pushes, kill-switch changes
     Audit(AuditArgs),
+    /// Maintenance windows: halt, reduce or run on paper until the window ends
+    #[command(subcommand)]
+    Maintenance(MaintenanceCommand),
     /// Print a shell completion script
     Completions {
         /// The shell.
@@ -322,4 +325,52 @@ pub struct AuditArgs {
     /// Give up on a host after this long
     #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
+}
+
+/// What a maintenance window does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MaintenanceModeArg {
+    /// Halt: cancel every resting order and place none
+    Halted,
+    /// Reduce: positions may close, nothing grows
+    Reducing,
+    /// Paper: restart the engine in paper mode (same market data, simulated fills, no keys used)
+    Paper,
+}
+
+/// `ployctl maintenance …`
+#[derive(Debug, Subcommand)]
+pub enum MaintenanceCommand {
+    /// Open a window (saved on the host: restarts and deploys keep it)
+    Start(MaintenanceStartArgs),
+    /// Close it: the mode and kill switch from before, proven healthy
+    End(MaintenanceEndArgs),
+}
+
+/// `ployctl maintenance start`
+#[derive(Debug, Args)]
+pub struct MaintenanceStartArgs {
+    /// Why (recorded on the host and in its audit log)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// What the window does
+    #[arg(long, value_enum, default_value_t = MaintenanceModeArg::Halted)]
+    pub mode: MaintenanceModeArg,
+    /// How long the kill switch may take to confirm
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+    /// Health and lock options.
+    #[command(flatten)]
+    pub prove: ProveArgs,
+}
+
+/// `ployctl maintenance end`
+#[derive(Debug, Args)]
+pub struct MaintenanceEndArgs {
+    /// How long the kill switch may take to confirm
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+    /// Health and lock options.
+    #[command(flatten)]
+    pub prove: ProveArgs,
 }

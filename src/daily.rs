@@ -351,6 +351,8 @@ pub struct Facts {
     pub current: Option<String>,
     /// What the live process runs.
     pub running: Option<String>,
+    /// An open maintenance window.
+    pub maintenance: Option<crate::remote::maintenance::Maintenance>,
 }
 
 /// A window as people write it: `24h`, `7d`, `90m`, `45s`.
@@ -437,6 +439,7 @@ pub fn judge(facts: &Facts, t: &Thresholds) -> Vec<CheckResult> {
         health(facts),
     ];
     out.extend(exchange(facts, t));
+    out.push(maintenance(facts));
     out.push(kill_switch(facts));
     out.push(disk(facts, t));
     out.push(database(facts, t));
@@ -679,6 +682,13 @@ fn exchange(f: &Facts, t: &Thresholds) -> Vec<CheckResult> {
         out.push(r.by("not blocked"));
     }
     out
+}
+
+fn maintenance(f: &Facts) -> CheckResult {
+    match &f.maintenance {
+        None => CheckResult::new("maintenance", Status::Ok, "none").by("none"),
+        Some(m) => CheckResult::new("maintenance", Status::Warn, m.describe()).by("none"),
+    }
 }
 
 fn kill_switch(f: &Facts) -> CheckResult {
@@ -996,6 +1006,7 @@ mod tests {
             status: OverallStatus::Healthy,
             version: "0.1.0".into(),
             uptime_seconds: 3600,
+            mode: None,
             checks: Checks {
                 database: Check::up(Duration::from_millis(1)),
                 api_connection: Check::up(Duration::from_millis(1))
@@ -1093,6 +1104,7 @@ mod tests {
             }),
             current: Some("r1".into()),
             running: Some("r1".into()),
+            maintenance: None,
         }
     }
 
@@ -1102,6 +1114,23 @@ mod tests {
             .find(|r| r.name == name)
             .unwrap_or_else(|| panic!("no {name}: {results:?}"))
             .status
+    }
+
+    #[test]
+    fn an_open_maintenance_window_is_a_warning_that_says_who_and_why() {
+        let mut f = healthy();
+        f.maintenance = Some(crate::remote::maintenance::Maintenance {
+            since: "2026-12-02T03:00:00Z".into(),
+            by: "alice@laptop".into(),
+            ci_run_url: None,
+            reason: "OS patches".into(),
+            mode: crate::remote::maintenance::MaintenanceMode::Halted,
+            trading_before: Some(TradingState::Active),
+        });
+        let results = judge(&f, &Thresholds::default());
+        assert_eq!(status_of(&results, "maintenance"), Status::Warn);
+        let m = results.iter().find(|r| r.name == "maintenance").unwrap();
+        assert!(m.value.contains("by alice@laptop (OS patches)"), "{m:?}");
     }
 
     #[test]
@@ -1119,6 +1148,7 @@ mod tests {
                 "exchange",
                 "clock",
                 "geoblock",
+                "maintenance",
                 "kill_switch",
                 "disk",
                 "database_size",

@@ -292,6 +292,7 @@ mod tests {
             status: ploy_api::OverallStatus::Healthy,
             version: "0.1.0".into(),
             uptime_seconds: 9,
+            mode: None,
             checks: ploy_api::Checks {
                 database: up.clone(),
                 api_connection: up.clone(),

@@ -96,6 +96,8 @@ pub enum Details {
     Trading(Box<crate::commands::trading::TradingDetails>),
     /// `audit`: the host's audit log.
     Audit(Box<AuditDetails>),
+    /// `maintenance start|end`.
+    Maintenance(Box<crate::commands::maintenance::MaintenanceDetails>),
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -196,6 +198,9 @@ pub struct StatusDetails {
     /// When the last fill happened (Unix ms).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_fill_ms: Option<i64>,
+    /// An open maintenance window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maintenance: Option<crate::remote::maintenance::Maintenance>,
 }
 
 /// What a deploy or a rollback did to a host.
@@ -245,6 +250,9 @@ pub struct HealthDetails {
     /// The kill switch (`GET /trading-state`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trading_state: Option<TradingStateChange>,
+    /// An open maintenance window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maintenance: Option<crate::remote::maintenance::Maintenance>,
 }
 
 /// What `releases` listed on a host.
@@ -319,6 +327,7 @@ impl HostReport {
             | Details::Text(_)
             | Details::Trading(_)
             | Details::Audit(_)
+            | Details::Maintenance(_)
             | Details::None => None,
         }
     }

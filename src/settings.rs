@@ -125,6 +125,8 @@ pub enum CommandSettings {
     Trading(crate::commands::trading::TradingOptions),
     /// `audit`.
     Audit(crate::commands::audit::AuditOptions),
+    /// `maintenance start|end`.
+    Maintenance(crate::commands::maintenance::MaintenanceOptions),
     /// `completions` (needs no hosts).
     Completions(clap_complete::Shell),
 }
@@ -295,9 +297,51 @@ pub fn resolve(
             since: args.since,
             timeout: args.timeout,
         }),
+        Command::Maintenance(action) => {
+            CommandSettings::Maintenance(maintenance_options(action, &mut hosts)?)
+        },
         Command::Completions { .. } => unreachable!("returned above"),
     };
     Ok(base(command, hosts))
+}
+
+/// `maintenance start` needs a reason; both take the prove and lock options.
+fn maintenance_options(
+    action: crate::cli::MaintenanceCommand,
+    hosts: &mut [Host],
+) -> Result<crate::commands::maintenance::MaintenanceOptions, UsageError> {
+    use crate::cli::{MaintenanceCommand, MaintenanceModeArg};
+    use crate::commands::maintenance::{MaintenanceAction, MaintenanceOptions};
+    use crate::remote::maintenance::MaintenanceMode;
+    let (action, timeout, prove) = match action {
+        MaintenanceCommand::Start(a) => {
+            let reason = a.reason.trim().to_owned();
+            if reason.is_empty() {
+                return Err(UsageError::new(
+                    "--reason is empty",
+                    Some("say why (it is recorded on the host), e.g. --reason \"OS patches\""),
+                ));
+            }
+            let mode = match a.mode {
+                MaintenanceModeArg::Halted => MaintenanceMode::Halted,
+                MaintenanceModeArg::Reducing => MaintenanceMode::Reducing,
+                MaintenanceModeArg::Paper => MaintenanceMode::Paper,
+            };
+            (
+                MaintenanceAction::Start { reason, mode },
+                a.timeout,
+                a.prove,
+            )
+        },
+        MaintenanceCommand::End(a) => (MaintenanceAction::End, a.timeout, a.prove),
+    };
+    apply_prove_overrides(hosts, &prove);
+    Ok(MaintenanceOptions {
+        action,
+        timeout,
+        lock_wait: prove.lock_wait,
+        force_unlock: prove.force_unlock,
+    })
 }
 
 /// A kill-switch change needs a reason; `status` reads.

@@ -177,6 +177,7 @@ pub struct HealthService {
     heartbeat: Option<Arc<crate::heartbeat::HeartbeatStatus>>,
     /// Live market data: the feed, and how old its last message may be.
     market_data_age: Option<(Arc<crate::exchange::ws::FeedStatus>, Duration, usize)>,
+    mode: Option<String>,
 }
 
 impl HealthService {
@@ -258,7 +259,14 @@ impl HealthService {
             check_timeout,
             heartbeat: None,
             market_data_age: None,
+            mode: None,
         }
+    }
+
+    /// Says the trading mode (`paper`, `live`) in every report.
+    pub fn with_mode(mut self, mode: &str) -> Self {
+        self.mode = Some(mode.to_owned());
+        self
     }
 
     async fn database(&self) -> Check {
@@ -340,6 +348,7 @@ impl HealthService {
             },
             version: self.version.clone(),
             uptime_seconds: self.started.elapsed().as_secs(),
+            mode: self.mode.clone(),
             checks,
         }
     }

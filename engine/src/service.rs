@@ -152,7 +152,8 @@ pub async fn run(settings: Settings) -> Result<(), RunError> {
         cfg.health.max_queue_depth,
         cfg.health.check_timeout,
     )
-    .with_heartbeat(control.heartbeat.clone());
+    .with_heartbeat(control.heartbeat.clone())
+    .with_mode(cfg.mode.as_str());
     let health = if cfg.market_data.source == MarketDataSource::Exchange
         && !cfg.strategy.markets.is_empty()
     {

@@ -214,6 +214,9 @@ pub async fn gather(
         positions,
         current: out.get("current").map(str::to_owned),
         running: out.get("running").map(str::to_owned),
+        maintenance: out
+            .get("maintenance")
+            .and_then(|j| serde_json::from_str(j).ok()),
     })
 }
 

@@ -56,6 +56,7 @@ async fn health_host(
     if let Some(state) = &state {
         report.health().current.clone_from(&state.current);
         report.health().running = state.running.name().map(str::to_owned);
+        report.health().maintenance.clone_from(&state.maintenance);
     }
     if let Some(r) = look.report() {
         report.health().health = Some(r.clone());
@@ -80,6 +81,12 @@ async fn health_host(
                 .trading_state
                 .as_ref()
                 .map(trading_state_line),
+        );
+        lines.extend(
+            state
+                .as_ref()
+                .and_then(|s| s.maintenance.as_ref())
+                .map(|m| format!("  {}", m.describe())),
         );
         ctx.printer.result(&host.name, &lines);
     }

@@ -9,6 +9,7 @@ pub mod daily_check;
 pub mod deploy;
 pub mod health;
 pub mod logs;
+pub mod maintenance;
 pub mod releases;
 pub mod rollback;
 pub mod status;
@@ -38,6 +39,7 @@ pub async fn exec(ctx: &Context, hosts: &[Host], command: &CommandSettings) -> O
         CommandSettings::Config(action) => config::exec(ctx, hosts, action).await,
         CommandSettings::Trading(options) => trading::exec(ctx, hosts, options).await,
         CommandSettings::Audit(options) => audit::exec(ctx, hosts, options).await,
+        CommandSettings::Maintenance(options) => maintenance::exec(ctx, hosts, options).await,
         CommandSettings::Completions(shell) => {
             completions::run(*shell);
             Outcome::Success

@@ -38,6 +38,11 @@ pub async fn exec(ctx: &Context, hosts: &[Host], options: &StatusOptions) -> Out
         let _ = writeln!(out, "{}", style(header()).bold());
         for r in &reports {
             let _ = writeln!(out, "{}", row(r, now));
+            if let Details::Status(d) = &r.details {
+                if let Some(m) = &d.maintenance {
+                    let _ = writeln!(out, "{:<14} {}", "", style(m.describe()).yellow());
+                }
+            }
         }
     }
     let ending = Ending {
@@ -80,7 +85,12 @@ async fn status_host(
         running: facts.running.clone(),
         uptime_seconds: facts.health.report().map(|r| r.uptime_seconds),
         health: health.to_owned(),
-        mode: facts.config.as_ref().ok().and_then(|c| c.mode.clone()),
+        // What runs (a maintenance window may run it on paper), else the config's.
+        mode: facts
+            .health
+            .report()
+            .and_then(|r| r.mode.clone())
+            .or_else(|| facts.config.as_ref().ok().and_then(|c| c.mode.clone())),
         trading_state: facts.kill_switch.clone(),
         open_orders: facts.report.as_ref().ok().map(|r| r.report.orders.open_now),
         positions: facts
@@ -98,6 +108,7 @@ async fn status_host(
             .as_ref()
             .ok()
             .and_then(|r| r.report.last_fill_ms),
+        maintenance: facts.maintenance.clone(),
     };
     ctx.printer
         .step_done(report, StepKind::Read, facts.health.is_healthy(), health);

@@ -133,7 +133,7 @@ async fn status_host(
     Ok(())
 }
 
-fn open(view: &TradingStateView) -> String {
+pub(crate) fn open(view: &TradingStateView) -> String {
     match view.open_orders {
         None => "unknown".to_owned(),
         Some(0) => "none".to_owned(),
@@ -269,7 +269,7 @@ async fn change_host(
 
 /// Polls `GET /trading-state` until the engine shows `state` (and, for a
 /// halt, nothing resting), or `timeout` passes: then what it saw and why.
-async fn confirm(
+pub(crate) async fn confirm(
     ctx: &Context,
     session: &HostSession,
     state: TradingState,

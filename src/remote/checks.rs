@@ -82,7 +82,9 @@ pub(crate) fn head(prelude: &str, window: u64) -> String {
          P=\"$R/current/ploy\"; C=\"$R/config/config.toml\"\n\
          _c=$(readlink \"$R/current\" 2>/dev/null); echo \"current=${{_c#releases/}}\"\n\
          echo \"running=$(running_release)\"\n\
-         [ -x \"$P\" ] || echo no_binary=1\n"
+         [ -x \"$P\" ] || echo no_binary=1\n\
+         {}",
+        super::maintenance::PRINT
     )
 }
 

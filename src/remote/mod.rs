@@ -16,6 +16,7 @@ pub mod guard;
 pub mod layout;
 pub mod ledger;
 pub mod lock;
+pub mod maintenance;
 pub mod phases;
 pub mod prelude;
 pub mod release;

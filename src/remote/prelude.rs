@@ -51,7 +51,9 @@ health_ok() { alive "$(service_pid)" && "$R/releases/$1/ploy" health-check --url
 /// start-stop-daemon with a pid file. `--background` gives ploy a session of
 /// its own, so a stop signals that whole process group (a wrapper's children
 /// too, as systemd's control group would) and waits for the process and its
-/// children, a zombie counting as gone.
+/// children, a zombie counting as gone. A maintenance window's
+/// `.ployctl/maintenance.env` is exported into every start (the systemd unit
+/// reads it as an `EnvironmentFile`).
 const DAEMON: &str = r#"service_pid() { cat "$R/run/ploy.pid" 2>/dev/null; }
 ours() { tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$R/"; }
 any_alive() { for _x in "$@"; do alive "$_x" && return 0; done; return 1; }
@@ -72,8 +74,11 @@ stop_service() {
   rm -f "$R/run/ploy.pid"
 }
 start_service() {
-  mkdir -p "$R/run" "$R/logs" && start-stop-daemon --start --quiet --background --make-pidfile --pidfile "$R/run/ploy.pid" \
-    --chdir "$R" --output "$R/logs/ploy.log" --exec "$R/bin/ploy" -- --config "$R/config/config.toml" run
+  mkdir -p "$R/run" "$R/logs" && (
+    if [ -f "$R/.ployctl/maintenance.env" ]; then set -a; . "$R/.ployctl/maintenance.env"; set +a; fi
+    start-stop-daemon --start --quiet --background --make-pidfile --pidfile "$R/run/ploy.pid" \
+      --chdir "$R" --output "$R/logs/ploy.log" --exec "$R/bin/ploy" -- --config "$R/config/config.toml" run
+  )
 }
 restart_service() { stop_service; start_service; }
 "#;

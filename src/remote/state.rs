@@ -18,6 +18,7 @@ pub const STATE_SECTION: &str = r#"if cd "$R" 2>/dev/null; then
   [ -f .ployctl/guard.result ] && sed 's/^/guard_result./' .ployctl/guard.result
   alive "$(cat .ployctl/guard.pid 2>/dev/null)" && echo guard_alive=yes
   _ap=$(cat .ployctl/activating 2>/dev/null); alive "$_ap" && echo "activating=$_ap"
+  [ -f .ployctl/maintenance.json ] && printf 'maintenance=%s\n' "$(tr -d '\n' < .ployctl/maintenance.json)"
   echo state=end
 fi
 "#;
@@ -81,6 +82,8 @@ pub struct HostState {
     pub guard_result: Option<GuardResult>,
     /// An activation in progress (its pid).
     pub activating: Option<u32>,
+    /// An open maintenance window.
+    pub maintenance: Option<super::maintenance::Maintenance>,
 }
 
 impl HostState {
@@ -96,6 +99,7 @@ impl HostState {
             guard_alive: false,
             guard_result: None,
             activating: None,
+            maintenance: None,
         }
     }
 
@@ -139,6 +143,9 @@ impl HostState {
             guard_alive: out.get("guard_alive") == Some("yes"),
             guard_result: GuardResult::from_pairs(&prefixed("guard_result.")),
             activating: out.number("activating").map(|p| p as u32),
+            maintenance: out
+                .get("maintenance")
+                .and_then(|j| serde_json::from_str(j).ok()),
         })
     }
 

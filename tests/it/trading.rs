@@ -274,3 +274,203 @@ fn a_halt_does_not_wait_for_a_deploy_holding_the_lock() {
     assert_eq!(live_orders(&fake), 0);
     assert!(lock.is_file(), "the other operator's lock is left alone");
 }
+
+/// Orders stored in the host's database file `db` (under `data/`), counted
+/// by the engine's own view.
+fn stored_orders(host: &crate::harness::fleet::FleetHost, db: &str) -> usize {
+    let path = host.path(&format!("data/{db}"));
+    if !path.is_file() {
+        return 0;
+    }
+    let out = std::process::Command::new(ploy_bin())
+        .current_dir(&host.root)
+        .env("DATABASE_URL", format!("sqlite://{}", path.display()))
+        .args([
+            "--config",
+            "config/config.toml",
+            "orders",
+            "--json",
+            "--limit",
+            "1",
+        ])
+        .output()
+        .expect("ploy orders");
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    v["stored"].as_u64().unwrap_or(0) as usize
+}
+
+/// A halted maintenance window: nothing rests; status, health and
+/// daily-check show it; a deploy during it keeps it (the engine starts
+/// halted); the end restores trading and says how long it lasted.
+#[test]
+fn a_halted_maintenance_window_survives_a_deploy_and_ends_where_it_began() {
+    let rt = runtime();
+    let fleet = Fleet::start(1);
+    let fake = rt.block_on(FakeClob::start());
+    fleet.hosts[0].go_live(&fake, "");
+    deploy(&fleet, "host1");
+    wait_for("a quote", Duration::from_secs(20), || {
+        live_orders(&fake) >= 1
+    });
+
+    let start = ctl(&fleet)
+        .args(["--json", "maintenance", "start", "-H", "host1"])
+        .args(["--reason", "OS patches", "--stability-window", "1s"])
+        .run();
+    assert_eq!(start.code, 0, "{}", start.all());
+    let host = &start.json()["hosts"][0];
+    assert_eq!(host["window"]["mode"], "halted", "{host}");
+    assert_eq!(host["window"]["trading_before"], "active", "{host}");
+    assert_eq!(host["trading_state"], "halted", "{host}");
+    assert_eq!(live_orders(&fake), 0, "nothing rests during the window");
+
+    for command in [&["status"][..], &["health", "-H", "host1"][..]] {
+        let run = ctl(&fleet).args(command).run();
+        assert!(
+            run.stdout.contains("maintenance since")
+                && run.stdout.contains("(OS patches), mode halted"),
+            "{command:?}: {}",
+            run.all()
+        );
+    }
+    let daily = ctl(&fleet)
+        .args(["--json", "daily-check", "-H", "host1"])
+        .run();
+    let checks = daily.json()["hosts"][0]["checks"].clone();
+    let maint = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "maintenance")
+        .cloned()
+        .unwrap_or_else(|| panic!("no maintenance check: {checks}"));
+    assert_eq!(maint["status"], "warn", "{maint}");
+
+    // A deploy during the window is allowed and keeps it.
+    let again = ctl(&fleet)
+        .args(["deploy", "-H", "host1", "--binary"])
+        .arg_path(&ploy_bin())
+        .args(["--version", "1.0.1", "--stability-window", "1s"])
+        .run();
+    assert_eq!(again.code, 0, "{}", again.all());
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(
+        live_orders(&fake),
+        0,
+        "still halted after the deploy's restart"
+    );
+    let status = ctl(&fleet).args(["--json", "trading", "status"]).run();
+    assert_eq!(status.json()["hosts"][0]["before"]["state"], "halted");
+
+    let end = ctl(&fleet)
+        .args(["--json", "maintenance", "end", "-H", "host1"])
+        .run();
+    assert_eq!(end.code, 0, "{}", end.all());
+    let host = &end.json()["hosts"][0];
+    assert_eq!(host["trading_state"], "active", "{host}");
+    assert!(host["lasted_seconds"].as_u64().is_some(), "{host}");
+    wait_for(
+        "quoting again after the window",
+        Duration::from_secs(20),
+        || live_orders(&fake) >= 1,
+    );
+    let status = ctl(&fleet).args(["status"]).run();
+    assert!(
+        !status.stdout.contains("maintenance since"),
+        "{}",
+        status.all()
+    );
+    let actions: Vec<String> = fleet.hosts[0]
+        .audit()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        actions,
+        ["deploy", "maintenance-start", "deploy", "maintenance-end"],
+        "{actions:?}"
+    );
+}
+
+/// A paper maintenance window: the engine restarts on paper (the same
+/// market data, simulated fills, its own database), posts nothing to the
+/// exchange and leaves the live orders as they were; the end restarts it
+/// live and it quotes on the exchange again.
+#[test]
+fn a_paper_maintenance_window_trades_on_paper_and_leaves_the_live_records_alone() {
+    let rt = runtime();
+    let fleet = Fleet::start(1);
+    let fake = rt.block_on(FakeClob::start());
+    fleet.hosts[0].go_live(&fake, "");
+    deploy(&fleet, "host1");
+    wait_for("a quote", Duration::from_secs(20), || {
+        live_orders(&fake) >= 1
+    });
+
+    let start = ctl(&fleet)
+        .args([
+            "--json",
+            "maintenance",
+            "start",
+            "-H",
+            "host1",
+            "--mode",
+            "paper",
+        ])
+        .args(["--reason", "new exchange keys", "--stability-window", "1s"])
+        .run();
+    assert_eq!(start.code, 0, "{}", start.all());
+    assert_eq!(start.json()["hosts"][0]["mode"], "paper");
+    let posted = fake.ledger().len();
+    assert_eq!(
+        live_orders(&fake),
+        0,
+        "the live engine cancelled its quotes as it stopped"
+    );
+    let live_rows = stored_orders(&fleet.hosts[0], "ploy.db");
+    wait_for(
+        "paper quotes in the paper database",
+        Duration::from_secs(20),
+        || stored_orders(&fleet.hosts[0], "maintenance-paper.db") >= 1,
+    );
+    fake.set_book(
+        rust_decimal::Decimal::new(47, 2),
+        rust_decimal::Decimal::new(53, 2),
+    );
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(
+        fake.ledger().len(),
+        posted,
+        "nothing was posted to the exchange on paper"
+    );
+    assert_eq!(
+        stored_orders(&fleet.hosts[0], "ploy.db"),
+        live_rows,
+        "the live database is left alone"
+    );
+    let status = ctl(&fleet).args(["status"]).run();
+    assert!(
+        status.stdout.contains("paper") && status.stdout.contains("mode paper"),
+        "{}",
+        status.all()
+    );
+
+    let end = ctl(&fleet)
+        .args([
+            "--json",
+            "maintenance",
+            "end",
+            "-H",
+            "host1",
+            "--stability-window",
+            "1s",
+        ])
+        .run();
+    assert_eq!(end.code, 0, "{}", end.all());
+    assert_eq!(end.json()["hosts"][0]["mode"], "live");
+    wait_for("live quotes again", Duration::from_secs(20), || {
+        live_orders(&fake) >= 1
+    });
+    assert!(!fleet.hosts[0].path(".ployctl/maintenance.env").exists());
+}

@@ -137,6 +137,9 @@ pub struct HealthReport {
     pub version: String,
     /// Seconds since the process started.
     pub uptime_seconds: u64,
+    /// `paper` or `live` (absent from older releases).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
     /// The checks.
     pub checks: Checks,
 }
@@ -178,6 +181,7 @@ mod tests {
             status: OverallStatus::Degraded,
             version: "1.2.3".into(),
             uptime_seconds: 7,
+            mode: None,
             checks: Checks {
                 database: Check::up(Duration::from_micros(412)),
                 api_connection: Check::down(Duration::from_millis(3), "refused")

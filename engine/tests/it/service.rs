@@ -44,10 +44,11 @@ async fn health_is_healthy_and_measured_on_sqlite() {
     );
     assert_eq!(check(&body, "database")["backend"], "sqlite");
     assert_eq!(check(&body, "order_queue")["depth"], 0);
+    assert_eq!(body["mode"], "paper");
     let keys: Vec<&String> = body.as_object().unwrap().keys().collect();
     assert_eq!(
         keys,
-        ["checks", "status", "uptime_seconds", "version"],
+        ["checks", "mode", "status", "uptime_seconds", "version"],
         "exact top-level shape"
     );
     assert!(
