@@ -37,6 +37,9 @@ _ployctl() {
             ployctl,help)
                 cmd="ployctl__subcmd__help"
                 ;;
+            ployctl,incident)
+                cmd="ployctl__subcmd__incident"
+                ;;
             ployctl,logs)
                 cmd="ployctl__subcmd__logs"
                 ;;
@@ -103,6 +106,9 @@ _ployctl() {
             ployctl__subcmd__help,help)
                 cmd="ployctl__subcmd__help__subcmd__help"
                 ;;
+            ployctl__subcmd__help,incident)
+                cmd="ployctl__subcmd__help__subcmd__incident"
+                ;;
             ployctl__subcmd__help,logs)
                 cmd="ployctl__subcmd__help__subcmd__logs"
                 ;;
@@ -133,6 +139,9 @@ _ployctl() {
             ployctl__subcmd__help__subcmd__config,push)
                 cmd="ployctl__subcmd__help__subcmd__config__subcmd__push"
                 ;;
+            ployctl__subcmd__help__subcmd__incident,stuck-orders)
+                cmd="ployctl__subcmd__help__subcmd__incident__subcmd__stuck__subcmd__orders"
+                ;;
             ployctl__subcmd__help__subcmd__maintenance,end)
                 cmd="ployctl__subcmd__help__subcmd__maintenance__subcmd__end"
                 ;;
@@ -150,6 +159,18 @@ _ployctl() {
                 ;;
             ployctl__subcmd__help__subcmd__trading,status)
                 cmd="ployctl__subcmd__help__subcmd__trading__subcmd__status"
+                ;;
+            ployctl__subcmd__incident,help)
+                cmd="ployctl__subcmd__incident__subcmd__help"
+                ;;
+            ployctl__subcmd__incident,stuck-orders)
+                cmd="ployctl__subcmd__incident__subcmd__stuck__subcmd__orders"
+                ;;
+            ployctl__subcmd__incident__subcmd__help,help)
+                cmd="ployctl__subcmd__incident__subcmd__help__subcmd__help"
+                ;;
+            ployctl__subcmd__incident__subcmd__help,stuck-orders)
+                cmd="ployctl__subcmd__incident__subcmd__help__subcmd__stuck__subcmd__orders"
                 ;;
             ployctl__subcmd__maintenance,end)
                 cmd="ployctl__subcmd__maintenance__subcmd__end"
@@ -206,7 +227,7 @@ _ployctl() {
 
     case "${cmd}" in
         ployctl)
-            opts="-H -q -v -h -V --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help --version deploy rollback health releases validate-config daily-check status logs config trading audit maintenance completions help"
+            opts="-H -q -v -h -V --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help --version deploy rollback health releases validate-config daily-check status logs config trading audit maintenance incident completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -676,7 +697,7 @@ _ployctl() {
             return 0
             ;;
         ployctl__subcmd__help)
-            opts="deploy rollback health releases validate-config daily-check status logs config trading audit maintenance completions help"
+            opts="deploy rollback health releases validate-config daily-check status logs config trading audit maintenance incident completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -818,6 +839,34 @@ _ployctl() {
         ployctl__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__help__subcmd__incident)
+            opts="stuck-orders"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__help__subcmd__incident__subcmd__stuck__subcmd__orders)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1004,6 +1053,136 @@ _ployctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__incident)
+            opts="-H -q -v -h --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help stuck-orders help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ssh-backend)
+                    COMPREPLY=($(compgen -W "openssh native" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__incident__subcmd__help)
+            opts="stuck-orders help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__incident__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__incident__subcmd__help__subcmd__stuck__subcmd__orders)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__incident__subcmd__stuck__subcmd__orders)
+            opts="-H -q -v -h --older-than --fix --yes --timeout --health-timeout --stability-window --lock-wait --force-unlock --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stability-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ssh-backend)
+                    COMPREPLY=($(compgen -W "openssh native" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -659,6 +659,90 @@ esac
     ;;
 esac
 ;;
+(incident)
+_arguments "${_arguments_options[@]}" : \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+":: :_ployctl__subcmd__incident_commands" \
+"*::: :->incident" \
+&& ret=0
+
+    case $state in
+    (incident)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ployctl-incident-command-$line[1]:"
+        case $line[1] in
+            (stuck-orders)
+_arguments "${_arguments_options[@]}" : \
+'--older-than=[Only orders stored this long ago or more]:DURATION:_default' \
+'--timeout=[How long the kill switch may take to confirm]:DURATION:_default' \
+'--health-timeout=[Time a release has to become healthy \[default\: inventory, else 60s\]]:DURATION:_default' \
+'--stability-window=[Time it must then stay healthy \[default\: inventory, else 10s\]]:DURATION:_default' \
+'--lock-wait=[Wait this long for another deploy'\''s lock instead of failing at once]:DURATION:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--fix[Apply the decisions\: halt, restart (reconciliation), check again, restore]' \
+'--yes[With --fix\: do not ask (CI)]' \
+'--force-unlock[Break a held lock (after making sure no deploy is running)]' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_ployctl__subcmd__incident__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ployctl-incident-help-command-$line[1]:"
+        case $line[1] in
+            (stuck-orders)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 '*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
@@ -812,6 +896,26 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(incident)
+_arguments "${_arguments_options[@]}" : \
+":: :_ployctl__subcmd__help__subcmd__incident_commands" \
+"*::: :->incident" \
+&& ret=0
+
+    case $state in
+    (incident)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ployctl-help-incident-command-$line[1]:"
+        case $line[1] in
+            (stuck-orders)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -844,6 +948,7 @@ _ployctl_commands() {
 'trading:The kill switch\: halt, reduce or resume trading (recorded with who and why), or its status' \
 'audit:Each host'\''s audit log\: deploys, rollbacks, config pushes, kill-switch changes' \
 'maintenance:Maintenance windows\: halt, reduce or run on paper until the window ends' \
+'incident:Incident runbooks\: diagnose, and with --fix apply the remedy' \
 'completions:Print a shell completion script' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -944,6 +1049,7 @@ _ployctl__subcmd__help_commands() {
 'trading:The kill switch\: halt, reduce or resume trading (recorded with who and why), or its status' \
 'audit:Each host'\''s audit log\: deploys, rollbacks, config pushes, kill-switch changes' \
 'maintenance:Maintenance windows\: halt, reduce or run on paper until the window ends' \
+'incident:Incident runbooks\: diagnose, and with --fix apply the remedy' \
 'completions:Print a shell completion script' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -1002,6 +1108,18 @@ _ployctl__subcmd__help__subcmd__health_commands() {
 _ployctl__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl help help commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__incident_commands] )) ||
+_ployctl__subcmd__help__subcmd__incident_commands() {
+    local commands; commands=(
+'stuck-orders:Orders stuck pending or open\: looked up on the exchange; --fix settles them' \
+    )
+    _describe -t commands 'ployctl help incident commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__incident__subcmd__stuck-orders_commands] )) ||
+_ployctl__subcmd__help__subcmd__incident__subcmd__stuck-orders_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help incident stuck-orders commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__help__subcmd__logs_commands] )) ||
 _ployctl__subcmd__help__subcmd__logs_commands() {
@@ -1075,6 +1193,37 @@ _ployctl__subcmd__help__subcmd__trading__subcmd__status_commands() {
 _ployctl__subcmd__help__subcmd__validate-config_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl help validate-config commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__incident_commands] )) ||
+_ployctl__subcmd__incident_commands() {
+    local commands; commands=(
+'stuck-orders:Orders stuck pending or open\: looked up on the exchange; --fix settles them' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'ployctl incident commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__incident__subcmd__help_commands] )) ||
+_ployctl__subcmd__incident__subcmd__help_commands() {
+    local commands; commands=(
+'stuck-orders:Orders stuck pending or open\: looked up on the exchange; --fix settles them' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'ployctl incident help commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__incident__subcmd__help__subcmd__help_commands] )) ||
+_ployctl__subcmd__incident__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl incident help help commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__incident__subcmd__help__subcmd__stuck-orders_commands] )) ||
+_ployctl__subcmd__incident__subcmd__help__subcmd__stuck-orders_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl incident help stuck-orders commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__incident__subcmd__stuck-orders_commands] )) ||
+_ployctl__subcmd__incident__subcmd__stuck-orders_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl incident stuck-orders commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__logs_commands] )) ||
 _ployctl__subcmd__logs_commands() {

@@ -104,6 +104,9 @@ pub enum Command {
     /// Maintenance windows: halt, reduce or run on paper until the window ends
     #[command(subcommand)]
     Maintenance(MaintenanceCommand),
+    /// Incident runbooks: diagnose, and with --fix apply the remedy
+    #[command(subcommand)]
+    Incident(IncidentCommand),
     /// Print a shell completion script
     Completions {
         /// The shell.
@@ -367,6 +370,33 @@ pub struct MaintenanceStartArgs {
 /// `ployctl maintenance end`
 #[derive(Debug, Args)]
 pub struct MaintenanceEndArgs {
+    /// How long the kill switch may take to confirm
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+    /// Health and lock options.
+    #[command(flatten)]
+    pub prove: ProveArgs,
+}
+
+/// `ployctl incident …`
+#[derive(Debug, Subcommand)]
+pub enum IncidentCommand {
+    /// Orders stuck pending or open: looked up on the exchange; --fix settles them
+    StuckOrders(StuckOrdersArgs),
+}
+
+/// `ployctl incident stuck-orders`
+#[derive(Debug, Args)]
+pub struct StuckOrdersArgs {
+    /// Only orders stored this long ago or more
+    #[arg(long, default_value = "2m", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub older_than: Duration,
+    /// Apply the decisions: halt, restart (reconciliation), check again, restore
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: do not ask (CI)
+    #[arg(long, requires = "fix")]
+    pub yes: bool,
     /// How long the kill switch may take to confirm
     #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub timeout: Duration,

@@ -98,6 +98,8 @@ pub enum Details {
     Audit(Box<AuditDetails>),
     /// `maintenance start|end`.
     Maintenance(Box<crate::commands::maintenance::MaintenanceDetails>),
+    /// `incident stuck-orders`.
+    StuckOrders(Box<crate::commands::incident::StuckOrdersDetails>),
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -328,6 +330,7 @@ impl HostReport {
             | Details::Trading(_)
             | Details::Audit(_)
             | Details::Maintenance(_)
+            | Details::StuckOrders(_)
             | Details::None => None,
         }
     }

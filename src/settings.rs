@@ -127,6 +127,8 @@ pub enum CommandSettings {
     Audit(crate::commands::audit::AuditOptions),
     /// `maintenance start|end`.
     Maintenance(crate::commands::maintenance::MaintenanceOptions),
+    /// `incident stuck-orders`.
+    StuckOrders(crate::commands::incident::StuckOrdersOptions),
     /// `completions` (needs no hosts).
     Completions(clap_complete::Shell),
 }
@@ -299,6 +301,17 @@ pub fn resolve(
         }),
         Command::Maintenance(action) => {
             CommandSettings::Maintenance(maintenance_options(action, &mut hosts)?)
+        },
+        Command::Incident(crate::cli::IncidentCommand::StuckOrders(args)) => {
+            apply_prove_overrides(&mut hosts, &args.prove);
+            CommandSettings::StuckOrders(crate::commands::incident::StuckOrdersOptions {
+                older_than: args.older_than,
+                fix: args.fix,
+                yes: args.yes,
+                timeout: args.timeout,
+                lock_wait: args.prove.lock_wait,
+                force_unlock: args.prove.force_unlock,
+            })
         },
         Command::Completions { .. } => unreachable!("returned above"),
     };

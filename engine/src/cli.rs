@@ -56,6 +56,8 @@ pub enum Command {
     Record(RecordArgs),
     /// List stored orders (read from the database; works while the service is stopped).
     Orders(OrdersArgs),
+    /// Look up orders stored pending or open on the exchange and say what reconciliation does with each (read-only).
+    CheckOrders(CheckOrdersArgs),
     /// Show positions with their last mark and P&L (read from the database).
     Positions(JsonArgs),
     /// Summarize a window: orders, fills, volume, fees, P&L, inventory, kill switch, deployments.
@@ -77,6 +79,17 @@ pub struct OrdersArgs {
     /// At most this many, newest first.
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub limit: u32,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ploy check-orders`
+#[derive(Debug, Args)]
+pub struct CheckOrdersArgs {
+    /// Only orders stored this long ago or more (younger ones may be in flight).
+    #[arg(long, default_value = "2m", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub older_than: std::time::Duration,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

@@ -139,7 +139,7 @@ pub async fn exec(ctx: &Context, hosts: &[Host], options: &MaintenanceOptions) -
 }
 
 /// What the engine's kill switch says, or a failure naming the host.
-async fn trading_view(
+pub(crate) async fn trading_view(
     ctx: &Context,
     session: &HostSession,
 ) -> Result<ploy_api::TradingStateView, Failure> {
@@ -157,7 +157,7 @@ async fn trading_view(
 
 /// Puts `state` in force (never below the config's floor) and waits until
 /// the engine confirms it; returns the state in force.
-async fn set_trading(
+pub(crate) async fn set_trading(
     ctx: &Context,
     session: &HostSession,
     report: &mut HostReport,
@@ -214,7 +214,7 @@ async fn set_trading(
 }
 
 /// Restarts the service and proves it healthy in `mode` (`paper`, `live`).
-async fn restart_in(
+pub(crate) async fn restart_in(
     ctx: &Context,
     session: &HostSession,
     report: &mut HostReport,

@@ -8,6 +8,7 @@ pub mod config;
 pub mod daily_check;
 pub mod deploy;
 pub mod health;
+pub mod incident;
 pub mod logs;
 pub mod maintenance;
 pub mod releases;
@@ -40,6 +41,7 @@ pub async fn exec(ctx: &Context, hosts: &[Host], command: &CommandSettings) -> O
         CommandSettings::Trading(options) => trading::exec(ctx, hosts, options).await,
         CommandSettings::Audit(options) => audit::exec(ctx, hosts, options).await,
         CommandSettings::Maintenance(options) => maintenance::exec(ctx, hosts, options).await,
+        CommandSettings::StuckOrders(options) => incident::stuck_orders(ctx, hosts, options).await,
         CommandSettings::Completions(shell) => {
             completions::run(*shell);
             Outcome::Success

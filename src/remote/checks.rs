@@ -109,6 +109,22 @@ pub fn validate_script(prelude: &str, candidate: bool) -> String {
     s
 }
 
+/// `incident stuck-orders`: the current release's `check-orders
+/// --older-than N --json` with the host's config and `.env` (it asks the
+/// exchange with the host's keys and never signs or posts). Prints
+/// `orders_rc=` and block `orders`.
+pub fn check_orders_script(prelude: &str, older_than_secs: u64) -> String {
+    let mut s = head(prelude, 0);
+    s.push_str("[ -x \"$P\" ] || exit 0\n");
+    s.push_str(&background(
+        "orders",
+        &format!("check-orders --older-than {older_than_secs}s --json"),
+    ));
+    s.push_str("wait\n");
+    s.push_str(&collect("orders"));
+    s
+}
+
 /// What `daily-check` and `status` read on a host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FactsRequest {

@@ -11,6 +11,7 @@ mod completions;
 mod deploy;
 mod fleet;
 mod hostkeys;
+mod incident;
 mod interrupt;
 mod ledger;
 mod local;

@@ -7,11 +7,13 @@
 
 pub mod config_check;
 pub mod health;
+pub mod orders_check;
 pub mod trading;
 pub mod views;
 
 pub use config_check::{ConfigCheckReport, ConfigProblem, ConnectChecks, SecretPresence};
 pub use health::{Check, CheckStatus, Checks, HealthReport, OverallStatus};
+pub use orders_check::{CheckedOrder, OrderDecision, OrdersCheck};
 pub use trading::{
     Applied, TradingState, TradingStateChange, TradingStateRequest, TradingStateView,
 };

@@ -13,6 +13,7 @@ use crate::exit;
 pub use self::error::{CommandError, CommandResult};
 
 pub mod check_config;
+pub mod check_orders;
 pub mod error;
 pub mod health_check;
 pub mod migrate;
@@ -52,6 +53,7 @@ pub fn main() -> ExitCode {
         cli::Command::Record(args) => with_runtime(|| record::run(config, &args)),
         cli::Command::Order(cli::OrderCommand::Preview(args)) => order::preview(config, &args),
         cli::Command::Orders(args) => with_runtime(|| views::orders(config, &args)),
+        cli::Command::CheckOrders(args) => with_runtime(|| check_orders::run(config, &args)),
         cli::Command::Positions(args) => with_runtime(|| views::positions(config, args.json)),
         cli::Command::Report(args) => with_runtime(|| views::report(config, &args)),
     };

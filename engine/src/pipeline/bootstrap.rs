@@ -242,7 +242,21 @@ pub(super) async fn start_live(
     parts: &PipelineParts,
     public: ClobClient,
 ) -> Result<LiveVenue, PipelineError> {
-    let settings = &parts.settings;
+    let (client, signer) = live_client(&parts.settings, public).await?;
+    Ok(LiveVenue::new(
+        client,
+        signer,
+        parts.store.clone(),
+        parts.clock.clone(),
+    ))
+}
+
+/// The authenticated client (the wallet, API credentials given or derived
+/// with L1 authentication, registered for scrubbing) and the signer.
+pub(crate) async fn live_client(
+    settings: &crate::config::Settings,
+    public: ClobClient,
+) -> Result<(ClobClient, Signer), PipelineError> {
     let key = settings.secrets.private_key.as_ref().ok_or_else(|| {
         PipelineError::Config("live mode needs POLYMARKET_PRIVATE_KEY".to_owned())
     })?;
@@ -295,11 +309,5 @@ pub(super) async fn start_live(
         chain_id: ex.chain_id,
         owner: creds.api_key.expose().to_owned(),
     };
-    let client = client.with_credentials(creds);
-    Ok(LiveVenue::new(
-        client,
-        signer,
-        parts.store.clone(),
-        parts.clock.clone(),
-    ))
+    Ok((client.with_credentials(creds), signer))
 }

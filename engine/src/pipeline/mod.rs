@@ -43,6 +43,8 @@ mod bootstrap;
 mod main_loop;
 mod tasks;
 
+pub(crate) use self::bootstrap::live_client;
+
 /// The core's settings from the config, with client IDs prefixed by `prefix`.
 pub fn core_config(cfg: &Config, prefix: &str) -> CoreConfig {
     CoreConfig {

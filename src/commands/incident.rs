@@ -1,0 +1,489 @@
+//! `ployctl incident stuck-orders -H HOSTS [--older-than 2m] [--fix [--yes]]`:
+//! the stuck-orders runbook as a command.
+//!
+//! It reads the order queue's depth twice a few seconds apart (is it
+//! growing?) and runs the host's `ploy check-orders`: every order stored as
+//! pending or open for longer than the threshold, looked up on the exchange
+//! by its hash with the host's keys (never signing or posting), with the
+//! decision the engine's reconciliation takes: adopt, settle with its
+//! fills, mark cancelled, mark failed, keep. It changes nothing without
+//! `--fix`, and nothing at all when the exchange cannot be asked.
+//!
+//! `--fix` prints the plan, asks at a terminal (`--yes` for CI), then per
+//! host under the deploy lock: halts trading, restarts the engine (its
+//! start-of-run reconciliation applies the decisions before it sends
+//! anything), proves it healthy, checks again to show the result, and puts
+//! back the previous kill-switch state only once the queue is under its
+//! threshold. Each fix is audited. It never signs a new order.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+use ploy_api::{OrderDecision, OrdersCheck, TradingState};
+use serde::Serialize;
+
+use crate::exit::Outcome;
+use crate::fleet::{run_on_hosts, within, Access};
+use crate::inventory::Host;
+use crate::plan::StepKind;
+use crate::printer::HostReport;
+use crate::remote::audit::{self, AuditRecord};
+use crate::remote::checks::check_orders_script;
+use crate::remote::ScriptOutput;
+use crate::report::Details;
+use crate::session::{Context, Failure, HostSession, LockOptions};
+
+/// Resolved `incident stuck-orders` options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StuckOrdersOptions {
+    /// Orders younger than this are left out.
+    pub older_than: Duration,
+    /// Apply the decisions.
+    pub fix: bool,
+    /// Do not ask.
+    pub yes: bool,
+    /// How long the kill switch may take to confirm.
+    pub timeout: Duration,
+    /// The lock.
+    pub lock_wait: Option<Duration>,
+    /// Break a held lock.
+    pub force_unlock: bool,
+}
+
+/// What `incident stuck-orders` found (and did) on a host.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct StuckOrdersDetails {
+    /// The queue's depth, twice a few seconds apart.
+    pub queue_depths: Vec<u64>,
+    /// `/health`'s threshold for the queue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue_max: Option<u64>,
+    /// What `ploy check-orders` said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check: Option<OrdersCheck>,
+    /// `--fix`: the steps, as planned.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plan: Vec<String>,
+    /// `--fix`: what `ploy check-orders` said afterwards.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<OrdersCheck>,
+    /// `--fix`: the kill switch after.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trading_state: Option<TradingState>,
+}
+
+/// `ployctl incident stuck-orders`.
+pub async fn stuck_orders(ctx: &Context, hosts: &[Host], options: &StuckOrdersOptions) -> Outcome {
+    let mut reports = run_on_hosts(ctx, hosts, &Access::Read, async |session, report| {
+        within(
+            Duration::from_secs(90),
+            "stuck orders",
+            diagnose(ctx, session, report, options),
+        )
+        .await
+    })
+    .await;
+    let to_fix: Vec<Host> = hosts
+        .iter()
+        .zip(&reports)
+        .filter(|(_, r)| needs_fix(r))
+        .map(|(h, _)| h.clone())
+        .collect();
+    if !options.fix || to_fix.is_empty() {
+        if !options.fix && !to_fix.is_empty() {
+            for r in reports.iter_mut().filter(|r| needs_fix(r)) {
+                r.hint = Some(format!(
+                    "`ployctl incident stuck-orders -H {} --fix` applies the decisions",
+                    r.host
+                ));
+            }
+        }
+        return ctx
+            .printer
+            .finish("incident stuck-orders", reports, false, None);
+    }
+    if !options.yes {
+        match confirm(&to_fix, &reports) {
+            Ok(true) => {},
+            Ok(false) => {
+                ctx.printer
+                    .warn("ployctl", "not confirmed; nothing was changed");
+                return ctx
+                    .printer
+                    .finish("incident stuck-orders", reports, false, None);
+            },
+            Err(why) => {
+                return ctx.printer.usage_error(
+                    &why,
+                    Some("add --yes to apply the plan without asking (CI)"),
+                )
+            },
+        }
+    }
+    let access = Access::Mutate {
+        action: "incident-stuck-orders",
+        release: None,
+        upload: false,
+    };
+    let lock = LockOptions {
+        wait: options.lock_wait,
+        force: options.force_unlock,
+    };
+    let fixed = run_on_hosts(ctx, &to_fix, &access, async |session, report| {
+        let found = reports
+            .iter()
+            .find(|r| r.host == session.host.name)
+            .and_then(|r| match &r.details {
+                Details::StuckOrders(d) => Some((**d).clone()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        fix(ctx, session, report, found, options, lock).await
+    })
+    .await;
+    for f in fixed {
+        if let Some(slot) = reports.iter_mut().find(|r| r.host == f.host) {
+            *slot = f;
+        }
+    }
+    ctx.printer
+        .finish("incident stuck-orders", reports, false, None)
+}
+
+fn needs_fix(report: &HostReport) -> bool {
+    matches!(&report.details, Details::StuckOrders(d)
+        if d.check.as_ref().is_some_and(|c| c.to_change() > 0 && c.undecided() == 0))
+}
+
+/// Asks once, at a terminal, whether to apply the plans shown.
+fn confirm(hosts: &[Host], reports: &[HostReport]) -> Result<bool, String> {
+    if !std::io::stdin().is_terminal() {
+        return Err("--fix changes the hosts, and there is no terminal to confirm at".to_owned());
+    }
+    let mut err = std::io::stderr().lock();
+    for r in reports
+        .iter()
+        .filter(|r| hosts.iter().any(|h| h.name == r.host))
+    {
+        if let Details::StuckOrders(d) = &r.details {
+            let _ = writeln!(err, "[{}] the plan:", r.host);
+            for (i, step) in plan_for(d).iter().enumerate() {
+                let _ = writeln!(err, "    {}. {step}", i + 1);
+            }
+        }
+    }
+    let _ = write!(err, "Apply it to {} host(s)? [y/N] ", hosts.len());
+    let _ = err.flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| format!("cannot read the answer: {e}"))?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+/// The fix's steps for a host, in words.
+fn plan_for(d: &StuckOrdersDetails) -> Vec<String> {
+    let counts = |decision: OrderDecision| {
+        d.check.as_ref().map_or(0, |c| {
+            c.orders.iter().filter(|o| o.decision == decision).count()
+        })
+    };
+    vec![
+        "halt trading (no new order while the orders are settled)".to_owned(),
+        format!(
+            "restart ploy: its reconciliation adopts {}, settles {} with their fills, marks {} cancelled and {} failed, before it sends anything",
+            counts(OrderDecision::Adopt),
+            counts(OrderDecision::Settle),
+            counts(OrderDecision::MarkCancelled),
+            counts(OrderDecision::MarkFailed)
+        ),
+        "prove it healthy and check the orders again".to_owned(),
+        "put the kill switch back as it was, once the queue is under its threshold".to_owned(),
+    ]
+}
+
+/// Reads the queue depth and its threshold from `/health`.
+async fn queue(ctx: &Context, session: &HostSession) -> Option<(u64, Option<u64>)> {
+    let look = session.probe(ctx).await;
+    let check = &look.report()?.checks.order_queue;
+    let number = |k: &str| check.detail.get(k).and_then(serde_json::Value::as_u64);
+    Some((number("depth")?, number("max_depth")))
+}
+
+/// Runs the host's `ploy check-orders`.
+async fn check_orders(session: &HostSession, older_than: Duration) -> Result<OrdersCheck, Failure> {
+    let out = session
+        .run(&check_orders_script(&session.prelude, older_than.as_secs()))
+        .await?;
+    let out = ScriptOutput::parse(&out.stdout);
+    if out.get("no_binary").is_some() {
+        return Err(Failure::new(
+            Outcome::Failed,
+            "no ploy release is installed on this host",
+        ));
+    }
+    let text = out.block("orders").join("\n");
+    let err = out.block("orders_err").join(" ");
+    match (
+        out.get("orders_rc"),
+        serde_json::from_str::<OrdersCheck>(&text),
+    ) {
+        (Some("0"), Ok(check)) => Ok(check),
+        (Some("5"), Ok(check)) => Ok(check),
+        (rc, _) => {
+            let why = crate::remote::plain_text(err.trim());
+            let outcome = if rc == Some("5") {
+                Outcome::Unreachable
+            } else {
+                Outcome::Failed
+            };
+            Err(Failure::new(
+                outcome,
+                format!(
+                    "ploy check-orders failed (exit {}): {}",
+                    rc.unwrap_or("?"),
+                    if why.is_empty() { "no output".to_owned() } else { why }
+                ),
+            )
+            .hint("an older release may not have check-orders: deploy this one; the database and the exchange must answer"))
+        },
+    }
+}
+
+fn lines(check: &OrdersCheck) -> Vec<String> {
+    let mut lines = vec![format!(
+        "{} order(s) stored pending or open for over {}: {} to change, {} undecided",
+        check.orders.len(),
+        humantime::format_duration(Duration::from_millis(
+            u64::try_from(check.older_than_ms).unwrap_or(0)
+        )),
+        check.to_change(),
+        check.undecided()
+    )];
+    for o in &check.orders {
+        lines.push(format!(
+            "  {:<26} {:<7} {:>6}s  {:<10} {:<14} {}",
+            o.client_id,
+            o.stored_status,
+            o.age_ms / 1000,
+            o.exchange_status.as_deref().unwrap_or("unknown"),
+            serde_json::to_value(o.decision)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            o.why
+        ));
+    }
+    lines
+}
+
+async fn diagnose(
+    ctx: &Context,
+    session: &mut HostSession,
+    report: &mut HostReport,
+    options: &StuckOrdersOptions,
+) -> Result<(), Failure> {
+    let host = session.host.clone();
+    let mut details = StuckOrdersDetails::default();
+    ctx.printer
+        .step(&host.name, StepKind::Read, "the order queue, twice");
+    let first = queue(ctx, session).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let second = queue(ctx, session).await;
+    details.queue_max = second.and_then(|q| q.1).or(first.and_then(|q| q.1));
+    details.queue_depths = [first, second].iter().flatten().map(|q| q.0).collect();
+    let queue_text = match details.queue_depths.as_slice() {
+        [a, b] if b > a => format!("queue {a} → {b}: growing"),
+        [a, b] => format!("queue {a} → {b}"),
+        _ => "the engine does not answer /health (the database still does)".to_owned(),
+    };
+    ctx.printer
+        .step_done(report, StepKind::Read, true, &queue_text);
+    ctx.printer.step(
+        &host.name,
+        StepKind::CheckConfig,
+        "ploy check-orders (asks the exchange by hash)",
+    );
+    let check = check_orders(session, options.older_than).await;
+    let result = match check {
+        Ok(check) => {
+            ctx.printer.step_done(
+                report,
+                StepKind::CheckConfig,
+                check.undecided() == 0,
+                &format!(
+                    "{} stuck, {} to change, {} undecided",
+                    check.orders.len(),
+                    check.to_change(),
+                    check.undecided()
+                ),
+            );
+            let mut shown = vec![queue_text];
+            shown.extend(lines(&check));
+            ctx.printer.result(&host.name, &shown);
+            let outcome = if check.undecided() > 0 {
+                Err(Failure::new(
+                    Outcome::Unreachable,
+                    format!(
+                        "{} order(s) could not be looked up on the exchange: nothing is decided or changed",
+                        check.undecided()
+                    ),
+                )
+                .hint(format!("`ployctl validate-config -H {}` tests the exchange from the host", host.name)))
+            } else if check.to_change() > 0 && !options.fix {
+                Err(Failure::new(
+                    Outcome::Failed,
+                    format!("{} stuck order(s) to settle", check.to_change()),
+                ))
+            } else {
+                Ok(())
+            };
+            details.check = Some(check);
+            outcome
+        },
+        Err(f) => {
+            ctx.printer
+                .step_done(report, StepKind::CheckConfig, false, &f.reason);
+            Err(f)
+        },
+    };
+    if options.fix {
+        details.plan = plan_for(&details);
+    }
+    report.set_details(Details::StuckOrders(Box::new(details)));
+    result
+}
+
+async fn fix(
+    ctx: &Context,
+    session: &mut HostSession,
+    report: &mut HostReport,
+    mut details: StuckOrdersDetails,
+    options: &StuckOrdersOptions,
+    lock: LockOptions,
+) -> Result<(), Failure> {
+    let host = session.host.clone();
+    let started = Instant::now();
+    session
+        .prepare(ctx, report, "incident stuck-orders --fix", lock, None, None)
+        .await?;
+    let before = session.trading_view(ctx).await.ok();
+    if before.is_some() {
+        super::maintenance::set_trading(
+            ctx,
+            session,
+            report,
+            TradingState::Halted,
+            "incident stuck-orders --fix: settling stuck orders",
+            options.timeout,
+        )
+        .await?;
+    } else {
+        ctx.printer.warn(
+            &host.name,
+            "the engine does not answer, so it cannot be halted first; its reconciliation at start settles the orders before it sends anything",
+        );
+    }
+    let restarted = super::maintenance::restart_in(ctx, session, report, "live").await;
+    let result = match restarted {
+        Err(why) => Err(Failure::new(
+            Outcome::Failed,
+            format!("ploy did not come back healthy after the restart: {why}"),
+        )
+        .hint(format!(
+            "`ployctl logs -H {} --level warn` says why; trading stays halted",
+            host.name
+        ))),
+        Ok(()) => {
+            let after = check_orders(session, options.older_than).await?;
+            let left = after.to_change() + after.undecided();
+            ctx.printer.result(&host.name, &lines(&after));
+            details.after = Some(after);
+            if left > 0 {
+                Err(Failure::new(
+                    Outcome::Failed,
+                    format!(
+                        "{left} order(s) still to settle after the restart; trading stays halted"
+                    ),
+                ))
+            } else {
+                restore(ctx, session, report, before.as_ref(), options, &mut details).await
+            }
+        },
+    };
+    let outcome = result
+        .as_ref()
+        .err()
+        .map_or(Outcome::Success, |f| f.outcome);
+    let summary = details.check.as_ref().map_or_else(String::new, |c| {
+        format!("{} stuck order(s) settled by reconciliation", c.to_change())
+    });
+    let record = AuditRecord {
+        at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        action: "incident-stuck-orders".to_owned(),
+        release: None,
+        previous: None,
+        current_after: None,
+        outcome: serde_json::to_value(outcome)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        reason: Some(match &result {
+            Ok(()) => summary,
+            Err(f) => format!("{summary}; stopped: {}", f.reason),
+        }),
+        by: ctx.who.clone(),
+        ci_run_url: ctx.ci_run_url.clone(),
+        duration_ms: started.elapsed().as_millis() as u64,
+        ployctl_version: env!("CARGO_PKG_VERSION").to_owned(),
+        state_before: before.as_ref().map(|b| b.change.state.to_string()),
+        state_after: details.trading_state.map(|s| s.to_string()),
+    };
+    if let Ok(out) = session
+        .run(&audit::append_script(&session.prelude, &record.to_line()))
+        .await
+    {
+        session.audited = out.stdout.contains("audited=yes");
+    }
+    report.set_details(Details::StuckOrders(Box::new(details)));
+    result
+}
+
+/// Puts the kill switch back once the queue is under its threshold.
+async fn restore(
+    ctx: &Context,
+    session: &HostSession,
+    report: &mut HostReport,
+    before: Option<&ploy_api::TradingStateView>,
+    options: &StuckOrdersOptions,
+    details: &mut StuckOrdersDetails,
+) -> Result<(), Failure> {
+    let Some(before) = before else {
+        return Ok(());
+    };
+    let (depth, max) = queue(ctx, session).await.unwrap_or((u64::MAX, None));
+    let max = max.or(details.queue_max).unwrap_or(1);
+    if depth >= max {
+        details.trading_state = Some(TradingState::Halted);
+        return Err(Failure::new(
+            Outcome::Failed,
+            format!("the queue is still at {depth} (threshold {max}); trading stays halted"),
+        )
+        .hint(format!(
+            "`ployctl trading resume -H {} --reason …` once it drains",
+            session.host.name
+        )));
+    }
+    let state = super::maintenance::set_trading(
+        ctx,
+        session,
+        report,
+        before.change.state,
+        "incident stuck-orders --fix: settled; back to the state before",
+        options.timeout,
+    )
+    .await?;
+    details.trading_state = Some(state);
+    Ok(())
+}

@@ -1,0 +1,240 @@
+//! The incident runbooks as commands, against real `sshd` hosts running the
+//! real `ploy` in live mode, each against a fake CLOB of its own:
+//! `incident stuck-orders` with orders stuck three ways (a post the exchange
+//! accepted and never answered, an engine killed between storing and
+//! posting, an order filled while the engine was down).
+
+use std::time::{Duration, Instant};
+
+use rust_decimal::Decimal;
+
+use crate::harness::fake_clob::{FakeClob, Fault};
+use crate::harness::fleet::{Fleet, FleetHost};
+use crate::harness::ploy_bin;
+use crate::harness::run::{Backend, Ctl};
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+fn ctl(fleet: &Fleet) -> Ctl {
+    Ctl::new(fleet, Backend::Openssh)
+}
+
+fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The host's stored orders, through the engine's own view.
+fn stored(host: &FleetHost) -> Vec<serde_json::Value> {
+    let out = std::process::Command::new(ploy_bin())
+        .current_dir(&host.root)
+        .args([
+            "--config",
+            "config/config.toml",
+            "orders",
+            "--json",
+            "--limit",
+            "1000",
+        ])
+        .output()
+        .expect("ploy orders");
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    v["orders"].as_array().cloned().unwrap_or_default()
+}
+
+/// SIGKILLs the host's ploy (no shutdown, no cancel).
+fn kill_engine(host: &FleetHost) {
+    let pid = std::fs::read_to_string(host.path("run/ploy.pid")).expect("pid file");
+    let status = std::process::Command::new("kill")
+        .args(["-KILL", pid.trim()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    std::thread::sleep(Duration::from_millis(300));
+}
+
+/// Every order the exchange has is stored under its hash with the same
+/// matched size, LIVE ones stored open, cancelled ones stored cancelled.
+fn ledger_and_database_agree(fake: &FakeClob, host: &FleetHost) {
+    let db = stored(host);
+    for l in fake.ledger() {
+        let row = db
+            .iter()
+            .find(|o| o["order_hash"] == l.hash.as_str())
+            .unwrap_or_else(|| panic!("{} is on the exchange but not stored: {db:#?}", l.hash));
+        let filled: Decimal = row["filled_size"].as_str().unwrap().parse().unwrap();
+        assert_eq!(filled.normalize(), l.matched.normalize(), "{row}");
+        match l.status.as_str() {
+            "LIVE" => assert_eq!(row["status"], "open", "{row}"),
+            s if s.starts_with("CANCELED") => assert_eq!(row["status"], "cancelled", "{row}"),
+            _ => {},
+        }
+    }
+    for row in &db {
+        assert!(
+            row["status"] != "pending",
+            "nothing stays pending after the fix: {row}"
+        );
+    }
+}
+
+#[test]
+fn stuck_orders_three_ways_get_the_right_decision_and_the_fix_settles_them() {
+    let rt = runtime();
+    let fleet = Fleet::start(3);
+    let fakes: Vec<FakeClob> = (0..3).map(|_| rt.block_on(FakeClob::start())).collect();
+    for (host, fake) in fleet.hosts.iter().zip(&fakes) {
+        fake.announce_placements(false);
+        host.go_live(fake, "");
+    }
+    // host1: the exchange takes the post and never answers; host2: every post
+    // is refused (429), so the order is stored and never reaches the book.
+    fakes[0].fail_next(Fault::HoldForever);
+    // A slow answer is waited for (else a timeout's look-up settles it).
+    let env = fleet.hosts[0].path(".env");
+    let text = std::fs::read_to_string(&env).unwrap();
+    std::fs::write(&env, format!("{text}PLOY_EXCHANGE__REQUEST_TIMEOUT=20s\n")).unwrap();
+    fakes[1].fail_all(Some(Fault::RateLimited(60)));
+    let deploy = ctl(&fleet)
+        .args(["deploy", "-H", "host1,host2,host3", "--binary"])
+        .arg_path(&ploy_bin())
+        .args(["--version", "1.0.0", "--stability-window", "1s"])
+        .run();
+    assert_eq!(deploy.code, 0, "{}", deploy.all());
+    wait_for("host1's post to be held", Duration::from_secs(20), || {
+        !fakes[0].ledger().is_empty()
+    });
+    wait_for("host2's order stored", Duration::from_secs(20), || {
+        stored(&fleet.hosts[1])
+            .iter()
+            .any(|o| o["status"] == "pending")
+    });
+    wait_for("host3's quote open", Duration::from_secs(20), || {
+        stored(&fleet.hosts[2])
+            .iter()
+            .any(|o| o["status"] == "open")
+    });
+    for host in &fleet.hosts {
+        kill_engine(host);
+    }
+    fakes[1].fail_all(None);
+    // host3: filled while its engine is down.
+    let quote = fakes[2].ledger().remove(0);
+    fakes[2].fill(&quote.hash, quote.size);
+
+    let look = ctl(&fleet)
+        .args([
+            "--json",
+            "incident",
+            "stuck-orders",
+            "-H",
+            "host1,host2,host3",
+            "--older-than",
+            "0s",
+        ])
+        .run();
+    assert_eq!(
+        look.code,
+        1,
+        "stuck orders found, nothing changed: {}",
+        look.all()
+    );
+    let report = look.json();
+    let decisions: Vec<Vec<String>> = (0..3)
+        .map(|i| {
+            report["hosts"][i]["check"]["orders"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{}", look.all()))
+                .iter()
+                .map(|o| o["decision"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .collect();
+    assert_eq!(decisions[0], ["adopt"], "{}", look.all());
+    assert_eq!(decisions[1], ["mark_failed"], "{}", look.all());
+    assert_eq!(decisions[2], ["settle"], "{}", look.all());
+    assert!(
+        look.all().contains("--fix` applies the decisions"),
+        "{}",
+        look.all()
+    );
+    assert!(
+        stored(&fleet.hosts[1])
+            .iter()
+            .any(|o| o["status"] == "pending"),
+        "the look changed nothing"
+    );
+
+    // No terminal to confirm at: --fix without --yes refuses, changes nothing.
+    let refused = ctl(&fleet)
+        .args([
+            "incident",
+            "stuck-orders",
+            "-H",
+            "host2",
+            "--older-than",
+            "0s",
+            "--fix",
+        ])
+        .run();
+    assert_eq!(refused.code, 2, "{}", refused.all());
+    assert!(refused.all().contains("--yes"), "{}", refused.all());
+
+    let fix = ctl(&fleet)
+        .args([
+            "--json",
+            "incident",
+            "stuck-orders",
+            "-H",
+            "host1,host2,host3",
+        ])
+        .args([
+            "--older-than",
+            "0s",
+            "--fix",
+            "--yes",
+            "--stability-window",
+            "1s",
+        ])
+        .run();
+    assert_eq!(fix.code, 0, "{}", fix.all());
+    let report = fix.json();
+    for i in 0..3 {
+        let host = &report["hosts"][i];
+        assert_eq!(host["outcome"], "success", "{host}");
+        assert_eq!(
+            host["after"]["orders"]
+                .as_array()
+                .map_or(0, |o| o.iter().filter(|o| o["decision"] != "keep").count()),
+            0,
+            "{host}"
+        );
+    }
+    for (host, fake) in fleet.hosts.iter().zip(&fakes) {
+        ledger_and_database_agree(fake, host);
+        let last = host.audit().last().cloned().unwrap();
+        assert_eq!(last["action"], "incident-stuck-orders", "{last}");
+    }
+    let filled = stored(&fleet.hosts[2]);
+    assert!(
+        filled
+            .iter()
+            .any(|o| o["order_hash"] == quote.hash.as_str() && o["status"] == "filled"),
+        "the fill that came while the engine was down is applied: {filled:#?}"
+    );
+    assert_eq!(
+        fakes[0].ledger()[0].posts,
+        1,
+        "the held order was never posted again"
+    );
+}
