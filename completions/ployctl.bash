@@ -73,6 +73,9 @@ _ployctl() {
             ployctl__subcmd__config,push)
                 cmd="ployctl__subcmd__config__subcmd__push"
                 ;;
+            ployctl__subcmd__config,rollback)
+                cmd="ployctl__subcmd__config__subcmd__rollback"
+                ;;
             ployctl__subcmd__config__subcmd__help,diff)
                 cmd="ployctl__subcmd__config__subcmd__help__subcmd__diff"
                 ;;
@@ -84,6 +87,9 @@ _ployctl() {
                 ;;
             ployctl__subcmd__config__subcmd__help,push)
                 cmd="ployctl__subcmd__config__subcmd__help__subcmd__push"
+                ;;
+            ployctl__subcmd__config__subcmd__help,rollback)
+                cmd="ployctl__subcmd__config__subcmd__help__subcmd__rollback"
                 ;;
             ployctl__subcmd__help,audit)
                 cmd="ployctl__subcmd__help__subcmd__audit"
@@ -139,6 +145,12 @@ _ployctl() {
             ployctl__subcmd__help__subcmd__config,push)
                 cmd="ployctl__subcmd__help__subcmd__config__subcmd__push"
                 ;;
+            ployctl__subcmd__help__subcmd__config,rollback)
+                cmd="ployctl__subcmd__help__subcmd__config__subcmd__rollback"
+                ;;
+            ployctl__subcmd__help__subcmd__incident,rate-limit)
+                cmd="ployctl__subcmd__help__subcmd__incident__subcmd__rate__subcmd__limit"
+                ;;
             ployctl__subcmd__help__subcmd__incident,stuck-orders)
                 cmd="ployctl__subcmd__help__subcmd__incident__subcmd__stuck__subcmd__orders"
                 ;;
@@ -163,11 +175,17 @@ _ployctl() {
             ployctl__subcmd__incident,help)
                 cmd="ployctl__subcmd__incident__subcmd__help"
                 ;;
+            ployctl__subcmd__incident,rate-limit)
+                cmd="ployctl__subcmd__incident__subcmd__rate__subcmd__limit"
+                ;;
             ployctl__subcmd__incident,stuck-orders)
                 cmd="ployctl__subcmd__incident__subcmd__stuck__subcmd__orders"
                 ;;
             ployctl__subcmd__incident__subcmd__help,help)
                 cmd="ployctl__subcmd__incident__subcmd__help__subcmd__help"
+                ;;
+            ployctl__subcmd__incident__subcmd__help,rate-limit)
+                cmd="ployctl__subcmd__incident__subcmd__help__subcmd__rate__subcmd__limit"
                 ;;
             ployctl__subcmd__incident__subcmd__help,stuck-orders)
                 cmd="ployctl__subcmd__incident__subcmd__help__subcmd__stuck__subcmd__orders"
@@ -337,7 +355,7 @@ _ployctl() {
             return 0
             ;;
         ployctl__subcmd__config)
-            opts="-H -q -v -h --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help push diff history help"
+            opts="-H -q -v -h --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help push diff history rollback help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -409,7 +427,7 @@ _ployctl() {
             return 0
             ;;
         ployctl__subcmd__config__subcmd__help)
-            opts="push diff history help"
+            opts="push diff history rollback help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -478,6 +496,20 @@ _ployctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ployctl__subcmd__config__subcmd__help__subcmd__rollback)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ployctl__subcmd__config__subcmd__history)
             opts="-H -q -v -h --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -520,6 +552,56 @@ _ployctl() {
             fi
             case "${prev}" in
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stability-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ssh-backend)
+                    COMPREPLY=($(compgen -W "openssh native" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__config__subcmd__rollback)
+            opts="-H -q -v -h --to --health-timeout --stability-window --lock-wait --force-unlock --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -739,7 +821,7 @@ _ployctl() {
             return 0
             ;;
         ployctl__subcmd__help__subcmd__config)
-            opts="push diff history"
+            opts="push diff history rollback"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -781,6 +863,20 @@ _ployctl() {
             return 0
             ;;
         ployctl__subcmd__help__subcmd__config__subcmd__push)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__help__subcmd__config__subcmd__rollback)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -851,8 +947,22 @@ _ployctl() {
             return 0
             ;;
         ployctl__subcmd__help__subcmd__incident)
-            opts="stuck-orders"
+            opts="stuck-orders rate-limit"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__help__subcmd__incident__subcmd__rate__subcmd__limit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1061,7 +1171,7 @@ _ployctl() {
             return 0
             ;;
         ployctl__subcmd__incident)
-            opts="-H -q -v -h --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help stuck-orders help"
+            opts="-H -q -v -h --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help stuck-orders rate-limit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1095,7 +1205,7 @@ _ployctl() {
             return 0
             ;;
         ployctl__subcmd__incident__subcmd__help)
-            opts="stuck-orders help"
+            opts="stuck-orders rate-limit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1122,6 +1232,20 @@ _ployctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ployctl__subcmd__incident__subcmd__help__subcmd__rate__subcmd__limit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ployctl__subcmd__incident__subcmd__help__subcmd__stuck__subcmd__orders)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1129,6 +1253,60 @@ _ployctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__incident__subcmd__rate__subcmd__limit)
+            opts="-H -q -v -h --window --fix --max-orders-per-minute --yes --health-timeout --stability-window --lock-wait --force-unlock --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-orders-per-minute)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stability-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ssh-backend)
+                    COMPREPLY=($(compgen -W "openssh native" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -183,22 +183,23 @@ complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -s q -l quiet -d '
 complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -s v -l verbose -d 'Print every step as it starts'
 complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
-complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
-complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history rollback help" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history rollback help" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history rollback help" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history rollback help" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
 native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
-complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -l json -d 'Print one machine-readable JSON report on stdout'
-complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -s q -l quiet -d 'Print only results and errors'
-complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -s v -l verbose -d 'Print every step as it starts'
-complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
-complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -f -a "push" -d 'Check a config file on each host, switch to it, restart, prove it healthy; put the old one back when not'
-complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -f -a "diff" -d 'Show what `config push --file` would change on each host'
-complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -f -a "history" -d 'List the configs each host keeps and the pushes in its audit log'
-complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history rollback help" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history rollback help" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history rollback help" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history rollback help" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history rollback help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history rollback help" -f -a "push" -d 'Check a config file on each host, switch to it, restart, prove it healthy; put the old one back when not'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history rollback help" -f -a "diff" -d 'Show what `config push --file` would change on each host'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history rollback help" -f -a "history" -d 'List the configs each host keeps and the pushes in its audit log'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history rollback help" -f -a "rollback" -d 'Push a kept config back (the newest by default), checked and proven like a push'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and not __fish_seen_subcommand_from push diff history rollback help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from push" -l file -d 'The new config file' -r -F
 complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from push" -l health-timeout -d 'Time a release has to become healthy [default: inventory, else 60s]' -r
 complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from push" -l stability-window -d 'Time it must then stay healthy [default: inventory, else 10s]' -r
@@ -241,9 +242,27 @@ complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_
 complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from history" -s v -l verbose -d 'Print every step as it starts'
 complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from history" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l to -d 'A kept config\'s name from `config history` (or a unique part of it) [default: the newest]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l health-timeout -d 'Time a release has to become healthy [default: inventory, else 60s]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l stability-window -d 'Time it must then stay healthy [default: inventory, else 10s]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l lock-wait -d 'Wait this long for another deploy\'s lock instead of failing at once' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l force-unlock -d 'Break a held lock (after making sure no deploy is running)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from rollback" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "push" -d 'Check a config file on each host, switch to it, restart, prove it healthy; put the old one back when not'
 complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "diff" -d 'Show what `config push --file` would change on each host'
 complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "history" -d 'List the configs each host keeps and the pushes in its audit log'
+complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "rollback" -d 'Push a kept config back (the newest by default), checked and proven like a push'
 complete -c ployctl -n "__fish_ployctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and not __fish_seen_subcommand_from halt reduce resume status help" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
 complete -c ployctl -n "__fish_ployctl_using_subcommand trading; and not __fish_seen_subcommand_from halt reduce resume status help" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
@@ -392,20 +411,21 @@ complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_
 complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from help" -f -a "start" -d 'Open a window (saved on the host: restarts and deploys keep it)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from help" -f -a "end" -d 'Close it: the mode and kill switch from before, proven healthy'
 complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders help" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders help" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders help" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders help" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
 native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders help" -l json -d 'Print one machine-readable JSON report on stdout'
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders help" -s q -l quiet -d 'Print only results and errors'
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders help" -s v -l verbose -d 'Print every step as it starts'
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders help" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders help" -f -a "stuck-orders" -d 'Orders stuck pending or open: looked up on the exchange; --fix settles them'
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -f -a "stuck-orders" -d 'Orders stuck pending or open: looked up on the exchange; --fix settles them'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -f -a "rate-limit" -d 'The exchange rate-limiting the host: 429/425/503s, the order rate; --fix lowers it'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from stuck-orders" -l older-than -d 'Only orders stored this long ago or more' -r
 complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from stuck-orders" -l timeout -d 'How long the kill switch may take to confirm' -r
 complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from stuck-orders" -l health-timeout -d 'Time a release has to become healthy [default: inventory, else 60s]' -r
@@ -426,7 +446,28 @@ complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_see
 complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from stuck-orders" -s v -l verbose -d 'Print every step as it starts'
 complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from stuck-orders" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from stuck-orders" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from rate-limit" -l window -d 'The window looked at in the log and the order history' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from rate-limit" -l max-orders-per-minute -d 'With --fix: the new limit' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from rate-limit" -l health-timeout -d 'Time a release has to become healthy [default: inventory, else 60s]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from rate-limit" -l stability-window -d 'Time it must then stay healthy [default: inventory, else 10s]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from rate-limit" -l lock-wait -d 'Wait this long for another deploy\'s lock instead of failing at once' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from rate-limit" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from rate-limit" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from rate-limit" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from rate-limit" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from rate-limit" -l fix -d 'Lower risk.max_orders_per_minute through a checked, proven config push'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from rate-limit" -l yes -d 'With --fix: do not ask (CI)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from rate-limit" -l force-unlock -d 'Break a held lock (after making sure no deploy is running)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from rate-limit" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from rate-limit" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from rate-limit" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from rate-limit" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from rate-limit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from help" -f -a "stuck-orders" -d 'Orders stuck pending or open: looked up on the exchange; --fix settles them'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from help" -f -a "rate-limit" -d 'The exchange rate-limiting the host: 429/425/503s, the order rate; --fix lowers it'
 complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
@@ -458,6 +499,7 @@ complete -c ployctl -n "__fish_ployctl_using_subcommand help; and not __fish_see
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "push" -d 'Check a config file on each host, switch to it, restart, prove it healthy; put the old one back when not'
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "diff" -d 'Show what `config push --file` would change on each host'
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "history" -d 'List the configs each host keeps and the pushes in its audit log'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "rollback" -d 'Push a kept config back (the newest by default), checked and proven like a push'
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from trading" -f -a "halt" -d 'Cancel every resting order and place none; done once nothing rests'
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from trading" -f -a "reduce" -d 'Only orders that shrink positions; the others are cancelled'
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from trading" -f -a "resume" -d 'Trade normally again (refused while the host\'s config keeps it stricter)'
@@ -465,3 +507,4 @@ complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_su
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from maintenance" -f -a "start" -d 'Open a window (saved on the host: restarts and deploys keep it)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from maintenance" -f -a "end" -d 'Close it: the mode and kill switch from before, proven healthy'
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from incident" -f -a "stuck-orders" -d 'Orders stuck pending or open: looked up on the exchange; --fix settles them'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from incident" -f -a "rate-limit" -d 'The exchange rate-limiting the host: 429/425/503s, the order rate; --fix lowers it'

@@ -332,6 +332,31 @@ native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
+(rollback)
+_arguments "${_arguments_options[@]}" : \
+'--to=[A kept config'\''s name from \`config history\` (or a unique part of it) \[default\: the newest\]]:NAME:_default' \
+'--health-timeout=[Time a release has to become healthy \[default\: inventory, else 60s\]]:DURATION:_default' \
+'--stability-window=[Time it must then stay healthy \[default\: inventory, else 10s\]]:DURATION:_default' \
+'--lock-wait=[Wait this long for another deploy'\''s lock instead of failing at once]:DURATION:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--force-unlock[Break a held lock (after making sure no deploy is running)]' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_ployctl__subcmd__config__subcmd__help_commands" \
@@ -353,6 +378,10 @@ _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
 (history)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(rollback)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -715,6 +744,34 @@ native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
+(rate-limit)
+_arguments "${_arguments_options[@]}" : \
+'--window=[The window looked at in the log and the order history]:DURATION:_default' \
+'--max-orders-per-minute=[With --fix\: the new limit]:N:_default' \
+'--health-timeout=[Time a release has to become healthy \[default\: inventory, else 60s\]]:DURATION:_default' \
+'--stability-window=[Time it must then stay healthy \[default\: inventory, else 10s\]]:DURATION:_default' \
+'--lock-wait=[Wait this long for another deploy'\''s lock instead of failing at once]:DURATION:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--fix[Lower risk.max_orders_per_minute through a checked, proven config push]' \
+'--yes[With --fix\: do not ask (CI)]' \
+'--force-unlock[Break a held lock (after making sure no deploy is running)]' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_ployctl__subcmd__incident__subcmd__help_commands" \
@@ -728,6 +785,10 @@ _arguments "${_arguments_options[@]}" : \
         curcontext="${curcontext%:*:*}:ployctl-incident-help-command-$line[1]:"
         case $line[1] in
             (stuck-orders)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(rate-limit)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -832,6 +893,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(rollback)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
         esac
     ;;
 esac
@@ -912,6 +977,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(rate-limit)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
         esac
     ;;
 esac
@@ -970,6 +1039,7 @@ _ployctl__subcmd__config_commands() {
 'push:Check a config file on each host, switch to it, restart, prove it healthy; put the old one back when not' \
 'diff:Show what \`config push --file\` would change on each host' \
 'history:List the configs each host keeps and the pushes in its audit log' \
+'rollback:Push a kept config back (the newest by default), checked and proven like a push' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'ployctl config commands' commands "$@"
@@ -985,6 +1055,7 @@ _ployctl__subcmd__config__subcmd__help_commands() {
 'push:Check a config file on each host, switch to it, restart, prove it healthy; put the old one back when not' \
 'diff:Show what \`config push --file\` would change on each host' \
 'history:List the configs each host keeps and the pushes in its audit log' \
+'rollback:Push a kept config back (the newest by default), checked and proven like a push' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'ployctl config help commands' commands "$@"
@@ -1009,6 +1080,11 @@ _ployctl__subcmd__config__subcmd__help__subcmd__push_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl config help push commands' commands "$@"
 }
+(( $+functions[_ployctl__subcmd__config__subcmd__help__subcmd__rollback_commands] )) ||
+_ployctl__subcmd__config__subcmd__help__subcmd__rollback_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl config help rollback commands' commands "$@"
+}
 (( $+functions[_ployctl__subcmd__config__subcmd__history_commands] )) ||
 _ployctl__subcmd__config__subcmd__history_commands() {
     local commands; commands=()
@@ -1018,6 +1094,11 @@ _ployctl__subcmd__config__subcmd__history_commands() {
 _ployctl__subcmd__config__subcmd__push_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl config push commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__config__subcmd__rollback_commands] )) ||
+_ployctl__subcmd__config__subcmd__rollback_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl config rollback commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__daily-check_commands] )) ||
 _ployctl__subcmd__daily-check_commands() {
@@ -1071,6 +1152,7 @@ _ployctl__subcmd__help__subcmd__config_commands() {
 'push:Check a config file on each host, switch to it, restart, prove it healthy; put the old one back when not' \
 'diff:Show what \`config push --file\` would change on each host' \
 'history:List the configs each host keeps and the pushes in its audit log' \
+'rollback:Push a kept config back (the newest by default), checked and proven like a push' \
     )
     _describe -t commands 'ployctl help config commands' commands "$@"
 }
@@ -1088,6 +1170,11 @@ _ployctl__subcmd__help__subcmd__config__subcmd__history_commands() {
 _ployctl__subcmd__help__subcmd__config__subcmd__push_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl help config push commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__config__subcmd__rollback_commands] )) ||
+_ployctl__subcmd__help__subcmd__config__subcmd__rollback_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help config rollback commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__help__subcmd__daily-check_commands] )) ||
 _ployctl__subcmd__help__subcmd__daily-check_commands() {
@@ -1113,8 +1200,14 @@ _ployctl__subcmd__help__subcmd__help_commands() {
 _ployctl__subcmd__help__subcmd__incident_commands() {
     local commands; commands=(
 'stuck-orders:Orders stuck pending or open\: looked up on the exchange; --fix settles them' \
+'rate-limit:The exchange rate-limiting the host\: 429/425/503s, the order rate; --fix lowers it' \
     )
     _describe -t commands 'ployctl help incident commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__incident__subcmd__rate-limit_commands] )) ||
+_ployctl__subcmd__help__subcmd__incident__subcmd__rate-limit_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help incident rate-limit commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__help__subcmd__incident__subcmd__stuck-orders_commands] )) ||
 _ployctl__subcmd__help__subcmd__incident__subcmd__stuck-orders_commands() {
@@ -1198,6 +1291,7 @@ _ployctl__subcmd__help__subcmd__validate-config_commands() {
 _ployctl__subcmd__incident_commands() {
     local commands; commands=(
 'stuck-orders:Orders stuck pending or open\: looked up on the exchange; --fix settles them' \
+'rate-limit:The exchange rate-limiting the host\: 429/425/503s, the order rate; --fix lowers it' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'ployctl incident commands' commands "$@"
@@ -1206,6 +1300,7 @@ _ployctl__subcmd__incident_commands() {
 _ployctl__subcmd__incident__subcmd__help_commands() {
     local commands; commands=(
 'stuck-orders:Orders stuck pending or open\: looked up on the exchange; --fix settles them' \
+'rate-limit:The exchange rate-limiting the host\: 429/425/503s, the order rate; --fix lowers it' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'ployctl incident help commands' commands "$@"
@@ -1215,10 +1310,20 @@ _ployctl__subcmd__incident__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl incident help help commands' commands "$@"
 }
+(( $+functions[_ployctl__subcmd__incident__subcmd__help__subcmd__rate-limit_commands] )) ||
+_ployctl__subcmd__incident__subcmd__help__subcmd__rate-limit_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl incident help rate-limit commands' commands "$@"
+}
 (( $+functions[_ployctl__subcmd__incident__subcmd__help__subcmd__stuck-orders_commands] )) ||
 _ployctl__subcmd__incident__subcmd__help__subcmd__stuck-orders_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl incident help stuck-orders commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__incident__subcmd__rate-limit_commands] )) ||
+_ployctl__subcmd__incident__subcmd__rate-limit_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl incident rate-limit commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__incident__subcmd__stuck-orders_commands] )) ||
 _ployctl__subcmd__incident__subcmd__stuck-orders_commands() {

@@ -266,6 +266,19 @@ pub enum ConfigCommand {
     Diff(ConfigFileArgs),
     /// List the configs each host keeps and the pushes in its audit log
     History,
+    /// Push a kept config back (the newest by default), checked and proven like a push
+    Rollback(ConfigRollbackArgs),
+}
+
+/// `ployctl config rollback`
+#[derive(Debug, Args)]
+pub struct ConfigRollbackArgs {
+    /// A kept config's name from `config history` (or a unique part of it) [default: the newest]
+    #[arg(long, value_name = "NAME")]
+    pub to: Option<String>,
+    /// Health and lock options.
+    #[command(flatten)]
+    pub prove: ProveArgs,
 }
 
 /// `ployctl config push`
@@ -383,6 +396,28 @@ pub struct MaintenanceEndArgs {
 pub enum IncidentCommand {
     /// Orders stuck pending or open: looked up on the exchange; --fix settles them
     StuckOrders(StuckOrdersArgs),
+    /// The exchange rate-limiting the host: 429/425/503s, the order rate; --fix lowers it
+    RateLimit(RateLimitArgs),
+}
+
+/// `ployctl incident rate-limit`
+#[derive(Debug, Args)]
+pub struct RateLimitArgs {
+    /// The window looked at in the log and the order history
+    #[arg(long, default_value = "15m", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub window: Duration,
+    /// Lower risk.max_orders_per_minute through a checked, proven config push
+    #[arg(long, requires = "max_orders_per_minute")]
+    pub fix: bool,
+    /// With --fix: the new limit
+    #[arg(long, value_name = "N", requires = "fix", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_orders_per_minute: Option<u32>,
+    /// With --fix: do not ask (CI)
+    #[arg(long, requires = "fix")]
+    pub yes: bool,
+    /// Health and lock options.
+    #[command(flatten)]
+    pub prove: ProveArgs,
 }
 
 /// `ployctl incident stuck-orders`

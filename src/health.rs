@@ -116,6 +116,36 @@ impl HealthClient {
     }
 }
 
+impl HealthClient {
+    /// `GET http://<local>/metrics` (Prometheus text), or why not.
+    pub async fn metrics(&self, local: SocketAddr) -> Result<String, String> {
+        let response = self
+            .http
+            .get(format!("http://{local}/metrics"))
+            .send()
+            .await
+            .map_err(|e| describe_reqwest(&e))?;
+        if !response.status().is_success() {
+            return Err(format!("HTTP {}", response.status()));
+        }
+        response.text().await.map_err(|e| describe_reqwest(&e))
+    }
+}
+
+/// A sample's value in Prometheus text: `name` with exactly `labels`
+/// (`kind="rate_limited"`, or "" for none).
+pub fn sample(text: &str, name: &str, labels: &str) -> Option<f64> {
+    let key = if labels.is_empty() {
+        format!("{name} ")
+    } else {
+        format!("{name}{{{labels}}} ")
+    };
+    text.lines()
+        .find_map(|l| l.strip_prefix(key.as_str()))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+}
+
 /// Why `PUT /trading-state` did not change the state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PutRefused {

@@ -100,6 +100,8 @@ pub enum Details {
     Maintenance(Box<crate::commands::maintenance::MaintenanceDetails>),
     /// `incident stuck-orders`.
     StuckOrders(Box<crate::commands::incident::StuckOrdersDetails>),
+    /// `incident rate-limit`.
+    RateLimit(Box<crate::commands::incident::RateLimitDetails>),
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -331,6 +333,7 @@ impl HostReport {
             | Details::Audit(_)
             | Details::Maintenance(_)
             | Details::StuckOrders(_)
+            | Details::RateLimit(_)
             | Details::None => None,
         }
     }

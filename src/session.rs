@@ -469,6 +469,12 @@ impl HostSession {
         ctx.health.trading_state(*addr).await
     }
 
+    /// The engine's `/metrics`, or why it cannot be read.
+    pub async fn metrics(&self, ctx: &Context) -> Result<String, String> {
+        let (addr, _) = self.health.as_ref().map_err(|f| f.reason.clone())?;
+        ctx.health.metrics(*addr).await
+    }
+
     /// The engine's whole `GET /trading-state` (open orders, the config's
     /// floor), or why it cannot be read.
     pub async fn trading_view(&self, ctx: &Context) -> Result<ploy_api::TradingStateView, String> {

@@ -129,6 +129,8 @@ pub enum CommandSettings {
     Maintenance(crate::commands::maintenance::MaintenanceOptions),
     /// `incident stuck-orders`.
     StuckOrders(crate::commands::incident::StuckOrdersOptions),
+    /// `incident rate-limit`.
+    RateLimit(crate::commands::incident::RateLimitOptions),
     /// `completions` (needs no hosts).
     Completions(clap_complete::Shell),
 }
@@ -294,6 +296,14 @@ pub fn resolve(
             CommandSettings::Config(ConfigAction::Diff { file: args.file })
         },
         Command::Config(ConfigCommand::History) => CommandSettings::Config(ConfigAction::History),
+        Command::Config(ConfigCommand::Rollback(args)) => {
+            apply_prove_overrides(&mut hosts, &args.prove);
+            CommandSettings::Config(ConfigAction::Rollback {
+                to: args.to,
+                lock_wait: args.prove.lock_wait,
+                force_unlock: args.prove.force_unlock,
+            })
+        },
         Command::Trading(action) => CommandSettings::Trading(trading_options(action)?),
         Command::Audit(args) => CommandSettings::Audit(crate::commands::audit::AuditOptions {
             since: args.since,
@@ -301,6 +311,16 @@ pub fn resolve(
         }),
         Command::Maintenance(action) => {
             CommandSettings::Maintenance(maintenance_options(action, &mut hosts)?)
+        },
+        Command::Incident(crate::cli::IncidentCommand::RateLimit(args)) => {
+            apply_prove_overrides(&mut hosts, &args.prove);
+            CommandSettings::RateLimit(crate::commands::incident::RateLimitOptions {
+                window: args.window,
+                fix_max_orders_per_minute: args.max_orders_per_minute.filter(|_| args.fix),
+                yes: args.yes,
+                lock_wait: args.prove.lock_wait,
+                force_unlock: args.prove.force_unlock,
+            })
         },
         Command::Incident(crate::cli::IncidentCommand::StuckOrders(args)) => {
             apply_prove_overrides(&mut hosts, &args.prove);

@@ -44,6 +44,15 @@ pub enum ConfigAction {
     },
     /// `history`.
     History,
+    /// `rollback [--to NAME]`: push a kept config back (the newest by default).
+    Rollback {
+        /// A kept file's name (or a unique part of it).
+        to: Option<String>,
+        /// Wait this long for a held lock.
+        lock_wait: Option<Duration>,
+        /// Break a held lock.
+        force_unlock: bool,
+    },
 }
 
 /// How long the switch and restart may take before the guard's window counts.
@@ -100,6 +109,27 @@ pub async fn exec(ctx: &Context, hosts: &[Host], action: &ConfigAction) -> Outco
             .await;
             ctx.printer.finish("config-diff", reports, false, None)
         },
+        ConfigAction::Rollback {
+            to,
+            lock_wait,
+            force_unlock,
+        } => {
+            let access = Access::Mutate {
+                action: "config-rollback",
+                release: None,
+                upload: false,
+            };
+            let lock = LockOptions {
+                wait: *lock_wait,
+                force: *force_unlock,
+            };
+            let reports = run_on_hosts(ctx, hosts, &access, async |session, report| {
+                let candidate = kept(ctx, session, report, to.as_deref()).await?;
+                push(ctx, session, report, &candidate, lock).await
+            })
+            .await;
+            ctx.printer.finish("config-rollback", reports, false, None)
+        },
         ConfigAction::History => {
             let reports = run_on_hosts(ctx, hosts, &Access::Read, async |session, report| {
                 within(
@@ -115,7 +145,46 @@ pub async fn exec(ctx: &Context, hosts: &[Host], action: &ConfigAction) -> Outco
     }
 }
 
-async fn push(
+/// The kept config `config rollback` pushes back: the newest, or `to`.
+async fn kept(
+    ctx: &Context,
+    session: &HostSession,
+    report: &mut HostReport,
+    to: Option<&str>,
+) -> Result<Candidate, Failure> {
+    let host = session.host.clone();
+    ctx.printer
+        .step(&host.name, StepKind::Read, "config/history");
+    let out = session
+        .run(&config_files::read_kept_script(&session.prelude, to))
+        .await?;
+    let out = ScriptOutput::parse(&out.stdout);
+    let Some(name) = out.get("kept_name").filter(|n| !n.is_empty()) else {
+        let why = match to {
+            Some(t) => format!("no kept config matches {t:?}"),
+            None => "no config is kept yet (each push keeps the one it replaces)".to_owned(),
+        };
+        ctx.printer.step_done(report, StepKind::Read, false, &why);
+        return Err(
+            Failure::new(Outcome::Failed, format!("{why}; nothing was changed")).hint(format!(
+                "`ployctl config history -H {}` lists the kept ones",
+                host.name
+            )),
+        );
+    };
+    ctx.printer.step_done(
+        report,
+        StepKind::Read,
+        true,
+        &format!("config/history/{name}"),
+    );
+    Ok(Candidate {
+        path: format!("{}:config/history/{name}", host.name),
+        text: out.block("kept").join("\n"),
+    })
+}
+
+pub(crate) async fn push(
     ctx: &Context,
     session: &mut HostSession,
     report: &mut HostReport,

@@ -487,3 +487,430 @@ async fn restore(
     details.trading_state = Some(state);
     Ok(())
 }
+
+/// Resolved `incident rate-limit` options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimitOptions {
+    /// The window looked at.
+    pub window: Duration,
+    /// `--fix`: the new `risk.max_orders_per_minute`.
+    pub fix_max_orders_per_minute: Option<u32>,
+    /// Do not ask.
+    pub yes: bool,
+    /// The lock.
+    pub lock_wait: Option<Duration>,
+    /// Break a held lock.
+    pub force_unlock: bool,
+}
+
+/// What `incident rate-limit` found on a host.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RateLimitDetails {
+    /// The window, in seconds.
+    pub window_seconds: u64,
+    /// Log lines in the window: 429 (rate limited), 425 (restarting), 503 (unavailable).
+    pub rate_limited: u64,
+    /// 425s in the window's log.
+    pub restarting: u64,
+    /// 503s (cancel-only, post-only) in the window's log.
+    pub unavailable: u64,
+    /// The last such lines.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub last_lines: Vec<String>,
+    /// `ploy_api_errors_total` per minute by kind, from two reads a few seconds apart.
+    pub errors_per_minute: std::collections::BTreeMap<String, f64>,
+    /// Orders placed per minute in the window (`ploy report`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orders_per_minute: Option<f64>,
+    /// `risk.max_orders_per_minute` in the host's config.
+    pub max_orders_per_minute: u32,
+    /// The engine's backoff now: the last retry's wait, as logged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backoff: Option<String>,
+    /// The exchange as the host sees it (`check-config --connect`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exchange: Option<String>,
+    /// `--fix`: the config pushed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pushed_max_orders_per_minute: Option<u32>,
+}
+
+/// `risk.max_orders_per_minute` of a config's text (the engine's default, 60, when unset).
+pub fn max_orders_per_minute(config: &str) -> Result<u32, String> {
+    let table: toml::Table =
+        toml::from_str(config).map_err(|e| format!("the host's config: {e}"))?;
+    match table
+        .get("risk")
+        .and_then(|r| r.get("max_orders_per_minute"))
+    {
+        None => Ok(60),
+        Some(v) => v
+            .as_integer()
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(|| format!("risk.max_orders_per_minute is {v:?}, not a whole number")),
+    }
+}
+
+/// The config's text with `risk.max_orders_per_minute = n`: the line
+/// replaced in `[risk]`, or added under it, or a `[risk]` table appended;
+/// everything else (comments, order) kept.
+pub fn with_max_orders_per_minute(config: &str, n: u32) -> Result<String, String> {
+    let line = format!("max_orders_per_minute = {n}");
+    let mut out: Vec<String> = Vec::new();
+    let mut in_risk = false;
+    let mut done = false;
+    let header = |l: &str| {
+        let t = l.trim();
+        (t.starts_with('[') && !t.starts_with("[[")).then(|| {
+            t.trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_owned()
+        })
+    };
+    for l in config.lines() {
+        if let Some(name) = header(l) {
+            if in_risk && !done {
+                out.push(line.clone());
+                done = true;
+            }
+            in_risk = name == "risk";
+        } else if in_risk && !done {
+            let key = l.trim_start().split('=').next().unwrap_or("").trim();
+            if key == "max_orders_per_minute" {
+                out.push(line.clone());
+                done = true;
+                continue;
+            }
+        }
+        out.push(l.to_owned());
+    }
+    if in_risk && !done {
+        out.push(line.clone());
+        done = true;
+    }
+    if !done {
+        out.push(String::new());
+        out.push("[risk]".to_owned());
+        out.push(line);
+    }
+    let mut text = out.join("\n");
+    text.push('\n');
+    match max_orders_per_minute(&text) {
+        Ok(got) if got == n => Ok(text),
+        Ok(got) => Err(format!("the edited config says {got}, not {n}")),
+        Err(e) => Err(e),
+    }
+}
+
+/// `ployctl incident rate-limit`.
+pub async fn rate_limit(ctx: &Context, hosts: &[Host], options: &RateLimitOptions) -> Outcome {
+    let mut reports = run_on_hosts(ctx, hosts, &Access::Read, async |session, report| {
+        within(
+            Duration::from_secs(90),
+            "rate limit",
+            diagnose_rate(ctx, session, report, options),
+        )
+        .await
+    })
+    .await;
+    let Some(n) = options.fix_max_orders_per_minute else {
+        return ctx
+            .printer
+            .finish("incident rate-limit", reports, false, None);
+    };
+    let to_fix: Vec<Host> = hosts
+        .iter()
+        .zip(&reports)
+        .filter(|(_, r)| matches!(&r.details, Details::RateLimit(d) if d.max_orders_per_minute > n))
+        .map(|(h, _)| h.clone())
+        .collect();
+    if to_fix.is_empty() {
+        ctx.printer.warn(
+            "ployctl",
+            &format!("no host allows more than {n} orders per minute; nothing to lower"),
+        );
+        return ctx
+            .printer
+            .finish("incident rate-limit", reports, false, None);
+    }
+    if !options.yes {
+        let plan = format!(
+            "lower risk.max_orders_per_minute to {n} on {} through `config push` (checked by the host's release, proven healthy, put back when not; `ployctl config rollback` undoes it)",
+            to_fix.iter().map(|h| h.name.as_str()).collect::<Vec<_>>().join(", ")
+        );
+        match ask(&plan) {
+            Ok(true) => {},
+            Ok(false) => {
+                ctx.printer
+                    .warn("ployctl", "not confirmed; nothing was changed");
+                return ctx
+                    .printer
+                    .finish("incident rate-limit", reports, false, None);
+            },
+            Err(why) => {
+                return ctx.printer.usage_error(
+                    &why,
+                    Some("add --yes to apply the plan without asking (CI)"),
+                )
+            },
+        }
+    }
+    let access = Access::Mutate {
+        action: "config-push",
+        release: None,
+        upload: false,
+    };
+    let lock = LockOptions {
+        wait: options.lock_wait,
+        force: options.force_unlock,
+    };
+    let pushed = run_on_hosts(ctx, &to_fix, &access, async |session, report| {
+        let out = session
+            .run_ok(
+                &crate::remote::checks::rate_limit_script(
+                    &session.prelude,
+                    session.host.service,
+                    1,
+                ),
+                "reading the host's config",
+            )
+            .await?;
+        let config = ScriptOutput::parse(&out.stdout).block("config").join("\n");
+        let text = with_max_orders_per_minute(&config, n).map_err(|e| {
+            Failure::new(
+                Outcome::Failed,
+                format!("cannot edit the host's config: {e}"),
+            )
+        })?;
+        let candidate = super::validate_config::Candidate {
+            path: format!(
+                "{}:config/config.toml (risk.max_orders_per_minute = {n})",
+                session.host.name
+            ),
+            text,
+        };
+        super::config::push(ctx, session, report, &candidate, lock).await
+    })
+    .await;
+    for p in pushed {
+        if let Some(slot) = reports.iter_mut().find(|r| r.host == p.host) {
+            let mut p = p;
+            if let Details::RateLimit(mut d) = std::mem::take(&mut slot.details) {
+                if p.outcome == Some(Outcome::Success) {
+                    d.pushed_max_orders_per_minute = Some(n);
+                }
+                p.details = Details::RateLimit(d);
+            }
+            *slot = p;
+        }
+    }
+    ctx.printer
+        .finish("incident rate-limit", reports, false, None)
+}
+
+/// Asks once, at a terminal.
+fn ask(plan: &str) -> Result<bool, String> {
+    if !std::io::stdin().is_terminal() {
+        return Err("--fix changes the hosts, and there is no terminal to confirm at".to_owned());
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "The plan: {plan}\nApply it? [y/N] ");
+    let _ = err.flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| format!("cannot read the answer: {e}"))?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+/// `ploy_api_errors_total` by kind.
+fn error_counts(text: &str) -> std::collections::BTreeMap<String, f64> {
+    ["rate_limited", "restarting", "unavailable"]
+        .into_iter()
+        .filter_map(|kind| {
+            crate::health::sample(text, "ploy_api_errors_total", &format!("kind=\"{kind}\""))
+                .map(|v| (kind.to_owned(), v))
+        })
+        .collect()
+}
+
+async fn diagnose_rate(
+    ctx: &Context,
+    session: &mut HostSession,
+    report: &mut HostReport,
+    options: &RateLimitOptions,
+) -> Result<(), Failure> {
+    let host = session.host.clone();
+    let window = options.window.as_secs().max(1);
+    let mut details = RateLimitDetails {
+        window_seconds: window,
+        ..RateLimitDetails::default()
+    };
+    ctx.printer.step(
+        &host.name,
+        StepKind::Read,
+        "/metrics twice, the log, the config",
+    );
+    let interval = Duration::from_secs(5);
+    let first = session.metrics(ctx).await.ok().map(|t| error_counts(&t));
+    let script = crate::remote::checks::rate_limit_script(&session.prelude, host.service, window);
+    let (out, ()) = tokio::join!(session.run(&script), tokio::time::sleep(interval));
+    let second = session.metrics(ctx).await.ok().map(|t| error_counts(&t));
+    if let (Some(a), Some(b)) = (&first, &second) {
+        for (kind, after) in b {
+            let before = a.get(kind).copied().unwrap_or(0.0);
+            details.errors_per_minute.insert(
+                kind.clone(),
+                (after - before).max(0.0) * 60.0 / interval.as_secs_f64(),
+            );
+        }
+    }
+    let out = ScriptOutput::parse(&out?.stdout);
+    if out.get("no_binary").is_some() {
+        return Err(Failure::new(
+            Outcome::Failed,
+            "no ploy release is installed on this host",
+        ));
+    }
+    details.rate_limited = out.number("rl_rate_limited").unwrap_or(0);
+    details.restarting = out.number("rl_restarting").unwrap_or(0);
+    details.unavailable = out.number("rl_unavailable").unwrap_or(0);
+    details.last_lines = out.block_lines("rl");
+    details.backoff = details.last_lines.iter().rev().find_map(|l| {
+        let wait = l.split("wait=").nth(1)?.split_whitespace().next()?;
+        Some(format!("retrying after {wait}"))
+    });
+    let config = out.block("config").join("\n");
+    details.max_orders_per_minute =
+        max_orders_per_minute(&config).map_err(|e| Failure::new(Outcome::Failed, e))?;
+    if let Ok(r) =
+        serde_json::from_str::<ploy_api::views::ReportAnswer>(&out.block("report").join("\n"))
+    {
+        details.orders_per_minute = Some(r.report.orders.placed as f64 * 60.0 / window as f64);
+    }
+    if let Ok(c) =
+        serde_json::from_str::<ploy_api::ConfigCheckReport>(&out.block("check").join("\n"))
+    {
+        details.exchange = c.connect.and_then(|c| c.exchange).map(|e| match &e.error {
+            None => format!("reachable from the host ({:.0} ms)", e.latency_ms),
+            Some(err) => format!("not reachable from the host: {err}"),
+        });
+    }
+    ctx.printer.step_done(
+        report,
+        StepKind::Read,
+        true,
+        &format!(
+            "{} rate limited, {} restarting, {} unavailable in the last {}",
+            details.rate_limited,
+            details.restarting,
+            details.unavailable,
+            humantime::format_duration(Duration::from_secs(window))
+        ),
+    );
+    let mut lines = vec![
+        format!(
+            "in the last {}: {} × 429 rate limited, {} × 425 restarting, {} × 503 unavailable (log)",
+            humantime::format_duration(Duration::from_secs(window)),
+            details.rate_limited,
+            details.restarting,
+            details.unavailable
+        ),
+        format!(
+            "now: {} per minute (ploy_api_errors_total over 5s)",
+            if details.errors_per_minute.is_empty() {
+                "unknown (the engine does not answer /metrics)".to_owned()
+            } else {
+                details
+                    .errors_per_minute
+                    .iter()
+                    .map(|(k, v)| format!("{k} {v:.1}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        ),
+        format!(
+            "orders: {} per minute, risk.max_orders_per_minute = {}",
+            details
+                .orders_per_minute
+                .map_or_else(|| "?".to_owned(), |r| format!("{r:.1}")),
+            details.max_orders_per_minute
+        ),
+    ];
+    lines.extend(
+        details
+            .backoff
+            .iter()
+            .map(|b| format!("the engine's backoff: {b}")),
+    );
+    lines.extend(
+        details
+            .exchange
+            .iter()
+            .map(|e| format!("the exchange: {e}")),
+    );
+    lines.extend(details.last_lines.iter().map(|l| format!("  {l}")));
+    ctx.printer.result(&host.name, &lines);
+    let limited = details.rate_limited > 0
+        || details
+            .errors_per_minute
+            .get("rate_limited")
+            .is_some_and(|r| *r > 0.0);
+    report.set_details(Details::RateLimit(Box::new(details)));
+    if limited && options.fix_max_orders_per_minute.is_none() {
+        return Err(Failure::new(
+            Outcome::Failed,
+            "the exchange is rate-limiting this host",
+        )
+        .hint(format!(
+            "`ployctl incident rate-limit -H {} --fix --max-orders-per-minute N` lowers the order rate",
+            host.name
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rate_limit_is_set_in_the_risk_table_and_nothing_else_moves() {
+        let config = "mode = \"live\"\n# the limits\n[risk]\nmax_position_per_market = \"100\"\nmax_orders_per_minute = 600 # busy\n\n[strategy]\nmarkets = [\"1\"]\n";
+        let edited = with_max_orders_per_minute(config, 30).unwrap();
+        assert_eq!(
+            edited,
+            "mode = \"live\"\n# the limits\n[risk]\nmax_position_per_market = \"100\"\nmax_orders_per_minute = 30\n\n[strategy]\nmarkets = [\"1\"]\n"
+        );
+        assert_eq!(max_orders_per_minute(config), Ok(600));
+        let without = "[risk]\nmax_open_orders = 4\n[strategy]\nmarkets = []\n";
+        let added = with_max_orders_per_minute(without, 20).unwrap();
+        assert!(
+            added.contains("[risk]\nmax_open_orders = 4\nmax_orders_per_minute = 20\n[strategy]"),
+            "{added}"
+        );
+        let none = with_max_orders_per_minute("mode = \"paper\"\n", 10).unwrap();
+        assert!(
+            none.ends_with("\n[risk]\nmax_orders_per_minute = 10\n"),
+            "{none}"
+        );
+        assert_eq!(
+            max_orders_per_minute("mode = \"paper\"\n"),
+            Ok(60),
+            "the engine's default"
+        );
+        assert!(max_orders_per_minute("[risk]\nmax_orders_per_minute = \"x\"\n").is_err());
+    }
+
+    #[test]
+    fn counters_are_read_by_kind() {
+        let text = "ploy_api_errors_total{kind=\"rate_limited\"} 7\nploy_api_errors_total{kind=\"timeout\"} 1\n";
+        let counts = error_counts(text);
+        assert_eq!(counts.get("rate_limited"), Some(&7.0));
+        assert!(!counts.contains_key("timeout"));
+    }
+}

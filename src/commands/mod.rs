@@ -42,6 +42,7 @@ pub async fn exec(ctx: &Context, hosts: &[Host], command: &CommandSettings) -> O
         CommandSettings::Audit(options) => audit::exec(ctx, hosts, options).await,
         CommandSettings::Maintenance(options) => maintenance::exec(ctx, hosts, options).await,
         CommandSettings::StuckOrders(options) => incident::stuck_orders(ctx, hosts, options).await,
+        CommandSettings::RateLimit(options) => incident::rate_limit(ctx, hosts, options).await,
         CommandSettings::Completions(shell) => {
             completions::run(*shell);
             Outcome::Success

@@ -125,6 +125,41 @@ pub fn check_orders_script(prelude: &str, older_than_secs: u64) -> String {
     s
 }
 
+/// `incident rate-limit`: in the window, the log lines that say the
+/// exchange limited or refused us (counted per kind, the last five kept as
+/// block `rl`; `rl_rate_limited=`, `rl_restarting=`, `rl_unavailable=`), the
+/// host's config (block `config`), and the current release's `report` and
+/// `check-config --connect` as JSON blocks.
+pub fn rate_limit_script(prelude: &str, service: ServiceKind, window: u64) -> String {
+    let mut s = head(prelude, window);
+    s.push_str("[ -x \"$P\" ] || exit 0\n");
+    s.push_str(&background(
+        "report",
+        &format!("report --since {}s --json", window.max(1)),
+    ));
+    s.push_str(&background("check", "check-config --connect --json"));
+    let log = logs_script("", service, window, false);
+    s.push_str(&format!(
+        "( {} ) 2>/dev/null | grep -E 'rate limited by the exchange|matching engine is restarting|exchange is unavailable \\(503\\)|cancel-only' > \"$T/rl\"\n",
+        log.trim_end().replace('\n', "\n  ")
+    ));
+    for (key, pattern) in [
+        ("rl_rate_limited", "rate limited by the exchange"),
+        ("rl_restarting", "matching engine is restarting"),
+        ("rl_unavailable", "unavailable (503)\\|cancel-only"),
+    ] {
+        s.push_str(&format!(
+            "echo \"{key}=$(grep -c -- '{pattern}' \"$T/rl\")\"\n"
+        ));
+    }
+    s.push_str("echo begin:rl; tail -n 5 \"$T/rl\"; echo end:rl\n");
+    s.push_str("echo begin:config; cat \"$C\" 2>/dev/null; echo; echo end:config\n");
+    s.push_str("wait\n");
+    s.push_str(&collect("report"));
+    s.push_str(&collect("check"));
+    s
+}
+
 /// What `daily-check` and `status` read on a host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FactsRequest {

@@ -104,6 +104,26 @@ pub fn history_script(prelude: &str) -> String {
     )
 }
 
+/// `config rollback`: prints a kept config as block `kept` with its name
+/// (`kept_name=`): the newest, or the one named `name` (a file name under
+/// `config/history/`, or a unique prefix of one).
+pub fn read_kept_script(prelude: &str, name: Option<&str>) -> String {
+    let pick = match name {
+        None => "ls -1 config/history/ 2>/dev/null | sort | tail -n 1".to_owned(),
+        Some(n) => format!(
+            "ls -1 config/history/ 2>/dev/null | sort | grep -F -- {} | tail -n 1",
+            quote(n)
+        ),
+    };
+    format!(
+        "{prelude}cd \"$R\" || exit 1\n\
+         f=$({pick})\n\
+         [ -n \"$f\" ] || {{ echo kept_name=; exit 0; }}\n\
+         echo \"kept_name=$f\"\n\
+         echo begin:kept; cat \"config/history/$f\"; echo; echo end:kept\n"
+    )
+}
+
 /// A history file's name for a push at `unix` seconds (UTC) by `token`.
 pub fn backup_name(unix: i64, token: &str) -> String {
     let at = chrono::DateTime::from_timestamp(unix, 0).unwrap_or_default();

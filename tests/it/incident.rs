@@ -238,3 +238,107 @@ fn stuck_orders_three_ways_get_the_right_decision_and_the_fix_settles_them() {
         "the held order was never posted again"
     );
 }
+
+/// The exchange answers 429: `incident rate-limit` counts it from the log
+/// and the metrics beside the order rate and the config's limit; `--fix`
+/// lowers the limit through a config push that is checked and proven
+/// healthy; `config rollback` puts the old config back.
+#[test]
+fn rate_limiting_is_seen_and_the_fix_lowers_the_rate_through_a_proven_push() {
+    let rt = runtime();
+    let fleet = Fleet::start(1);
+    let fake = rt.block_on(FakeClob::start());
+    fleet.hosts[0].go_live(&fake, "");
+    fake.fail_all(Some(Fault::RateLimited(1)));
+    let deploy = ctl(&fleet)
+        .args(["deploy", "-H", "host1", "--binary"])
+        .arg_path(&ploy_bin())
+        .args(["--version", "1.0.0", "--stability-window", "1s"])
+        .run();
+    assert_eq!(deploy.code, 0, "{}", deploy.all());
+    let log = fleet.hosts[0].path("logs/ploy.log");
+    wait_for(
+        "rate-limit retries in the log",
+        Duration::from_secs(20),
+        || {
+            std::fs::read_to_string(&log)
+                .unwrap_or_default()
+                .matches("rate limited by the exchange")
+                .count()
+                >= 2
+        },
+    );
+
+    let look = ctl(&fleet)
+        .args([
+            "--json",
+            "incident",
+            "rate-limit",
+            "-H",
+            "host1",
+            "--window",
+            "5m",
+        ])
+        .run();
+    assert_eq!(look.code, 1, "{}", look.all());
+    let host = &look.json()["hosts"][0];
+    assert!(host["rate_limited"].as_u64().unwrap() >= 2, "{host}");
+    assert_eq!(host["max_orders_per_minute"], 600, "{host}");
+    assert!(
+        host["exchange"]
+            .as_str()
+            .unwrap()
+            .starts_with("reachable from the host"),
+        "{host}"
+    );
+    assert!(
+        look.all().contains("--fix --max-orders-per-minute N"),
+        "{}",
+        look.all()
+    );
+
+    let fix = ctl(&fleet)
+        .args(["--json", "incident", "rate-limit", "-H", "host1", "--fix"])
+        .args([
+            "--max-orders-per-minute",
+            "30",
+            "--yes",
+            "--stability-window",
+            "1s",
+        ])
+        .run();
+    assert_eq!(fix.code, 0, "{}", fix.all());
+    assert!(
+        fleet.hosts[0]
+            .config()
+            .contains("max_orders_per_minute = 30"),
+        "{}",
+        fleet.hosts[0].config()
+    );
+    let audit = fleet.hosts[0].audit();
+    assert_eq!(audit.last().unwrap()["action"], "config-push", "{audit:?}");
+
+    let back = ctl(&fleet)
+        .args([
+            "config",
+            "rollback",
+            "-H",
+            "host1",
+            "--stability-window",
+            "1s",
+        ])
+        .run();
+    assert_eq!(back.code, 0, "{}", back.all());
+    assert!(
+        fleet.hosts[0]
+            .config()
+            .contains("max_orders_per_minute = 600"),
+        "{}",
+        fleet.hosts[0].config()
+    );
+    assert_eq!(
+        fleet.hosts[0].audit().last().unwrap()["action"],
+        "config-rollback"
+    );
+    fake.fail_all(None);
+}
