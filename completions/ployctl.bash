@@ -148,6 +148,9 @@ _ployctl() {
             ployctl__subcmd__help__subcmd__config,rollback)
                 cmd="ployctl__subcmd__help__subcmd__config__subcmd__rollback"
                 ;;
+            ployctl__subcmd__help__subcmd__incident,disk-full)
+                cmd="ployctl__subcmd__help__subcmd__incident__subcmd__disk__subcmd__full"
+                ;;
             ployctl__subcmd__help__subcmd__incident,rate-limit)
                 cmd="ployctl__subcmd__help__subcmd__incident__subcmd__rate__subcmd__limit"
                 ;;
@@ -172,6 +175,9 @@ _ployctl() {
             ployctl__subcmd__help__subcmd__trading,status)
                 cmd="ployctl__subcmd__help__subcmd__trading__subcmd__status"
                 ;;
+            ployctl__subcmd__incident,disk-full)
+                cmd="ployctl__subcmd__incident__subcmd__disk__subcmd__full"
+                ;;
             ployctl__subcmd__incident,help)
                 cmd="ployctl__subcmd__incident__subcmd__help"
                 ;;
@@ -180,6 +186,9 @@ _ployctl() {
                 ;;
             ployctl__subcmd__incident,stuck-orders)
                 cmd="ployctl__subcmd__incident__subcmd__stuck__subcmd__orders"
+                ;;
+            ployctl__subcmd__incident__subcmd__help,disk-full)
+                cmd="ployctl__subcmd__incident__subcmd__help__subcmd__disk__subcmd__full"
                 ;;
             ployctl__subcmd__incident__subcmd__help,help)
                 cmd="ployctl__subcmd__incident__subcmd__help__subcmd__help"
@@ -947,8 +956,22 @@ _ployctl() {
             return 0
             ;;
         ployctl__subcmd__help__subcmd__incident)
-            opts="stuck-orders rate-limit"
+            opts="stuck-orders rate-limit disk-full"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__help__subcmd__incident__subcmd__disk__subcmd__full)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1171,7 +1194,7 @@ _ployctl() {
             return 0
             ;;
         ployctl__subcmd__incident)
-            opts="-H -q -v -h --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help stuck-orders rate-limit help"
+            opts="-H -q -v -h --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help stuck-orders rate-limit disk-full help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1204,9 +1227,73 @@ _ployctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ployctl__subcmd__incident__subcmd__help)
-            opts="stuck-orders rate-limit help"
+        ployctl__subcmd__incident__subcmd__disk__subcmd__full)
+            opts="-H -q -v -h --fix --yes --timeout --health-timeout --stability-window --lock-wait --force-unlock --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stability-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ssh-backend)
+                    COMPREPLY=($(compgen -W "openssh native" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__incident__subcmd__help)
+            opts="stuck-orders rate-limit disk-full help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__incident__subcmd__help__subcmd__disk__subcmd__full)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

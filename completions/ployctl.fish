@@ -411,21 +411,22 @@ complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_
 complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from help" -f -a "start" -d 'Open a window (saved on the host: restarts and deploys keep it)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from help" -f -a "end" -d 'Close it: the mode and kill switch from before, proven healthy'
 complete -c ployctl -n "__fish_ployctl_using_subcommand maintenance; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit disk-full help" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit disk-full help" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit disk-full help" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
 always\t'Always'
 never\t'Never'"
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit disk-full help" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
 native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -l json -d 'Print one machine-readable JSON report on stdout'
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -s q -l quiet -d 'Print only results and errors'
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -s v -l verbose -d 'Print every step as it starts'
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -f -a "stuck-orders" -d 'Orders stuck pending or open: looked up on the exchange; --fix settles them'
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -f -a "rate-limit" -d 'The exchange rate-limiting the host: 429/425/503s, the order rate; --fix lowers it'
-complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit disk-full help" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit disk-full help" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit disk-full help" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit disk-full help" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit disk-full help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit disk-full help" -f -a "stuck-orders" -d 'Orders stuck pending or open: looked up on the exchange; --fix settles them'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit disk-full help" -f -a "rate-limit" -d 'The exchange rate-limiting the host: 429/425/503s, the order rate; --fix lowers it'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit disk-full help" -f -a "disk-full" -d 'The disk filling: free space and what uses it; --fix frees space in a safe order'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and not __fish_seen_subcommand_from stuck-orders rate-limit disk-full help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from stuck-orders" -l older-than -d 'Only orders stored this long ago or more' -r
 complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from stuck-orders" -l timeout -d 'How long the kill switch may take to confirm' -r
 complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from stuck-orders" -l health-timeout -d 'Time a release has to become healthy [default: inventory, else 60s]' -r
@@ -466,8 +467,28 @@ complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_see
 complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from rate-limit" -s v -l verbose -d 'Print every step as it starts'
 complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from rate-limit" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from rate-limit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from disk-full" -l timeout -d 'How long the kill switch may take to confirm' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from disk-full" -l health-timeout -d 'Time a release has to become healthy [default: inventory, else 60s]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from disk-full" -l stability-window -d 'Time it must then stay healthy [default: inventory, else 10s]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from disk-full" -l lock-wait -d 'Wait this long for another deploy\'s lock instead of failing at once' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from disk-full" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from disk-full" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from disk-full" -l color -d 'Colours' -r -f -a "auto\t'When the output is a terminal and NO_COLOR is unset'
+always\t'Always'
+never\t'Never'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from disk-full" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
+native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from disk-full" -l fix -d 'Free space: old releases, ploy\'s logs, the journal, the SQLite WAL (never the database, the current or previous release, or the config)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from disk-full" -l yes -d 'With --fix: do not ask (CI)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from disk-full" -l force-unlock -d 'Break a held lock (after making sure no deploy is running)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from disk-full" -l json -d 'Print one machine-readable JSON report on stdout'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from disk-full" -s q -l quiet -d 'Print only results and errors'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from disk-full" -s v -l verbose -d 'Print every step as it starts'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from disk-full" -l accept-new-host-key -d 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from disk-full" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from help" -f -a "stuck-orders" -d 'Orders stuck pending or open: looked up on the exchange; --fix settles them'
 complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from help" -f -a "rate-limit" -d 'The exchange rate-limiting the host: 429/425/503s, the order rate; --fix lowers it'
+complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from help" -f -a "disk-full" -d 'The disk filling: free space and what uses it; --fix frees space in a safe order'
 complete -c ployctl -n "__fish_ployctl_using_subcommand incident; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -s H -l host -d 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)' -r
 complete -c ployctl -n "__fish_ployctl_using_subcommand completions" -l inventory -d 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]' -r -F
@@ -508,3 +529,4 @@ complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_su
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from maintenance" -f -a "end" -d 'Close it: the mode and kill switch from before, proven healthy'
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from incident" -f -a "stuck-orders" -d 'Orders stuck pending or open: looked up on the exchange; --fix settles them'
 complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from incident" -f -a "rate-limit" -d 'The exchange rate-limiting the host: 429/425/503s, the order rate; --fix lowers it'
+complete -c ployctl -n "__fish_ployctl_using_subcommand help; and __fish_seen_subcommand_from incident" -f -a "disk-full" -d 'The disk filling: free space and what uses it; --fix frees space in a safe order'

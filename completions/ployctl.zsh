@@ -772,6 +772,33 @@ native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
+(disk-full)
+_arguments "${_arguments_options[@]}" : \
+'--timeout=[How long the kill switch may take to confirm]:DURATION:_default' \
+'--health-timeout=[Time a release has to become healthy \[default\: inventory, else 60s\]]:DURATION:_default' \
+'--stability-window=[Time it must then stay healthy \[default\: inventory, else 10s\]]:DURATION:_default' \
+'--lock-wait=[Wait this long for another deploy'\''s lock instead of failing at once]:DURATION:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--fix[Free space\: old releases, ploy'\''s logs, the journal, the SQLite WAL (never the database, the current or previous release, or the config)]' \
+'--yes[With --fix\: do not ask (CI)]' \
+'--force-unlock[Break a held lock (after making sure no deploy is running)]' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_ployctl__subcmd__incident__subcmd__help_commands" \
@@ -789,6 +816,10 @@ _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
 (rate-limit)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(disk-full)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -978,6 +1009,10 @@ _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
 (rate-limit)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(disk-full)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -1201,8 +1236,14 @@ _ployctl__subcmd__help__subcmd__incident_commands() {
     local commands; commands=(
 'stuck-orders:Orders stuck pending or open\: looked up on the exchange; --fix settles them' \
 'rate-limit:The exchange rate-limiting the host\: 429/425/503s, the order rate; --fix lowers it' \
+'disk-full:The disk filling\: free space and what uses it; --fix frees space in a safe order' \
     )
     _describe -t commands 'ployctl help incident commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__incident__subcmd__disk-full_commands] )) ||
+_ployctl__subcmd__help__subcmd__incident__subcmd__disk-full_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help incident disk-full commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__help__subcmd__incident__subcmd__rate-limit_commands] )) ||
 _ployctl__subcmd__help__subcmd__incident__subcmd__rate-limit_commands() {
@@ -1292,18 +1333,30 @@ _ployctl__subcmd__incident_commands() {
     local commands; commands=(
 'stuck-orders:Orders stuck pending or open\: looked up on the exchange; --fix settles them' \
 'rate-limit:The exchange rate-limiting the host\: 429/425/503s, the order rate; --fix lowers it' \
+'disk-full:The disk filling\: free space and what uses it; --fix frees space in a safe order' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'ployctl incident commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__incident__subcmd__disk-full_commands] )) ||
+_ployctl__subcmd__incident__subcmd__disk-full_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl incident disk-full commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__incident__subcmd__help_commands] )) ||
 _ployctl__subcmd__incident__subcmd__help_commands() {
     local commands; commands=(
 'stuck-orders:Orders stuck pending or open\: looked up on the exchange; --fix settles them' \
 'rate-limit:The exchange rate-limiting the host\: 429/425/503s, the order rate; --fix lowers it' \
+'disk-full:The disk filling\: free space and what uses it; --fix frees space in a safe order' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'ployctl incident help commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__incident__subcmd__help__subcmd__disk-full_commands] )) ||
+_ployctl__subcmd__incident__subcmd__help__subcmd__disk-full_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl incident help disk-full commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__incident__subcmd__help__subcmd__help_commands] )) ||
 _ployctl__subcmd__incident__subcmd__help__subcmd__help_commands() {

@@ -398,6 +398,25 @@ pub enum IncidentCommand {
     StuckOrders(StuckOrdersArgs),
     /// The exchange rate-limiting the host: 429/425/503s, the order rate; --fix lowers it
     RateLimit(RateLimitArgs),
+    /// The disk filling: free space and what uses it; --fix frees space in a safe order
+    DiskFull(DiskFullArgs),
+}
+
+/// `ployctl incident disk-full`
+#[derive(Debug, Args)]
+pub struct DiskFullArgs {
+    /// Free space: old releases, ploy's logs, the journal, the SQLite WAL (never the database, the current or previous release, or the config)
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: do not ask (CI)
+    #[arg(long, requires = "fix")]
+    pub yes: bool,
+    /// How long the kill switch may take to confirm
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+    /// Health and lock options.
+    #[command(flatten)]
+    pub prove: ProveArgs,
 }
 
 /// `ployctl incident rate-limit`

@@ -102,6 +102,8 @@ pub enum Details {
     StuckOrders(Box<crate::commands::incident::StuckOrdersDetails>),
     /// `incident rate-limit`.
     RateLimit(Box<crate::commands::incident::RateLimitDetails>),
+    /// `incident disk-full`.
+    DiskFull(Box<crate::commands::incident::DiskFullDetails>),
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -334,6 +336,7 @@ impl HostReport {
             | Details::Maintenance(_)
             | Details::StuckOrders(_)
             | Details::RateLimit(_)
+            | Details::DiskFull(_)
             | Details::None => None,
         }
     }

@@ -131,6 +131,8 @@ pub enum CommandSettings {
     StuckOrders(crate::commands::incident::StuckOrdersOptions),
     /// `incident rate-limit`.
     RateLimit(crate::commands::incident::RateLimitOptions),
+    /// `incident disk-full`.
+    DiskFull(crate::commands::incident::DiskFullOptions),
     /// `completions` (needs no hosts).
     Completions(clap_complete::Shell),
 }
@@ -311,6 +313,15 @@ pub fn resolve(
         }),
         Command::Maintenance(action) => {
             CommandSettings::Maintenance(maintenance_options(action, &mut hosts)?)
+        },
+        Command::Incident(crate::cli::IncidentCommand::DiskFull(args)) => {
+            CommandSettings::DiskFull(crate::commands::incident::DiskFullOptions {
+                fix: args.fix,
+                yes: args.yes,
+                timeout: args.timeout,
+                lock_wait: args.prove.lock_wait,
+                force_unlock: args.prove.force_unlock,
+            })
         },
         Command::Incident(crate::cli::IncidentCommand::RateLimit(args)) => {
             apply_prove_overrides(&mut hosts, &args.prove);

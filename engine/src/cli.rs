@@ -58,6 +58,9 @@ pub enum Command {
     Orders(OrdersArgs),
     /// Look up orders stored pending or open on the exchange and say what reconciliation does with each (read-only).
     CheckOrders(CheckOrdersArgs),
+    /// Database upkeep.
+    #[command(subcommand)]
+    Db(DbCommand),
     /// Show positions with their last mark and P&L (read from the database).
     Positions(JsonArgs),
     /// Summarize a window: orders, fills, volume, fees, P&L, inventory, kill switch, deployments.
@@ -82,6 +85,13 @@ pub struct OrdersArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `ploy db …`
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs).
+    Checkpoint(JsonArgs),
 }
 
 /// `ploy check-orders`

@@ -914,3 +914,535 @@ mod tests {
         assert!(!counts.contains_key("timeout"));
     }
 }
+
+/// Resolved `incident disk-full` options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiskFullOptions {
+    /// Free space.
+    pub fix: bool,
+    /// Do not ask.
+    pub yes: bool,
+    /// How long the kill switch may take to confirm.
+    pub timeout: Duration,
+    /// The lock.
+    pub lock_wait: Option<Duration>,
+    /// Break a held lock.
+    pub force_unlock: bool,
+}
+
+/// One filesystem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Filesystem {
+    /// `root`, `database`, `journal`.
+    pub label: String,
+    /// Where it is mounted.
+    pub mount: String,
+    /// Size (KiB).
+    pub total_kb: u64,
+    /// Free (KiB).
+    pub avail_kb: u64,
+}
+
+impl Filesystem {
+    /// Free, in percent.
+    pub fn free_percent(&self) -> u64 {
+        self.avail_kb.saturating_mul(100) / self.total_kb.max(1)
+    }
+}
+
+/// What `incident disk-full` found (and freed) on a host.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DiskFullDetails {
+    /// The filesystems of the root, the database and the journal.
+    pub filesystems: Vec<Filesystem>,
+    /// The largest consumers under the root (path, KiB), largest first.
+    pub consumers: Vec<(String, u64)>,
+    /// The journal's size, as journalctl says (systemd).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub journal: Option<String>,
+    /// Where the database is (a PostgreSQL elsewhere is not touched).
+    pub database: String,
+    /// The releases a prune removes (beyond `keep_releases`; never the
+    /// current, the running or the previous one).
+    pub prunable: Vec<String>,
+    /// `--fix`: the steps, as planned.
+    pub plan: Vec<String>,
+    /// `--fix`: KiB freed per step.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub freed: Vec<(String, i64)>,
+    /// `--fix`: the filesystems afterwards.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub after: Vec<Filesystem>,
+    /// `--fix`: trading was halted first (the disk was critically full).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub halted_first: bool,
+}
+
+/// A live log over this many KiB is trimmed to it.
+const LOG_KEEP_KB: u64 = 10 * 1024;
+/// Rotated log archives kept.
+const LOG_ARCHIVES: usize = 5;
+/// `journalctl --vacuum-size`.
+const JOURNAL_SIZE: &str = "200M";
+
+fn parse_usage(out: &ScriptOutput) -> (Vec<Filesystem>, Vec<(String, u64)>, Option<String>) {
+    let filesystems = out
+        .all("fs")
+        .into_iter()
+        .filter_map(|l| {
+            let mut p = l.split_whitespace();
+            Some(Filesystem {
+                label: p.next()?.to_owned(),
+                total_kb: p.next()?.parse().ok()?,
+                avail_kb: p.next()?.parse().ok()?,
+                mount: p.next().unwrap_or("?").to_owned(),
+            })
+        })
+        .collect();
+    let mut consumers: Vec<(String, u64)> = out
+        .all("use")
+        .into_iter()
+        .filter_map(|l| {
+            let (kb, path) = l.split_once(' ')?;
+            Some((path.to_owned(), kb.parse().ok()?))
+        })
+        .collect();
+    consumers.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    (
+        filesystems,
+        consumers,
+        out.get("journal_size").map(str::to_owned),
+    )
+}
+
+fn mb(kb: u64) -> String {
+    format!("{:.1} MiB", kb as f64 / 1024.0)
+}
+
+/// Where the database is, from the host's `check-config --json`: the SQLite
+/// file's folder, or a description of a database elsewhere.
+async fn database_of(session: &HostSession) -> (Option<String>, String) {
+    let out = session
+        .run(&crate::remote::checks::validate_script(
+            &session.prelude,
+            false,
+        ))
+        .await;
+    let text = out
+        .ok()
+        .map(|o| ScriptOutput::parse(&o.stdout).block("check").join("\n"))
+        .unwrap_or_default();
+    let url = serde_json::from_str::<ploy_api::ConfigCheckReport>(&text)
+        .ok()
+        .and_then(|r| r.database)
+        .unwrap_or_default();
+    let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    else {
+        let what = if url.is_empty() {
+            "unknown (check-config did not say)".to_owned()
+        } else {
+            format!("{url}: not on this host's disk, not touched")
+        };
+        return (None, what);
+    };
+    let file = rest.split('?').next().unwrap_or(rest);
+    let file = if file.starts_with('/') {
+        file.to_owned()
+    } else {
+        format!("{}/{file}", session.host.root)
+    };
+    let dir = file
+        .rsplit_once('/')
+        .map_or_else(|| session.host.root.clone(), |(d, _)| d.to_owned());
+    (Some(dir), format!("SQLite {file}"))
+}
+
+/// `ployctl incident disk-full`.
+pub async fn disk_full(ctx: &Context, hosts: &[Host], options: &DiskFullOptions) -> Outcome {
+    let mut reports = run_on_hosts(ctx, hosts, &Access::Read, async |session, report| {
+        within(
+            Duration::from_secs(90),
+            "disk full",
+            diagnose_disk(ctx, session, report, options),
+        )
+        .await
+    })
+    .await;
+    if !options.fix {
+        return ctx
+            .printer
+            .finish("incident disk-full", reports, false, None);
+    }
+    let to_fix: Vec<Host> = hosts
+        .iter()
+        .zip(&reports)
+        .filter(|(_, r)| matches!(r.details, Details::DiskFull(_)))
+        .map(|(h, _)| h.clone())
+        .collect();
+    if !options.yes {
+        let plan = reports
+            .iter()
+            .filter_map(|r| match &r.details {
+                Details::DiskFull(d) => Some(format!("{}: {}", r.host, d.plan.join("; "))),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join("\n  ");
+        match ask(&format!("\n  {plan}\n")) {
+            Ok(true) => {},
+            Ok(false) => {
+                ctx.printer
+                    .warn("ployctl", "not confirmed; nothing was changed");
+                return ctx
+                    .printer
+                    .finish("incident disk-full", reports, false, None);
+            },
+            Err(why) => {
+                return ctx.printer.usage_error(
+                    &why,
+                    Some("add --yes to apply the plan without asking (CI)"),
+                )
+            },
+        }
+    }
+    let access = Access::Mutate {
+        action: "incident-disk-full",
+        release: None,
+        upload: false,
+    };
+    let lock = LockOptions {
+        wait: options.lock_wait,
+        force: options.force_unlock,
+    };
+    let fixed = run_on_hosts(ctx, &to_fix, &access, async |session, report| {
+        let found = reports
+            .iter()
+            .find(|r| r.host == session.host.name)
+            .and_then(|r| match &r.details {
+                Details::DiskFull(d) => Some((**d).clone()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        free_space(ctx, session, report, found, options, lock).await
+    })
+    .await;
+    for f in fixed {
+        if let Some(slot) = reports.iter_mut().find(|r| r.host == f.host) {
+            *slot = f;
+        }
+    }
+    ctx.printer
+        .finish("incident disk-full", reports, false, None)
+}
+
+async fn diagnose_disk(
+    ctx: &Context,
+    session: &mut HostSession,
+    report: &mut HostReport,
+    options: &DiskFullOptions,
+) -> Result<(), Failure> {
+    let host = session.host.clone();
+    ctx.printer
+        .step(&host.name, StepKind::Read, "df, du, the database");
+    let state = session.state().await?;
+    let (db_dir, database) = database_of(session).await;
+    let out = session
+        .run_ok(
+            &crate::remote::disk::usage_script(&session.prelude, host.service, db_dir.as_deref()),
+            "reading the disk usage",
+        )
+        .await?;
+    let (filesystems, consumers, journal) = parse_usage(&ScriptOutput::parse(&out.stdout));
+    let prunable = crate::remote::release::to_prune(&state.entries(), host.keep_releases);
+    let mut plan = Vec::new();
+    let size_of = |path: &str| consumers.iter().find(|(p, _)| p == path).map_or(0, |c| c.1);
+    if !prunable.is_empty() {
+        let kb: u64 = prunable
+            .iter()
+            .map(|r| size_of(&format!("releases/{r}")))
+            .sum();
+        plan.push(format!(
+            "prune {} release(s) beyond keep_releases = {} ({}; never the current, running or previous one)",
+            prunable.len(),
+            host.keep_releases,
+            mb(kb)
+        ));
+    }
+    plan.push(format!(
+        "compress ploy's rotated logs, keep the newest {LOG_ARCHIVES}, and trim a live log over {} to its last {}",
+        mb(LOG_KEEP_KB),
+        mb(LOG_KEEP_KB)
+    ));
+    if host.service == crate::inventory::ServiceKind::Systemd {
+        plan.push(format!("journalctl --vacuum-size={JOURNAL_SIZE}"));
+    }
+    if db_dir.is_some() {
+        plan.push("checkpoint the SQLite write-ahead log (ploy db checkpoint)".to_owned());
+    }
+    let root = filesystems.iter().find(|f| f.label == "root").cloned();
+    let critical = root
+        .as_ref()
+        .is_some_and(|f| f.free_percent() < u64::from(host.checks.disk_free_fail));
+    if critical {
+        plan.insert(
+            0,
+            format!(
+            "halt trading first ({}% free is below disk_free_fail = {}%), and put it back after",
+            root.as_ref().map_or(0, Filesystem::free_percent),
+            host.checks.disk_free_fail
+        ),
+        );
+    }
+    let mut lines: Vec<String> = filesystems
+        .iter()
+        .map(|f| {
+            format!(
+                "{:<9} {:>5}% free  {} of {} on {}",
+                f.label,
+                f.free_percent(),
+                mb(f.avail_kb),
+                mb(f.total_kb),
+                f.mount
+            )
+        })
+        .collect();
+    lines.push(format!("database: {database}"));
+    if let Some(j) = &journal {
+        lines.push(format!("journal: {j}"));
+    }
+    lines.push("largest under the root:".to_owned());
+    lines.extend(
+        consumers
+            .iter()
+            .take(10)
+            .map(|(p, kb)| format!("  {:>10}  {p}", mb(*kb))),
+    );
+    if options.fix {
+        lines.push("the plan:".to_owned());
+        lines.extend(
+            plan.iter()
+                .enumerate()
+                .map(|(i, s)| format!("  {}. {s}", i + 1)),
+        );
+    }
+    ctx.printer.step_done(
+        report,
+        StepKind::Read,
+        true,
+        &root.as_ref().map_or_else(
+            || "df did not answer".to_owned(),
+            |f| format!("{}% free on {}", f.free_percent(), f.mount),
+        ),
+    );
+    ctx.printer.result(&host.name, &lines);
+    let warn = root
+        .as_ref()
+        .is_some_and(|f| f.free_percent() < u64::from(host.checks.disk_free_warn));
+    report.set_details(Details::DiskFull(Box::new(DiskFullDetails {
+        filesystems,
+        consumers,
+        journal,
+        database,
+        prunable,
+        plan,
+        ..DiskFullDetails::default()
+    })));
+    if (critical || warn) && !options.fix {
+        return Err(Failure::new(
+            Outcome::Failed,
+            format!(
+                "{}% free on the root's filesystem (warn below {}%, fail below {}%)",
+                root.map_or(0, |f| f.free_percent()),
+                host.checks.disk_free_warn,
+                host.checks.disk_free_fail
+            ),
+        )
+        .hint(format!(
+            "`ployctl incident disk-full -H {} --fix` frees space in a safe order",
+            host.name
+        )));
+    }
+    Ok(())
+}
+
+async fn free_space(
+    ctx: &Context,
+    session: &mut HostSession,
+    report: &mut HostReport,
+    mut details: DiskFullDetails,
+    options: &DiskFullOptions,
+    lock: LockOptions,
+) -> Result<(), Failure> {
+    let host = session.host.clone();
+    let started = Instant::now();
+    session
+        .prepare(ctx, report, "incident disk-full --fix", lock, None, None)
+        .await?;
+    let critical = details
+        .plan
+        .first()
+        .is_some_and(|s| s.starts_with("halt trading"));
+    let before = if critical {
+        session.trading_view(ctx).await.ok()
+    } else {
+        None
+    };
+    if let Some(b) = &before {
+        super::maintenance::set_trading(
+            ctx,
+            session,
+            report,
+            TradingState::Halted,
+            "incident disk-full --fix: the disk is critically full",
+            options.timeout,
+        )
+        .await?;
+        details.halted_first = true;
+        let _ = b;
+    }
+    let prelude = session.prelude.clone();
+    let mut steps: Vec<(String, String)> = Vec::new();
+    if !details.prunable.is_empty() {
+        steps.push((
+            "prune releases".to_owned(),
+            crate::remote::disk::prune_script(&prelude, &details.prunable),
+        ));
+    }
+    steps.push((
+        "ploy's logs".to_owned(),
+        crate::remote::disk::logs_script(&prelude, LOG_KEEP_KB, LOG_ARCHIVES),
+    ));
+    if host.service == crate::inventory::ServiceKind::Systemd {
+        steps.push((
+            "the journal".to_owned(),
+            crate::remote::disk::journal_script(&prelude, JOURNAL_SIZE),
+        ));
+    }
+    let mut failure: Option<Failure> = None;
+    for (what, script) in steps {
+        ctx.printer.step(&host.name, StepKind::Prune, &what);
+        match session.run(&script).await {
+            Ok(out) => {
+                let freed = ScriptOutput::parse(&out.stdout)
+                    .get("freed_kb")
+                    .and_then(|v| v.trim().parse::<i64>().ok())
+                    .unwrap_or(0);
+                ctx.printer.step_done(
+                    report,
+                    StepKind::Prune,
+                    true,
+                    &format!(
+                        "{what}: freed {}",
+                        mb(u64::try_from(freed.max(0)).unwrap_or(0))
+                    ),
+                );
+                details.freed.push((what, freed));
+            },
+            Err(f) => {
+                ctx.printer
+                    .step_done(report, StepKind::Prune, false, &f.reason);
+                failure = Some(f);
+                break;
+            },
+        }
+    }
+    if failure.is_none() && details.database.starts_with("SQLite") {
+        ctx.printer
+            .step(&host.name, StepKind::Prune, "the SQLite write-ahead log");
+        let out = session
+            .run(&crate::remote::disk::checkpoint_script(&prelude))
+            .await?;
+        let text = ScriptOutput::parse(&out.stdout)
+            .block("checkpoint")
+            .join("\n");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let freed_kb = (v["wal_bytes_before"].as_i64().unwrap_or(0)
+            - v["wal_bytes_after"].as_i64().unwrap_or(0))
+            / 1024;
+        ctx.printer.step_done(
+            report,
+            StepKind::Prune,
+            v["emptied"].as_bool().unwrap_or(false) || v.is_null(),
+            &format!(
+                "write-ahead log: freed {}",
+                mb(u64::try_from(freed_kb.max(0)).unwrap_or(0))
+            ),
+        );
+        details
+            .freed
+            .push(("the SQLite write-ahead log".to_owned(), freed_kb));
+    }
+    let out = session
+        .run(&crate::remote::disk::usage_script(
+            &prelude,
+            host.service,
+            None,
+        ))
+        .await?;
+    details.after = parse_usage(&ScriptOutput::parse(&out.stdout)).0;
+    if let Some(root) = details.after.iter().find(|f| f.label == "root") {
+        ctx.printer.result(
+            &host.name,
+            &[format!(
+                "now {}% free on {} ({} freed in all)",
+                root.free_percent(),
+                root.mount,
+                mb(
+                    u64::try_from(details.freed.iter().map(|f| f.1).sum::<i64>().max(0))
+                        .unwrap_or(0)
+                )
+            )],
+        );
+    }
+    if let (Some(b), None) = (&before, &failure) {
+        if let Err(f) = super::maintenance::set_trading(
+            ctx,
+            session,
+            report,
+            b.change.state,
+            "incident disk-full --fix: space freed; back to the state before",
+            options.timeout,
+        )
+        .await
+        {
+            failure = Some(f);
+        }
+    }
+    let outcome = failure.as_ref().map_or(Outcome::Success, |f| f.outcome);
+    let freed_total: i64 = details.freed.iter().map(|f| f.1).sum();
+    let record = AuditRecord {
+        at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        action: "incident-disk-full".to_owned(),
+        release: None,
+        previous: None,
+        current_after: None,
+        outcome: serde_json::to_value(outcome)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        reason: Some(format!(
+            "freed {}{}",
+            mb(u64::try_from(freed_total.max(0)).unwrap_or(0)),
+            failure
+                .as_ref()
+                .map(|f| format!("; stopped: {}", f.reason))
+                .unwrap_or_default()
+        )),
+        by: ctx.who.clone(),
+        ci_run_url: ctx.ci_run_url.clone(),
+        duration_ms: started.elapsed().as_millis() as u64,
+        ployctl_version: env!("CARGO_PKG_VERSION").to_owned(),
+        state_before: before.as_ref().map(|b| b.change.state.to_string()),
+        state_after: None,
+    };
+    if let Ok(out) = session
+        .run(&audit::append_script(&session.prelude, &record.to_line()))
+        .await
+    {
+        session.audited = out.stdout.contains("audited=yes");
+    }
+    report.set_details(Details::DiskFull(Box::new(details)));
+    failure.map_or(Ok(()), Err)
+}

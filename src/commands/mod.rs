@@ -43,6 +43,7 @@ pub async fn exec(ctx: &Context, hosts: &[Host], command: &CommandSettings) -> O
         CommandSettings::Maintenance(options) => maintenance::exec(ctx, hosts, options).await,
         CommandSettings::StuckOrders(options) => incident::stuck_orders(ctx, hosts, options).await,
         CommandSettings::RateLimit(options) => incident::rate_limit(ctx, hosts, options).await,
+        CommandSettings::DiskFull(options) => incident::disk_full(ctx, hosts, options).await,
         CommandSettings::Completions(shell) => {
             completions::run(*shell);
             Outcome::Success

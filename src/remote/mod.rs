@@ -12,6 +12,7 @@
 pub mod audit;
 pub mod checks;
 pub mod config_files;
+pub mod disk;
 pub mod guard;
 pub mod layout;
 pub mod ledger;

@@ -342,3 +342,175 @@ fn rate_limiting_is_seen_and_the_fix_lowers_the_rate_through_a_proven_push() {
     );
     fake.fail_all(None);
 }
+
+/// A host's root moved onto a small tmpfs of its own, unmounted (lazily) on drop.
+struct SmallDisk {
+    root: std::path::PathBuf,
+}
+
+impl SmallDisk {
+    fn mount(host: &FleetHost, size_mb: u64) -> Self {
+        assert!(
+            std::fs::read_to_string("/proc/self/status")
+                .unwrap_or_default()
+                .lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0")),
+            "prerequisite missing: this test mounts a small tmpfs for a host's root and needs root (CI runs as root)"
+        );
+        let seed = host.root.with_extension("seed");
+        let run = |cmd: &mut std::process::Command| {
+            let out = cmd.output().expect("run");
+            assert!(
+                out.status.success(),
+                "{cmd:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        run(std::process::Command::new("cp")
+            .arg("-a")
+            .arg(&host.root)
+            .arg(&seed));
+        run(std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size_mb}m"), "tmpfs"])
+            .arg(&host.root));
+        run(std::process::Command::new("sh").arg("-c").arg(format!(
+            "cp -a '{}/.' '{}/'",
+            seed.display(),
+            host.root.display()
+        )));
+        Self {
+            root: host.root.clone(),
+        }
+    }
+
+    fn free_percent(&self) -> u64 {
+        let out = std::process::Command::new("df")
+            .args(["-Pk"])
+            .arg(&self.root)
+            .output()
+            .expect("df");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let fields: Vec<u64> = text
+            .lines()
+            .nth(1)
+            .unwrap_or("")
+            .split_whitespace()
+            .filter_map(|f| f.parse().ok())
+            .collect();
+        fields[2] * 100 / fields[0].max(1)
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.root)
+            .status();
+    }
+}
+
+/// A host whose root's filesystem is nearly full (old releases, a huge
+/// log): `incident disk-full` names what fills it; `--fix` halts trading
+/// (below disk_free_fail), prunes the releases beyond keep_releases, trims
+/// the log, checkpoints the WAL, frees space, leaves the database, the
+/// current and previous release and the config intact, and resumes.
+#[test]
+fn a_full_disk_is_freed_in_a_safe_order_and_nothing_that_matters_is_removed() {
+    let fleet = Fleet::start(1);
+    let disk = SmallDisk::mount(&fleet.hosts[0], 560);
+    for v in ["1.0.0", "1.0.1", "1.0.2", "1.0.3"] {
+        let run = ctl(&fleet)
+            .args(["deploy", "-H", "host1", "--binary"])
+            .arg_path(&ploy_bin())
+            .args(["--version", v, "--stability-window", "1s"])
+            .run();
+        assert_eq!(run.code, 0, "{v}: {}", run.all());
+    }
+    // A huge log fills it below disk_free_fail (10%).
+    let host = &fleet.hosts[0];
+    let log = host.path("logs/ploy.log");
+    let line = "2026-12-02T03:00:00.000000Z  INFO ploy: filler filler filler filler filler filler filler\n";
+    {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+        while disk.free_percent() >= 7 {
+            for _ in 0..10_000 {
+                f.write_all(line.as_bytes()).unwrap();
+            }
+            f.flush().unwrap();
+        }
+    }
+    let releases_before = host.releases();
+    assert_eq!(releases_before.len(), 4);
+    let config_before = host.config();
+    let orders_before = stored(host).len();
+    // Fewer releases are kept from now on.
+    fleet.write_inventory("keep_releases = 2");
+
+    let look = ctl(&fleet)
+        .args(["--json", "incident", "disk-full", "-H", "host1"])
+        .run();
+    assert_eq!(look.code, 1, "{}", look.all());
+    let report = look.json();
+    let h = &report["hosts"][0];
+    let largest = h["consumers"][0][0].as_str().unwrap();
+    assert!(
+        largest.starts_with("releases/") || largest == "logs/ploy.log",
+        "{h}"
+    );
+    assert_eq!(h["prunable"].as_array().unwrap().len(), 2, "{h}");
+
+    let fix = ctl(&fleet)
+        .args([
+            "--json",
+            "incident",
+            "disk-full",
+            "-H",
+            "host1",
+            "--fix",
+            "--yes",
+        ])
+        .run();
+    assert_eq!(fix.code, 0, "{}", fix.all());
+    let h = &fix.json()["hosts"][0];
+    assert_eq!(h["halted_first"], true, "{h}");
+    let host = &fleet.hosts[0];
+    assert!(
+        disk.free_percent() > 20,
+        "space is freed: {}% free\n{}",
+        disk.free_percent(),
+        fix.all()
+    );
+    let releases_after = host.releases();
+    assert_eq!(releases_after.len(), 2, "{releases_after:?}");
+    assert!(
+        releases_after.contains(&"1.0.3".to_owned())
+            && releases_after.contains(&"1.0.2".to_owned()),
+        "the current and the previous release stay: {releases_after:?}"
+    );
+    assert_eq!(host.config(), config_before, "the config is untouched");
+    assert!(host.path("data/ploy.db").is_file(), "the database stays");
+    assert!(stored(host).len() >= orders_before, "no order is lost");
+    let logs: Vec<String> = std::fs::read_dir(host.path("logs"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        logs.iter().any(|l| l.ends_with(".gz")),
+        "the log's tail is kept, compressed: {logs:?}"
+    );
+    let status = ctl(&fleet).args(["--json", "trading", "status"]).run();
+    assert_eq!(
+        status.json()["hosts"][0]["before"]["state"],
+        "active",
+        "trading is resumed after the fix: {}",
+        status.all()
+    );
+    let last = host.audit().last().cloned().unwrap();
+    assert_eq!(last["action"], "incident-disk-full", "{last}");
+    // Stop ploy before the tmpfs goes (the fleet's drop would, after it).
+    fleet.hosts[0].stop_ploy();
+    drop(disk);
+}

@@ -54,6 +54,9 @@ pub fn main() -> ExitCode {
         cli::Command::Order(cli::OrderCommand::Preview(args)) => order::preview(config, &args),
         cli::Command::Orders(args) => with_runtime(|| views::orders(config, &args)),
         cli::Command::CheckOrders(args) => with_runtime(|| check_orders::run(config, &args)),
+        cli::Command::Db(cli::DbCommand::Checkpoint(args)) => {
+            with_runtime(|| views::checkpoint(config, args.json))
+        },
         cli::Command::Positions(args) => with_runtime(|| views::positions(config, args.json)),
         cli::Command::Report(args) => with_runtime(|| views::report(config, &args)),
     };

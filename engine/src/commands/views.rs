@@ -40,7 +40,7 @@ async fn open(config: Option<&Path>) -> Result<(Settings, Arc<dyn Store>), Comma
 }
 
 /// The file of an SQLite URL (`sqlite://data/ploy.db`, `sqlite:ploy.db?mode=rwc`).
-fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+pub(crate) fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;
@@ -119,6 +119,42 @@ pub async fn orders(config: Option<&Path>, args: &OrdersArgs) -> CommandResult {
         if picked.len() == 1 { "" } else { "s" },
         all.len()
     );
+    Ok(exit::OK)
+}
+
+/// `ploy db checkpoint`: SQLite's write-ahead log moved into the database
+/// file and truncated, with its size before and after.
+pub async fn checkpoint(config: Option<&Path>, json: bool) -> CommandResult {
+    let (settings, store) = open(config).await?;
+    let wal = sqlite_file(settings.database_url.expose()).map(|f| {
+        let mut name = f.into_os_string();
+        name.push("-wal");
+        std::path::PathBuf::from(name)
+    });
+    let size = |p: &Option<std::path::PathBuf>| {
+        p.as_ref()
+            .and_then(|p| std::fs::metadata(p).ok())
+            .map_or(0, |m| m.len())
+    };
+    let before = size(&wal);
+    let done = store.checkpoint().await.map_err(|e| failed(&e))?;
+    store.close().await;
+    let after = size(&wal);
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "backend": if wal.is_some() { "sqlite" } else { "postgres" },
+                "wal_bytes_before": before, "wal_bytes_after": after, "emptied": done,
+            })
+        );
+    } else if wal.is_none() {
+        println!("nothing to do: PostgreSQL manages its own write-ahead log");
+    } else if done {
+        println!("checkpointed: the write-ahead log went from {before} to {after} bytes");
+    } else {
+        println!("the write-ahead log is in use by a reader and could not be emptied ({after} bytes); try again");
+    }
     Ok(exit::OK)
 }
 

@@ -258,6 +258,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn set_marks(&self, marks: &[Mark]) -> Result<(), StorageError>;
     /// Every token's last mark, by token.
     async fn marks(&self) -> Result<Vec<Mark>, StorageError>;
+    /// SQLite: moves the write-ahead log into the database file and
+    /// truncates it (`PRAGMA wal_checkpoint(TRUNCATE)`); `false` when the
+    /// log could not be emptied (a reader holds it) or there is none
+    /// (PostgreSQL).
+    async fn checkpoint(&self) -> Result<bool, StorageError>;
     /// The database's size on disk, in bytes.
     async fn database_bytes(&self) -> Result<u64, StorageError>;
 }

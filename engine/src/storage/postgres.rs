@@ -490,6 +490,10 @@ impl Store for PostgresStore {
         Ok(())
     }
 
+    async fn checkpoint(&self) -> Result<bool, StorageError> {
+        Ok(false)
+    }
+
     async fn database_bytes(&self) -> Result<u64, StorageError> {
         let bytes: i64 = sqlx::query_scalar("SELECT pg_database_size(current_database())")
             .fetch_one(&self.pool)

@@ -524,6 +524,14 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn checkpoint(&self) -> Result<bool, StorageError> {
+        // (busy, log pages, pages moved): busy 0 means the log is empty now.
+        let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(busy == 0)
+    }
+
     async fn database_bytes(&self) -> Result<u64, StorageError> {
         let bytes: i64 = sqlx::query_scalar(
             "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",

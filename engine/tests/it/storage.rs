@@ -371,6 +371,18 @@ async fn exercise(store: Arc<dyn Store>, backend: Backend) {
     assert_eq!(p.size.normalize(), dec!(0));
     assert_eq!(p.realized_pnl.normalize(), dec!(0.2), "4 × (0.50 − 0.45)");
 
+    // SQLite empties its write-ahead log; PostgreSQL has nothing to do.
+    assert_eq!(
+        store.checkpoint().await.unwrap(),
+        backend == Backend::Sqlite,
+        "checkpoint on {backend:?}"
+    );
+    assert_eq!(
+        store.positions().await.unwrap().len(),
+        1,
+        "nothing is lost by it"
+    );
+
     store.close().await;
 }
 
