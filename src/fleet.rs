@@ -60,16 +60,17 @@ where
         Ok(s) => s,
         Err(f) => return end_early(ctx, report, f),
     };
-    let interrupted = match access {
-        Access::Read => "interrupted by a signal",
-        Access::Mutate { .. } => {
-            "interrupted by a signal; an upload in progress is removed by the next deploy"
-        },
-    };
     let result = tokio::select! {
         r = body(&mut session, &mut report) => r,
-        () = ctx.until_cancelled() => Err(Failure::new(Outcome::Interrupted, interrupted)),
+        () = ctx.until_cancelled() => Err(Failure::new(Outcome::Interrupted, "")),
     };
+    let result = result.map_err(|f| {
+        if f.outcome == Outcome::Interrupted && f.reason.is_empty() {
+            Failure::new(Outcome::Interrupted, interrupted_at(ctx, &report, upload))
+        } else {
+            f
+        }
+    });
     match access {
         Access::Read => {
             let outcome = record(&mut report, result);
@@ -79,6 +80,28 @@ where
         },
         Access::Mutate { action, .. } => conclude(ctx, session, report, result, action).await,
     }
+}
+
+/// Why a host's command ended on a signal, and where: the step under way
+/// (or the last one finished), so the audit says where a fix stopped.
+fn interrupted_at(ctx: &Context, report: &HostReport, upload: bool) -> String {
+    let at = ctx
+        .printer
+        .step_in_progress(&report.host)
+        .map(|s| format!(" during {s}"))
+        .or_else(|| {
+            report
+                .steps
+                .last()
+                .map(|s| format!(" after {}: {}", s.step.as_str(), s.detail))
+        })
+        .unwrap_or_default();
+    let upload = if upload {
+        "; an upload in progress is removed by the next deploy"
+    } else {
+        ""
+    };
+    format!("interrupted by a signal{at}{upload}")
 }
 
 /// Runs a host's read under a time limit, so one hung host never holds up

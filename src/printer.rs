@@ -55,6 +55,8 @@ struct State {
     /// Per host: the step under way and when it began (a step reported again,
     /// as the health polls are, keeps its start).
     step_started: BTreeMap<String, (StepKind, Instant)>,
+    /// Per host: what the step under way last said it was doing.
+    step_detail: BTreeMap<String, String>,
     /// Per host: the warnings given so far (they go into its report).
     warnings: BTreeMap<String, Vec<String>>,
 }
@@ -91,6 +93,7 @@ impl Printer {
                 bars: BTreeMap::new(),
                 started: BTreeMap::new(),
                 step_started: BTreeMap::new(),
+                step_detail: BTreeMap::new(),
                 warnings: BTreeMap::new(),
             }),
         }
@@ -245,6 +248,9 @@ impl Printer {
                 .step_started
                 .insert(host.to_owned(), (step, Instant::now()));
         }
+        state
+            .step_detail
+            .insert(host.to_owned(), format!("{}: {detail}", step.as_str()));
         if let Some(bar) = state.bars.get(host) {
             bar.set_style(
                 ProgressStyle::with_template("{spinner:.cyan} {prefix:.bold} {wide_msg}")
@@ -256,6 +262,12 @@ impl Printer {
             drop(state);
             self.line(&format!("{} {}: {detail}", self.tag(host), step.as_str()));
         }
+    }
+
+    /// The step under way on `host` and what it last said (`health: poll 3`),
+    /// if one has begun and not ended: where an interrupted command stopped.
+    pub fn step_in_progress(&self, host: &str) -> Option<String> {
+        self.lock().step_detail.get(host).cloned()
     }
 
     /// Upload progress (a byte bar on a terminal).
@@ -295,13 +307,15 @@ impl Printer {
         status: StepStatus,
         detail: &str,
     ) {
-        let took = self
-            .lock()
+        let mut state = self.lock();
+        state.step_detail.remove(&report.host);
+        let took = state
             .step_started
             .remove(&report.host)
             .filter(|(kind, _)| *kind == step)
             .map(|(_, t)| t.elapsed())
             .unwrap_or_default();
+        drop(state);
         self.record(report, step, status, detail, took);
     }
 
@@ -314,7 +328,10 @@ impl Printer {
         detail: &str,
         took: Duration,
     ) {
-        self.lock().step_started.remove(&report.host);
+        let mut state = self.lock();
+        state.step_started.remove(&report.host);
+        state.step_detail.remove(&report.host);
+        drop(state);
         self.record(report, step, status, detail, took);
     }
 

@@ -514,3 +514,161 @@ fn a_full_disk_is_freed_in_a_safe_order_and_nothing_that_matters_is_removed() {
     fleet.hosts[0].stop_ploy();
     drop(disk);
 }
+
+/// The faults of a fix, on a host with an order stuck pending (stored, the
+/// post refused, the engine killed): with the exchange not answering the
+/// look-ups, nothing is decided and `--fix` changes nothing; while a fix
+/// runs, a second operator's fix is refused (lock held, exit 6); Ctrl-C in
+/// the middle of the fix ends it with 130, the lock released and the audit
+/// saying where it stopped; the same fix run again settles the order, with
+/// nothing forgotten and nothing posted twice.
+#[test]
+fn a_fix_that_cannot_decide_changes_nothing_and_an_interrupted_fix_is_finished_by_a_rerun() {
+    let rt = runtime();
+    let fleet = Fleet::start(1);
+    let fake = rt.block_on(FakeClob::start());
+    let host = &fleet.hosts[0];
+    fake.announce_placements(false);
+    host.go_live(&fake, "");
+    fake.fail_all(Some(Fault::RateLimited(60)));
+    let deploy = ctl(&fleet)
+        .args(["deploy", "-H", "host1", "--binary"])
+        .arg_path(&ploy_bin())
+        .args(["--version", "1.0.0", "--stability-window", "1s"])
+        .run();
+    assert_eq!(deploy.code, 0, "{}", deploy.all());
+    wait_for("an order stored pending", Duration::from_secs(20), || {
+        stored(host).iter().any(|o| o["status"] == "pending")
+    });
+    kill_engine(host);
+    fake.fail_all(None);
+    let pending: Vec<String> = stored(host)
+        .iter()
+        .filter(|o| o["status"] == "pending")
+        .map(|o| o["client_id"].as_str().unwrap().to_owned())
+        .collect();
+
+    // The exchange does not answer a look-up within the host's 1 s timeout.
+    fake.set_lookup_delay(Some(Duration::from_secs(5)));
+    let audited = host.audit().len();
+    let blind = ctl(&fleet)
+        .args(["--json", "incident", "stuck-orders", "-H", "host1"])
+        .args(["--older-than", "0s", "--fix", "--yes"])
+        .run();
+    assert_eq!(blind.code, 5, "cannot decide: {}", blind.all());
+    let report = blind.json();
+    let decisions: Vec<&str> = report["hosts"][0]["check"]["orders"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{}", blind.all()))
+        .iter()
+        .map(|o| o["decision"].as_str().unwrap())
+        .collect();
+    assert!(
+        !decisions.is_empty() && decisions.iter().all(|d| *d == "undecided"),
+        "{}",
+        blind.all()
+    );
+    assert!(
+        report["hosts"][0]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("nothing is decided or changed")),
+        "{}",
+        blind.all()
+    );
+    assert!(host.health().is_none(), "the engine was not started");
+    assert_eq!(host.audit().len(), audited, "no fix was recorded");
+    for id in &pending {
+        assert!(
+            stored(host)
+                .iter()
+                .any(|o| o["client_id"] == id.as_str() && o["status"] == "pending"),
+            "{id} is left as it was"
+        );
+    }
+
+    // The exchange answers again. A fix proves the restarted engine over a
+    // long window; a second operator's fix meanwhile is refused.
+    fake.set_lookup_delay(None);
+    let mut first = ctl(&fleet)
+        .args(["incident", "stuck-orders", "-v", "-H", "host1"])
+        .args(["--older-than", "0s", "--fix", "--yes"])
+        .args(["--stability-window", "60s"])
+        .spawn(fleet.dir.path(), "first-fix");
+    wait_for(
+        "the fix's restarted engine healthy",
+        Duration::from_secs(40),
+        || host.path(".ployctl/lock").exists() && host.health().is_some_and(|(s, _)| s == 200),
+    );
+    // The restarted engine's reconciliation has settled the order: a second
+    // operator's stuck-orders finds nothing to fix and takes no lock; their
+    // rate-limit fix (a config push) is refused while the first fix runs.
+    let look = ctl(&fleet)
+        .args(["incident", "stuck-orders", "-H", "host1"])
+        .args(["--older-than", "0s", "--fix", "--yes"])
+        .run();
+    assert_eq!(look.code, 0, "nothing left to fix: {}", look.all());
+    assert!(look.all().contains("0 to change"), "{}", look.all());
+    let second = ctl(&fleet)
+        .args(["incident", "rate-limit", "-H", "host1"])
+        .args(["--fix", "--max-orders-per-minute", "100", "--yes"])
+        .run();
+    assert_eq!(second.code, 6, "lock held: {}", second.all());
+    assert!(
+        !host.config().contains("max_orders_per_minute = 100"),
+        "the refused fix changed nothing"
+    );
+    assert!(
+        second.all().contains("lock held by"),
+        "names the holder: {}",
+        second.all()
+    );
+
+    // Ctrl-C.
+    std::process::Command::new("kill")
+        .args(["-INT", &first.id().to_string()])
+        .status()
+        .unwrap();
+    let status = first.wait().unwrap();
+    let first_err = std::fs::read_to_string(fleet.dir.path().join("first-fix.err")).unwrap();
+    assert_eq!(status.code(), Some(130), "interrupted: {first_err}");
+    assert!(
+        !host.path(".ployctl/lock").exists(),
+        "the lock was released"
+    );
+    let last = host.audit().pop().unwrap();
+    assert_eq!(last["action"], "incident-stuck-orders", "{last:#}");
+    assert_eq!(last["outcome"], "interrupted", "{last:#}");
+    assert!(
+        last["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("interrupted by a signal during health")),
+        "the audit says where it stopped: {last:#}"
+    );
+
+    // Run again: the fix completes; the database agrees with the exchange.
+    let again = ctl(&fleet)
+        .args(["--json", "incident", "stuck-orders", "-H", "host1"])
+        .args(["--older-than", "0s", "--fix", "--yes"])
+        .args(["--stability-window", "1s"])
+        .run();
+    assert!(
+        again.code == 0,
+        "the re-run settles what is left: {}",
+        again.all()
+    );
+    ledger_and_database_agree(&fake, host);
+    for id in &pending {
+        let rows: Vec<serde_json::Value> = stored(host)
+            .into_iter()
+            .filter(|o| o["client_id"] == id.as_str())
+            .collect();
+        assert_eq!(rows.len(), 1, "{id} is stored once: {rows:#?}");
+        assert_eq!(
+            rows[0]["status"], "failed",
+            "never reached the book: {rows:#?}"
+        );
+    }
+    for order in fake.ledger() {
+        assert_eq!(order.posts, 1, "nothing was posted twice: {order:?}");
+    }
+}

@@ -183,5 +183,11 @@ fn sigterm_and_sigint_release_the_lock() {
         );
         let last = host.audit().pop().unwrap();
         assert_eq!(last["outcome"], "interrupted", "SIG{signal}: {last:#}");
+        assert!(
+            last["reason"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("interrupted by a signal during ")),
+            "SIG{signal}: the audit says where it stopped: {last:#}"
+        );
     }
 }
