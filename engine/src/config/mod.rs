@@ -10,6 +10,7 @@
 mod env;
 mod load;
 mod problem;
+pub mod ranges;
 mod secret;
 mod types;
 

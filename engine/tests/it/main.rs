@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod config_bounds;
 mod config_cli;
 mod paper;
 mod service;

@@ -94,25 +94,21 @@ pub(super) fn check_semantics(
             "use 137 (Polygon) or 80002 (Amoy testnet)",
         );
     }
-    if ex.request_timeout.is_zero() {
-        problem(
-            &["exchange", "request_timeout"],
-            "must be above zero".into(),
-            "write e.g. \"10s\"",
-        );
+    for r in crate::config::ranges::ranged(config) {
+        if !r.bound.admits(r.value) {
+            let keys: Vec<&str> = r.key.split('.').collect();
+            problem(
+                &keys,
+                format!(
+                    "{} is out of range ({})",
+                    r.value.show(),
+                    r.bound.describe()
+                ),
+                r.hint,
+            );
+        }
     }
-    if ex.order_deadline < std::time::Duration::from_secs(1)
-        || ex.order_deadline > std::time::Duration::from_secs(600)
-    {
-        problem(
-            &["exchange", "order_deadline"],
-            format!(
-                "{} is out of range (1s to 10m)",
-                humantime::format_duration(ex.order_deadline)
-            ),
-            "write e.g. \"30s\"",
-        );
-    } else if ex.order_deadline < ex.request_timeout {
+    if ex.order_deadline < ex.request_timeout {
         problem(
             &["exchange", "order_deadline"],
             format!(
@@ -121,42 +117,6 @@ pub(super) fn check_semantics(
                 humantime::format_duration(ex.request_timeout)
             ),
             "make order_deadline at least request_timeout, e.g. three times it",
-        );
-    }
-    if ex.heartbeat_interval < std::time::Duration::from_secs(1)
-        || ex.heartbeat_interval > std::time::Duration::from_secs(8)
-    {
-        problem(
-            &["exchange", "heartbeat_interval"],
-            format!(
-                "{} is out of range: the exchange cancels every order when no heartbeat arrives for 10 s",
-                humantime::format_duration(ex.heartbeat_interval)
-            ),
-            "write 1s to 8s, e.g. \"5s\"",
-        );
-    }
-    if let Some(ttl) = ex.quote_ttl {
-        if ttl < std::time::Duration::from_secs(90) || ttl > std::time::Duration::from_secs(3600) {
-            problem(
-                &["exchange", "quote_ttl"],
-                format!(
-                    "{} is out of range (90s to 1h: the exchange refuses an expiration less than a minute ahead)",
-                    humantime::format_duration(ttl)
-                ),
-                "write e.g. \"5m\", or remove it for GTC quotes",
-            );
-        }
-    }
-    if ex.open_orders_check < std::time::Duration::from_secs(1)
-        || ex.open_orders_check > std::time::Duration::from_secs(3600)
-    {
-        problem(
-            &["exchange", "open_orders_check"],
-            format!(
-                "{} is out of range (1s to 1h)",
-                humantime::format_duration(ex.open_orders_check)
-            ),
-            "write e.g. \"30s\"",
         );
     }
     match (ex.signature_type, &ex.funder) {
@@ -206,154 +166,11 @@ pub(super) fn check_semantics(
             );
         }
     }
-    if !(md.recording_speed >= 0.0 && md.recording_speed.is_finite()) {
-        problem(
-            &["market_data", "recording_speed"],
-            "must be 0 (as fast as possible) or a positive factor".into(),
-            "write e.g. 1.0 for real time",
-        );
-    }
-    let paper = &config.paper;
-    if paper.fee_rate < rust_decimal::Decimal::ZERO || paper.fee_rate > rust_decimal::Decimal::ONE {
-        problem(
-            &["paper", "fee_rate"],
-            format!("{} is not between 0 and 1", paper.fee_rate),
-            "write e.g. \"0.02\"",
-        );
-    }
-    if paper.fee_exponent > 8 {
-        problem(
-            &["paper", "fee_exponent"],
-            format!("{} is above 8", paper.fee_exponent),
-            "write e.g. 2",
-        );
-    }
-    let secs = std::time::Duration::from_secs;
-    for (key, value) in [
-        ("post_latency", paper.post_latency),
-        ("cancel_latency", paper.cancel_latency),
-    ] {
-        if value > secs(10) {
-            problem(
-                &["paper", key],
-                format!(
-                    "{} is out of range (0s to 10s)",
-                    humantime::format_duration(value)
-                ),
-                "write e.g. \"100ms\" (live, ploy_order_latency_ms shows yours)",
-            );
-        }
-    }
-    for (key, value, low, high) in [
-        ("max_silence", md.max_silence, secs(3), secs(300)),
-        ("max_staleness", md.max_staleness, secs(1), secs(3600)),
-    ] {
-        if value < low || value > high {
-            problem(
-                &["market_data", key],
-                format!(
-                    "{} is out of range ({} to {})",
-                    humantime::format_duration(value),
-                    humantime::format_duration(low),
-                    humantime::format_duration(high)
-                ),
-                "write e.g. \"30s\"",
-            );
-        }
-    }
-
-    let db = &config.database;
-    if db.max_connections == 0 {
-        problem(
-            &["database", "max_connections"],
-            "must be at least 1".into(),
-            "write e.g. 5",
-        );
-    }
-
-    let risk = &config.risk;
-    for (key, value) in [
-        ("max_position_per_market", risk.max_position_per_market),
-        ("max_notional_per_market", risk.max_notional_per_market),
-    ] {
-        if value <= rust_decimal::Decimal::ZERO {
-            problem(
-                &["risk", key],
-                format!("must be above zero, got {value}"),
-                "write a positive number",
-            );
-        }
-    }
-    if risk.max_orders_per_minute == 0 {
-        problem(
-            &["risk", "max_orders_per_minute"],
-            "must be at least 1".into(),
-            "to stop trading, set risk.trading_state = \"halted\" instead",
-        );
-    }
-
     let st = &config.strategy;
-    let half = rust_decimal::Decimal::new(5, 1);
-    if st.half_spread <= rust_decimal::Decimal::ZERO || st.half_spread >= half {
-        problem(
-            &["strategy", "half_spread"],
-            format!(
-                "must be between 0 and 0.5 (exclusive), got {}",
-                st.half_spread
-            ),
-            "write e.g. \"0.02\" for quotes two cents either side of the midpoint",
-        );
-    }
-    if st.order_size <= rust_decimal::Decimal::ZERO {
-        problem(
-            &["strategy", "order_size"],
-            format!("must be above zero, got {}", st.order_size),
-            "write e.g. \"5\"",
-        );
-    }
-    if st.inventory_skew < rust_decimal::Decimal::ZERO {
-        problem(
-            &["strategy", "inventory_skew"],
-            "must not be negative".into(),
-            "write 0 to disable skew",
-        );
-    }
     for (i, market) in st.markets.iter().enumerate() {
         if market.is_empty() || !market.chars().all(|c| c.is_ascii_digit()) {
             problems_push_market(problems, locator, table, i, market);
         }
-    }
-
-    let health = &config.health;
-    if health.max_queue_depth == 0 {
-        problems.push(
-            Problem::new(
-                locator.origin_of(table, &["health", "max_queue_depth"]),
-                "must be at least 1",
-            )
-            .key("health.max_queue_depth")
-            .hint("write e.g. 100"),
-        );
-    }
-    if health.check_timeout.is_zero() {
-        problems.push(
-            Problem::new(
-                locator.origin_of(table, &["health", "check_timeout"]),
-                "must be above zero",
-            )
-            .key("health.check_timeout")
-            .hint("write e.g. \"2s\""),
-        );
-    }
-    if config.server.shutdown_timeout.is_zero() {
-        problems.push(
-            Problem::new(
-                locator.origin_of(table, &["server", "shutdown_timeout"]),
-                "must be above zero",
-            )
-            .key("server.shutdown_timeout")
-            .hint("write e.g. \"10s\""),
-        );
     }
 
     if config.mode == Mode::Live && config.strategy.markets.is_empty() {
