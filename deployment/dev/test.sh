@@ -16,4 +16,6 @@ echo "==> cargo clippy"
 cargo clippy --locked --workspace --all-targets --all-features -- -D warnings
 
 echo "==> cargo test"
+# Tests open more than a thousand connections at once.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 cargo test --locked --workspace --all-targets

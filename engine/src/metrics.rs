@@ -100,6 +100,10 @@ pub struct Metrics {
     risk_refusals: Family<RefusalLabels, Counter>,
     /// `ploy_position_shares{token}`: shares held, as strategy and risk see them.
     position_shares: Family<TokenLabels, Gauge<f64, AtomicU64>>,
+    /// `ploy_trading_state_refused_total{reason}`: kill-switch requests refused.
+    trading_state_refused: Family<RefusalLabels, Counter>,
+    /// `ploy_http_connections_refused_total{reason}`: connections closed at once.
+    http_refused: Family<RefusalLabels, Counter>,
 }
 
 impl Metrics {
@@ -207,6 +211,28 @@ impl Metrics {
             "Orders the strategy wanted and the risk engine refused, by the limit they broke",
             risk_refusals.clone(),
         );
+        let trading_state_refused = Family::<RefusalLabels, Counter>::default();
+        registry.register(
+            "ploy_trading_state_refused",
+            "Requests to change the kill switch that were refused: not_loopback, bad_host, bad_request, body_too_large, body_timeout, below_floor",
+            trading_state_refused.clone(),
+        );
+        let http_refused = Family::<RefusalLabels, Counter>::default();
+        registry.register(
+            "ploy_http_connections_refused",
+            "HTTP connections closed on arrival: too_many_connections, too_many_from_peer, accept_error",
+            http_refused.clone(),
+        );
+        for reason in ["not_loopback", "bad_host"] {
+            let _ = trading_state_refused.get_or_create(&RefusalLabels {
+                reason: reason.to_owned(),
+            });
+        }
+        for reason in ["too_many_connections", "too_many_from_peer"] {
+            let _ = http_refused.get_or_create(&RefusalLabels {
+                reason: reason.to_owned(),
+            });
+        }
         let trading_state = Family::<TradingStateLabels, Gauge>::default();
         registry.register(
             "ploy_trading_state",
@@ -249,6 +275,8 @@ impl Metrics {
             start_time_seconds,
             trading_state,
             risk_refusals,
+            trading_state_refused,
+            http_refused,
             position_shares,
         }
     }
@@ -269,6 +297,24 @@ impl Metrics {
                 reason: reason.to_owned(),
             })
             .inc_by(n);
+    }
+
+    /// Counts one refused kill-switch request.
+    pub fn trading_state_refused(&self, reason: &str) {
+        self.trading_state_refused
+            .get_or_create(&RefusalLabels {
+                reason: reason.to_owned(),
+            })
+            .inc();
+    }
+
+    /// Counts one HTTP connection closed on arrival.
+    pub fn http_refused(&self, reason: &str) {
+        self.http_refused
+            .get_or_create(&RefusalLabels {
+                reason: reason.to_owned(),
+            })
+            .inc();
     }
 
     /// Shows `state` as the kill switch's state in force.

@@ -175,6 +175,7 @@ pub async fn run(settings: Settings) -> Result<(), RunError> {
             control: Some(control),
         },
         stopped(stop_rx),
+        http::Limits::default(),
     ));
     tracing::info!(addr = %cfg.server.bind, "serving /health and /metrics");
 

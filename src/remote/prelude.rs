@@ -53,7 +53,8 @@ health_ok() { alive "$(service_pid)" && "$R/releases/$1/ploy" health-check --url
 /// too, as systemd's control group would) and waits for the process and its
 /// children, a zombie counting as gone. A maintenance window's
 /// `.ployctl/maintenance.env` is exported into every start (the systemd unit
-/// reads it as an `EnvironmentFile`).
+/// reads it as an `EnvironmentFile`), with the open-file limit raised to the
+/// hard limit (the unit sets `LimitNOFILE`).
 const DAEMON: &str = r#"service_pid() { cat "$R/run/ploy.pid" 2>/dev/null; }
 ours() { tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$R/"; }
 any_alive() { for _x in "$@"; do alive "$_x" && return 0; done; return 1; }
@@ -76,6 +77,7 @@ stop_service() {
 start_service() {
   mkdir -p "$R/run" "$R/logs" && (
     if [ -f "$R/.ployctl/maintenance.env" ]; then set -a; . "$R/.ployctl/maintenance.env"; set +a; fi
+    ulimit -n "$(ulimit -Hn)" 2>/dev/null || :
     start-stop-daemon --start --quiet --background --make-pidfile --pidfile "$R/run/ploy.pid" \
       --chdir "$R" --output "$R/logs/ploy.log" --exec "$R/bin/ploy" -- --config "$R/config/config.toml" run
   )

@@ -502,3 +502,138 @@ async fn alert_rules_pass_promtool_and_name_real_metrics() {
         );
     }
 }
+
+/// Opens a TCP connection to `port` from the loopback address `from`.
+async fn connect_from(from: &str, port: u16) -> std::io::Result<tokio::net::TcpStream> {
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.bind(format!("{from}:0").parse().unwrap())?;
+    socket
+        .connect(format!("127.0.0.1:{port}").parse().unwrap())
+        .await
+}
+
+/// Reads what the server sends until it closes (or `limit` passes).
+async fn read_until_closed(stream: &mut tokio::net::TcpStream, limit: Duration) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+    let mut out = Vec::new();
+    match tokio::time::timeout(limit, stream.read_to_end(&mut out)).await {
+        Ok(_) => Some(String::from_utf8_lossy(&out).into_owned()),
+        Err(_) => None,
+    }
+}
+
+/// A slowloris client and more connections than the limit, against ploy
+/// under a host's default 1024 open files: `/health` keeps answering from
+/// another address, excess connections are answered 503 at once, a
+/// half-sent request is closed after the 5 s header-read limit, a
+/// kill-switch request with a foreign `Host` is refused, logged and
+/// counted, and SIGTERM with a hundred half-sent requests still open ends
+/// with 0 at once, not after `shutdown_timeout`.
+#[tokio::test(flavor = "multi_thread")]
+async fn slow_and_many_clients_cannot_take_health_away_or_hold_up_shutdown() {
+    use tokio::io::AsyncWriteExt;
+    let exchange = FakeClob::start().await;
+    let mut ploy = Ploy::new()
+        .config(&clob(&exchange.url()))
+        .env("PLOY_SERVER__SHUTDOWN_TIMEOUT", "10s")
+        .open_files(1024)
+        .spawn();
+    ploy.ready(READY).await;
+    let port = ploy.setup().http_port();
+
+    // 100 half-sent requests from 127.0.0.3 (64 held: the per-peer limit).
+    let mut slow = Vec::new();
+    for _ in 0..100 {
+        let mut s = connect_from("127.0.0.3", port)
+            .await
+            .expect("connect (raise the test's open files: ulimit -n 4096)");
+        let _ = s
+            .write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            .await;
+        slow.push(s);
+    }
+    // 1,100 idle connections from 127.0.0.2: more than ploy has open files.
+    let mut idle = Vec::new();
+    for _ in 0..1100 {
+        idle.push(
+            connect_from("127.0.0.2", port)
+                .await
+                .expect("connect (raise the test's open files: ulimit -n 4096)"),
+        );
+    }
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    for i in 0..10 {
+        let answer = client
+            .get(format!("{}/health", ploy.base_url()))
+            .send()
+            .await;
+        assert!(
+            answer.as_ref().is_ok_and(|r| r.status() == 200),
+            "health #{i} with 1,200 other connections: {answer:?}\n{}",
+            ploy.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The excess was told and closed at once.
+    let said = read_until_closed(idle.last_mut().unwrap(), Duration::from_secs(2)).await;
+    assert!(
+        said.as_deref()
+            .is_some_and(|s| s.starts_with("HTTP/1.1 503")),
+        "an excess connection is answered 503 and closed: {said:?}"
+    );
+    // DNS rebinding: refused, logged, counted.
+    let rebound = client
+        .put(format!("{}/trading-state", ploy.base_url()))
+        .header("host", "attacker.example")
+        .body("halted")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rebound.status(), 403);
+    let metrics = ploy.metrics().await;
+    assert!(
+        metrics.contains("ploy_trading_state_refused_total{reason=\"bad_host\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("ploy_http_connections_refused_total{reason=\"too_many_from_peer\"}"),
+        "{metrics}"
+    );
+    let logs = ploy.logs();
+    assert!(
+        logs.contains("refused a request to change the trading state") && logs.contains("bad_host"),
+        "{logs}"
+    );
+    assert!(logs.contains("refusing HTTP connections"), "{logs}");
+
+    // Slowloris: a half-sent request is closed after the header-read limit.
+    let closed = read_until_closed(&mut slow[0], Duration::from_secs(8)).await;
+    assert!(closed.is_some(), "a half-sent request is closed within 8 s");
+
+    // Shutdown with the rest still half-sent: at once, exit 0.
+    let mut more_slow = Vec::new();
+    for _ in 0..50 {
+        let mut s = connect_from("127.0.0.4", port).await.unwrap();
+        let _ = s
+            .write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            .await;
+        more_slow.push(s);
+    }
+    let started = Instant::now();
+    ploy.signal("TERM");
+    let status = ploy.wait(Duration::from_secs(15)).await;
+    let took = started.elapsed();
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "SIGTERM with half-sent requests open: {status:?}\n{}",
+        ploy.logs()
+    );
+    assert!(
+        took < Duration::from_secs(3),
+        "shutdown did not wait for the clients (took {took:?}, shutdown_timeout 10s)"
+    );
+    drop((slow, idle, more_slow));
+}

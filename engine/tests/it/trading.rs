@@ -780,7 +780,10 @@ async fn kill_switch_outlives_a_restart(backend: Backend) {
     );
     let (status, body) = put_trading_state(&ploy, "yolo").await;
     assert_eq!(status, 400);
-    assert!(body.contains("use active, reducing or halted"), "{body}");
+    assert!(
+        body.contains("must be active, reducing or halted") && !body.contains("yolo"),
+        "says what is accepted, never quotes the request: {body}"
+    );
 
     // A restart (a deploy, a crash, systemd) does not resume trading.
     let mut again = restart(&fake, &dir, port, ploy).await;

@@ -15,6 +15,7 @@ pub struct Ploy {
     port: u16,
     config: String,
     env: Vec<(String, String)>,
+    open_files: Option<u64>,
 }
 
 impl Default for Ploy {
@@ -35,6 +36,7 @@ impl Ploy {
             port: free_port(),
             config: String::new(),
             env: vec![("RUST_LOG".into(), "info,ploy=debug".into())],
+            open_files: None,
         }
     }
 
@@ -50,6 +52,12 @@ impl Ploy {
     /// Sets an environment variable for the process.
     pub fn env(mut self, key: &str, value: &str) -> Self {
         self.env.push((key.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Runs ploy with this open-file limit (`ulimit -n`), as a host's default would.
+    pub fn open_files(mut self, limit: u64) -> Self {
+        self.open_files = Some(limit);
         self
     }
 
@@ -83,7 +91,20 @@ impl Ploy {
     /// A command for `ploy <args>` with the config and environment.
     pub fn command(&self, args: &[&str]) -> Command {
         let config = self.write_config();
-        let mut cmd = Command::new(ploy_bin());
+        let mut cmd = match self.open_files {
+            None => Command::new(ploy_bin()),
+            Some(limit) => {
+                let mut sh = Command::new("sh");
+                sh.args([
+                    "-c",
+                    "ulimit -n \"$1\" || exit 97; shift; exec \"$@\"",
+                    "sh",
+                    &limit.to_string(),
+                ])
+                .arg(ploy_bin());
+                sh
+            },
+        };
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .current_dir(self.dir.path())
