@@ -357,6 +357,10 @@ impl ClobClient {
                 .map_err(|e| (self.map_transport(&e), String::new()))?;
             if status.is_success() {
                 Ok(text)
+            } else if class == EndpointClass::Auth {
+                // An authentication answer may hold credentials: never quoted.
+                let shown = format!("(an answer of {} bytes, not shown)", text.len());
+                Err((classify(status, &headers, &shown), String::new()))
             } else {
                 Err((classify(status, &headers, &text), text))
             }
@@ -385,6 +389,49 @@ impl ClobClient {
             ));
             self.count(&err);
             err
+        })
+    }
+
+    /// Decodes an authentication answer. Every string in it is registered
+    /// with the log scrubber first, whatever its shape, and an error names
+    /// the fields it found, never a value.
+    fn decode_credentials(&self, what: &str, body: &str) -> Result<ApiCreds, ExchangeError> {
+        fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
+            match v {
+                serde_json::Value::String(s) => out.push(s.clone()),
+                serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+                serde_json::Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+                _ => {},
+            }
+        }
+        let fail = |why: String| {
+            let err = ExchangeError::Decode(format!(
+                "{what}: {why} (the answer is not shown: it may hold credentials)"
+            ));
+            self.count(&err);
+            err
+        };
+        let value: serde_json::Value = serde_json::from_str(body).map_err(|e| {
+            fail(format!(
+                "not JSON ({} bytes; {:?} error at line {}, column {})",
+                body.len(),
+                e.classify(),
+                e.line(),
+                e.column()
+            ))
+        })?;
+        let mut found = Vec::new();
+        strings(&value, &mut found);
+        crate::redact::register(found);
+        let fields: Vec<String> = value
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default();
+        serde_json::from_value::<ApiCreds>(value).map_err(|_| {
+            fail(format!(
+                "expected apiKey, secret and passphrase; found fields [{}]",
+                fields.join(", ")
+            ))
         })
     }
 
@@ -586,7 +633,7 @@ impl ClobClient {
                 Auth::L1 { nonce },
             )
             .await?;
-        Ok(self.decode::<ApiCreds>("/auth/api-key", &body)?.into())
+        Ok(self.decode_credentials("/auth/api-key", &body)?.into())
     }
 
     /// `GET /auth/derive-api-key` (L1): the existing API credentials.
@@ -602,7 +649,7 @@ impl ClobClient {
             )
             .await?;
         Ok(self
-            .decode::<ApiCreds>("/auth/derive-api-key", &body)?
+            .decode_credentials("/auth/derive-api-key", &body)?
             .into())
     }
 

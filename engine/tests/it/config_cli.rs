@@ -269,3 +269,75 @@ async fn no_secret_appears_in_any_output_log_or_answer() {
         assert_no_secret(&logs, &format!("logs (json={json})"));
     }
 }
+
+/// Every form a secret can be printed in: raw, JSON-escaped, URL-encoded,
+/// base64 (standard and URL-safe, with and without padding).
+fn forms(secret: &str) -> Vec<String> {
+    use base64::Engine as _;
+    let json = serde_json::to_string(secret).unwrap();
+    let mut out = vec![
+        secret.to_owned(),
+        json.trim_matches('"').to_owned(),
+        url::form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
+    ];
+    for engine in [
+        &base64::engine::general_purpose::STANDARD,
+        &base64::engine::general_purpose::STANDARD_NO_PAD,
+        &base64::engine::general_purpose::URL_SAFE,
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+    ] {
+        out.push(engine.encode(secret.as_bytes()));
+    }
+    out
+}
+
+/// The exchange answers the credential derivation in a shape the client
+/// does not expect, with the derived secrets in it (one with a quote and a
+/// backslash, which JSON escapes): the error, the log lines (text and
+/// JSON, debug level) and the exit never show any of them in any form; the
+/// error names the fields it found.
+#[tokio::test(flavor = "multi_thread")]
+async fn credentials_echoed_by_the_exchange_never_reach_an_error_or_a_log() {
+    let derived_key = "5a1f0c2e-7d3b-4b8e-9f6a-0123456789ab";
+    let derived_secret = "c2VjcmV0LXNlY3JldC1zZWNyZXQ_/+=";
+    let derived_passphrase = "pa\"ss\\phrase-77e1";
+    let exchange = FakeClob::start().await;
+    let answer = serde_json::json!({
+        "api_key": derived_key,
+        "credentials": {"secret": derived_secret, "passphrase": derived_passphrase},
+    })
+    .to_string();
+    exchange.set_auth_answer(Some(&answer));
+    for json in ["false", "true"] {
+        let mut ploy = Ploy::new()
+            .config(&format!(
+                "mode = \"live\"\n[exchange]\nclob_url = \"{}\"\nws_url = \"{}\"\ngeoblock_url = \"{}\"\n[strategy]\nmarkets = [\"{}\"]\n",
+                exchange.url(),
+                exchange.ws_url(),
+                exchange.geoblock_url(),
+                crate::harness::fake_clob::TOKEN
+            ))
+            .env("POLYMARKET_PRIVATE_KEY", PRIVATE_KEY)
+            .env("PLOY_JSON_LOGS", json)
+            .env("RUST_LOG", "debug")
+            .spawn();
+        let status = ploy.wait(Duration::from_secs(20)).await;
+        let logs = ploy.logs();
+        assert!(
+            status.is_some_and(|s| !s.success()),
+            "live mode cannot start without credentials: {status:?}\n{logs}"
+        );
+        for secret in [derived_key, derived_secret, derived_passphrase, PRIVATE_KEY] {
+            for form in forms(secret) {
+                assert!(
+                    !logs.contains(&form),
+                    "{form:?} (a form of a secret) in the output (json={json}):\n{logs}"
+                );
+            }
+        }
+        assert!(
+            logs.contains("found fields [api_key, credentials]"),
+            "the error names what it found: {logs}"
+        );
+    }
+}

@@ -139,6 +139,8 @@ struct Inner {
     winner: Option<String>,
     /// Market websocket subscriptions that asked for `custom_feature_enabled`.
     custom_subscriptions: u64,
+    /// `/auth/*-api-key` answers this body (200) instead of the credentials.
+    auth_answer: Option<String>,
 }
 
 /// Counters.
@@ -448,6 +450,12 @@ impl FakeClob {
         &self.shared.counters
     }
 
+    /// `/auth/derive-api-key` and `/auth/api-key` answer `body` (200), e.g.
+    /// credentials in a shape the client does not expect; `None`: the real one.
+    pub fn set_auth_answer(&self, body: Option<&str>) {
+        self.shared.inner.lock().unwrap().auth_answer = body.map(str::to_owned);
+    }
+
     /// Fails the next `POST /order` this way (queued; one each).
     pub fn fail_next(&self, fault: Fault) {
         self.shared.inner.lock().unwrap().faults.push(fault);
@@ -673,6 +681,9 @@ async fn derive(State(s): State<Shared>, headers: HeaderMap) -> Response {
             .refused_auth
             .push("L1 signature".to_owned());
         return err(StatusCode::UNAUTHORIZED, "Invalid L1 Request headers");
+    }
+    if let Some(body) = s.inner.lock().unwrap().auth_answer.clone() {
+        return (StatusCode::OK, body).into_response();
     }
     Json(json!({"apiKey": API_KEY, "secret": API_SECRET, "passphrase": PASSPHRASE})).into_response()
 }
