@@ -178,9 +178,32 @@ pub struct HealthService {
     /// Live market data: the feed, and how old its last message may be.
     market_data_age: Option<(Arc<crate::exchange::ws::FeedStatus>, Duration, usize)>,
     mode: Option<String>,
+    tasks: Option<Arc<crate::supervise::TaskFailures>>,
 }
 
 impl HealthService {
+    /// Adds the `tasks` check: shown, down, once a pipeline task has stopped.
+    pub fn with_task_failures(mut self, failures: Arc<crate::supervise::TaskFailures>) -> Self {
+        self.tasks = Some(failures);
+        self
+    }
+
+    fn tasks(&self) -> Option<Check> {
+        let failed = self.tasks.as_ref()?.all();
+        let first = failed.first()?;
+        let names: Vec<&str> = failed.iter().map(|f| f.task.as_str()).collect();
+        Some(
+            Check::down(
+                Duration::ZERO,
+                format!(
+                    "the {} task stopped ({}): trading is halted; restart ploy, then resume trading",
+                    first.task, first.how
+                ),
+            )
+            .with("failed", serde_json::json!(names)),
+        )
+    }
+
     /// Adds the `market_data` check: down when the feed's last message is
     /// older than `max_staleness` (or none came yet), or when every one of
     /// the `quoted` markets is closed; closed markets are listed.
@@ -260,6 +283,7 @@ impl HealthService {
             heartbeat: None,
             market_data_age: None,
             mode: None,
+            tasks: None,
         }
     }
 
@@ -336,6 +360,7 @@ impl HealthService {
                         self.market_data_age(now)
                             .map(|c| ("market_data".to_owned(), c)),
                     )
+                    .chain(self.tasks().map(|c| ("tasks".to_owned(), c)))
                     .collect()
             },
         };

@@ -507,6 +507,7 @@ mod tests {
                     store.clone(),
                     Arc::new(crate::clock::SystemClock),
                 ),
+                task_failures: Arc::default(),
             }),
         };
         (router(state), rx, store)

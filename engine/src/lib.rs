@@ -31,6 +31,7 @@ pub mod service;
 pub mod signing;
 pub mod storage;
 pub mod strategy;
+pub mod supervise;
 pub mod telemetry;
 pub mod trading;
 pub mod views;

@@ -104,6 +104,14 @@ pub struct Metrics {
     trading_state_refused: Family<RefusalLabels, Counter>,
     /// `ploy_http_connections_refused_total{reason}`: connections closed at once.
     http_refused: Family<RefusalLabels, Counter>,
+    /// `ploy_task_failures_total{task}`: pipeline tasks that stopped early.
+    task_failures: Family<TaskLabels, Counter>,
+}
+
+/// `task` label of `ploy_task_failures_total`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct TaskLabels {
+    task: String,
 }
 
 impl Metrics {
@@ -233,6 +241,17 @@ impl Metrics {
                 reason: reason.to_owned(),
             });
         }
+        let task_failures = Family::<TaskLabels, Counter>::default();
+        registry.register(
+            "ploy_task_failures",
+            "Pipeline tasks that panicked or ended before the engine stopped (trading is halted and /health is down after one)",
+            task_failures.clone(),
+        );
+        for task in crate::supervise::TASKS {
+            let _ = task_failures.get_or_create(&TaskLabels {
+                task: (*task).to_owned(),
+            });
+        }
         let trading_state = Family::<TradingStateLabels, Gauge>::default();
         registry.register(
             "ploy_trading_state",
@@ -277,6 +296,7 @@ impl Metrics {
             risk_refusals,
             trading_state_refused,
             http_refused,
+            task_failures,
             position_shares,
         }
     }
@@ -306,6 +326,15 @@ impl Metrics {
                 reason: reason.to_owned(),
             })
             .inc();
+    }
+
+    /// Counts `n` failures of the pipeline task `task` (0 shows the series).
+    pub fn task_failures(&self, task: &str, n: u64) {
+        self.task_failures
+            .get_or_create(&TaskLabels {
+                task: task.to_owned(),
+            })
+            .inc_by(n);
     }
 
     /// Counts one HTTP connection closed on arrival.

@@ -44,6 +44,9 @@ pub enum RunError {
     /// The HTTP server failed while running.
     #[error("the HTTP server failed: {0}")]
     Serve(std::io::Error),
+    /// The trading pipeline (main loop or executor) stopped while running.
+    #[error("the trading pipeline {0} while running; ploy stopped so it can be restarted\n  hint: the log's error lines say why; the service manager restarts ploy, whose reconciliation at start settles the orders")]
+    PipelineStopped(&'static str),
     /// Shutdown took longer than `server.shutdown_timeout`.
     #[error("shutdown did not finish within {0:?}; exiting anyway")]
     ShutdownTimedOut(Duration),
@@ -61,7 +64,9 @@ impl RunError {
                 crate::exit::EXCHANGE
             },
             RunError::Pipeline(_) => crate::exit::CONFIG,
-            RunError::Serve(_) | RunError::ShutdownTimedOut(_) => crate::exit::FAILURE,
+            RunError::Serve(_) | RunError::ShutdownTimedOut(_) | RunError::PipelineStopped(_) => {
+                crate::exit::FAILURE
+            },
         }
     }
 }
@@ -153,6 +158,7 @@ pub async fn run(settings: Settings) -> Result<(), RunError> {
         cfg.health.check_timeout,
     )
     .with_heartbeat(control.heartbeat.clone())
+    .with_task_failures(control.task_failures.clone())
     .with_mode(cfg.mode.as_str());
     let health = if cfg.market_data.source == MarketDataSource::Exchange
         && !cfg.strategy.markets.is_empty()
@@ -179,12 +185,30 @@ pub async fn run(settings: Settings) -> Result<(), RunError> {
     ));
     tracing::info!(addr = %cfg.server.bind, "serving /health and /metrics");
 
+    let mut pipeline = pipeline;
     let early_exit = tokio::select! {
         signal = shutdown_signal() => {
             tracing::info!(signal, timeout = ?cfg.server.shutdown_timeout, "shutting down");
             None
         },
         result = &mut server => Some(result),
+        ended = &mut pipeline => {
+            // The main loop (or the executor) is gone: nothing can cancel an
+            // order any more. Stop, so the service manager restarts ploy; the
+            // exchange's dead-man's switch cancels the orders meanwhile.
+            let how = match ended {
+                Err(e) if e.is_panic() => "panicked",
+                _ => "ended",
+            };
+            if how == "panicked" {
+                metrics.task_failures("main_loop", 1);
+            }
+            tracing::error!(how, "the trading pipeline stopped; ploy stops (the service manager restarts it)");
+            let _ = stop_tx.send(true);
+            let _ = tokio::time::timeout(Duration::from_secs(2), &mut server).await;
+            store.close().await;
+            return Err(RunError::PipelineStopped(how));
+        },
     };
     if let Some(result) = early_exit {
         store.close().await;

@@ -80,12 +80,26 @@ impl MainLoop {
         tasks: Vec<JoinHandle<()>>,
     ) {
         let mut feed_open = true;
+        let mut executor = executor;
         let mut clock_tick = tokio::time::interval(Duration::from_millis(250));
         clock_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 biased;
                 _ = stop.changed() => break,
+                ended = async { executor.as_mut().expect("guarded").await }, if executor.is_some() => {
+                    // Without the executor no cancel goes out: the process
+                    // stops, the dead-man's switch cancels, and the service
+                    // manager restarts ploy (its reconciliation at start).
+                    let how = match ended {
+                        Err(e) if e.is_panic() => "panicked",
+                        _ => "ended",
+                    };
+                    tracing::error!(task = "executor", how, "the executor stopped; ploy stops (the service manager restarts it)");
+                    self.parts.metrics.task_failures("executor", 1);
+                    executor = None;
+                    break;
+                },
                 _ = clock_tick.tick() => self.on_clock(),
                 Some(state) = states.recv() => {
                     self.parts.metrics.set_trading_state(state);

@@ -97,6 +97,8 @@ pub struct PipelineHandle {
     pub heartbeat: Option<Arc<crate::heartbeat::HeartbeatStatus>>,
     /// The kill switch.
     pub kill_switch: KillSwitch,
+    /// Pipeline tasks that stopped early (for `/health`).
+    pub task_failures: Arc<crate::supervise::TaskFailures>,
 }
 
 /// Everything the pipeline needs from the service.
@@ -127,6 +129,8 @@ pub async fn start(
     let (cancel_tx, cancel_rx) = mpsc::unbounded_channel::<CancelRequest>();
     let (state_tx, state_rx) = mpsc::unbounded_channel::<TradingState>();
     let mut tasks: Vec<JoinHandle<()>> = Vec::new();
+    let (supervisor, mut task_failures) =
+        crate::supervise::Supervisor::new(parts.metrics.clone(), stop.clone());
 
     let prefix = format!(
         "{}-{}",
@@ -163,14 +167,17 @@ pub async fn start(
                     path: path.display().to_string(),
                     source,
                 })?;
-            tasks.push(tokio::spawn(play_recording(
-                lines,
-                cfg.market_data.recording_speed,
-                raw_tx.clone(),
-                feed.clone(),
-                parts.clock.clone(),
-                stop.clone(),
-            )));
+            tasks.push(supervisor.spawn(
+                "recording_player",
+                play_recording(
+                    lines,
+                    cfg.market_data.recording_speed,
+                    raw_tx.clone(),
+                    feed.clone(),
+                    parts.clock.clone(),
+                    stop.clone(),
+                ),
+            ));
         },
         _ if tokens.is_empty() => {
             tracing::warn!(
@@ -182,24 +189,30 @@ pub async fn start(
             condition_ids =
                 read_market_rules(&public, &tokens, &mut core, cfg.strategy.order_size).await;
             fees = read_fee_models(&public, &condition_ids).await;
-            tasks.push(tokio::spawn(run_websocket(
-                cfg.exchange.ws_url.clone(),
-                cfg.market_data.max_silence,
-                tokens.clone(),
-                raw_tx.clone(),
-                feed.clone(),
-                parts.clock.clone(),
-                stop.clone(),
-            )));
-            tasks.push(tokio::spawn(run_rest_fallback(
-                public.clone(),
-                tokens.clone(),
-                cfg.market_data.poll_interval,
-                raw_tx.clone(),
-                feed.clone(),
-                parts.clock.clone(),
-                stop.clone(),
-            )));
+            tasks.push(supervisor.spawn(
+                "market_websocket",
+                run_websocket(
+                    cfg.exchange.ws_url.clone(),
+                    cfg.market_data.max_silence,
+                    tokens.clone(),
+                    raw_tx.clone(),
+                    feed.clone(),
+                    parts.clock.clone(),
+                    stop.clone(),
+                ),
+            ));
+            tasks.push(supervisor.spawn(
+                "rest_fallback",
+                run_rest_fallback(
+                    public.clone(),
+                    tokens.clone(),
+                    cfg.market_data.poll_interval,
+                    raw_tx.clone(),
+                    feed.clone(),
+                    parts.clock.clone(),
+                    stop.clone(),
+                ),
+            ));
         },
     }
     drop(raw_tx);
@@ -225,49 +238,64 @@ pub async fn start(
             reconcile_and_restore(&parts, &live, &mut core, &fees).await?;
             if let Some(status) = &heartbeat {
                 // After reconciliation, so what was resting is known first.
-                tasks.push(tokio::spawn(crate::heartbeat::run(
-                    live.client().clone(),
-                    status.clone(),
-                    cfg.exchange.heartbeat_interval,
-                    parts.clock.clone(),
-                    parts.metrics.clone(),
-                    stop.clone(),
-                )));
+                tasks.push(supervisor.spawn(
+                    "heartbeat",
+                    crate::heartbeat::run(
+                        live.client().clone(),
+                        status.clone(),
+                        cfg.exchange.heartbeat_interval,
+                        parts.clock.clone(),
+                        parts.metrics.clone(),
+                        stop.clone(),
+                    ),
+                ));
             }
             let wakers = crate::exchange::ws::UserWakers::default();
             if let Some(creds) = live.client().credentials() {
-                tasks.push(tokio::spawn(crate::exchange::ws::run_user_channel(
-                    crate::exchange::ws::user_channel_url(&cfg.exchange.ws_url),
-                    cfg.market_data.max_silence,
-                    condition_ids,
-                    creds.clone(),
-                    wakers.clone(),
-                    stop.clone(),
-                )));
+                tasks.push(supervisor.spawn(
+                    "user_channel",
+                    crate::exchange::ws::run_user_channel(
+                        crate::exchange::ws::user_channel_url(&cfg.exchange.ws_url),
+                        cfg.market_data.max_silence,
+                        condition_ids,
+                        creds.clone(),
+                        wakers.clone(),
+                        stop.clone(),
+                    ),
+                ));
             }
-            tasks.push(tokio::spawn(poll_trades(
-                live.client().clone(),
-                parts.store.clone(),
-                Arc::new(fees.clone()),
-                order_tx.clone(),
-                parts.clock.clone(),
-                cfg.market_data.poll_interval,
-                wakers.trades.clone(),
-                stop.clone(),
-            )));
-            tasks.push(tokio::spawn(sweep_pending(
-                live.clone(),
-                order_tx.clone(),
-                wakers.placed.clone(),
-                stop.clone(),
-            )));
-            tasks.push(tokio::spawn(check_open_orders(
-                live.clone(),
-                order_tx.clone(),
-                cfg.exchange.open_orders_check,
-                wakers.cancelled,
-                stop.clone(),
-            )));
+            tasks.push(supervisor.spawn(
+                "trade_poller",
+                poll_trades(
+                    live.client().clone(),
+                    parts.store.clone(),
+                    Arc::new(fees.clone()),
+                    order_tx.clone(),
+                    parts.clock.clone(),
+                    cfg.market_data.poll_interval,
+                    wakers.trades.clone(),
+                    stop.clone(),
+                ),
+            ));
+            tasks.push(supervisor.spawn(
+                "pending_sweeper",
+                sweep_pending(
+                    live.clone(),
+                    order_tx.clone(),
+                    wakers.placed.clone(),
+                    stop.clone(),
+                ),
+            ));
+            tasks.push(supervisor.spawn(
+                "open_orders_check",
+                check_open_orders(
+                    live.clone(),
+                    order_tx.clone(),
+                    cfg.exchange.open_orders_check,
+                    wakers.cancelled,
+                    stop.clone(),
+                ),
+            ));
             live_venue = Some(live.clone());
             Some(live)
         },
@@ -276,12 +304,15 @@ pub async fn start(
     // Live: the executor posts and cancels. Paper: the main loop steps the
     // simulated exchange itself, as `ploy replay` does.
     let executor = venue.map(|venue| {
-        tokio::spawn(run_executor(
-            parts.queue.clone(),
-            cancel_rx,
-            venue,
-            order_tx.clone(),
-            parts.metrics.clone(),
+        tokio::spawn(crate::supervise::with_failpoint(
+            "executor",
+            run_executor(
+                parts.queue.clone(),
+                cancel_rx,
+                venue,
+                order_tx.clone(),
+                parts.metrics.clone(),
+            ),
         ))
     });
     drop(order_tx);
@@ -322,12 +353,26 @@ pub async fn start(
         parts.clock.clone(),
     );
     main.store_paper_records().await;
+    // A stopped task halts trading.
+    let halt = kill_switch.clone();
+    tokio::spawn(async move {
+        while let Some(failure) = task_failures.recv().await {
+            let _ = halt
+                .set(
+                    TradingState::Halted,
+                    format!("ploy (the {} task {})", failure.task, failure.how),
+                    Some("a pipeline task stopped; restart ploy, then resume trading".to_owned()),
+                )
+                .await;
+        }
+    });
     let join = tokio::spawn(main.run(raw_rx, order_rx, state_rx, stop, executor, tasks));
     Ok((
         PipelineHandle {
             feed,
             heartbeat,
             kill_switch,
+            task_failures: supervisor.failures(),
         },
         join,
     ))

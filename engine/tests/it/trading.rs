@@ -1643,3 +1643,123 @@ async fn a_fill_that_beats_its_posts_answer_is_kept_and_the_order_stays_filled()
     .await;
     let _kept = finish(ploy, &fake, &dir, 0).await;
 }
+
+/// `/health` as (status, body), or None while it does not answer.
+async fn health_now(ploy: &Running) -> Option<(u16, serde_json::Value)> {
+    let response = reqwest::Client::new()
+        .get(format!("{}/health", ploy.base_url()))
+        .timeout(Duration::from_secs(2))
+        .send()
+        .await
+        .ok()?;
+    let status = response.status().as_u16();
+    Some((status, response.json().await.ok()?))
+}
+
+/// One pipeline task of a live engine is made to panic (the failpoint):
+/// within a second of the failure `/health` answers 503 naming it, trading
+/// is halted (the fake's book holds none of our orders), the failure is
+/// counted, and the process stays up to say so. The executor, without
+/// which nothing can be cancelled, stops the process instead (exit 1).
+async fn a_task_stops(task: &'static str) {
+    let fake = FakeClob::start().await;
+    let setup = if task == "recording_player" {
+        // Paper on a recording, as the quick start runs.
+        Ploy::new().config(&format!(
+            "[market_data]\nsource = \"recording\"\nrecording = \"{}\"\n",
+            crate::harness::sample_recording().display()
+        ))
+    } else {
+        live(&fake, true)
+    };
+    let mut ploy = setup
+        .env("PLOY_FAILPOINT_TASK", task)
+        .env("PLOY_FAILPOINT_AFTER", "3s")
+        .spawn();
+    ploy.ready(READY).await;
+    if task == "executor" {
+        let status = ploy.wait(Duration::from_secs(20)).await;
+        assert_eq!(
+            status.and_then(|s| s.code()),
+            Some(1),
+            "{task}: the process stops\n{}",
+            ploy.logs()
+        );
+        assert!(
+            ploy.logs().contains("the executor stopped"),
+            "{}",
+            ploy.logs()
+        );
+        return;
+    }
+    wait_until(&format!("{task} to fail"), READY, || {
+        ploy.logs().contains("a pipeline task stopped")
+    })
+    .await;
+    let failed_at = Instant::now();
+    let mut seen = None;
+    while failed_at.elapsed() < Duration::from_secs(1) {
+        if let Some((503, body)) = health_now(&ploy).await {
+            if body["checks"]["tasks"]["failed"][0] == task {
+                seen = Some(body);
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let body = seen.unwrap_or_else(|| {
+        panic!(
+            "{task}: /health does not name the failed task within 1 s\n{}",
+            ploy.logs()
+        )
+    });
+    assert!(
+        body["checks"]["tasks"]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("trading is halted")),
+        "{body:#}"
+    );
+    wait_until(&format!("{task}: trading halted"), READY, || {
+        fake.ledger().iter().all(|o| o.status != "LIVE")
+    })
+    .await;
+    let state = trading_state(&ploy).await;
+    assert_eq!(state["state"], "halted", "{task}: {state}");
+    assert!(
+        state["source"]
+            .as_str()
+            .is_some_and(|s| s.contains(task) && s.contains("panicked")),
+        "{state}"
+    );
+    let metrics = ploy.metrics().await;
+    assert!(
+        metrics.contains(&format!("ploy_task_failures_total{{task=\"{task}\"}} 1")),
+        "{metrics}"
+    );
+    ploy.signal("TERM");
+    assert_eq!(
+        ploy.wait(READY).await.and_then(|s| s.code()),
+        Some(0),
+        "{task}: a clean stop after the failure\n{}",
+        ploy.logs()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_pipeline_task_that_stops_halts_trading_and_is_named_by_health() {
+    futures_util::future::join_all(
+        [
+            "market_websocket",
+            "rest_fallback",
+            "heartbeat",
+            "user_channel",
+            "trade_poller",
+            "pending_sweeper",
+            "open_orders_check",
+            "executor",
+            "recording_player",
+        ]
+        .map(a_task_stops),
+    )
+    .await;
+}
