@@ -155,6 +155,10 @@ pub struct ReplayArgs {
     /// How many fills to list.
     #[arg(long, default_value_t = 20)]
     pub show_fills: usize,
+    /// Fail on the first bad line instead of skipping it (as
+    /// `market_data.recording_strict = true` does).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// `ploy order …`

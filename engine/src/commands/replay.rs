@@ -14,10 +14,22 @@ use crate::trading::replay;
 /// Replays and reports.
 pub fn run(config: Option<&Path>, args: &ReplayArgs) -> CommandResult {
     let settings = load_settings(config)?;
-    let events = recording::load(&args.file).map_err(|e| {
-        CommandError::usage(format!("{e}\n  hint: record a session with `ploy record`, or use engine/recordings/sample.jsonl"))
-    })?;
     let cfg = &settings.config;
+    let strict = args.strict || cfg.market_data.recording_strict;
+    let read = recording::read(&args.file, strict).map_err(|e| {
+        CommandError::usage(format!("{e}\n  hint: record a session with `ploy record`, or use engine/recordings/sample.jsonl; without --strict a bad line is skipped"))
+    })?;
+    let events = read.events();
+    if events.is_empty() {
+        return Err(CommandError::usage(format!(
+            "the recording {} holds no events{}\n  hint: record a session with `ploy record`, or use engine/recordings/sample.jsonl",
+            args.file.display(),
+            read.skipped_summary().map(|s| format!(": {s}")).unwrap_or_default()
+        )));
+    }
+    if let Some(summary) = read.skipped_summary() {
+        eprintln!("warning: {summary}");
+    }
     let report = replay::run(
         &events,
         crate::pipeline::core_config(cfg, "replay"),
@@ -25,18 +37,21 @@ pub fn run(config: Option<&Path>, args: &ReplayArgs) -> CommandResult {
         cfg.paper.clone(),
     );
     if args.json {
+        let mut value = serde_json::to_value(&report).expect("report serializes");
+        value["skipped_lines"] = serde_json::to_value(&read.skipped).expect("serializes");
         println!(
             "{}",
-            serde_json::to_string_pretty(&report).expect("report serializes")
+            serde_json::to_string_pretty(&value).expect("report serializes")
         );
         return Ok(exit::OK);
     }
     let s = &report.stats;
     println!(
-        "replayed {} events from {} ({:.0} s of market time)",
+        "replayed {} events from {} ({:.0} s of market time; {} bad line(s) skipped)",
         report.events,
         args.file.display(),
-        (report.to_ms - report.from_ms) as f64 / 1000.0
+        (report.to_ms - report.from_ms) as f64 / 1000.0,
+        read.skipped.len()
     );
     println!(
         "orders: {} placed, {} cancels, {} rejected, {} refused by risk",

@@ -186,6 +186,9 @@ pub struct MarketDataConfig {
     pub recording: Option<PathBuf>,
     /// Pace of a replayed recording: 1.0 is real time, 0 is as fast as possible.
     pub recording_speed: f64,
+    /// A bad line of the recording stops `ploy run` instead of being skipped
+    /// (with a counted warning).
+    pub recording_strict: bool,
     /// How often REST polling runs while the websocket is down.
     #[serde(with = "duration")]
     pub poll_interval: Duration,
@@ -206,6 +209,7 @@ impl Default for MarketDataConfig {
             source: MarketDataSource::Exchange,
             recording: None,
             recording_speed: 1.0,
+            recording_strict: false,
             poll_interval: Duration::from_secs(2),
             max_silence: Duration::from_secs(30),
             max_staleness: Duration::from_secs(60),

@@ -154,19 +154,21 @@ pub async fn start(
         .with_metrics(parts.metrics.clone());
     match (cfg.market_data.source, &cfg.market_data.recording) {
         (MarketDataSource::Recording, Some(path)) => {
-            let events = recording::load(path)?;
-            if events.is_empty() {
+            let read = recording::read(path, cfg.market_data.recording_strict)?;
+            if let Some(summary) = read.skipped_summary() {
+                tracing::warn!(
+                    skipped = read.skipped.len(),
+                    kept = read.lines.len(),
+                    "{summary}"
+                );
+            }
+            if read.lines.iter().all(|(_, events)| events.is_empty()) {
                 return Err(PipelineError::Config(format!(
                     "the recording {} holds no events",
                     path.display()
                 )));
             }
-            let path = path.clone();
-            let lines =
-                std::fs::read_to_string(&path).map_err(|source| recording::RecordingError::Io {
-                    path: path.display().to_string(),
-                    source,
-                })?;
+            let lines = read.lines.into_iter().map(|(m, _)| m).collect();
             tasks.push(supervisor.spawn(
                 "recording_player",
                 play_recording(

@@ -168,18 +168,13 @@ pub(super) async fn check_open_orders(
 
 /// Plays a recording in a loop at `speed` (0 = as fast as possible; then once).
 pub(super) async fn play_recording(
-    text: String,
+    lines: Vec<recording::RecordedMessage>,
     speed: f64,
     tx: mpsc::Sender<RawMessage>,
     status: Arc<FeedStatus>,
     clock: Arc<dyn Clock>,
     mut stop: watch::Receiver<bool>,
 ) {
-    let lines: Vec<recording::RecordedMessage> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect();
     status.connected.store(true, Ordering::SeqCst);
     status.subscriptions.fetch_add(1, Ordering::SeqCst);
     let span = match (lines.first(), lines.last()) {

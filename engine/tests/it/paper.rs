@@ -476,3 +476,74 @@ async fn a_halt_in_paper_mode_on_a_recording_leaves_nothing_open() {
         );
     }
 }
+
+/// A recording with a truncated line and a line that is not a market
+/// message: `ploy replay` and `ploy run` both skip them, say how many and
+/// where the first is; `--strict` (replay) and
+/// `market_data.recording_strict` (run) refuse the file, naming the line.
+#[tokio::test(flavor = "multi_thread")]
+async fn replay_and_run_treat_a_bad_line_alike_and_count_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("damaged.jsonl");
+    let good = std::fs::read_to_string(recording()).unwrap();
+    let mut lines: Vec<String> = good.lines().map(str::to_owned).collect();
+    lines[9] = lines[9][..lines[9].len() / 2].to_owned();
+    lines.insert(
+        20,
+        "{\"recv_ms\": 1, \"msg\": {\"event_type\": \"book\"}}".to_owned(),
+    );
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let file = path.display().to_string();
+
+    let (code, out, err) = Ploy::new().output(&["replay", &file, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("skipped 2 bad line(s)"), "{err}");
+    assert!(
+        err.contains("damaged.jsonl:10: not a recorded message"),
+        "{err}"
+    );
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let skipped: Vec<u64> = report["skipped_lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(skipped, [10, 21]);
+    assert!(report["events"].as_u64().unwrap() > 400, "{report}");
+    let (code, human, _) = Ploy::new().output(&["replay", &file]);
+    assert_eq!(code, 0);
+    assert!(human.contains("2 bad line(s) skipped"), "{human}");
+    let (code, _, err) = Ploy::new().output(&["replay", &file, "--strict"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("damaged.jsonl:10: not a recorded message"),
+        "{err}"
+    );
+
+    let on_recording = |extra: &str| {
+        Ploy::new().config(&format!(
+            "[market_data]\nsource = \"recording\"\nrecording = \"{file}\"\nrecording_speed = 0.0\n{extra}"
+        ))
+    };
+    let mut ploy = on_recording("").spawn();
+    ploy.ready(Duration::from_secs(20)).await;
+    let logs = ploy.logs();
+    assert!(
+        logs.contains("skipped 2 bad line(s)") && logs.contains("damaged.jsonl:10:"),
+        "{logs}"
+    );
+    ploy.signal("TERM");
+    assert_eq!(
+        ploy.wait(Duration::from_secs(10))
+            .await
+            .and_then(|s| s.code()),
+        Some(0)
+    );
+    let (code, out, err) = on_recording("recording_strict = true\n").output(&["run"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("damaged.jsonl:10: not a recorded message"),
+        "{err}"
+    );
+}
