@@ -1,0 +1,133 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_ploy_global_optspecs
+    string join \n c/config= h/help V/version
+end
+
+function __fish_ploy_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_ploy_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_ploy_using_subcommand
+    set -l cmd (__fish_ploy_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c ploy -n "__fish_ploy_needs_command" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_needs_command" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_needs_command" -s V -l version -d 'Print version'
+complete -c ploy -n "__fish_ploy_needs_command" -f -a "run" -d 'Run the engine: trading pipeline, /health and /metrics, until SIGTERM or SIGINT'
+complete -c ploy -n "__fish_ploy_needs_command" -f -a "check-config" -d 'Validate the config file and environment without starting anything'
+complete -c ploy -n "__fish_ploy_needs_command" -f -a "health-check" -d 'Probe a running instance\'s /health; exit 0 only when healthy'
+complete -c ploy -n "__fish_ploy_needs_command" -f -a "migrate" -d 'Apply pending database migrations and exit'
+complete -c ploy -n "__fish_ploy_needs_command" -f -a "version" -d 'Print version, git revision and build profile'
+complete -c ploy -n "__fish_ploy_needs_command" -f -a "replay" -d 'Run the strategy on a recorded session with the paper exchange; print orders, fills, P&L'
+complete -c ploy -n "__fish_ploy_needs_command" -f -a "order" -d 'Orders: preview a signed order without sending it'
+complete -c ploy -n "__fish_ploy_needs_command" -f -a "record" -d 'Write the live market feed to a recording for `ploy replay`'
+complete -c ploy -n "__fish_ploy_needs_command" -f -a "orders" -d 'List stored orders (read from the database; works while the service is stopped)'
+complete -c ploy -n "__fish_ploy_needs_command" -f -a "check-orders" -d 'Look up orders stored pending or open on the exchange and say what reconciliation does with each (read-only)'
+complete -c ploy -n "__fish_ploy_needs_command" -f -a "db" -d 'Database upkeep'
+complete -c ploy -n "__fish_ploy_needs_command" -f -a "positions" -d 'Show positions with their last mark and P&L (read from the database)'
+complete -c ploy -n "__fish_ploy_needs_command" -f -a "report" -d 'Summarize a window: orders, fills, volume, fees, P&L, inventory, kill switch, deployments'
+complete -c ploy -n "__fish_ploy_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ploy -n "__fish_ploy_using_subcommand run" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand run" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand check-config" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand check-config" -l connect -d 'Also connect to the database and the market-data source'
+complete -c ploy -n "__fish_ploy_using_subcommand check-config" -l json -d 'Print a JSON report on stdout'
+complete -c ploy -n "__fish_ploy_using_subcommand check-config" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand health-check" -l url -d 'The /health URL [default: from server.bind in the config, else http://127.0.0.1:8080/health]' -r
+complete -c ploy -n "__fish_ploy_using_subcommand health-check" -l timeout -d 'Give up after this long' -r
+complete -c ploy -n "__fish_ploy_using_subcommand health-check" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand health-check" -l json -d 'Print the /health JSON on stdout'
+complete -c ploy -n "__fish_ploy_using_subcommand health-check" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand migrate" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand migrate" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand version" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand version" -l json -d 'Print JSON'
+complete -c ploy -n "__fish_ploy_using_subcommand version" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand replay" -l show-fills -d 'How many fills to list' -r
+complete -c ploy -n "__fish_ploy_using_subcommand replay" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand replay" -l json -d 'Print the whole report as JSON'
+complete -c ploy -n "__fish_ploy_using_subcommand replay" -l strict -d 'Fail on the first bad line instead of skipping it (as `market_data.recording_strict = true` does)'
+complete -c ploy -n "__fish_ploy_using_subcommand replay" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand order; and not __fish_seen_subcommand_from preview help" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand order; and not __fish_seen_subcommand_from preview help" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand order; and not __fish_seen_subcommand_from preview help" -f -a "preview" -d 'Print the exact signed body that would be posted; post nothing'
+complete -c ploy -n "__fish_ploy_using_subcommand order; and not __fish_seen_subcommand_from preview help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ploy -n "__fish_ploy_using_subcommand order; and __fish_seen_subcommand_from preview" -l token-id -d 'Outcome token ID (decimal)' -r
+complete -c ploy -n "__fish_ploy_using_subcommand order; and __fish_seen_subcommand_from preview" -l side -d 'BUY or SELL' -r
+complete -c ploy -n "__fish_ploy_using_subcommand order; and __fish_seen_subcommand_from preview" -l price -d 'Limit price' -r
+complete -c ploy -n "__fish_ploy_using_subcommand order; and __fish_seen_subcommand_from preview" -l size -d 'Size in shares (at most 2 decimals)' -r
+complete -c ploy -n "__fish_ploy_using_subcommand order; and __fish_seen_subcommand_from preview" -l tick-size -d 'The market\'s tick size' -r
+complete -c ploy -n "__fish_ploy_using_subcommand order; and __fish_seen_subcommand_from preview" -l order-type -d 'Order type' -r
+complete -c ploy -n "__fish_ploy_using_subcommand order; and __fish_seen_subcommand_from preview" -l expiration -d 'GTD only: when it expires, Unix seconds or a duration after now (10m)' -r
+complete -c ploy -n "__fish_ploy_using_subcommand order; and __fish_seen_subcommand_from preview" -l salt -d 'Salt (default: random, ≤ 2^53 − 1)' -r
+complete -c ploy -n "__fish_ploy_using_subcommand order; and __fish_seen_subcommand_from preview" -l timestamp -d 'Timestamp in ms (default: now)' -r
+complete -c ploy -n "__fish_ploy_using_subcommand order; and __fish_seen_subcommand_from preview" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand order; and __fish_seen_subcommand_from preview" -l neg-risk -d 'A neg-risk market (signed for the neg-risk exchange)'
+complete -c ploy -n "__fish_ploy_using_subcommand order; and __fish_seen_subcommand_from preview" -l v3 -d 'Sign for the V3 exchange'
+complete -c ploy -n "__fish_ploy_using_subcommand order; and __fish_seen_subcommand_from preview" -l post-only -d 'Post-only (rest, never take); only with GTC or GTD'
+complete -c ploy -n "__fish_ploy_using_subcommand order; and __fish_seen_subcommand_from preview" -l json -d 'Print JSON'
+complete -c ploy -n "__fish_ploy_using_subcommand order; and __fish_seen_subcommand_from preview" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand order; and __fish_seen_subcommand_from help" -f -a "preview" -d 'Print the exact signed body that would be posted; post nothing'
+complete -c ploy -n "__fish_ploy_using_subcommand order; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ploy -n "__fish_ploy_using_subcommand record" -s o -l out -d 'The recording to write (JSONL)' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand record" -l duration -d 'Stop after this long' -r
+complete -c ploy -n "__fish_ploy_using_subcommand record" -l markets -d 'Token IDs to record [default: strategy.markets]' -r
+complete -c ploy -n "__fish_ploy_using_subcommand record" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand record" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand orders" -l status -d 'Only orders with this status: pending, open, filled, cancelled, failed' -r
+complete -c ploy -n "__fish_ploy_using_subcommand orders" -l older-than -d 'Only orders created at least this long ago (e.g. 5m)' -r
+complete -c ploy -n "__fish_ploy_using_subcommand orders" -l market -d 'Only orders of this token ID' -r
+complete -c ploy -n "__fish_ploy_using_subcommand orders" -l limit -d 'At most this many, newest first' -r
+complete -c ploy -n "__fish_ploy_using_subcommand orders" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand orders" -l json -d 'Print JSON'
+complete -c ploy -n "__fish_ploy_using_subcommand orders" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand check-orders" -l older-than -d 'Only orders stored this long ago or more (younger ones may be in flight)' -r
+complete -c ploy -n "__fish_ploy_using_subcommand check-orders" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand check-orders" -l json -d 'Print JSON'
+complete -c ploy -n "__fish_ploy_using_subcommand check-orders" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint help" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint help" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint help" -f -a "checkpoint" -d 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -l json -d 'Print JSON'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "checkpoint" -d 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ploy -n "__fish_ploy_using_subcommand positions" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand positions" -l json -d 'Print JSON'
+complete -c ploy -n "__fish_ploy_using_subcommand positions" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand report" -l since -d 'The window, ending now (e.g. 24h, 7d)' -r
+complete -c ploy -n "__fish_ploy_using_subcommand report" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand report" -l json -d 'Print JSON'
+complete -c ploy -n "__fish_ploy_using_subcommand report" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "run" -d 'Run the engine: trading pipeline, /health and /metrics, until SIGTERM or SIGINT'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "check-config" -d 'Validate the config file and environment without starting anything'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "health-check" -d 'Probe a running instance\'s /health; exit 0 only when healthy'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "migrate" -d 'Apply pending database migrations and exit'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "version" -d 'Print version, git revision and build profile'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "replay" -d 'Run the strategy on a recorded session with the paper exchange; print orders, fills, P&L'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "order" -d 'Orders: preview a signed order without sending it'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "record" -d 'Write the live market feed to a recording for `ploy replay`'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "orders" -d 'List stored orders (read from the database; works while the service is stopped)'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "check-orders" -d 'Look up orders stored pending or open on the exchange and say what reconciliation does with each (read-only)'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "db" -d 'Database upkeep'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "positions" -d 'Show positions with their last mark and P&L (read from the database)'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "report" -d 'Summarize a window: orders, fills, volume, fees, P&L, inventory, kill switch, deployments'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from order" -f -a "preview" -d 'Print the exact signed body that would be posted; post nothing'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "checkpoint" -d 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)'
