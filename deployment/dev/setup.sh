@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs, only when missing:
 #   PostgreSQL server binaries (initdb, pg_ctl), OpenSSH server (sshd),
-#   promtool (Debian's prometheus package), pre-commit (PyPI),
+#   promtool (Debian's prometheus package), systemd-analyze (systemd),
+#   pre-commit (PyPI),
 #   and the rustfmt and clippy components.
 # Safe to run again; prints what it installs.
 set -euo pipefail
@@ -25,6 +26,9 @@ if ! command -v promtool >/dev/null 2>&1; then
 fi
 if ! command -v start-stop-daemon >/dev/null 2>&1; then
   packages+=(dpkg)
+fi
+if ! command -v systemd-analyze >/dev/null 2>&1; then
+  packages+=(systemd)
 fi
 
 if [ "${#packages[@]}" -gt 0 ]; then

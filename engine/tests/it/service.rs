@@ -637,3 +637,59 @@ async fn slow_and_many_clients_cannot_take_health_away_or_hold_up_shutdown() {
     );
     drop((slow, idle, more_slow));
 }
+
+/// The systemd unit (`deployment/systemd/ploy.service`) is hardened:
+/// `systemd-analyze security --offline=true` rates its exposure at most 1.5,
+/// and `systemd-analyze verify` finds nothing wrong with it (run on a copy
+/// whose `ExecStart` is this build's `ploy`, as the host's would be).
+#[test]
+fn the_systemd_unit_is_hardened_and_verifies() {
+    let analyze = crate::harness::require_program(
+        "systemd-analyze",
+        &[],
+        "apt-get update && apt-get install -y systemd (or deployment/dev/setup.sh)",
+    );
+    let unit =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deployment/systemd/ploy.service");
+    let out = std::process::Command::new(&analyze)
+        .args(["security", "--offline=true", "--no-pager"])
+        .arg(&unit)
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let exposure: f64 = text
+        .lines()
+        .find_map(|l| l.split("Overall exposure level for ploy.service: ").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no exposure level in:\n{text}"));
+    assert!(
+        exposure <= 1.5,
+        "the unit's exposure is {exposure} (at most 1.5):\n{text}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("ploy.service");
+    let text = std::fs::read_to_string(&unit).unwrap();
+    assert!(text.contains("ExecStart=/opt/ploy/bin/ploy run"), "{text}");
+    std::fs::write(
+        &copy,
+        text.replace(
+            "/opt/ploy/bin/ploy",
+            &crate::harness::ploy_bin().display().to_string(),
+        ),
+    )
+    .unwrap();
+    let out = std::process::Command::new(&analyze)
+        .arg("verify")
+        .arg(&copy)
+        .output()
+        .unwrap();
+    let said =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && !said.contains("ploy.service"),
+        "systemd-analyze verify:\n{said}"
+    );
+}
