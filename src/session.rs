@@ -575,6 +575,20 @@ impl HostSession {
         }
     }
 
+    /// Appends `record` to the host's audit log now (the lock stays held);
+    /// once written, [`HostSession::finish`] does not write another.
+    pub async fn append_audit(&mut self, record: &AuditRecord) {
+        if let Ok(out) = self
+            .run(&crate::remote::audit::append_script(
+                &self.prelude,
+                &record.to_line(),
+            ))
+            .await
+        {
+            self.audited = out.stdout.contains("audited=yes");
+        }
+    }
+
     /// Appends the audit record (when given) and releases the lock, in one round trip.
     pub async fn finish(&mut self, record: Option<&AuditRecord>) -> Result<(), Failure> {
         let Some(token) = self.lock_slot().take() else {
@@ -649,25 +663,51 @@ pub fn audit_record(
     started: Instant,
 ) -> AuditRecord {
     AuditRecord {
-        at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        action: action.to_owned(),
         release: report.release().map(str::to_owned),
         previous: match &report.details {
             crate::report::Details::Change(d) => d.previous.clone(),
             _ => None,
         },
         current_after: report.current().map(str::to_owned),
+        ..audit_change(
+            ctx,
+            action,
+            outcome,
+            report.reason.clone(),
+            started,
+            (None, None),
+        )
+    }
+}
+
+/// The audit record of a change that installs no release (the kill switch,
+/// a maintenance window, an incident's fix): who and when, how it ended and
+/// why, and the kill switch's state before and after.
+pub fn audit_change(
+    ctx: &Context,
+    action: &str,
+    outcome: Outcome,
+    reason: Option<String>,
+    started: Instant,
+    (state_before, state_after): (Option<String>, Option<String>),
+) -> AuditRecord {
+    AuditRecord {
+        at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        action: action.to_owned(),
+        release: None,
+        previous: None,
+        current_after: None,
         outcome: serde_json::to_value(outcome)
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default(),
-        reason: report.reason.clone(),
+        reason,
         by: ctx.who.clone(),
         ci_run_url: ctx.ci_run_url.clone(),
         duration_ms: started.elapsed().as_millis() as u64,
         ployctl_version: env!("CARGO_PKG_VERSION").to_owned(),
-        state_before: None,
-        state_after: None,
+        state_before,
+        state_after,
     }
 }
 

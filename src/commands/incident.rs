@@ -27,11 +27,10 @@ use crate::fleet::{run_on_hosts, within, Access};
 use crate::inventory::Host;
 use crate::plan::StepKind;
 use crate::printer::HostReport;
-use crate::remote::audit::{self, AuditRecord};
 use crate::remote::checks::check_orders_script;
 use crate::remote::ScriptOutput;
 use crate::report::Details;
-use crate::session::{Context, Failure, HostSession, LockOptions};
+use crate::session::{audit_change, Context, Failure, HostSession, LockOptions};
 
 /// Resolved `incident stuck-orders` options.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -419,33 +418,21 @@ async fn fix(
     let summary = details.check.as_ref().map_or_else(String::new, |c| {
         format!("{} stuck order(s) settled by reconciliation", c.to_change())
     });
-    let record = AuditRecord {
-        at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        action: "incident-stuck-orders".to_owned(),
-        release: None,
-        previous: None,
-        current_after: None,
-        outcome: serde_json::to_value(outcome)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
-        reason: Some(match &result {
+    let record = audit_change(
+        ctx,
+        "incident-stuck-orders",
+        outcome,
+        Some(match &result {
             Ok(()) => summary,
             Err(f) => format!("{summary}; stopped: {}", f.reason),
         }),
-        by: ctx.who.clone(),
-        ci_run_url: ctx.ci_run_url.clone(),
-        duration_ms: started.elapsed().as_millis() as u64,
-        ployctl_version: env!("CARGO_PKG_VERSION").to_owned(),
-        state_before: before.as_ref().map(|b| b.change.state.to_string()),
-        state_after: details.trading_state.map(|s| s.to_string()),
-    };
-    if let Ok(out) = session
-        .run(&audit::append_script(&session.prelude, &record.to_line()))
-        .await
-    {
-        session.audited = out.stdout.contains("audited=yes");
-    }
+        started,
+        (
+            before.as_ref().map(|b| b.change.state.to_string()),
+            details.trading_state.map(|s| s.to_string()),
+        ),
+    );
+    session.append_audit(&record).await;
     report.set_details(Details::StuckOrders(Box::new(details)));
     result
 }
@@ -1412,17 +1399,11 @@ async fn free_space(
     }
     let outcome = failure.as_ref().map_or(Outcome::Success, |f| f.outcome);
     let freed_total: i64 = details.freed.iter().map(|f| f.1).sum();
-    let record = AuditRecord {
-        at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        action: "incident-disk-full".to_owned(),
-        release: None,
-        previous: None,
-        current_after: None,
-        outcome: serde_json::to_value(outcome)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
-        reason: Some(format!(
+    let record = audit_change(
+        ctx,
+        "incident-disk-full",
+        outcome,
+        Some(format!(
             "freed {}{}",
             mb(u64::try_from(freed_total.max(0)).unwrap_or(0)),
             failure
@@ -1430,19 +1411,10 @@ async fn free_space(
                 .map(|f| format!("; stopped: {}", f.reason))
                 .unwrap_or_default()
         )),
-        by: ctx.who.clone(),
-        ci_run_url: ctx.ci_run_url.clone(),
-        duration_ms: started.elapsed().as_millis() as u64,
-        ployctl_version: env!("CARGO_PKG_VERSION").to_owned(),
-        state_before: before.as_ref().map(|b| b.change.state.to_string()),
-        state_after: None,
-    };
-    if let Ok(out) = session
-        .run(&audit::append_script(&session.prelude, &record.to_line()))
-        .await
-    {
-        session.audited = out.stdout.contains("audited=yes");
-    }
+        started,
+        (before.as_ref().map(|b| b.change.state.to_string()), None),
+    );
+    session.append_audit(&record).await;
     report.set_details(Details::DiskFull(Box::new(details)));
     failure.map_or(Ok(()), Err)
 }

@@ -28,11 +28,10 @@ use crate::health::PutRefused;
 use crate::inventory::{Host, ServiceKind};
 use crate::plan::StepKind;
 use crate::printer::HostReport;
-use crate::remote::audit::{self, AuditRecord};
 use crate::remote::maintenance::{self, Maintenance, MaintenanceMode};
 use crate::remote::ScriptOutput;
 use crate::report::Details;
-use crate::session::{prove_settings, Context, Failure, HostSession, LockOptions};
+use crate::session::{audit_change, prove_settings, Context, Failure, HostSession, LockOptions};
 
 /// What `maintenance` does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -466,36 +465,24 @@ async fn write_audit(
     started: Instant,
     failure: Option<&Failure>,
 ) {
-    let record = AuditRecord {
-        at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        action: action.to_owned(),
-        release: None,
-        previous: None,
-        current_after: None,
-        outcome: serde_json::to_value(outcome)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
-        reason: match (failure, &details.window) {
+    let record = audit_change(
+        ctx,
+        action,
+        outcome,
+        match (failure, &details.window) {
             (Some(f), _) => Some(f.reason.clone()),
             (None, Some(w)) => Some(format!("{} ({})", w.reason, w.mode.as_str())),
             (None, None) => None,
         },
-        by: ctx.who.clone(),
-        ci_run_url: ctx.ci_run_url.clone(),
-        duration_ms: started.elapsed().as_millis() as u64,
-        ployctl_version: env!("CARGO_PKG_VERSION").to_owned(),
-        state_before: details
-            .window
-            .as_ref()
-            .and_then(|w| w.trading_before)
-            .map(|s| s.to_string()),
-        state_after: details.trading_state.map(|s| s.to_string()),
-    };
-    if let Ok(out) = session
-        .run(&audit::append_script(&session.prelude, &record.to_line()))
-        .await
-    {
-        session.audited = out.stdout.contains("audited=yes");
-    }
+        started,
+        (
+            details
+                .window
+                .as_ref()
+                .and_then(|w| w.trading_before)
+                .map(|s| s.to_string()),
+            details.trading_state.map(|s| s.to_string()),
+        ),
+    );
+    session.append_audit(&record).await;
 }

@@ -17,7 +17,7 @@ use crate::health::{trading_state_line, PutRefused};
 use crate::inventory::Host;
 use crate::plan::StepKind;
 use crate::printer::HostReport;
-use crate::remote::audit::{self, AuditRecord};
+use crate::remote::audit;
 use crate::report::Details;
 use crate::session::{Context, Failure, HostSession};
 
@@ -327,24 +327,17 @@ async fn audit_change(
     reason: &str,
     started: Instant,
 ) {
-    let record = AuditRecord {
-        at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        action: format!("trading-{}", verb(state)),
-        release: None,
-        previous: None,
-        current_after: None,
-        outcome: serde_json::to_value(outcome)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
-        reason: Some(reason.to_owned()),
-        by: ctx.who.clone(),
-        ci_run_url: ctx.ci_run_url.clone(),
-        duration_ms: started.elapsed().as_millis() as u64,
-        ployctl_version: env!("CARGO_PKG_VERSION").to_owned(),
-        state_before: Some(before.change.state.to_string()),
-        state_after: after.map(|v| v.change.state.to_string()),
-    };
+    let record = crate::session::audit_change(
+        ctx,
+        &format!("trading-{}", verb(state)),
+        outcome,
+        Some(reason.to_owned()),
+        started,
+        (
+            Some(before.change.state.to_string()),
+            after.map(|v| v.change.state.to_string()),
+        ),
+    );
     let written = session
         .run(&audit::append_script(&session.prelude, &record.to_line()))
         .await;
