@@ -109,20 +109,24 @@ impl<W: Write> Write for ScrubbingWriter<W> {
     }
 }
 
+/// A panic's message (its `&str` or `String` payload), scrubbed.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(non-text panic payload)".to_owned());
+    scrub(&text)
+}
+
 /// Installs a panic hook that scrubs the panic message before printing it.
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
-        let payload = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "(non-text panic payload)".to_owned());
+        let message = panic_message(info.payload());
         let location = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        let message = scrub(&payload);
         tracing::error!(panic = %message, "panic{location}");
         eprintln!("ploy panicked{location}: {message}");
     }));

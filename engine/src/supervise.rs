@@ -148,15 +148,10 @@ impl Supervisor {
             }
             let how = match ended {
                 Ok(()) => "ended".to_owned(),
-                Err(e) if e.is_panic() => {
-                    let payload = e.into_panic();
-                    let message = payload
-                        .downcast_ref::<&str>()
-                        .map(|s| (*s).to_owned())
-                        .or_else(|| payload.downcast_ref::<String>().cloned())
-                        .unwrap_or_else(|| "(no message)".to_owned());
-                    format!("panicked: {}", crate::redact::scrub(&message))
-                },
+                Err(e) if e.is_panic() => format!(
+                    "panicked: {}",
+                    crate::redact::panic_message(e.into_panic().as_ref())
+                ),
                 Err(_) => "cancelled".to_owned(),
             };
             this.fail(name, how);

@@ -9,6 +9,9 @@ pub mod exchange;
 #[allow(dead_code)]
 pub mod fake_clob;
 pub mod fleet;
+/// The engine tests' check of generated files, shared.
+#[path = "../../../engine/tests/it/harness/generated.rs"]
+pub mod generated;
 /// The engine tests' PostgreSQL server, shared.
 #[path = "../../../engine/tests/it/harness/postgres.rs"]
 pub mod postgres;

@@ -5,6 +5,7 @@
 //! nothing is skipped silently.
 
 pub mod fake_clob;
+pub mod generated;
 pub mod postgres;
 pub mod process;
 
