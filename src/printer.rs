@@ -46,6 +46,9 @@ pub struct PrinterOptions {
     pub quiet: bool,
     /// Also details (transport, scripts' output).
     pub verbose: bool,
+    /// Running as a GitHub Actions step: the job summary and the step's
+    /// outputs are written whatever the style (with `--json` too).
+    pub github_actions: bool,
 }
 
 #[derive(Debug)]
@@ -460,6 +463,13 @@ impl Printer {
             plan,
             hosts,
         };
+        if self.options.github_actions {
+            match &ending.github_summary {
+                Some(md) => append_github_summary(md),
+                None => write_github_summary(&report),
+            }
+            write_github_outputs(&report);
+        }
         if self.options.style == Style::Json {
             println!(
                 "{}",
@@ -490,12 +500,6 @@ impl Printer {
                 if let Some(hint) = &h.hint {
                     let _ = writeln!(out, "{:<16} hint: {hint}", "");
                 }
-            }
-        }
-        if self.options.style == Style::GithubActions {
-            match &ending.github_summary {
-                Some(md) => append_github_summary(md),
-                None => write_github_summary(&report),
             }
         }
         outcome
@@ -538,6 +542,92 @@ fn write_github_summary(report: &Report) {
     append_github_summary(&md);
 }
 
+/// Writes the step's outputs to `$GITHUB_OUTPUT`, when set: `outcome`,
+/// `exit-code`, `report` (the `--json` report) and, per host,
+/// `result-HOST` and `release-HOST` (the host name with every character other
+/// than a letter, digit, `-` or `_` made `_`).
+fn write_github_outputs(report: &Report) {
+    let Some(path) = std::env::var_os("GITHUB_OUTPUT") else {
+        return;
+    };
+    let json = serde_json::to_string_pretty(report).expect("report serializes");
+    let delimiter = std::iter::repeat_with(random_delimiter)
+        .find(|d| !json.contains(d.as_str()))
+        .expect("a delimiter not in the report");
+    let text = github_outputs(report, &json, &delimiter);
+    if let Ok(mut file) = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+    {
+        let _ = file.write_all(text.as_bytes());
+    }
+}
+
+/// The `$GITHUB_OUTPUT` text of a report (see [`write_github_outputs`]);
+/// multi-line values use `delimiter`, which must not occur in them.
+pub fn github_outputs(report: &Report, json: &str, delimiter: &str) -> String {
+    let mut out = String::new();
+    let mut put = |name: &str, value: &str| {
+        if value.contains('\n') || value.contains('\r') || value.contains(delimiter) {
+            out.push_str(&format!("{name}<<{delimiter}\n{value}\n{delimiter}\n"));
+        } else {
+            out.push_str(&format!("{name}={value}\n"));
+        }
+    };
+    // The words of the --json report ("success", "rolled_back", …).
+    let word = |o: Outcome| {
+        serde_json::to_value(o)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    };
+    put("outcome", &word(report.outcome));
+    put("exit-code", &report.exit_code.to_string());
+    put("report", json);
+    for h in &report.hosts {
+        let slug = output_name(&h.host);
+        put(
+            &format!("result-{slug}"),
+            &h.outcome.map_or_else(|| "unknown".to_owned(), word),
+        );
+        if let Some(release) = h.release().or(h.current()) {
+            put(&format!("release-{slug}"), release);
+        }
+    }
+    out
+}
+
+/// A host name as a GitHub output name.
+pub fn output_name(host: &str) -> String {
+    host.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// A delimiter nobody can predict (the hasher's keys are random per process),
+/// so a value cannot end the multi-line block early.
+fn random_delimiter() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut parts = [0u64; 2];
+    for part in &mut parts {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        *part = h.finish();
+    }
+    format!("ployctl_{:016x}{:016x}", parts[0], parts[1])
+}
+
 /// Appends Markdown to `$GITHUB_STEP_SUMMARY`, when set.
 pub fn append_github_summary(md: &str) {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
@@ -555,6 +645,42 @@ pub fn append_github_summary(md: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn github_outputs_block_multi_line_values_and_name_hosts_safely() {
+        let report = Report {
+            version: REPORT_VERSION,
+            ployctl_version: "0",
+            command: "deploy".into(),
+            ok: false,
+            outcome: Outcome::Failed,
+            exit_code: Outcome::Failed.code(),
+            dry_run: false,
+            plan: None,
+            hosts: vec![HostReport {
+                host: "eu.west:1".into(),
+                destination: "local".into(),
+                outcome: Some(Outcome::Failed),
+                exit_code: Outcome::Failed.code(),
+                details: Default::default(),
+                reason: None,
+                hint: None,
+                warnings: Vec::new(),
+                steps: Vec::new(),
+                duration_ms: 0,
+            }],
+        };
+        let text = github_outputs(&report, "{\n  \"a\": 1\n}", "D1");
+        assert_eq!(
+            text,
+            format!(
+                "outcome=failed\nexit-code={}\nreport<<D1\n{{\n  \"a\": 1\n}}\nD1\nresult-eu_west_1=failed\n",
+                Outcome::Failed.code()
+            )
+        );
+        assert_ne!(random_delimiter(), random_delimiter());
+        assert_eq!(output_name("host-1_a.b"), "host-1_a_b");
+    }
 
     #[test]
     fn github_escaping() {

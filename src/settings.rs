@@ -169,6 +169,7 @@ pub fn output(cli: &Cli, env: &Environment) -> PrinterOptions {
         style,
         quiet: cli.global.quiet,
         verbose: cli.global.verbose,
+        github_actions: env.github_actions(),
     }
 }
 

