@@ -46,6 +46,7 @@ set edit:completion:arg-completer[ployctl] = {|@words|
             cand audit 'Each host''s audit log: deploys, rollbacks, config pushes, kill-switch changes'
             cand maintenance 'Maintenance windows: halt, reduce or run on paper until the window ends'
             cand incident 'Incident runbooks: diagnose, and with --fix apply the remedy'
+            cand self-update 'Replace this ployctl with a signed release''s (the newest, or --version V)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -602,6 +603,27 @@ set edit:completion:arg-completer[ployctl] = {|@words|
         }
         &'ployctl;incident;help;help'= {
         }
+        &'ployctl;self-update'= {
+            cand --version 'Install this release (e.g. 0.2.0 or v0.2.0), even an older one'
+            cand --api-url 'GitHub API base URL (GitHub Enterprise: https://HOST/api/v3)'
+            cand --repo 'The repository whose releases to use'
+            cand -H 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)'
+            cand --host 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)'
+            cand --inventory 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]'
+            cand --color 'Colours'
+            cand --ssh-backend 'SSH implementation'
+            cand --check 'Only say whether a newer release exists (exit 0 either way)'
+            cand -y 'Do not ask at a terminal (elsewhere it never asks)'
+            cand --yes 'Do not ask at a terminal (elsewhere it never asks)'
+            cand --json 'Print one machine-readable JSON report on stdout'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Print every step as it starts'
+            cand --verbose 'Print every step as it starts'
+            cand --accept-new-host-key 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'ployctl;completions'= {
             cand -H 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)'
             cand --host 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)'
@@ -631,6 +653,7 @@ set edit:completion:arg-completer[ployctl] = {|@words|
             cand audit 'Each host''s audit log: deploys, rollbacks, config pushes, kill-switch changes'
             cand maintenance 'Maintenance windows: halt, reduce or run on paper until the window ends'
             cand incident 'Incident runbooks: diagnose, and with --fix apply the remedy'
+            cand self-update 'Replace this ployctl with a signed release''s (the newest, or --version V)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -698,6 +721,8 @@ set edit:completion:arg-completer[ployctl] = {|@words|
         &'ployctl;help;incident;rate-limit'= {
         }
         &'ployctl;help;incident;disk-full'= {
+        }
+        &'ployctl;help;self-update'= {
         }
         &'ployctl;help;completions'= {
         }

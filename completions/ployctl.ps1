@@ -49,6 +49,7 @@ Register-ArgumentCompleter -Native -CommandName 'ployctl' -ScriptBlock {
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Each host''s audit log: deploys, rollbacks, config pushes, kill-switch changes')
             [CompletionResult]::new('maintenance', 'maintenance', [CompletionResultType]::ParameterValue, 'Maintenance windows: halt, reduce or run on paper until the window ends')
             [CompletionResult]::new('incident', 'incident', [CompletionResultType]::ParameterValue, 'Incident runbooks: diagnose, and with --fix apply the remedy')
+            [CompletionResult]::new('self-update', 'self-update', [CompletionResultType]::ParameterValue, 'Replace this ployctl with a signed release''s (the newest, or --version V)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -653,6 +654,28 @@ Register-ArgumentCompleter -Native -CommandName 'ployctl' -ScriptBlock {
         'ployctl;incident;help;help' {
             break
         }
+        'ployctl;self-update' {
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Install this release (e.g. 0.2.0 or v0.2.0), even an older one')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'GitHub API base URL (GitHub Enterprise: https://HOST/api/v3)')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository whose releases to use')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)')
+            [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colours')
+            [CompletionResult]::new('--ssh-backend', '--ssh-backend', [CompletionResultType]::ParameterName, 'SSH implementation')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Only say whether a newer release exists (exit 0 either way)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask at a terminal (elsewhere it never asks)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask at a terminal (elsewhere it never asks)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON report on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print every step as it starts')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print every step as it starts')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'ployctl;completions' {
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)')
@@ -683,6 +706,7 @@ Register-ArgumentCompleter -Native -CommandName 'ployctl' -ScriptBlock {
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Each host''s audit log: deploys, rollbacks, config pushes, kill-switch changes')
             [CompletionResult]::new('maintenance', 'maintenance', [CompletionResultType]::ParameterValue, 'Maintenance windows: halt, reduce or run on paper until the window ends')
             [CompletionResult]::new('incident', 'incident', [CompletionResultType]::ParameterValue, 'Incident runbooks: diagnose, and with --fix apply the remedy')
+            [CompletionResult]::new('self-update', 'self-update', [CompletionResultType]::ParameterValue, 'Replace this ployctl with a signed release''s (the newest, or --version V)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -776,6 +800,9 @@ Register-ArgumentCompleter -Native -CommandName 'ployctl' -ScriptBlock {
             break
         }
         'ployctl;help;incident;disk-full' {
+            break
+        }
+        'ployctl;help;self-update' {
             break
         }
         'ployctl;help;completions' {

@@ -835,6 +835,32 @@ esac
     ;;
 esac
 ;;
+(self-update)
+_arguments "${_arguments_options[@]}" : \
+'--version=[Install this release (e.g. 0.2.0 or v0.2.0), even an older one]:VERSION:_default' \
+'--api-url=[GitHub API base URL (GitHub Enterprise\: https\://HOST/api/v3)]:URL:_default' \
+'--repo=[The repository whose releases to use]:OWNER/NAME:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--check[Only say whether a newer release exists (exit 0 either way)]' \
+'-y[Do not ask at a terminal (elsewhere it never asks)]' \
+'--yes[Do not ask at a terminal (elsewhere it never asks)]' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 '*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
@@ -1020,6 +1046,10 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(self-update)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1053,6 +1083,7 @@ _ployctl_commands() {
 'audit:Each host'\''s audit log\: deploys, rollbacks, config pushes, kill-switch changes' \
 'maintenance:Maintenance windows\: halt, reduce or run on paper until the window ends' \
 'incident:Incident runbooks\: diagnose, and with --fix apply the remedy' \
+'self-update:Replace this ployctl with a signed release'\''s (the newest, or --version V)' \
 'completions:Print a shell completion script' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -1166,6 +1197,7 @@ _ployctl__subcmd__help_commands() {
 'audit:Each host'\''s audit log\: deploys, rollbacks, config pushes, kill-switch changes' \
 'maintenance:Maintenance windows\: halt, reduce or run on paper until the window ends' \
 'incident:Incident runbooks\: diagnose, and with --fix apply the remedy' \
+'self-update:Replace this ployctl with a signed release'\''s (the newest, or --version V)' \
 'completions:Print a shell completion script' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -1287,6 +1319,11 @@ _ployctl__subcmd__help__subcmd__releases_commands() {
 _ployctl__subcmd__help__subcmd__rollback_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl help rollback commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__self-update_commands] )) ||
+_ployctl__subcmd__help__subcmd__self-update_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help self-update commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__help__subcmd__status_commands] )) ||
 _ployctl__subcmd__help__subcmd__status_commands() {
@@ -1440,6 +1477,11 @@ _ployctl__subcmd__releases_commands() {
 _ployctl__subcmd__rollback_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl rollback commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__self-update_commands] )) ||
+_ployctl__subcmd__self-update_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl self-update commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__status_commands] )) ||
 _ployctl__subcmd__status_commands() {

@@ -40,6 +40,9 @@ pub async fn run(cli: Cli) -> u8 {
         commands::completions::run(shell);
         return 0;
     }
+    if let CommandSettings::SelfUpdate(options) = &settings.command {
+        return commands::self_update::exec(&printer, options).await.code();
+    }
 
     let control_dir = process_control_dir(&settings.connect.control_dir);
     let (cancel_tx, cancel_rx) = tokio::sync::watch::channel(false);

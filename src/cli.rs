@@ -107,12 +107,34 @@ pub enum Command {
     /// Incident runbooks: diagnose, and with --fix apply the remedy
     #[command(subcommand)]
     Incident(IncidentCommand),
+    /// Replace this ployctl with a signed release's (the newest, or --version V)
+    SelfUpdate(SelfUpdateArgs),
     /// Print a shell completion script
     Completions {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// `ployctl self-update`.
+#[derive(Debug, Args, Clone)]
+pub struct SelfUpdateArgs {
+    /// Only say whether a newer release exists (exit 0 either way)
+    #[arg(long)]
+    pub check: bool,
+    /// Install this release (e.g. 0.2.0 or v0.2.0), even an older one
+    #[arg(long, value_name = "VERSION")]
+    pub version: Option<String>,
+    /// Do not ask at a terminal (elsewhere it never asks)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// GitHub API base URL (GitHub Enterprise: https://HOST/api/v3)
+    #[arg(long, env = "PLOYCTL_RELEASES_API", default_value = crate::commands::self_update::DEFAULT_API, value_name = "URL")]
+    pub api_url: String,
+    /// The repository whose releases to use
+    #[arg(long, env = "PLOYCTL_RELEASES_REPO", default_value = crate::commands::self_update::DEFAULT_REPO, value_name = "OWNER/NAME")]
+    pub repo: String,
 }
 
 /// Health-proving overrides shared by deploy and rollback.

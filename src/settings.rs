@@ -135,6 +135,8 @@ pub enum CommandSettings {
     DiskFull(crate::commands::incident::DiskFullOptions),
     /// `completions` (needs no hosts).
     Completions(clap_complete::Shell),
+    /// `self-update` (needs no hosts).
+    SelfUpdate(crate::commands::self_update::SelfUpdateOptions),
 }
 
 /// Everything a run needs.
@@ -205,6 +207,28 @@ pub fn resolve(
     };
     if let Command::Completions { shell } = cli.command {
         return Ok(base(CommandSettings::Completions(shell), Vec::new()));
+    }
+    if let Command::SelfUpdate(args) = &cli.command {
+        if !cli.global.hosts.is_empty() {
+            return Err(UsageError::new(
+                "self-update replaces this machine's ployctl; it takes no -H",
+                Some("drop -H"),
+            ));
+        }
+        if !args.repo.contains('/') {
+            return Err(UsageError::new(
+                format!("--repo {}: expected OWNER/NAME", args.repo),
+                Some("for example --repo ploy-trading/ploy"),
+            ));
+        }
+        let options = crate::commands::self_update::SelfUpdateOptions {
+            check: args.check,
+            version: args.version.clone(),
+            yes: args.yes,
+            api_url: args.api_url.trim_end_matches('/').to_owned(),
+            repo: args.repo.clone(),
+        };
+        return Ok(base(CommandSettings::SelfUpdate(options), Vec::new()));
     }
     if let Command::ValidateConfig(args) = &cli.command {
         if args.local {
@@ -345,7 +369,7 @@ pub fn resolve(
                 force_unlock: args.prove.force_unlock,
             })
         },
-        Command::Completions { .. } => unreachable!("returned above"),
+        Command::Completions { .. } | Command::SelfUpdate(_) => unreachable!("returned above"),
     };
     Ok(base(command, hosts))
 }

@@ -13,6 +13,7 @@ pub mod logs;
 pub mod maintenance;
 pub mod releases;
 pub mod rollback;
+pub mod self_update;
 pub mod status;
 pub mod trading;
 pub mod validate_config;
@@ -44,6 +45,7 @@ pub async fn exec(ctx: &Context, hosts: &[Host], command: &CommandSettings) -> O
         CommandSettings::StuckOrders(options) => incident::stuck_orders(ctx, hosts, options).await,
         CommandSettings::RateLimit(options) => incident::rate_limit(ctx, hosts, options).await,
         CommandSettings::DiskFull(options) => incident::disk_full(ctx, hosts, options).await,
+        CommandSettings::SelfUpdate(options) => self_update::exec(&ctx.printer, options).await,
         CommandSettings::Completions(shell) => {
             completions::run(*shell);
             Outcome::Success

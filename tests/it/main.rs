@@ -18,4 +18,5 @@ mod local;
 mod locks;
 mod output;
 mod runbooks;
+mod self_update;
 mod trading;
