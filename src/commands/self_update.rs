@@ -215,14 +215,7 @@ fn find_release(
     name: &str,
     wanted: Option<&str>,
 ) -> Result<self_update::Release, UpdateError> {
-    let mut builder = self_update::backends::github::Update::configure();
-    builder
-        .repo_owner(owner)
-        .repo_name(name)
-        .api_base_url(options.api_url.clone())
-        .bin_name("ployctl")
-        .current_version(env!("CARGO_PKG_VERSION"));
-    let updater = builder
+    let updater = release_builder(options, owner, name)
         .build()
         .map_err(|e| UpdateError::Release(e.to_string()))?;
     match wanted {
@@ -274,61 +267,77 @@ fn install(
         }
     }
 
-    let target = self_update::get_target();
+    let outcome = stage_and_check(options, owner, name, version, keys, &staged).and_then(|()| {
+        std::fs::rename(&staged, &exe).map_err(|e| UpdateError::NotWritable {
+            path: exe.display().to_string(),
+            reason: e.to_string(),
+        })
+    });
+    if outcome.is_err() {
+        let _ = std::fs::remove_file(&staged);
+    }
+    outcome.map(|()| Some(version.to_owned()))
+}
+
+/// The GitHub backend's settings every use shares: the repository, the API
+/// and this binary's name and version.
+fn release_builder(
+    options: &SelfUpdateOptions,
+    owner: &str,
+    name: &str,
+) -> self_update::backends::github::UpdateBuilder {
     let mut builder = self_update::backends::github::Update::configure();
     builder
         .repo_owner(owner)
         .repo_name(name)
         .api_base_url(options.api_url.clone())
         .bin_name("ployctl")
+        .current_version(env!("CARGO_PKG_VERSION"));
+    builder
+}
+
+/// Downloads and verifies `version` into `staged` and checks that it runs;
+/// the caller removes `staged` when this fails.
+fn stage_and_check(
+    options: &SelfUpdateOptions,
+    owner: &str,
+    name: &str,
+    version: &str,
+    keys: Vec<self_update::VerifyingKey>,
+    staged: &Path,
+) -> Result<(), UpdateError> {
+    let target = self_update::get_target();
+    let mut builder = release_builder(options, owner, name);
+    builder
         // The exact name: the crate's fallbacks (any asset naming the arch, or
         // the identifier alone) could pick another target's archive.
         .asset_identifier(format!("ployctl-v{version}-{target}.tar.gz"))
         .target(target)
         .release_tag(format!("v{version}"))
-        .current_version(env!("CARGO_PKG_VERSION"))
-        .bin_install_path(&staged)
+        .bin_install_path(staged)
         .verifying_keys(keys)
         .checksum_from_asset("SHA256SUMS")
         .show_output(false)
         .show_download_progress(false)
         .no_confirm(true);
-    let result = builder
+    builder
         .build()
         .and_then(|u| u.update_extended())
-        .map_err(|e| UpdateError::Release(describe(&e, target)));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&staged);
-        return Err(e);
-    }
+        .map_err(|e| UpdateError::Release(describe(&e, target)))?;
 
     // The new binary must run before it replaces this one.
-    let said = std::process::Command::new(&staged)
+    let out = std::process::Command::new(staged)
         .arg("--version")
-        .output();
-    match said {
-        Ok(out) if out.status.success() => {},
-        Ok(out) => {
-            let _ = std::fs::remove_file(&staged);
-            return Err(UpdateError::NewBinary(format!(
-                "`ployctl --version` exited with {}: {}",
-                out.status,
-                String::from_utf8_lossy(&out.stderr).trim()
-            )));
-        },
-        Err(e) => {
-            let _ = std::fs::remove_file(&staged);
-            return Err(UpdateError::NewBinary(e.to_string()));
-        },
+        .output()
+        .map_err(|e| UpdateError::NewBinary(e.to_string()))?;
+    if !out.status.success() {
+        return Err(UpdateError::NewBinary(format!(
+            "`ployctl --version` exited with {}: {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
     }
-    std::fs::rename(&staged, &exe).map_err(|e| {
-        let _ = std::fs::remove_file(&staged);
-        UpdateError::NotWritable {
-            path: exe.display().to_string(),
-            reason: e.to_string(),
-        }
-    })?;
-    Ok(Some(version.to_owned()))
+    Ok(())
 }
 
 /// A self_update error, in words that name what to check.
