@@ -37,6 +37,9 @@ _ployctl() {
             ployctl,help)
                 cmd="ployctl__subcmd__help"
                 ;;
+            ployctl,host)
+                cmd="ployctl__subcmd__host"
+                ;;
             ployctl,incident)
                 cmd="ployctl__subcmd__incident"
                 ;;
@@ -115,6 +118,9 @@ _ployctl() {
             ployctl__subcmd__help,help)
                 cmd="ployctl__subcmd__help__subcmd__help"
                 ;;
+            ployctl__subcmd__help,host)
+                cmd="ployctl__subcmd__help__subcmd__host"
+                ;;
             ployctl__subcmd__help,incident)
                 cmd="ployctl__subcmd__help__subcmd__incident"
                 ;;
@@ -154,6 +160,9 @@ _ployctl() {
             ployctl__subcmd__help__subcmd__config,rollback)
                 cmd="ployctl__subcmd__help__subcmd__config__subcmd__rollback"
                 ;;
+            ployctl__subcmd__help__subcmd__host,bootstrap)
+                cmd="ployctl__subcmd__help__subcmd__host__subcmd__bootstrap"
+                ;;
             ployctl__subcmd__help__subcmd__incident,disk-full)
                 cmd="ployctl__subcmd__help__subcmd__incident__subcmd__disk__subcmd__full"
                 ;;
@@ -180,6 +189,18 @@ _ployctl() {
                 ;;
             ployctl__subcmd__help__subcmd__trading,status)
                 cmd="ployctl__subcmd__help__subcmd__trading__subcmd__status"
+                ;;
+            ployctl__subcmd__host,bootstrap)
+                cmd="ployctl__subcmd__host__subcmd__bootstrap"
+                ;;
+            ployctl__subcmd__host,help)
+                cmd="ployctl__subcmd__host__subcmd__help"
+                ;;
+            ployctl__subcmd__host__subcmd__help,bootstrap)
+                cmd="ployctl__subcmd__host__subcmd__help__subcmd__bootstrap"
+                ;;
+            ployctl__subcmd__host__subcmd__help,help)
+                cmd="ployctl__subcmd__host__subcmd__help__subcmd__help"
                 ;;
             ployctl__subcmd__incident,disk-full)
                 cmd="ployctl__subcmd__incident__subcmd__disk__subcmd__full"
@@ -260,7 +281,7 @@ _ployctl() {
 
     case "${cmd}" in
         ployctl)
-            opts="-H -q -v -h -V --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help --version deploy rollback health releases validate-config daily-check status logs config trading audit maintenance incident self-update completions help"
+            opts="-H -q -v -h -V --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help --version deploy rollback health releases validate-config daily-check status logs config trading audit maintenance incident host self-update completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -794,7 +815,7 @@ _ployctl() {
             return 0
             ;;
         ployctl__subcmd__help)
-            opts="deploy rollback health releases validate-config daily-check status logs config trading audit maintenance incident self-update completions help"
+            opts="deploy rollback health releases validate-config daily-check status logs config trading audit maintenance incident host self-update completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -950,6 +971,34 @@ _ployctl() {
         ployctl__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__help__subcmd__host)
+            opts="bootstrap"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__help__subcmd__host__subcmd__bootstrap)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1202,6 +1251,128 @@ _ployctl() {
         ployctl__subcmd__help__subcmd__validate__subcmd__config)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__host)
+            opts="-H -q -v -h --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help bootstrap help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ssh-backend)
+                    COMPREPLY=($(compgen -W "openssh native" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__host__subcmd__bootstrap)
+            opts="-H -q -v -h --service --login --authorized-key --dry-run --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --service)
+                    COMPREPLY=($(compgen -W "systemd daemon" -- "${cur}"))
+                    return 0
+                    ;;
+                --login)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authorized-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ssh-backend)
+                    COMPREPLY=($(compgen -W "openssh native" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__host__subcmd__help)
+            opts="bootstrap help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__host__subcmd__help__subcmd__bootstrap)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__host__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -46,6 +46,7 @@ set edit:completion:arg-completer[ployctl] = {|@words|
             cand audit 'Each host''s audit log: deploys, rollbacks, config pushes, kill-switch changes'
             cand maintenance 'Maintenance windows: halt, reduce or run on paper until the window ends'
             cand incident 'Incident runbooks: diagnose, and with --fix apply the remedy'
+            cand host 'Prepare hosts: bootstrap a fresh one (user, folders, unit, sudoers, config) idempotently'
             cand self-update 'Replace this ployctl with a signed release''s (the newest, or --version V)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -603,6 +604,50 @@ set edit:completion:arg-completer[ployctl] = {|@words|
         }
         &'ployctl;incident;help;help'= {
         }
+        &'ployctl;host'= {
+            cand -H 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)'
+            cand --host 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)'
+            cand --inventory 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]'
+            cand --color 'Colours'
+            cand --ssh-backend 'SSH implementation'
+            cand --json 'Print one machine-readable JSON report on stdout'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Print every step as it starts'
+            cand --verbose 'Print every step as it starts'
+            cand --accept-new-host-key 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand bootstrap 'Prepare a host from templates/: the ploy user, the root''s folders, the unit or daemon layout, sudoers, config and .env; ok/changed/failed per task'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ployctl;host;bootstrap'= {
+            cand --service 'The service manager [default: the host''s `service` in the inventory]'
+            cand --login 'Log in as this user (root, or one with passwordless sudo) instead of the host''s deploy user'
+            cand --authorized-key 'A public key to add to the deploy user''s authorized_keys (e.g. ~/.ssh/id_ed25519.pub)'
+            cand -H 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)'
+            cand --host 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)'
+            cand --inventory 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]'
+            cand --color 'Colours'
+            cand --ssh-backend 'SSH implementation'
+            cand --dry-run 'Show what would change on each host and change nothing'
+            cand --json 'Print one machine-readable JSON report on stdout'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Print every step as it starts'
+            cand --verbose 'Print every step as it starts'
+            cand --accept-new-host-key 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ployctl;host;help'= {
+            cand bootstrap 'Prepare a host from templates/: the ploy user, the root''s folders, the unit or daemon layout, sudoers, config and .env; ok/changed/failed per task'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ployctl;host;help;bootstrap'= {
+        }
+        &'ployctl;host;help;help'= {
+        }
         &'ployctl;self-update'= {
             cand --version 'Install this release (e.g. 0.2.0 or v0.2.0), even an older one'
             cand --api-url 'GitHub API base URL (GitHub Enterprise: https://HOST/api/v3)'
@@ -653,6 +698,7 @@ set edit:completion:arg-completer[ployctl] = {|@words|
             cand audit 'Each host''s audit log: deploys, rollbacks, config pushes, kill-switch changes'
             cand maintenance 'Maintenance windows: halt, reduce or run on paper until the window ends'
             cand incident 'Incident runbooks: diagnose, and with --fix apply the remedy'
+            cand host 'Prepare hosts: bootstrap a fresh one (user, folders, unit, sudoers, config) idempotently'
             cand self-update 'Replace this ployctl with a signed release''s (the newest, or --version V)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -721,6 +767,11 @@ set edit:completion:arg-completer[ployctl] = {|@words|
         &'ployctl;help;incident;rate-limit'= {
         }
         &'ployctl;help;incident;disk-full'= {
+        }
+        &'ployctl;help;host'= {
+            cand bootstrap 'Prepare a host from templates/: the ploy user, the root''s folders, the unit or daemon layout, sudoers, config and .env; ok/changed/failed per task'
+        }
+        &'ployctl;help;host;bootstrap'= {
         }
         &'ployctl;help;self-update'= {
         }

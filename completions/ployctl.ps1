@@ -49,6 +49,7 @@ Register-ArgumentCompleter -Native -CommandName 'ployctl' -ScriptBlock {
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Each host''s audit log: deploys, rollbacks, config pushes, kill-switch changes')
             [CompletionResult]::new('maintenance', 'maintenance', [CompletionResultType]::ParameterValue, 'Maintenance windows: halt, reduce or run on paper until the window ends')
             [CompletionResult]::new('incident', 'incident', [CompletionResultType]::ParameterValue, 'Incident runbooks: diagnose, and with --fix apply the remedy')
+            [CompletionResult]::new('host', 'host', [CompletionResultType]::ParameterValue, 'Prepare hosts: bootstrap a fresh one (user, folders, unit, sudoers, config) idempotently')
             [CompletionResult]::new('self-update', 'self-update', [CompletionResultType]::ParameterValue, 'Replace this ployctl with a signed release''s (the newest, or --version V)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -654,6 +655,55 @@ Register-ArgumentCompleter -Native -CommandName 'ployctl' -ScriptBlock {
         'ployctl;incident;help;help' {
             break
         }
+        'ployctl;host' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)')
+            [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colours')
+            [CompletionResult]::new('--ssh-backend', '--ssh-backend', [CompletionResultType]::ParameterName, 'SSH implementation')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON report on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print every step as it starts')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print every step as it starts')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('bootstrap', 'bootstrap', [CompletionResultType]::ParameterValue, 'Prepare a host from templates/: the ploy user, the root''s folders, the unit or daemon layout, sudoers, config and .env; ok/changed/failed per task')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ployctl;host;bootstrap' {
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'The service manager [default: the host''s `service` in the inventory]')
+            [CompletionResult]::new('--login', '--login', [CompletionResultType]::ParameterName, 'Log in as this user (root, or one with passwordless sudo) instead of the host''s deploy user')
+            [CompletionResult]::new('--authorized-key', '--authorized-key', [CompletionResultType]::ParameterName, 'A public key to add to the deploy user''s authorized_keys (e.g. ~/.ssh/id_ed25519.pub)')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)')
+            [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colours')
+            [CompletionResult]::new('--ssh-backend', '--ssh-backend', [CompletionResultType]::ParameterName, 'SSH implementation')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would change on each host and change nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON report on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print every step as it starts')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print every step as it starts')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ployctl;host;help' {
+            [CompletionResult]::new('bootstrap', 'bootstrap', [CompletionResultType]::ParameterValue, 'Prepare a host from templates/: the ploy user, the root''s folders, the unit or daemon layout, sudoers, config and .env; ok/changed/failed per task')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ployctl;host;help;bootstrap' {
+            break
+        }
+        'ployctl;host;help;help' {
+            break
+        }
         'ployctl;self-update' {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Install this release (e.g. 0.2.0 or v0.2.0), even an older one')
             [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'GitHub API base URL (GitHub Enterprise: https://HOST/api/v3)')
@@ -706,6 +756,7 @@ Register-ArgumentCompleter -Native -CommandName 'ployctl' -ScriptBlock {
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Each host''s audit log: deploys, rollbacks, config pushes, kill-switch changes')
             [CompletionResult]::new('maintenance', 'maintenance', [CompletionResultType]::ParameterValue, 'Maintenance windows: halt, reduce or run on paper until the window ends')
             [CompletionResult]::new('incident', 'incident', [CompletionResultType]::ParameterValue, 'Incident runbooks: diagnose, and with --fix apply the remedy')
+            [CompletionResult]::new('host', 'host', [CompletionResultType]::ParameterValue, 'Prepare hosts: bootstrap a fresh one (user, folders, unit, sudoers, config) idempotently')
             [CompletionResult]::new('self-update', 'self-update', [CompletionResultType]::ParameterValue, 'Replace this ployctl with a signed release''s (the newest, or --version V)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -800,6 +851,13 @@ Register-ArgumentCompleter -Native -CommandName 'ployctl' -ScriptBlock {
             break
         }
         'ployctl;help;incident;disk-full' {
+            break
+        }
+        'ployctl;help;host' {
+            [CompletionResult]::new('bootstrap', 'bootstrap', [CompletionResultType]::ParameterValue, 'Prepare a host from templates/: the ploy user, the root''s folders, the unit or daemon layout, sudoers, config and .env; ok/changed/failed per task')
+            break
+        }
+        'ployctl;help;host;bootstrap' {
             break
         }
         'ployctl;help;self-update' {

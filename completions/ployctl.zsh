@@ -835,6 +835,87 @@ esac
     ;;
 esac
 ;;
+(host)
+_arguments "${_arguments_options[@]}" : \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+":: :_ployctl__subcmd__host_commands" \
+"*::: :->host" \
+&& ret=0
+
+    case $state in
+    (host)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ployctl-host-command-$line[1]:"
+        case $line[1] in
+            (bootstrap)
+_arguments "${_arguments_options[@]}" : \
+'--service=[The service manager \[default\: the host'\''s \`service\` in the inventory\]]:SERVICE:((systemd\:"The systemd unit (deployment/systemd/ploy.service), enabled, with its sudoers rule"
+daemon\:"start-stop-daemon with run/ploy.pid and logs/ploy.log (containers, small VMs)"))' \
+'--login=[Log in as this user (root, or one with passwordless sudo) instead of the host'\''s deploy user]:USER:_default' \
+'--authorized-key=[A public key to add to the deploy user'\''s authorized_keys (e.g. ~/.ssh/id_ed25519.pub)]:PATH:_files' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--dry-run[Show what would change on each host and change nothing]' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_ployctl__subcmd__host__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ployctl-host-help-command-$line[1]:"
+        case $line[1] in
+            (bootstrap)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (self-update)
 _arguments "${_arguments_options[@]}" : \
 '--version=[Install this release (e.g. 0.2.0 or v0.2.0), even an older one]:VERSION:_default' \
@@ -1046,6 +1127,26 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(host)
+_arguments "${_arguments_options[@]}" : \
+":: :_ployctl__subcmd__help__subcmd__host_commands" \
+"*::: :->host" \
+&& ret=0
+
+    case $state in
+    (host)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ployctl-help-host-command-$line[1]:"
+        case $line[1] in
+            (bootstrap)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (self-update)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1083,6 +1184,7 @@ _ployctl_commands() {
 'audit:Each host'\''s audit log\: deploys, rollbacks, config pushes, kill-switch changes' \
 'maintenance:Maintenance windows\: halt, reduce or run on paper until the window ends' \
 'incident:Incident runbooks\: diagnose, and with --fix apply the remedy' \
+'host:Prepare hosts\: bootstrap a fresh one (user, folders, unit, sudoers, config) idempotently' \
 'self-update:Replace this ployctl with a signed release'\''s (the newest, or --version V)' \
 'completions:Print a shell completion script' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -1197,6 +1299,7 @@ _ployctl__subcmd__help_commands() {
 'audit:Each host'\''s audit log\: deploys, rollbacks, config pushes, kill-switch changes' \
 'maintenance:Maintenance windows\: halt, reduce or run on paper until the window ends' \
 'incident:Incident runbooks\: diagnose, and with --fix apply the remedy' \
+'host:Prepare hosts\: bootstrap a fresh one (user, folders, unit, sudoers, config) idempotently' \
 'self-update:Replace this ployctl with a signed release'\''s (the newest, or --version V)' \
 'completions:Print a shell completion script' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -1262,6 +1365,18 @@ _ployctl__subcmd__help__subcmd__health_commands() {
 _ployctl__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl help help commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__host_commands] )) ||
+_ployctl__subcmd__help__subcmd__host_commands() {
+    local commands; commands=(
+'bootstrap:Prepare a host from templates/\: the ploy user, the root'\''s folders, the unit or daemon layout, sudoers, config and .env; ok/changed/failed per task' \
+    )
+    _describe -t commands 'ployctl help host commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__host__subcmd__bootstrap_commands] )) ||
+_ployctl__subcmd__help__subcmd__host__subcmd__bootstrap_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help host bootstrap commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__help__subcmd__incident_commands] )) ||
 _ployctl__subcmd__help__subcmd__incident_commands() {
@@ -1364,6 +1479,37 @@ _ployctl__subcmd__help__subcmd__trading__subcmd__status_commands() {
 _ployctl__subcmd__help__subcmd__validate-config_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl help validate-config commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__host_commands] )) ||
+_ployctl__subcmd__host_commands() {
+    local commands; commands=(
+'bootstrap:Prepare a host from templates/\: the ploy user, the root'\''s folders, the unit or daemon layout, sudoers, config and .env; ok/changed/failed per task' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'ployctl host commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__host__subcmd__bootstrap_commands] )) ||
+_ployctl__subcmd__host__subcmd__bootstrap_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl host bootstrap commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__host__subcmd__help_commands] )) ||
+_ployctl__subcmd__host__subcmd__help_commands() {
+    local commands; commands=(
+'bootstrap:Prepare a host from templates/\: the ploy user, the root'\''s folders, the unit or daemon layout, sudoers, config and .env; ok/changed/failed per task' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'ployctl host help commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__host__subcmd__help__subcmd__bootstrap_commands] )) ||
+_ployctl__subcmd__host__subcmd__help__subcmd__bootstrap_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl host help bootstrap commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__host__subcmd__help__subcmd__help_commands] )) ||
+_ployctl__subcmd__host__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl host help help commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__incident_commands] )) ||
 _ployctl__subcmd__incident_commands() {

@@ -107,6 +107,9 @@ pub enum Command {
     /// Incident runbooks: diagnose, and with --fix apply the remedy
     #[command(subcommand)]
     Incident(IncidentCommand),
+    /// Prepare hosts: bootstrap a fresh one (user, folders, unit, sudoers, config) idempotently
+    #[command(subcommand)]
+    Host(HostCommand),
     /// Replace this ployctl with a signed release's (the newest, or --version V)
     SelfUpdate(SelfUpdateArgs),
     /// Print a shell completion script
@@ -115,6 +118,39 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// `ployctl host …`
+#[derive(Debug, Subcommand)]
+pub enum HostCommand {
+    /// Prepare a host from templates/: the ploy user, the root's folders, the unit or daemon layout, sudoers, config and .env; ok/changed/failed per task
+    Bootstrap(BootstrapArgs),
+}
+
+/// The service manager a bootstrap prepares for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ServiceArg {
+    /// The systemd unit (deployment/systemd/ploy.service), enabled, with its sudoers rule
+    Systemd,
+    /// start-stop-daemon with run/ploy.pid and logs/ploy.log (containers, small VMs)
+    Daemon,
+}
+
+/// `ployctl host bootstrap`
+#[derive(Debug, Args)]
+pub struct BootstrapArgs {
+    /// The service manager [default: the host's `service` in the inventory]
+    #[arg(long, value_enum)]
+    pub service: Option<ServiceArg>,
+    /// Log in as this user (root, or one with passwordless sudo) instead of the host's deploy user
+    #[arg(long, value_name = "USER")]
+    pub login: Option<String>,
+    /// A public key to add to the deploy user's authorized_keys (e.g. ~/.ssh/id_ed25519.pub)
+    #[arg(long, value_name = "PATH")]
+    pub authorized_key: Option<PathBuf>,
+    /// Show what would change on each host and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `ployctl self-update`.

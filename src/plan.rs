@@ -52,6 +52,8 @@ pub enum StepKind {
     Logs,
     /// Change or read the kill switch.
     Trading,
+    /// Prepare a host (`host bootstrap`).
+    Bootstrap,
 }
 
 impl StepKind {
@@ -78,6 +80,7 @@ impl StepKind {
             StepKind::Read => "read",
             StepKind::Logs => "logs",
             StepKind::Trading => "trading",
+            StepKind::Bootstrap => "bootstrap",
         }
     }
 }

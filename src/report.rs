@@ -104,6 +104,8 @@ pub enum Details {
     RateLimit(Box<crate::commands::incident::RateLimitDetails>),
     /// `incident disk-full`.
     DiskFull(Box<crate::commands::incident::DiskFullDetails>),
+    /// `host bootstrap`.
+    Bootstrap(Box<crate::commands::host::BootstrapDetails>),
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -337,6 +339,7 @@ impl HostReport {
             | Details::StuckOrders(_)
             | Details::RateLimit(_)
             | Details::DiskFull(_)
+            | Details::Bootstrap(_)
             | Details::None => None,
         }
     }

@@ -15,7 +15,7 @@ use crate::commands::logs::LogsOptions;
 use crate::commands::status::StatusOptions;
 use crate::commands::validate_config::ValidateOptions;
 use crate::commands::{deploy::DeployOptions, health::HealthOptions, rollback::RollbackOptions};
-use crate::inventory::{Host, Inventory};
+use crate::inventory::{Host, Inventory, ServiceKind};
 use crate::printer::{PrinterOptions, Style};
 use crate::transport::SshBackend;
 
@@ -135,6 +135,8 @@ pub enum CommandSettings {
     DiskFull(crate::commands::incident::DiskFullOptions),
     /// `completions` (needs no hosts).
     Completions(clap_complete::Shell),
+    /// `host bootstrap` (each host's service and login user already set).
+    Bootstrap(crate::commands::host::BootstrapOptions),
     /// `self-update` (needs no hosts).
     SelfUpdate(crate::commands::self_update::SelfUpdateOptions),
 }
@@ -369,9 +371,32 @@ pub fn resolve(
                 force_unlock: args.prove.force_unlock,
             })
         },
+        Command::Host(crate::cli::HostCommand::Bootstrap(args)) => {
+            bootstrap_hosts(&mut hosts, &args);
+            CommandSettings::Bootstrap(crate::commands::host::BootstrapOptions {
+                dry_run: args.dry_run,
+                authorized_key: args.authorized_key,
+            })
+        },
         Command::Completions { .. } | Command::SelfUpdate(_) => unreachable!("returned above"),
     };
     Ok(base(command, hosts))
+}
+
+/// `host bootstrap --service` and `--login` on each selected host.
+fn bootstrap_hosts(hosts: &mut [Host], args: &crate::cli::BootstrapArgs) {
+    for host in hosts {
+        match args.service {
+            Some(crate::cli::ServiceArg::Systemd) => host.service = ServiceKind::Systemd,
+            Some(crate::cli::ServiceArg::Daemon) => host.service = ServiceKind::Daemon,
+            None => {},
+        }
+        if let (Some(login), crate::inventory::Address::Ssh { user, .. }) =
+            (&args.login, &mut host.address)
+        {
+            *user = Some(login.clone());
+        }
+    }
 }
 
 /// `maintenance start` needs a reason; both take the prove and lock options.

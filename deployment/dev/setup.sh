@@ -2,6 +2,7 @@
 # Installs what the test suite needs, only when missing:
 #   PostgreSQL server binaries (initdb, pg_ctl), OpenSSH server (sshd),
 #   promtool (Debian's prometheus package), systemd-analyze (systemd),
+#   visudo (sudo: host bootstrap checks its sudoers rule with it),
 #   shellcheck (for actionlint), podman and runc (the container image's test),
 #   pre-commit and the linters of deployment/dev/lint.sh, pinned (PyPI),
 #   and the rustfmt and clippy components.
@@ -30,6 +31,9 @@ if ! command -v start-stop-daemon >/dev/null 2>&1; then
 fi
 if ! command -v systemd-analyze >/dev/null 2>&1; then
   packages+=(systemd)
+fi
+if ! command -v visudo >/dev/null 2>&1 && [ ! -x /usr/sbin/visudo ]; then
+  packages+=(sudo)
 fi
 if ! command -v shellcheck >/dev/null 2>&1; then
   packages+=(shellcheck)

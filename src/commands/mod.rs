@@ -8,6 +8,7 @@ pub mod config;
 pub mod daily_check;
 pub mod deploy;
 pub mod health;
+pub mod host;
 pub mod incident;
 pub mod logs;
 pub mod maintenance;
@@ -45,6 +46,7 @@ pub async fn exec(ctx: &Context, hosts: &[Host], command: &CommandSettings) -> O
         CommandSettings::StuckOrders(options) => incident::stuck_orders(ctx, hosts, options).await,
         CommandSettings::RateLimit(options) => incident::rate_limit(ctx, hosts, options).await,
         CommandSettings::DiskFull(options) => incident::disk_full(ctx, hosts, options).await,
+        CommandSettings::Bootstrap(options) => host::exec(ctx, hosts, options).await,
         CommandSettings::SelfUpdate(options) => self_update::exec(&ctx.printer, options).await,
         CommandSettings::Completions(shell) => {
             completions::run(*shell);

@@ -100,7 +100,9 @@ pub async fn exec(ctx: &Context, hosts: &[Host], options: &ValidateOptions) -> O
     ctx.printer.finish("validate-config", reports, false, None)
 }
 
-async fn validate_host(
+/// Checks one host's config (or `candidate`) with its current release;
+/// also the last step of `host bootstrap`.
+pub(crate) async fn validate_host(
     ctx: &Context,
     session: &mut HostSession,
     report: &mut HostReport,

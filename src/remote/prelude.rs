@@ -54,8 +54,11 @@ health_ok() { alive "$(service_pid)" && "$R/releases/$1/ploy" health-check --url
 /// children, a zombie counting as gone. A maintenance window's
 /// `.ployctl/maintenance.env` is exported into every start (the systemd unit
 /// reads it as an `EnvironmentFile`), with the open-file limit raised to the
-/// hard limit (the unit sets `LimitNOFILE`).
-const DAEMON: &str = r#"service_pid() { cat "$R/run/ploy.pid" 2>/dev/null; }
+/// hard limit (the unit sets `LimitNOFILE`). A deploy user's PATH often
+/// lacks the sbin folders (Debian's default for non-root users), where
+/// `start-stop-daemon` lives.
+const DAEMON: &str = r#"case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH="$PATH:/usr/sbin:/sbin" ;; esac
+service_pid() { cat "$R/run/ploy.pid" 2>/dev/null; }
 ours() { tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$R/"; }
 any_alive() { for _x in "$@"; do alive "$_x" && return 0; done; return 1; }
 stop_service() {

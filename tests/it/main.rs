@@ -6,6 +6,7 @@
 
 mod harness;
 
+mod bootstrap;
 mod broken;
 mod completions;
 mod deploy;
