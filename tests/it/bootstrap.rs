@@ -3,7 +3,8 @@
 //! `ploy` user and group (useradd), `/etc/systemd/system/ploy.service`
 //! enabled (systemctl works offline when systemd is not running), the
 //! sudoers rule checked by the real `visudo -cf`, the journal group; it
-//! removes them at the end. Then the deploy user it made deploys the real
+//! removes them at the end. The first run logs in as an administrator with
+//! passwordless sudo, as on a cloud image. Then the deploy user it made deploys the real
 //! `ploy` with least privilege, and a bootstrap as that user is refused.
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -64,8 +65,26 @@ impl SystemChanges {
     }
 
     fn remove() {
-        sh("pkill -KILL -u ploy; userdel ploy; groupdel ploy; rm -f /etc/systemd/system/ploy.service \
-            /etc/systemd/system/multi-user.target.wants/ploy.service /etc/sudoers.d/ploy; true");
+        sh(
+            "pkill -KILL -u ploy; pkill -KILL -u ployctl-admin; userdel ploy; groupdel ploy; \
+            userdel ployctl-admin; rm -f /etc/systemd/system/ploy.service \
+            /etc/systemd/system/multi-user.target.wants/ploy.service /etc/sudoers.d/ploy \
+            /etc/sudoers.d/ployctl-admin; true",
+        );
+    }
+
+    /// An administrator as on a cloud image: not root, passwordless sudo.
+    fn add_admin() -> &'static str {
+        sh(
+            "useradd --system --shell /bin/sh --password '*' --no-create-home ployctl-admin && \
+            echo 'ployctl-admin ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/ployctl-admin && \
+            chmod 440 /etc/sudoers.d/ployctl-admin",
+        );
+        assert!(
+            !sh("getent passwd ployctl-admin").is_empty(),
+            "could not create the administrator"
+        );
+        "ployctl-admin"
     }
 }
 
@@ -191,9 +210,22 @@ fn bootstrap_prepares_a_fresh_host_then_changes_nothing() {
         human.all()
     );
 
-    // The first run changes exactly what the dry run said.
-    let first = bootstrap(&fleet, &[&systemd[..], &["--json"]].concat());
+    // The first run, as an administrator through sudo, changes exactly what
+    // the dry run said.
+    let admin = SystemChanges::add_admin();
+    let first = bootstrap(
+        &fleet,
+        &[&systemd[..], &["--json", "--login", admin]].concat(),
+    );
     assert_eq!(first.code, 0, "{}", first.all());
+    assert_eq!(
+        first.json()["hosts"][0]["destination"]
+            .as_str()
+            .unwrap()
+            .split('@')
+            .next(),
+        Some(admin)
+    );
     assert_eq!(changed(&first), planned, "{}", first.all());
     assert_eq!(first.json()["hosts"][0]["failed"], 0);
     let (uid, gid) = ploy_ids();
