@@ -723,7 +723,7 @@ _ployctl() {
             return 0
             ;;
         ployctl__subcmd__deploy)
-            opts="-H -q -v -h --binary --version --dry-run --force --health-timeout --stability-window --lock-wait --force-unlock --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help"
+            opts="-H -q -v -h --binary --version --dry-run --force --batch-size --canary --canary-soak --max-fail --rollback-all-on-fail --health-timeout --stability-window --lock-wait --force-unlock --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -734,6 +734,22 @@ _ployctl() {
                     return 0
                     ;;
                 --version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --canary)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --canary-soak)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-fail)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -54,6 +54,10 @@ set edit:completion:arg-completer[ployctl] = {|@words|
         &'ployctl;deploy'= {
             cand --binary 'The ploy binary to deploy'
             cand --version 'Release name [default: the binary''s `ploy version` and the UTC time]'
+            cand --batch-size 'Hosts per batch after the canary, a number or a percentage (25%) [default: the rest at once]'
+            cand --canary 'The first N hosts go first and must stay healthy for --canary-soak before the rest'
+            cand --canary-soak 'How long the canary must stay healthy, its kill switch active, its failed-order and API-error rates under the host''s [checks] gates (1s to 1h)'
+            cand --max-fail 'Failed hosts (unreachable ones count) tolerated, checked after every batch; past it no new batch starts [default: 0]'
             cand --health-timeout 'Time a release has to become healthy [default: inventory, else 60s]'
             cand --stability-window 'Time it must then stay healthy [default: inventory, else 10s]'
             cand --lock-wait 'Wait this long for another deploy''s lock instead of failing at once'
@@ -64,6 +68,7 @@ set edit:completion:arg-completer[ployctl] = {|@words|
             cand --ssh-backend 'SSH implementation'
             cand --dry-run 'Print the plan for each host and change nothing'
             cand --force 'Deploy even a release the host''s ledger marks bad, or one that already runs'
+            cand --rollback-all-on-fail 'When --max-fail is exceeded (or the canary fails), put the hosts this run deployed back to their previous release'
             cand --force-unlock 'Break a held lock (after making sure no deploy is running)'
             cand --json 'Print one machine-readable JSON report on stdout'
             cand -q 'Print only results and errors'

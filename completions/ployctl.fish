@@ -56,6 +56,10 @@ complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "completions" -d 'Pr
 complete -c ployctl -n "__fish_ployctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l binary -d 'The ploy binary to deploy' -r -F
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l version -d 'Release name [default: the binary\'s `ploy version` and the UTC time]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l batch-size -d 'Hosts per batch after the canary, a number or a percentage (25%) [default: the rest at once]' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l canary -d 'The first N hosts go first and must stay healthy for --canary-soak before the rest' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l canary-soak -d 'How long the canary must stay healthy, its kill switch active, its failed-order and API-error rates under the host\'s [checks] gates (1s to 1h)' -r
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l max-fail -d 'Failed hosts (unreachable ones count) tolerated, checked after every batch; past it no new batch starts [default: 0]' -r
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l health-timeout -d 'Time a release has to become healthy [default: inventory, else 60s]' -r
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l stability-window -d 'Time it must then stay healthy [default: inventory, else 10s]' -r
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l lock-wait -d 'Wait this long for another deploy\'s lock instead of failing at once' -r
@@ -68,6 +72,7 @@ complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l ssh-backend -
 native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l dry-run -d 'Print the plan for each host and change nothing'
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l force -d 'Deploy even a release the host\'s ledger marks bad, or one that already runs'
+complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l rollback-all-on-fail -d 'When --max-fail is exceeded (or the canary fails), put the hosts this run deployed back to their previous release'
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l force-unlock -d 'Break a held lock (after making sure no deploy is running)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -l json -d 'Print one machine-readable JSON report on stdout'
 complete -c ployctl -n "__fish_ployctl_using_subcommand deploy" -s q -l quiet -d 'Print only results and errors'

@@ -58,6 +58,10 @@ Register-ArgumentCompleter -Native -CommandName 'ployctl' -ScriptBlock {
         'ployctl;deploy' {
             [CompletionResult]::new('--binary', '--binary', [CompletionResultType]::ParameterName, 'The ploy binary to deploy')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Release name [default: the binary''s `ploy version` and the UTC time]')
+            [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'Hosts per batch after the canary, a number or a percentage (25%) [default: the rest at once]')
+            [CompletionResult]::new('--canary', '--canary', [CompletionResultType]::ParameterName, 'The first N hosts go first and must stay healthy for --canary-soak before the rest')
+            [CompletionResult]::new('--canary-soak', '--canary-soak', [CompletionResultType]::ParameterName, 'How long the canary must stay healthy, its kill switch active, its failed-order and API-error rates under the host''s [checks] gates (1s to 1h)')
+            [CompletionResult]::new('--max-fail', '--max-fail', [CompletionResultType]::ParameterName, 'Failed hosts (unreachable ones count) tolerated, checked after every batch; past it no new batch starts [default: 0]')
             [CompletionResult]::new('--health-timeout', '--health-timeout', [CompletionResultType]::ParameterName, 'Time a release has to become healthy [default: inventory, else 60s]')
             [CompletionResult]::new('--stability-window', '--stability-window', [CompletionResultType]::ParameterName, 'Time it must then stay healthy [default: inventory, else 10s]')
             [CompletionResult]::new('--lock-wait', '--lock-wait', [CompletionResultType]::ParameterName, 'Wait this long for another deploy''s lock instead of failing at once')
@@ -68,6 +72,7 @@ Register-ArgumentCompleter -Native -CommandName 'ployctl' -ScriptBlock {
             [CompletionResult]::new('--ssh-backend', '--ssh-backend', [CompletionResultType]::ParameterName, 'SSH implementation')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan for each host and change nothing')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Deploy even a release the host''s ledger marks bad, or one that already runs')
+            [CompletionResult]::new('--rollback-all-on-fail', '--rollback-all-on-fail', [CompletionResultType]::ParameterName, 'When --max-fail is exceeded (or the canary fails), put the hosts this run deployed back to their previous release')
             [CompletionResult]::new('--force-unlock', '--force-unlock', [CompletionResultType]::ParameterName, 'Break a held lock (after making sure no deploy is running)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON report on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')

@@ -46,6 +46,10 @@ native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH
 _arguments "${_arguments_options[@]}" : \
 '--binary=[The ploy binary to deploy]:PATH:_files' \
 '--version=[Release name \[default\: the binary'\''s \`ploy version\` and the UTC time\]]:V:_default' \
+'--batch-size=[Hosts per batch after the canary, a number or a percentage (25%) \[default\: the rest at once\]]:N|P%:_default' \
+'--canary=[The first N hosts go first and must stay healthy for --canary-soak before the rest]:N:_default' \
+'--canary-soak=[How long the canary must stay healthy, its kill switch active, its failed-order and API-error rates under the host'\''s \[checks\] gates (1s to 1h)]:DURATION:_default' \
+'--max-fail=[Failed hosts (unreachable ones count) tolerated, checked after every batch; past it no new batch starts \[default\: 0\]]:N|P%:_default' \
 '--health-timeout=[Time a release has to become healthy \[default\: inventory, else 60s\]]:DURATION:_default' \
 '--stability-window=[Time it must then stay healthy \[default\: inventory, else 10s\]]:DURATION:_default' \
 '--lock-wait=[Wait this long for another deploy'\''s lock instead of failing at once]:DURATION:_default' \
@@ -59,6 +63,7 @@ never\:"Never"))' \
 native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
 '--dry-run[Print the plan for each host and change nothing]' \
 '--force[Deploy even a release the host'\''s ledger marks bad, or one that already runs]' \
+'--rollback-all-on-fail[When --max-fail is exceeded (or the canary fails), put the hosts this run deployed back to their previous release]' \
 '--force-unlock[Break a held lock (after making sure no deploy is running)]' \
 '--json[Print one machine-readable JSON report on stdout]' \
 '(-v --verbose)-q[Print only results and errors]' \

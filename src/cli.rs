@@ -205,9 +205,45 @@ pub struct DeployArgs {
     /// Deploy even a release the host's ledger marks bad, or one that already runs
     #[arg(long)]
     pub force: bool,
+    /// Rolling and canary options.
+    #[command(flatten)]
+    pub rollout: RolloutArgs,
     /// Health and lock options.
     #[command(flatten)]
     pub prove: ProveArgs,
+}
+
+/// How a deploy rolls out over its hosts.
+#[derive(Debug, Args, Clone)]
+pub struct RolloutArgs {
+    /// Hosts per batch after the canary, a number or a percentage (25%) [default: the rest at once]
+    #[arg(long, value_name = "N|P%", value_parser = parse_share)]
+    pub batch_size: Option<crate::rollout::Share>,
+    /// The first N hosts go first and must stay healthy for --canary-soak before the rest
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=10_000))]
+    pub canary: u16,
+    /// How long the canary must stay healthy, its kill switch active, its failed-order and API-error rates under the host's [checks] gates (1s to 1h)
+    #[arg(long, default_value = "60s", value_parser = parse_soak, value_name = "DURATION")]
+    pub canary_soak: Duration,
+    /// Failed hosts (unreachable ones count) tolerated, checked after every batch; past it no new batch starts [default: 0]
+    #[arg(long, value_name = "N|P%", value_parser = parse_share)]
+    pub max_fail: Option<crate::rollout::Share>,
+    /// When --max-fail is exceeded (or the canary fails), put the hosts this run deployed back to their previous release
+    #[arg(long)]
+    pub rollback_all_on_fail: bool,
+}
+
+fn parse_share(text: &str) -> Result<crate::rollout::Share, String> {
+    text.parse()
+}
+
+fn parse_soak(text: &str) -> Result<Duration, String> {
+    let d = humantime::parse_duration(text).map_err(|e| e.to_string())?;
+    if (Duration::from_secs(1)..=Duration::from_secs(3600)).contains(&d) {
+        Ok(d)
+    } else {
+        Err("the soak is 1s to 1h".to_owned())
+    }
 }
 
 /// `ployctl rollback`

@@ -112,6 +112,10 @@ pub struct Thresholds {
     pub fill_age_warn: Duration,
     /// Orders that failed in the window: warn at.
     pub orders_failed_warn: u64,
+    /// A deploy's canary soak: `ploy_orders_failed_total` per minute tolerated.
+    pub canary_orders_failed_per_minute: u64,
+    /// … `ploy_api_errors_total` per minute tolerated.
+    pub canary_api_errors_per_minute: u64,
 }
 
 mod humantime_serde {
@@ -139,6 +143,8 @@ impl Default for Thresholds {
             exchange_latency_warn: Duration::from_secs(2),
             fill_age_warn: Duration::from_secs(24 * 3600),
             orders_failed_warn: 1,
+            canary_orders_failed_per_minute: 5,
+            canary_api_errors_per_minute: 30,
         }
     }
 }
@@ -167,6 +173,8 @@ pub struct CheckFields {
     #[serde(default, deserialize_with = "opt_duration")]
     fill_age_warn: Option<Duration>,
     orders_failed_warn: Option<u64>,
+    canary_orders_failed_per_minute: Option<u64>,
+    canary_api_errors_per_minute: Option<u64>,
 }
 
 fn opt_duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
@@ -198,7 +206,9 @@ impl Thresholds {
             market_data_age_fail,
             exchange_latency_warn,
             fill_age_warn,
-            orders_failed_warn
+            orders_failed_warn,
+            canary_orders_failed_per_minute,
+            canary_api_errors_per_minute
         )
     }
 
@@ -233,6 +243,20 @@ impl Thresholds {
         }
         if !(1..=1_000_000).contains(&self.orders_failed_warn) {
             return Err("orders_failed_warn must be 1 to 1000000".to_owned());
+        }
+        for (name, value) in [
+            (
+                "canary_orders_failed_per_minute",
+                self.canary_orders_failed_per_minute,
+            ),
+            (
+                "canary_api_errors_per_minute",
+                self.canary_api_errors_per_minute,
+            ),
+        ] {
+            if value > 100_000 {
+                return Err(format!("{name} must be 0 to 100000"));
+            }
         }
         let durations = [
             (

@@ -15,6 +15,7 @@ pub mod printer;
 pub mod recovery;
 pub mod remote;
 pub mod report;
+pub mod rollout;
 pub mod session;
 pub mod settings;
 pub mod textdiff;

@@ -222,6 +222,23 @@ impl Printer {
         }
     }
 
+    /// A group of lines begins (a rolling deploy's batch): a GitHub Actions
+    /// log group, else a line.
+    pub fn group(&self, title: &str) {
+        if self.options.style == Style::GithubActions {
+            println!("::group::{}", escape_data(title));
+        } else if self.progress() {
+            self.line(&style(title).bold().to_string());
+        }
+    }
+
+    /// The group ends.
+    pub fn end_group(&self) {
+        if self.options.style == Style::GithubActions {
+            println!("::endgroup::");
+        }
+    }
+
     /// A host began.
     pub fn host_started(&self, host: &str) {
         let mut state = self.lock();
@@ -480,11 +497,13 @@ impl Printer {
         if !dry_run && !ending.no_table {
             let mut out = std::io::stdout().lock();
             for h in &report.hosts {
-                let o = h.outcome.unwrap_or(Outcome::Failed);
-                let word = match o {
-                    Outcome::Success => style(o.word()).green().bold(),
-                    Outcome::RolledBack | Outcome::Unhealthy => style(o.word()).yellow().bold(),
-                    _ => style(o.word()).red().bold(),
+                let word = match h.outcome {
+                    None => style("not started").dim().bold(),
+                    Some(o @ Outcome::Success) => style(o.word()).green().bold(),
+                    Some(o @ (Outcome::RolledBack | Outcome::Unhealthy)) => {
+                        style(o.word()).yellow().bold()
+                    },
+                    Some(o) => style(o.word()).red().bold(),
                 };
                 let mut line = format!("{:<16} {word}", h.host);
                 match (h.release(), h.current()) {
@@ -589,7 +608,7 @@ pub fn github_outputs(report: &Report, json: &str, delimiter: &str) -> String {
         let slug = output_name(&h.host);
         put(
             &format!("result-{slug}"),
-            &h.outcome.map_or_else(|| "unknown".to_owned(), word),
+            &h.outcome.map_or_else(|| "not_started".to_owned(), word),
         );
         if let Some(release) = h.release().or(h.current()) {
             put(&format!("release-{slug}"), release);
@@ -666,6 +685,7 @@ mod tests {
                 reason: None,
                 hint: None,
                 warnings: Vec::new(),
+                batch: None,
                 steps: Vec::new(),
                 duration_ms: 0,
             }],

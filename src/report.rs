@@ -65,6 +65,9 @@ pub struct HostReport {
     /// Warnings given along the way.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// The batch of a rolling deploy the host was in (1 = the first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch: Option<usize>,
     /// Finished steps.
     pub steps: Vec<StepRecord>,
     /// Wall time.

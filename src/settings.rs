@@ -275,6 +275,7 @@ pub fn resolve(
                 lock_wait: args.prove.lock_wait,
                 force_unlock: args.prove.force_unlock,
                 force: args.force,
+                rollout: rollout(&args.rollout)?,
             })
         },
         Command::Rollback(args) => {
@@ -381,6 +382,23 @@ pub fn resolve(
         Command::Completions { .. } | Command::SelfUpdate(_) => unreachable!("returned above"),
     };
     Ok(base(command, hosts))
+}
+
+/// The rollout flags of `deploy`.
+fn rollout(args: &crate::cli::RolloutArgs) -> Result<crate::rollout::Rollout, UsageError> {
+    if args.batch_size == Some(crate::rollout::Share::Count(0)) {
+        return Err(UsageError::new(
+            "--batch-size 0 deploys no host",
+            Some("give at least 1 host or 1% per batch"),
+        ));
+    }
+    Ok(crate::rollout::Rollout {
+        batch_size: args.batch_size,
+        canary: usize::from(args.canary),
+        canary_soak: args.canary_soak,
+        max_fail: args.max_fail.unwrap_or(crate::rollout::Share::Count(0)),
+        rollback_all_on_fail: args.rollback_all_on_fail,
+    })
 }
 
 /// `host bootstrap --service` and `--login` on each selected host.

@@ -31,6 +31,7 @@ use crate::remote::ledger::{Standing, Verdict};
 use crate::remote::phases::{self, Activation};
 use crate::remote::release::{self, ReleaseEntry, ReleaseInfo};
 use crate::remote::ScriptOutput;
+use crate::report::Details;
 use crate::session::{
     audit_record, prove_settings, rand_u64, Context, Failure, HostSession, LockOptions, Prepared,
 };
@@ -51,6 +52,8 @@ pub struct DeployOptions {
     pub force_unlock: bool,
     /// Deploy a release the host's ledger marks bad, or one that already runs.
     pub force: bool,
+    /// Batches, canary, max-fail.
+    pub rollout: crate::rollout::Rollout,
 }
 
 /// The binary being deployed, read once for every host.
@@ -179,7 +182,13 @@ pub async fn exec(ctx: &Context, hosts: &[Host], options: &DeployOptions) -> Out
     };
     let plans = plans(ctx, hosts, &artifact, options);
     if options.dry_run {
-        return super::print_plan(&ctx.printer, "deploy", &plans, hosts);
+        return super::print_rollout_plan(
+            &ctx.printer,
+            "deploy",
+            &plans,
+            hosts,
+            Some(&options.rollout),
+        );
     }
     ctx.printer.note(&format!(
         "deploying {} ({} bytes, sha256 {}…) to {}",
@@ -197,11 +206,317 @@ pub async fn exec(ctx: &Context, hosts: &[Host], options: &DeployOptions) -> Out
         release: Some(artifact.release.clone()),
         upload: true,
     };
-    let reports = run_on_hosts(ctx, hosts, &access, async |session, report| {
-        steps(ctx, session, report, &artifact, options).await
+    let reports = roll_out(ctx, hosts, &access, &artifact, options).await;
+    ctx.printer.finish("deploy", reports, false, None)
+}
+
+/// Deploys batch by batch (`rollout::batches`): a canary batch soaks before
+/// the rest, and past `--max-fail` no new batch starts; a canary that fails
+/// (its deploy, or its soak) stops the rollout and a failed soak rolls the
+/// canaries back; `--rollback-all-on-fail` puts back every host this run
+/// deployed. Hosts never started are reported as such. One report per host,
+/// in the hosts' order.
+async fn roll_out(
+    ctx: &Context,
+    hosts: &[Host],
+    access: &Access,
+    artifact: &Artifact,
+    options: &DeployOptions,
+) -> Vec<HostReport> {
+    let rollout = &options.rollout;
+    let batches = crate::rollout::batches(hosts.len(), rollout);
+    let count = batches.len();
+    let mut reports: Vec<Option<HostReport>> = vec![None; hosts.len()];
+    let mut stopped: Option<String> = None;
+    for (k, batch) in batches.iter().enumerate() {
+        let these: Vec<Host> = batch.hosts.iter().map(|&i| hosts[i].clone()).collect();
+        if count > 1 {
+            let names: Vec<&str> = these.iter().map(|h| h.name.as_str()).collect();
+            ctx.printer.group(&format!(
+                "batch {}/{count}{}: {}",
+                k + 1,
+                if batch.canary { " (canary)" } else { "" },
+                names.join(", ")
+            ));
+        }
+        let mut done = run_on_hosts(ctx, &these, access, async |session, report| {
+            steps(ctx, session, report, artifact, options).await
+        })
+        .await;
+        let deployed_ok = done.iter().all(|r| r.outcome == Some(Outcome::Success));
+        if batch.canary && !deployed_ok {
+            stopped = Some("the canary's deploy failed".to_owned());
+        } else if batch.canary && k + 1 < count {
+            if let Some(why) = soak(ctx, &these, &mut done, &artifact.release, rollout).await {
+                let targets = put_back_targets(&done, &artifact.release);
+                put_back(ctx, &these, &mut done, &targets, &why, options).await;
+                stopped = Some(why);
+            }
+        }
+        for (mut r, &i) in done.into_iter().zip(&batch.hosts) {
+            r.batch = Some(k + 1);
+            reports[i] = Some(r);
+        }
+        if count > 1 {
+            ctx.printer.end_group();
+        }
+        let failed = reports
+            .iter()
+            .flatten()
+            .filter(|r| r.outcome != Some(Outcome::Success))
+            .count();
+        if stopped.is_none() && crate::rollout::exceeded(failed, hosts.len(), rollout.max_fail) {
+            let why = format!(
+                "{failed} of {} host(s) failed, more than --max-fail {} tolerates",
+                hosts.len(),
+                rollout.max_fail
+            );
+            if rollout.rollback_all_on_fail {
+                put_back_all(ctx, hosts, &mut reports, &why, artifact, options).await;
+            }
+            if k + 1 < count {
+                stopped = Some(why);
+            }
+        }
+        if stopped.is_some() {
+            break;
+        }
+    }
+    let why = stopped.unwrap_or_default();
+    hosts
+        .iter()
+        .zip(reports)
+        .map(|(host, r)| {
+            r.unwrap_or_else(|| {
+                let mut r = crate::session::new_report(host);
+                r.batch = batches
+                    .iter()
+                    .position(|b| b.hosts.iter().any(|&i| hosts[i].name == host.name))
+                    .map(|k| k + 1);
+                r.reason = Some(format!("not deployed: {why}"));
+                r.hint = Some(
+                    "nothing was changed on this host; fix the failure above and deploy again"
+                        .to_owned(),
+                );
+                r
+            })
+        })
+        .collect()
+}
+
+/// `--rollback-all-on-fail`: every host this run deployed goes back.
+async fn put_back_all(
+    ctx: &Context,
+    hosts: &[Host],
+    reports: &mut [Option<HostReport>],
+    why: &str,
+    artifact: &Artifact,
+    options: &DeployOptions,
+) {
+    let started: Vec<usize> = (0..hosts.len()).filter(|&i| reports[i].is_some()).collect();
+    let mut done: Vec<HostReport> = started.iter().filter_map(|&i| reports[i].take()).collect();
+    let these: Vec<Host> = started.iter().map(|&i| hosts[i].clone()).collect();
+    let targets = put_back_targets(&done, &artifact.release);
+    put_back(ctx, &these, &mut done, &targets, why, options).await;
+    for (i, r) in started.into_iter().zip(done) {
+        reports[i] = Some(r);
+    }
+}
+
+/// The hosts of `done` this run deployed `release` to (proven good), with
+/// the release each ran before: what `put_back` restores.
+fn put_back_targets(done: &[HostReport], release: &str) -> Vec<(String, String)> {
+    done.iter()
+        .filter(|r| r.outcome == Some(Outcome::Success))
+        .filter_map(|r| {
+            let Details::Change(c) = &r.details else {
+                return None;
+            };
+            let previous = c.previous.clone()?;
+            (c.release.as_deref() == Some(release) && previous != release)
+                .then(|| (r.host.clone(), previous))
+        })
+        .collect()
+}
+
+/// Rolls `targets` (host, release) back and records it in their reports:
+/// rolled back (exit 3) when it worked, failed when not.
+async fn put_back(
+    ctx: &Context,
+    hosts: &[Host],
+    reports: &mut [HostReport],
+    targets: &[(String, String)],
+    why: &str,
+    options: &DeployOptions,
+) {
+    let jobs: Vec<(Host, String)> = targets
+        .iter()
+        .filter_map(|(name, to)| {
+            hosts
+                .iter()
+                .find(|h| &h.name == name)
+                .map(|h| (h.clone(), to.clone()))
+        })
+        .collect();
+    let back = super::rollback::roll_back_each(ctx, &jobs, options.lock_wait).await;
+    for b in back {
+        let Some(r) = reports.iter_mut().find(|r| r.host == b.host) else {
+            continue;
+        };
+        r.steps.extend(b.steps.iter().cloned());
+        let to = b.current().map(str::to_owned);
+        if b.outcome == Some(Outcome::Success) {
+            r.outcome = Some(Outcome::RolledBack);
+            r.exit_code = Outcome::RolledBack.code();
+            r.reason = Some(format!(
+                "{why}; rolled back to {}",
+                to.as_deref().unwrap_or("the previous release")
+            ));
+        } else {
+            r.outcome = Some(Outcome::Failed);
+            r.exit_code = Outcome::Failed.code();
+            r.reason = Some(format!(
+                "{why}; the rollback failed: {}",
+                b.reason.as_deref().unwrap_or("?")
+            ));
+            r.hint = b.hint.clone();
+        }
+        if let Details::Change(c) = &mut r.details {
+            c.current = to;
+        }
+    }
+}
+
+/// The canary soak: every canary polled for `rollout.canary_soak`; the first
+/// gate a canary fails marks the release bad on it. Why the canary failed, or
+/// nothing when every canary passed. Each canary's report gets the soak step.
+async fn soak(
+    ctx: &Context,
+    canaries: &[Host],
+    reports: &mut [HostReport],
+    release: &str,
+    rollout: &crate::rollout::Rollout,
+) -> Option<String> {
+    let soaked = run_on_hosts(ctx, canaries, &Access::Read, async |session, report| {
+        soak_host(ctx, session, report, release, rollout.canary_soak).await
     })
     .await;
-    ctx.printer.finish("deploy", reports, false, None)
+    let mut why = None;
+    for s in soaked {
+        if let Some(r) = reports.iter_mut().find(|r| r.host == s.host) {
+            r.steps.extend(
+                s.steps
+                    .iter()
+                    .filter(|st| st.step == StepKind::Health)
+                    .cloned(),
+            );
+        }
+        if s.outcome != Some(Outcome::Success) && why.is_none() {
+            why = Some(format!(
+                "canary {} failed its soak: {}",
+                s.host,
+                s.reason.as_deref().unwrap_or("?")
+            ));
+        }
+    }
+    why
+}
+
+async fn soak_host(
+    ctx: &Context,
+    session: &mut HostSession,
+    report: &mut HostReport,
+    release: &str,
+    soak: Duration,
+) -> Result<(), Failure> {
+    use crate::rollout::{gate, metric_sum, Gates, SoakSample};
+    let host = session.host.clone();
+    let gates = Gates {
+        orders_failed_per_minute: host.checks.canary_orders_failed_per_minute,
+        api_errors_per_minute: host.checks.canary_api_errors_per_minute,
+        soak,
+    };
+    ctx.printer.step(
+        &host.name,
+        StepKind::Health,
+        &format!("canary soak ({})", humantime::format_duration(soak)),
+    );
+    let started = Instant::now();
+    let sample = async |session: &HostSession| {
+        let probe = session.probe(ctx).await;
+        let health = if probe.is_healthy() {
+            Ok(())
+        } else {
+            Err(probe.problem())
+        };
+        let trading_state = session
+            .trading_state(ctx)
+            .await
+            .map(|c| c.state.as_str().to_owned());
+        let metrics = session.metrics(ctx).await.ok();
+        let read = |name: &str| {
+            metrics
+                .as_deref()
+                .map(|t| metric_sum(t, name).unwrap_or(0.0))
+        };
+        SoakSample {
+            at: started.elapsed(),
+            health,
+            trading_state,
+            orders_failed: read("ploy_orders_failed_total"),
+            api_errors: read("ploy_api_errors_total"),
+        }
+    };
+    let first = sample(session).await;
+    let mut last = first.clone();
+    let failed = loop {
+        if let Some(why) = gate(&first, &last, &gates) {
+            break Some(why);
+        }
+        if last.at >= soak {
+            break None;
+        }
+        tokio::time::sleep(
+            host.health_interval
+                .min(soak.saturating_sub(last.at))
+                .max(Duration::from_millis(50)),
+        )
+        .await;
+        last = sample(session).await;
+    };
+    let Some(why) = failed else {
+        let grew = |a: Option<f64>, b: Option<f64>| b.unwrap_or(0.0) - a.unwrap_or(0.0);
+        ctx.printer.step_done(
+            report,
+            StepKind::Health,
+            true,
+            &format!(
+                "canary soak passed: healthy for {}, kill switch active, {} failed order(s), {} API error(s)",
+                humantime::format_duration(Duration::from_secs(last.at.as_secs())),
+                grew(first.orders_failed, last.orders_failed),
+                grew(first.api_errors, last.api_errors)
+            ),
+        );
+        return Ok(());
+    };
+    ctx.printer.step_done(
+        report,
+        StepKind::Health,
+        false,
+        &format!("canary soak: {why}"),
+    );
+    let by = format!("ployctl {}", ctx.who);
+    let bad = Verdict::now(
+        release,
+        Standing::Bad,
+        Some(&format!("canary soak: {why}")),
+        &by,
+    )
+    .to_line();
+    let _ = session
+        .run(&phases::ledger_script(&session.prelude, &[bad]))
+        .await;
+    Err(Failure::new(Outcome::Unhealthy, why))
 }
 
 /// The upload channel, unused until the header goes out.

@@ -62,20 +62,89 @@ pub fn print_plan(
     plans: &[plan::HostPlan],
     hosts: &[Host],
 ) -> Outcome {
+    print_rollout_plan(printer, command, plans, hosts, None)
+}
+
+/// [`print_plan`] for a rolling deploy: the batches in order first, and
+/// each host's batch in its report.
+pub fn print_rollout_plan(
+    printer: &Printer,
+    command: &str,
+    plans: &[plan::HostPlan],
+    hosts: &[Host],
+    rollout: Option<&crate::rollout::Rollout>,
+) -> Outcome {
+    let batches = rollout.map(|r| crate::rollout::batches(hosts.len(), r));
+    let batch_of = |i: usize| {
+        batches
+            .as_ref()
+            .and_then(|b| b.iter().position(|b| b.hosts.contains(&i)))
+            .map(|k| k + 1)
+    };
     if printer.options().style != Style::Json {
+        if let (Some(batches), Some(rollout)) = (&batches, rollout) {
+            for line in batch_lines(hosts, batches, rollout) {
+                println!("{line}");
+            }
+        }
         let roots: Vec<String> = hosts.iter().map(|h| h.root.clone()).collect();
         print!("{}", plan::render(plans, &roots));
         println!("dry run: nothing was changed");
     }
     let reports = hosts
         .iter()
-        .map(|h| {
+        .enumerate()
+        .map(|(i, h)| {
             let mut r = new_report(h);
             r.outcome = Some(Outcome::Success);
+            r.batch = batch_of(i);
             r
         })
         .collect();
     printer.finish(command, reports, true, serde_json::to_value(plans).ok())
+}
+
+/// The batches of a rolling deploy in order, and when it stops (nothing
+/// for a single batch).
+pub fn batch_lines(
+    hosts: &[Host],
+    batches: &[crate::rollout::Batch],
+    rollout: &crate::rollout::Rollout,
+) -> Vec<String> {
+    if batches.len() < 2 {
+        return Vec::new();
+    }
+    let mut lines: Vec<String> = batches
+        .iter()
+        .enumerate()
+        .map(|(k, b)| {
+            let names: Vec<&str> = b.hosts.iter().map(|&i| hosts[i].name.as_str()).collect();
+            let canary = if b.canary {
+                format!(
+                    " (canary: soaks {}, then the rest)",
+                    humantime::format_duration(rollout.canary_soak)
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "batch {}/{}{canary}: {}",
+                k + 1,
+                batches.len(),
+                names.join(", ")
+            )
+        })
+        .collect();
+    lines.push(format!(
+        "stops when more than --max-fail {} host(s) failed{}",
+        rollout.max_fail,
+        if rollout.rollback_all_on_fail {
+            "; then puts back every host it deployed"
+        } else {
+            ""
+        }
+    ));
+    lines
 }
 
 /// How a host is reached: `local`, `openssh` or `native`.

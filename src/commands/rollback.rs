@@ -63,6 +63,42 @@ pub async fn exec(ctx: &Context, hosts: &[Host], options: &RollbackOptions) -> O
     ctx.printer.finish("rollback", reports, false, None)
 }
 
+/// Rolls each host back to its own release, all at once, under the lock
+/// like `rollback --to`; the reports, not printed (a deploy's
+/// `--rollback-all-on-fail` and failed canary soak).
+pub async fn roll_back_each(
+    ctx: &Context,
+    jobs: &[(Host, String)],
+    lock_wait: Option<Duration>,
+) -> Vec<HostReport> {
+    let access = Access::Mutate {
+        action: "rollback",
+        release: None,
+        upload: false,
+    };
+    let one = async |host: &Host, to: &str| {
+        let options = RollbackOptions {
+            to: Some(to.to_owned()),
+            dry_run: false,
+            lock_wait,
+            force_unlock: false,
+            force: false,
+        };
+        run_on_hosts(
+            ctx,
+            std::slice::from_ref(host),
+            &access,
+            async |session, report| steps(ctx, session, report, &options).await,
+        )
+        .await
+    };
+    futures_util::future::join_all(jobs.iter().map(|(host, to)| one(host, to)))
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
 async fn steps(
     ctx: &Context,
     session: &mut HostSession,

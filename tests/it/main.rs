@@ -18,6 +18,7 @@ mod ledger;
 mod local;
 mod locks;
 mod output;
+mod rollout;
 mod runbooks;
 mod self_update;
 mod trading;

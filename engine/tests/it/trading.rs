@@ -526,6 +526,42 @@ async fn cancel_only_mode_refuses_new_orders_until_it_ends() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_rejected_post_is_stored_failed_counted_and_never_retried() {
+    let fake = FakeClob::start().await;
+    fake.fail_next(Fault::ClosedOnly);
+    let setup = live(&fake, true);
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    let stored = wait_for_orders(&dir, "the rejected order", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Failed)
+    })
+    .await;
+    assert!(
+        stored[0]
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("address in closed only mode"),
+        "{stored:#?}"
+    );
+    assert!(
+        fake.ledger().is_empty(),
+        "a rejected order is not on the exchange"
+    );
+    let metrics = ploy.metrics().await;
+    assert!(metrics.contains("ploy_orders_failed_total 1"), "{metrics}");
+    assert_eq!(
+        fake.counters()
+            .posts
+            .load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "a 400 is not retried"
+    );
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_timeout_after_accepting_is_settled_by_looking_the_order_up() {
     let fake = FakeClob::start().await;
     fake.fail_next(Fault::TimeoutAfterAccept(Duration::from_secs(3)));

@@ -66,6 +66,8 @@ pub enum Fault {
     HoldForever,
     /// Accept into the ledger, answer normally after this long (a slow post).
     Delay(Duration),
+    /// 400: the account may only close positions (`address in closed only mode`).
+    ClosedOnly,
 }
 
 /// One accepted order.
@@ -759,6 +761,9 @@ async fn post_order(
                 .into_response()
         },
         Some(Fault::Restarting) => return (StatusCode::from_u16(425).unwrap(), "service not ready").into_response(),
+        Some(Fault::ClosedOnly) => {
+            return err(StatusCode::BAD_REQUEST, &format!("'{ADDRESS}' address in closed only mode"));
+        },
         Some(Fault::CancelOnly) => {
             return err(
                 StatusCode::SERVICE_UNAVAILABLE,
