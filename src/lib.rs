@@ -12,6 +12,7 @@ pub mod inventory;
 pub mod logline;
 pub mod plan;
 pub mod printer;
+pub mod quote_gap;
 pub mod recovery;
 pub mod remote;
 pub mod report;

@@ -241,6 +241,10 @@ pub struct ChangeDetails {
     /// The last `/health` body seen, when a release failed its proof.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub health: Option<HealthReport>,
+    /// A deploy: the time the market went without our quotes, from the old
+    /// release's last cancel to the new one's first quote (when both quoted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote_gap: Option<crate::quote_gap::QuoteGap>,
 }
 
 /// What `health` read on a host.

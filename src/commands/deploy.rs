@@ -771,7 +771,9 @@ async fn deploy_steps(
                 humantime::format_duration(settings.stability_window)
             ),
         );
-        return confirm(ctx, session, report, name, &entries, started).await;
+        confirm(ctx, session, report, name, &entries, started).await?;
+        measure_quote_gap(ctx, session, report).await;
+        return Ok(());
     }
     roll_back(ctx, session, report, name, fallback.as_deref(), &proof).await
 }
@@ -1254,6 +1256,45 @@ async fn confirm(
         t("t_prune"),
     );
     Ok(())
+}
+
+/// Reads the engine's order records with the new release and records how
+/// long the market went without our quotes (`quote_gap`); never fails the
+/// deploy (a release without `ploy orders`, or no quote yet, says nothing).
+async fn measure_quote_gap(ctx: &Context, session: &mut HostSession, report: &mut HostReport) {
+    let script = format!(
+        "{}echo \"restarted_at=$(sed -n 's/^at=//p' \"$R/.ployctl/running\" 2>/dev/null)\"\n\
+         echo begin:orders\n\
+         ( cd \"$R\" && ./current/ploy --config config/config.toml orders --json --limit 500 2>/dev/null )\n\
+         echo; echo end:orders\n",
+        session.prelude
+    );
+    let Ok(out) = session.run(&script).await else {
+        return;
+    };
+    let parsed = ScriptOutput::parse(&out.stdout);
+    let Some(restarted_at) = parsed.number("restarted_at") else {
+        return;
+    };
+    #[derive(serde::Deserialize)]
+    struct Answer {
+        orders: Vec<crate::quote_gap::OrderRow>,
+    }
+    let Ok(answer) = serde_json::from_str::<Answer>(&parsed.block_lines("orders").join("\n"))
+    else {
+        return;
+    };
+    #[allow(clippy::cast_possible_wrap)]
+    let restarted_at_ms = restarted_at as i64 * 1000;
+    if let Some(gap) = crate::quote_gap::measure(&answer.orders, restarted_at_ms) {
+        #[allow(clippy::cast_precision_loss)]
+        let seconds = gap.gap_ms as f64 / 1000.0;
+        ctx.printer.note(&format!(
+            "[{}] the market went {seconds:.3}s without our quotes (the old release's last cancel to the new one's first quote)",
+            session.host.name
+        ));
+        report.change().quote_gap = Some(gap);
+    }
 }
 
 /// The release was not proven: the guard on the host goes back to the

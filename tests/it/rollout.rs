@@ -295,3 +295,51 @@ fn max_fail_stops_after_the_batch_that_exceeded_it_and_rollback_all_puts_hosts_b
     }
     untouched(&fleet, &run, &json, &["host5"], "1.0.0", "3.0.0");
 }
+
+#[test]
+fn a_deploy_reports_how_long_the_market_went_without_our_quotes() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let fleet = Fleet::start(1);
+    let fake = rt.block_on(FakeClob::start());
+    fleet.hosts[0].go_live(&fake, "");
+    let first = deploy(&fleet, &ploy_bin(), "1.0.0", &[]);
+    assert_eq!(first.code, 0, "{}", first.all());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !fake.ledger().iter().any(|o| o.status == "LIVE") {
+        assert!(std::time::Instant::now() < deadline, "1.0.0 never quoted");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+
+    let run = deploy(&fleet, &ploy_bin(), "2.0.0", &[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let json = run.json();
+    let gap = &host(&run, &json, "host1")["quote_gap"];
+    let ms = gap["gap_ms"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("no gap: {}", run.all()));
+    assert_eq!(
+        gap["first_new_quote_ms"].as_i64().unwrap() - gap["last_old_cancel_ms"].as_i64().unwrap(),
+        i64::try_from(ms).unwrap()
+    );
+    assert!(ms > 0 && ms < 30_000, "{gap}");
+    let human = ctl(&fleet)
+        .args(["deploy", "-H", "host1", "--binary"])
+        .arg_path(&ploy_bin())
+        .args(["--version", "3.0.0"])
+        .run();
+    assert_eq!(human.code, 0, "{}", human.all());
+    assert!(
+        human.stderr.contains("[host1] the market went ")
+            && human.stderr.contains("s without our quotes"),
+        "{}",
+        human.all()
+    );
+    // The exchange saw the same: the old quote cancelled before the new one came.
+    let ledger = fake.ledger();
+    assert!(ledger.iter().any(|o| o.status == "CANCELED"), "{ledger:?}");
+    assert!(ledger.iter().any(|o| o.status == "LIVE"), "{ledger:?}");
+}
