@@ -94,6 +94,12 @@ pub struct Metrics {
     pub open_orders: Gauge,
     /// `ploy_start_time_seconds`: Unix time the process started.
     pub start_time_seconds: Gauge<f64, AtomicU64>,
+    /// `ploy_quote_gap_seconds`: from the last cancel of the process before
+    /// this one to this one's first order placed (a deploy's time without
+    /// quotes); set once, at the first placement.
+    quote_gap_seconds: Gauge<f64, AtomicU64>,
+    /// The previous process's last cancel (Unix ms), until the first placement.
+    previous_last_cancel_ms: std::sync::Mutex<Option<i64>>,
     /// `ploy_trading_state{state}`: 1 for the kill switch's state, 0 for the others.
     trading_state: Family<TradingStateLabels, Gauge>,
     /// `ploy_risk_refusals_total{reason}`: orders the risk engine refused.
@@ -115,6 +121,30 @@ struct TaskLabels {
 }
 
 impl Metrics {
+    /// Remembers when the process before this one last cancelled an order.
+    pub fn set_previous_last_cancel(&self, at_ms: Option<i64>) {
+        *self
+            .previous_last_cancel_ms
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = at_ms;
+    }
+
+    /// An order was placed at `now_ms`: counted, and the first one sets
+    /// `ploy_quote_gap_seconds`.
+    pub fn order_placed(&self, now_ms: i64) {
+        self.orders_placed.inc();
+        let previous = self
+            .previous_last_cancel_ms
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(at) = previous {
+            #[allow(clippy::cast_precision_loss)]
+            self.quote_gap_seconds
+                .set((now_ms - at).max(0) as f64 / 1000.0);
+        }
+    }
+
     /// Registers every metric, with the build info and trading mode set.
     pub fn new(build: BuildInfo, mode: &str) -> Self {
         let mut registry = Registry::default();
@@ -178,6 +208,12 @@ impl Metrics {
             "ploy_open_orders",
             "Orders resting on the book",
             open_orders.clone(),
+        );
+        let quote_gap_seconds = Gauge::<f64, AtomicU64>::default();
+        registry.register(
+            "ploy_quote_gap_seconds",
+            "From the previous process's last cancelled order to this process's first order placed (a restart's time without quotes)",
+            quote_gap_seconds.clone(),
         );
         let start_time_seconds = Gauge::<f64, AtomicU64>::default();
         registry.register(
@@ -292,6 +328,8 @@ impl Metrics {
             order_queue_depth,
             open_orders,
             start_time_seconds,
+            quote_gap_seconds,
+            previous_last_cancel_ms: std::sync::Mutex::new(None),
             trading_state,
             risk_refusals,
             trading_state_refused,
@@ -433,6 +471,23 @@ pub fn openmetrics_to_prometheus_text(openmetrics: &str) -> String {
 mod tests {
     use super::*;
     use crate::build_info::BUILD;
+
+    #[test]
+    fn the_first_placement_sets_the_quote_gap_once() {
+        let m = Metrics::new(BUILD, "live");
+        m.order_placed(500);
+        assert!(
+            m.encode_prometheus_text()
+                .contains("ploy_quote_gap_seconds 0"),
+            "no previous process: no gap"
+        );
+        m.set_previous_last_cancel(Some(1_000));
+        m.order_placed(3_500);
+        m.order_placed(9_000);
+        let text = m.encode_prometheus_text();
+        assert!(text.contains("ploy_quote_gap_seconds 2.5\n"), "{text}");
+        assert!(text.contains("ploy_orders_placed_total 3\n"), "{text}");
+    }
 
     #[test]
     fn exposes_dashboard_names() {

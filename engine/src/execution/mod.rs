@@ -200,7 +200,7 @@ async fn post_queue(
         for event in outcome {
             match &event {
                 OrderEvent::Accepted { client_id, hash } => {
-                    metrics.orders_placed.inc();
+                    metrics.order_placed(crate::clock::wall_ms());
                     if cancel_now {
                         let _ = after_post.send(CancelRequest {
                             client_id: client_id.clone(),

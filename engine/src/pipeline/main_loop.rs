@@ -397,7 +397,7 @@ impl MainLoop {
                 SimRecord::Answer(answer) => {
                     let (client_id, status, error) = match &answer {
                         OrderEvent::Accepted { client_id, .. } => {
-                            self.parts.metrics.orders_placed.inc();
+                            self.parts.metrics.order_placed(crate::clock::wall_ms());
                             (client_id, OrderStatus::Open, None)
                         },
                         OrderEvent::Rejected { client_id, reason } => {

@@ -142,6 +142,9 @@ pub async fn start(
         crate::risk::RiskEngine::new(cfg.risk.clone()),
     );
     let positions = positions_by_token(parts.store.as_ref()).await?;
+    parts
+        .metrics
+        .set_previous_last_cancel(parts.store.last_cancel_ms().await?);
     let initial_state = initial_trading_state(&parts).await?;
 
     // The market feed.

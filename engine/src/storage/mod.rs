@@ -223,6 +223,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     ) -> Result<Vec<OrderRecord>, StorageError>;
     /// Every order, oldest first.
     async fn all_orders(&self) -> Result<Vec<OrderRecord>, StorageError>;
+    /// When the last order was cancelled (Unix ms), if any was: read at the
+    /// start, it is when the process before this one stopped quoting.
+    async fn last_cancel_ms(&self) -> Result<Option<i64>, StorageError>;
 
     /// Records a fill, adds it to the order's filled size (marking it `filled`
     /// when complete) and updates the position, in one transaction. Idempotent:

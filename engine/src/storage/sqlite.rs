@@ -309,6 +309,13 @@ impl Store for SqliteStore {
         rows.iter().map(order_from_row).collect()
     }
 
+    async fn last_cancel_ms(&self) -> Result<Option<i64>, StorageError> {
+        let row = sqlx::query("SELECT MAX(updated_at_ms) FROM orders WHERE status = 'cancelled'")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<Option<i64>, _>(0)?)
+    }
+
     async fn all_orders(&self) -> Result<Vec<OrderRecord>, StorageError> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {ORDER_COLUMNS} FROM orders ORDER BY created_at_ms, client_id"

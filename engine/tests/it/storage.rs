@@ -209,6 +209,11 @@ async fn exercise(store: Arc<dyn Store>, backend: Backend) {
         .unwrap();
     assert_eq!(by_hash.client_id.as_str(), "c-2");
     assert!(store.order(&"nope".into()).await.unwrap().is_none());
+    assert_eq!(
+        store.last_cancel_ms().await.unwrap(),
+        None,
+        "{backend:?}: nothing cancelled yet"
+    );
 
     assert!(store
         .update_order(&OrderUpdate {
@@ -370,6 +375,17 @@ async fn exercise(store: Arc<dyn Store>, backend: Backend) {
     let p = &store.positions().await.unwrap()[0];
     assert_eq!(p.size.normalize(), dec!(0));
     assert_eq!(p.realized_pnl.normalize(), dec!(0.2), "4 × (0.50 − 0.45)");
+
+    let cancelled = store
+        .orders_with_status(&[OrderStatus::Cancelled])
+        .await
+        .unwrap();
+    assert!(!cancelled.is_empty(), "{backend:?}");
+    assert_eq!(
+        store.last_cancel_ms().await.unwrap(),
+        cancelled.iter().map(|o| o.updated_at_ms).max(),
+        "{backend:?}: the last cancel is the newest cancelled order's change"
+    );
 
     // SQLite empties its write-ahead log; PostgreSQL has nothing to do.
     assert_eq!(
