@@ -65,7 +65,8 @@ pub struct HostReport {
     /// Warnings given along the way.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
-    /// The batch of a rolling deploy the host was in (1 = the first).
+    /// The batch of a rolling deploy the host was in (1 = the first; absent
+    /// when the deploy had one batch).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub batch: Option<usize>,
     /// Finished steps.

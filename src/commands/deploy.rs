@@ -254,7 +254,8 @@ async fn roll_out(
             }
         }
         for (mut r, &i) in done.into_iter().zip(&batch.hosts) {
-            r.batch = Some(k + 1);
+            // One batch is a plain deploy: its report stays as it was.
+            r.batch = (count > 1).then_some(k + 1);
             reports[i] = Some(r);
         }
         if count > 1 {

@@ -74,7 +74,9 @@ pub fn print_rollout_plan(
     hosts: &[Host],
     rollout: Option<&crate::rollout::Rollout>,
 ) -> Outcome {
-    let batches = rollout.map(|r| crate::rollout::batches(hosts.len(), r));
+    let batches = rollout
+        .map(|r| crate::rollout::batches(hosts.len(), r))
+        .filter(|b| b.len() > 1);
     let batch_of = |i: usize| {
         batches
             .as_ref()

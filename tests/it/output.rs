@@ -62,6 +62,14 @@ fn redact(text: &str, fleet: &Fleet) -> String {
             .replace_all(&out, replacement)
             .into_owned();
     }
+    // The quote gap's line shows only once the new release has quoted,
+    // which a paper recording does not promise by the confirm (rollout.rs
+    // checks it live).
+    out =
+        regex_lite::Regex::new(r"(?m)^\[host\d+\] the market went [0-9.]+s without our quotes.*\n")
+            .unwrap()
+            .replace_all(&out, "")
+            .into_owned();
     out = regex_lite::Regex::new(r"healthy after \d+\.\ds")
         .unwrap()
         .replace_all(&out, "healthy after Ns")
