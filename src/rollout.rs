@@ -132,6 +132,14 @@ pub fn batches(total: usize, rollout: &Rollout) -> Vec<Batch> {
     out
 }
 
+/// The batch (1 = the first) host `index` is in.
+pub fn batch_of(batches: &[Batch], index: usize) -> Option<usize> {
+    batches
+        .iter()
+        .position(|b| b.hosts.contains(&index))
+        .map(|k| k + 1)
+}
+
 /// Whether `failed` hosts out of `total` exceed `--max-fail`.
 pub fn exceeded(failed: usize, total: usize, max_fail: Share) -> bool {
     failed > max_fail.tolerated(total)
@@ -266,6 +274,10 @@ mod tests {
         );
         let b = batches(5, &rollout(Some("2"), 1));
         assert!(b[0].canary && !b[1].canary);
+        assert_eq!(
+            (0..6).map(|i| batch_of(&b, i)).collect::<Vec<_>>(),
+            [Some(1), Some(2), Some(2), Some(3), Some(3), None]
+        );
         assert_eq!(
             hosts(&batches(10, &rollout(Some("25%"), 0))),
             [vec![0, 1, 2], vec![3, 4, 5], vec![6, 7, 8], vec![9]],

@@ -287,13 +287,11 @@ async fn roll_out(
     hosts
         .iter()
         .zip(reports)
-        .map(|(host, r)| {
+        .enumerate()
+        .map(|(i, (host, r))| {
             r.unwrap_or_else(|| {
                 let mut r = crate::session::new_report(host);
-                r.batch = batches
-                    .iter()
-                    .position(|b| b.hosts.iter().any(|&i| hosts[i].name == host.name))
-                    .map(|k| k + 1);
+                r.batch = crate::rollout::batch_of(&batches, i);
                 r.reason = Some(format!("not deployed: {why}"));
                 r.hint = Some(
                     "nothing was changed on this host; fix the failure above and deploy again"
@@ -1263,13 +1261,7 @@ async fn confirm(
 /// long the market went without our quotes (`quote_gap`); never fails the
 /// deploy (a release without `ploy orders`, or no quote yet, says nothing).
 async fn measure_quote_gap(ctx: &Context, session: &mut HostSession, report: &mut HostReport) {
-    let script = format!(
-        "{}echo \"restarted_at=$(sed -n 's/^at=//p' \"$R/.ployctl/running\" 2>/dev/null)\"\n\
-         echo begin:orders\n\
-         ( cd \"$R\" && ./current/ploy --config config/config.toml orders --json --limit 500 2>/dev/null )\n\
-         echo; echo end:orders\n",
-        session.prelude
-    );
+    let script = crate::remote::checks::orders_script(&session.prelude);
     let Ok(out) = session.run(&script).await else {
         return;
     };

@@ -77,12 +77,6 @@ pub fn print_rollout_plan(
     let batches = rollout
         .map(|r| crate::rollout::batches(hosts.len(), r))
         .filter(|b| b.len() > 1);
-    let batch_of = |i: usize| {
-        batches
-            .as_ref()
-            .and_then(|b| b.iter().position(|b| b.hosts.contains(&i)))
-            .map(|k| k + 1)
-    };
     if printer.options().style != Style::Json {
         if let (Some(batches), Some(rollout)) = (&batches, rollout) {
             for line in batch_lines(hosts, batches, rollout) {
@@ -99,7 +93,9 @@ pub fn print_rollout_plan(
         .map(|(i, h)| {
             let mut r = new_report(h);
             r.outcome = Some(Outcome::Success);
-            r.batch = batch_of(i);
+            r.batch = batches
+                .as_deref()
+                .and_then(|b| crate::rollout::batch_of(b, i));
             r
         })
         .collect();

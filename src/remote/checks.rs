@@ -109,6 +109,21 @@ pub fn validate_script(prelude: &str, candidate: bool) -> String {
     s
 }
 
+/// A deploy's quote gap: the start ployctl or the guard recorded last
+/// (`restarted_at=`, Unix seconds) and the current release's `orders --json`
+/// (block `orders`).
+pub fn orders_script(prelude: &str) -> String {
+    let mut s = head(prelude, 0);
+    s.push_str(
+        "echo \"restarted_at=$(sed -n 's/^at=//p' \"$R/.ployctl/running\" 2>/dev/null)\"\n\
+         [ -x \"$P\" ] || exit 0\n",
+    );
+    s.push_str(&background("orders", "orders --json --limit 500"));
+    s.push_str("wait\n");
+    s.push_str(&collect("orders"));
+    s
+}
+
 /// `incident stuck-orders`: the current release's `check-orders
 /// --older-than N --json` with the host's config and `.env` (it asks the
 /// exchange with the host's keys and never signs or posts). Prints
@@ -303,6 +318,14 @@ mod tests {
         assert!(!scan.contains("log_starts"), "status does not scan the log");
         assert!(scan.contains("check-config --json"));
         assert!(!scan.contains("unit_state"));
+    }
+
+    #[test]
+    fn the_quote_gap_reads_the_last_start_and_the_current_release_orders() {
+        let s = orders_script("");
+        assert!(s.contains("restarted_at=$(sed -n 's/^at=//p' \"$R/.ployctl/running\""));
+        assert!(s.contains("\"$P\" --config \"$C\" orders --json --limit 500 > \"$T/orders\""));
+        assert!(s.contains("echo begin:orders; cat \"$T/orders\""));
     }
 
     #[test]

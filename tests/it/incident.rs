@@ -10,16 +10,8 @@ use rust_decimal::Decimal;
 
 use crate::harness::fake_clob::{FakeClob, Fault};
 use crate::harness::fleet::{Fleet, FleetHost};
-use crate::harness::ploy_bin;
 use crate::harness::run::{Backend, Ctl};
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
+use crate::harness::{ploy_bin, runtime};
 
 fn ctl(fleet: &Fleet) -> Ctl {
     Ctl::new(fleet, Backend::Openssh)

@@ -6,9 +6,9 @@
 
 use crate::harness::fake_clob::{FakeClob, Fault};
 use crate::harness::fleet::Fleet;
-use crate::harness::ploy_bin;
 use crate::harness::releases::wrapper;
 use crate::harness::run::{Backend, Ctl, Run};
+use crate::harness::{ploy_bin, runtime};
 
 fn ctl(fleet: &Fleet) -> Ctl {
     Ctl::new(fleet, Backend::Openssh)
@@ -127,11 +127,7 @@ fn a_release_that_fails_on_the_canary_never_reaches_the_others() {
 
 #[test]
 fn a_canary_whose_failed_order_rate_exceeds_its_gate_is_rolled_back() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     let fleet = Fleet::start(5);
     let fake = rt.block_on(FakeClob::start());
     fleet.hosts[0].go_live(&fake, "");
@@ -298,11 +294,7 @@ fn max_fail_stops_after_the_batch_that_exceeded_it_and_rollback_all_puts_hosts_b
 
 #[test]
 fn a_deploy_reports_how_long_the_market_went_without_our_quotes() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     let fleet = Fleet::start(1);
     let fake = rt.block_on(FakeClob::start());
     fleet.hosts[0].go_live(&fake, "");

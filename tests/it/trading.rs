@@ -9,17 +9,8 @@ use std::time::{Duration, Instant};
 
 use crate::harness::fake_clob::{FakeClob, API_SECRET, PASSPHRASE};
 use crate::harness::fleet::{Fleet, LIVE_TEST_KEY};
-use crate::harness::ploy_bin;
 use crate::harness::run::{Backend, Ctl, Run};
-
-/// A runtime that keeps the fake exchanges serving while the test runs.
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
+use crate::harness::{ploy_bin, runtime};
 
 fn ctl(fleet: &Fleet) -> Ctl {
     Ctl::new(fleet, Backend::Openssh)

@@ -39,6 +39,15 @@ pub fn ploy_bin() -> PathBuf {
     bin
 }
 
+/// A runtime that keeps the fake exchanges serving while a test runs.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
 /// The `ployctl` binary under test.
 pub fn ployctl_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_ployctl"))
