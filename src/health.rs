@@ -247,14 +247,26 @@ fn describe_reqwest(e: &reqwest::Error) -> String {
         text = format!("{text}: {inner}");
         source = inner.source();
     }
-    // Through an SSH forward, nothing listening on the host shows as a
-    // connection the forward accepted and then closed.
-    let closed = ["reset by peer", "connection closed", "broken pipe"];
-    if closed.iter().any(|c| text.to_ascii_lowercase().contains(c)) {
+    if closed_without_answer(&text) {
         return "the connection was closed without an answer (is ploy running and listening?)"
             .to_owned();
     }
     text
+}
+
+/// Through an SSH forward, nothing listening on the host shows as a
+/// connection the forward accepted and then closed: reset, closed, or (when
+/// the close wins the race with the request) a connection hyper reports as
+/// cancelled because it never became ready.
+fn closed_without_answer(error_chain: &str) -> bool {
+    let closed = [
+        "reset by peer",
+        "connection closed",
+        "broken pipe",
+        "connection was not ready",
+    ];
+    let lower = error_chain.to_ascii_lowercase();
+    closed.iter().any(|c| lower.contains(c))
 }
 
 /// Delays between polls: 25 ms doubling up to `max`.
@@ -439,6 +451,20 @@ mod tests {
     use std::cell::RefCell;
 
     use super::*;
+
+    #[test]
+    fn a_forward_closed_before_the_answer_reads_as_nothing_listening() {
+        for chain in [
+            "error sending request: client error (Canceled): operation was canceled: connection was not ready",
+            "error sending request: connection closed before message completed",
+            "error sending request: Connection reset by peer (os error 104)",
+        ] {
+            assert!(closed_without_answer(chain), "{chain}");
+        }
+        assert!(!closed_without_answer(
+            "error decoding response body: expected value at line 1 column 1"
+        ));
+    }
 
     fn report(status: &str, uptime: u64) -> HealthReport {
         serde_json::from_value(serde_json::json!({
