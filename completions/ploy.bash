@@ -855,12 +855,16 @@ _ploy() {
             return 0
             ;;
         ploy__subcmd__run)
-            opts="-c -h --config --help"
+            opts="-c -h --standby-bind --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --standby-bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

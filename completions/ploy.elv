@@ -40,6 +40,7 @@ set edit:completion:arg-completer[ploy] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ploy;run'= {
+            cand --standby-bind 'Start as a standby beside the trading instance: serve /health on ADDR, prepare (markets, fees, credentials), report ready, and trade only after SIGUSR1 once the trading lease is free; then serve on server.bind'
             cand -c 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
             cand --config 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
             cand -h 'Print help'

@@ -41,6 +41,7 @@ complete -c ploy -n "__fish_ploy_needs_command" -f -a "db" -d 'Database upkeep'
 complete -c ploy -n "__fish_ploy_needs_command" -f -a "positions" -d 'Show positions with their last mark and P&L (read from the database)'
 complete -c ploy -n "__fish_ploy_needs_command" -f -a "report" -d 'Summarize a window: orders, fills, volume, fees, P&L, inventory, kill switch, deployments'
 complete -c ploy -n "__fish_ploy_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ploy -n "__fish_ploy_using_subcommand run" -l standby-bind -d 'Start as a standby beside the trading instance: serve /health on ADDR, prepare (markets, fees, credentials), report ready, and trade only after SIGUSR1 once the trading lease is free; then serve on server.bind' -r
 complete -c ploy -n "__fish_ploy_using_subcommand run" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
 complete -c ploy -n "__fish_ploy_using_subcommand run" -s h -l help -d 'Print help'
 complete -c ploy -n "__fish_ploy_using_subcommand check-config" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F

@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'ploy' -ScriptBlock {
             break
         }
         'ploy;run' {
+            [CompletionResult]::new('--standby-bind', '--standby-bind', [CompletionResultType]::ParameterName, 'Start as a standby beside the trading instance: serve /health on ADDR, prepare (markets, fees, credentials), report ready, and trade only after SIGUSR1 once the trading lease is free; then serve on server.bind')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

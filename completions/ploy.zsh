@@ -32,6 +32,7 @@ _ploy() {
         case $line[1] in
             (run)
 _arguments "${_arguments_options[@]}" : \
+'--standby-bind=[Start as a standby beside the trading instance\: serve /health on ADDR, prepare (markets, fees, credentials), report ready, and trade only after SIGUSR1 once the trading lease is free; then serve on server.bind]:ADDR:_default' \
 '-c+[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
 '--config=[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
 '-h[Print help]' \

@@ -34,6 +34,22 @@ pub enum ServiceKind {
     Daemon,
 }
 
+/// How a deploy moves trading from the old release to the new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Handover {
+    /// Stop the old process, start the new one: the market goes without our
+    /// quotes while the new one starts, connects and reconciles.
+    #[default]
+    Restart,
+    /// Start the new release beside the old one as a standby (its own
+    /// `/health` on `standby_port`), wait until it is ready without trading,
+    /// then move the trading lease: the old stops quoting and lets it go, the
+    /// new takes it and quotes. If the standby never becomes ready, the old
+    /// release never stops trading.
+    Standby,
+}
+
 /// What to do with a host key that is not in `known_hosts`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -104,6 +120,10 @@ pub struct Host {
     pub jump_hosts: Vec<String>,
     /// What `daily-check` judges by (`[checks]`, then `[hosts.NAME.checks]`).
     pub checks: Thresholds,
+    /// How a deploy hands trading over (`handover`).
+    pub handover: Handover,
+    /// The standby's loopback port during a standby handover.
+    pub standby_port: u16,
 }
 
 impl Host {
@@ -171,6 +191,8 @@ struct HostFields {
     host_key_policy: Option<HostKeyPolicy>,
     jump_hosts: Option<Vec<String>>,
     checks: Option<CheckFields>,
+    handover: Option<Handover>,
+    standby_port: Option<u16>,
 }
 
 fn opt_duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
@@ -500,6 +522,24 @@ impl Inventory {
                 "host {name}: keep_configs must be 1 to 1000"
             )));
         }
+        let handover = pick!(handover).unwrap_or_default();
+        if handover == Handover::Standby && service != ServiceKind::Daemon {
+            return Err(InventoryError::Invalid(format!(
+                "host {name}: handover = \"standby\" needs service = \"daemon\" (a second instance beside the service); \
+                 with systemd use handover = \"restart\""
+            )));
+        }
+        let main_port = parse_health_url(&health_url).map_or(8080, |(_, port, _)| port);
+        let standby_port = pick!(standby_port).unwrap_or(if main_port == u16::MAX {
+            main_port - 1
+        } else {
+            main_port + 1
+        });
+        if standby_port == 0 || standby_port == main_port {
+            return Err(InventoryError::Invalid(format!(
+                "host {name}: standby_port must be 1 to 65535 and not the health_url's port {main_port}"
+            )));
+        }
         Ok(Host {
             name: name.to_owned(),
             address,
@@ -522,6 +562,8 @@ impl Inventory {
                 .checks
                 .as_ref()
                 .map_or_else(|| self.checks.clone(), |own| self.checks.with(own)),
+            handover,
+            standby_port,
         })
     }
 }
@@ -610,6 +652,33 @@ health_url = "http://127.0.0.1:9090/health"
 
     fn inv() -> Inventory {
         Inventory::parse(INVENTORY, Path::new("/etc/ployctl.toml")).unwrap()
+    }
+
+    #[test]
+    fn a_standby_handover_needs_the_daemon_layout_and_a_port_of_its_own() {
+        let parse = |text: &str| {
+            Inventory::parse(text, Path::new("inv.toml"))
+                .and_then(|inv| inv.select(&["a".to_owned()], false))
+        };
+        let hosts = parse(
+            "[defaults]\nservice = \"daemon\"\nhandover = \"standby\"\n[hosts.a]\nhealth_url = \"http://127.0.0.1:9000/health\"\n",
+        )
+        .unwrap();
+        assert_eq!(hosts[0].handover, Handover::Standby);
+        assert_eq!(hosts[0].standby_port, 9001, "the next port by default");
+        let restart = parse("[hosts.a]\n").unwrap();
+        assert_eq!(restart[0].handover, Handover::Restart, "the default");
+        let systemd = parse("[hosts.a]\nhandover = \"standby\"\n").unwrap_err();
+        assert!(
+            systemd.to_string().contains("needs service = \"daemon\""),
+            "{systemd}"
+        );
+        let same =
+            parse("[hosts.a]\nservice = \"daemon\"\nhandover = \"standby\"\nstandby_port = 8080\n")
+                .unwrap_err();
+        assert!(same.to_string().contains("standby_port"), "{same}");
+        let unknown = parse("[hosts.a]\nhandover = \"blue-green\"\n").unwrap_err();
+        assert!(unknown.to_string().contains("inv.toml:2:"), "{unknown}");
     }
 
     #[test]

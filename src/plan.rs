@@ -54,6 +54,8 @@ pub enum StepKind {
     Trading,
     /// Prepare a host (`host bootstrap`).
     Bootstrap,
+    /// Start the new release beside the old one and wait until it is ready.
+    Standby,
 }
 
 impl StepKind {
@@ -81,6 +83,7 @@ impl StepKind {
             StepKind::Logs => "logs",
             StepKind::Trading => "trading",
             StepKind::Bootstrap => "bootstrap",
+            StepKind::Standby => "standby",
         }
     }
 }
@@ -133,6 +136,17 @@ pub enum Step {
         /// With.
         service: ServiceKind,
     },
+    /// Start the release as a standby beside the running one and wait for
+    /// it to be ready without trading (`handover = "standby"`).
+    StartStandby {
+        /// Its loopback port.
+        port: u16,
+        /// Time to become ready.
+        timeout_secs: u64,
+    },
+    /// Move trading to the standby: it is told to take over, the old process
+    /// stops (cancelling its quotes, releasing the trading lease).
+    Handover,
     /// Poll `/health` until healthy, then through the stability window.
     ProveHealthy {
         /// Time to become healthy.
@@ -165,7 +179,8 @@ impl Step {
             Step::CheckConfig | Step::CheckTargetConfig => StepKind::CheckConfig,
             Step::ArmGuard { .. } => StepKind::Guard,
             Step::Switch { .. } => StepKind::Switch,
-            Step::Restart { .. } => StepKind::Restart,
+            Step::Restart { .. } | Step::Handover => StepKind::Restart,
+            Step::StartStandby { .. } => StepKind::Standby,
             Step::ProveHealthy { .. } => StepKind::Health,
             Step::Confirm => StepKind::Confirm,
             Step::Prune { .. } => StepKind::Prune,
@@ -201,6 +216,10 @@ impl Step {
                 ServiceKind::Systemd => "sudo -n systemctl restart ploy".to_owned(),
                 ServiceKind::Daemon => "restart with start-stop-daemon".to_owned(),
             },
+            Step::StartStandby { port, timeout_secs } => format!(
+                "start the release beside the running one on 127.0.0.1:{port} and wait up to {timeout_secs}s until it is ready without trading; otherwise stop it (the old release keeps trading) and mark the release bad"
+            ),
+            Step::Handover => "tell the standby to take over, stop the old process (it cancels its quotes and releases the trading lease), the standby takes the lease and quotes".to_owned(),
             Step::ProveHealthy {
                 timeout_secs,
                 stability_secs,
@@ -247,10 +266,11 @@ pub fn deploy(
     sha256: &str,
     lock_wait: Option<Duration>,
 ) -> HostPlan {
+    let standby = host.handover == crate::inventory::Handover::Standby;
     HostPlan {
         host: host.name.clone(),
         destination: host.destination(),
-        steps: vec![
+        steps: [
             Step::Connect {
                 transport: transport.to_owned(),
             },
@@ -264,14 +284,25 @@ pub fn deploy(
                 sha256: sha256.to_owned(),
             },
             Step::CheckConfig,
+        ]
+        .into_iter()
+        .chain(standby.then_some(Step::StartStandby {
+            port: host.standby_port,
+            timeout_secs: secs(host.health_timeout),
+        }))
+        .chain([
             Step::ArmGuard {
                 deadline_secs: secs(guard_window(host)),
             },
             Step::Switch {
                 release: release.to_owned(),
             },
-            Step::Restart {
-                service: host.service,
+            if standby {
+                Step::Handover
+            } else {
+                Step::Restart {
+                    service: host.service,
+                }
             },
             Step::ProveHealthy {
                 timeout_secs: secs(host.health_timeout),
@@ -283,7 +314,8 @@ pub fn deploy(
             },
             Step::Audit,
             Step::Unlock,
-        ],
+        ])
+        .collect(),
     }
 }
 

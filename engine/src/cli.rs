@@ -38,7 +38,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the engine: trading pipeline, /health and /metrics, until SIGTERM or SIGINT.
-    Run,
+    Run(RunArgs),
     /// Validate the config file and environment without starting anything.
     CheckConfig(CheckConfigArgs),
     /// Probe a running instance's /health; exit 0 only when healthy.
@@ -65,6 +65,16 @@ pub enum Command {
     Positions(JsonArgs),
     /// Summarize a window: orders, fills, volume, fees, P&L, inventory, kill switch, deployments.
     Report(ReportArgs),
+}
+
+/// `ploy run`
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Start as a standby beside the trading instance: serve /health on ADDR,
+    /// prepare (markets, fees, credentials), report ready, and trade only
+    /// after SIGUSR1 once the trading lease is free; then serve on server.bind.
+    #[arg(long, value_name = "ADDR")]
+    pub standby_bind: Option<std::net::SocketAddr>,
 }
 
 /// `ploy orders`

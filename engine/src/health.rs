@@ -179,6 +179,8 @@ pub struct HealthService {
     market_data_age: Option<(Arc<crate::exchange::ws::FeedStatus>, Duration, usize)>,
     mode: Option<String>,
     tasks: Option<Arc<crate::supervise::TaskFailures>>,
+    /// A standby's lease, while it waits for it.
+    standby: Option<String>,
 }
 
 impl HealthService {
@@ -284,7 +286,24 @@ impl HealthService {
             market_data_age: None,
             mode: None,
             tasks: None,
+            standby: None,
         }
+    }
+
+    /// Adds the `trading_lease` check of a standby: up (ready), not trading
+    /// until it holds `lease`.
+    pub fn with_standby(mut self, lease: String) -> Self {
+        self.standby = Some(lease);
+        self
+    }
+
+    fn standby(&self) -> Option<Check> {
+        let lease = self.standby.as_ref()?;
+        Some(
+            Check::up(Duration::ZERO)
+                .with("role", "standby")
+                .with("lease", lease.as_str()),
+        )
     }
 
     /// Says the trading mode (`paper`, `live`) in every report.
@@ -361,6 +380,7 @@ impl HealthService {
                             .map(|c| ("market_data".to_owned(), c)),
                     )
                     .chain(self.tasks().map(|c| ("tasks".to_owned(), c)))
+                    .chain(self.standby().map(|c| ("trading_lease".to_owned(), c)))
                     .collect()
             },
         };

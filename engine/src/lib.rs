@@ -18,6 +18,7 @@ pub mod http;
 #[cfg(test)]
 mod invariants;
 pub mod kill_switch;
+pub mod lease;
 pub mod market_data;
 pub mod metrics;
 pub mod orders;

@@ -14,6 +14,7 @@ use crate::config::{MarketDataSource, Settings};
 use crate::exchange::{ClobClient, ExchangeError};
 use crate::health::{ExchangeTimeProbe, HealthService, MarketDataProbe, RecordingProbe};
 use crate::http::{self, AppState};
+use crate::lease::LeaseSource;
 use crate::metrics::Metrics;
 use crate::pipeline::PipelineParts;
 use crate::queue::OrderQueue;
@@ -41,6 +42,9 @@ pub enum RunError {
     /// The trading pipeline could not start.
     #[error("cannot start trading: {0}\n  hint: `ploy check-config --connect` tests the exchange and the market data; see RUNBOOKS.md")]
     Pipeline(#[from] crate::pipeline::PipelineError),
+    /// The trading lease could not be asked for.
+    #[error(transparent)]
+    Lease(#[from] crate::lease::LeaseError),
     /// The HTTP server failed while running.
     #[error("the HTTP server failed: {0}")]
     Serve(std::io::Error),
@@ -64,9 +68,11 @@ impl RunError {
                 crate::exit::EXCHANGE
             },
             RunError::Pipeline(_) => crate::exit::CONFIG,
-            RunError::Serve(_) | RunError::ShutdownTimedOut(_) | RunError::PipelineStopped(_) => {
-                crate::exit::FAILURE
-            },
+            RunError::Lease(crate::lease::LeaseError::Postgres { .. }) => crate::exit::DATABASE,
+            RunError::Serve(_)
+            | RunError::Lease(_)
+            | RunError::ShutdownTimedOut(_)
+            | RunError::PipelineStopped(_) => crate::exit::FAILURE,
         }
     }
 }
@@ -93,9 +99,23 @@ pub fn market_data_probe(
     }
 }
 
+/// How `ploy run` was asked to start.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Start as a standby: serve `/health` on this address, prepare, report
+    /// ready without trading, and trade only once told to (SIGUSR1) and the
+    /// trading lease is free; then serve on `server.bind`.
+    pub standby_bind: Option<SocketAddr>,
+}
+
 /// Runs the service until a signal, then shuts down.
-pub async fn run(settings: Settings) -> Result<(), RunError> {
+pub async fn run(settings: Settings, options: RunOptions) -> Result<(), RunError> {
     let cfg = &settings.config;
+    // Registered first: SIGUSR1's default action ends the process.
+    let mut promote = match options.standby_bind {
+        Some(_) => Some(promotion_signal()?),
+        None => None,
+    };
     tracing::info!(
         version = BUILD.version,
         git_sha = BUILD.git_sha,
@@ -104,6 +124,7 @@ pub async fn run(settings: Settings) -> Result<(), RunError> {
         config = %settings.path.as_ref().map_or("(defaults)".to_owned(), |p| p.display().to_string()),
         database = %settings.database_url.redacted(),
         bind = %cfg.server.bind,
+        standby_bind = ?options.standby_bind,
         "starting ploy"
     );
 
@@ -129,48 +150,125 @@ pub async fn run(settings: Settings) -> Result<(), RunError> {
         tracing::info!(version = BUILD.version, "recorded a new deployment");
     }
 
-    let listener = TcpListener::bind(cfg.server.bind)
-        .await
-        .map_err(|source| RunError::Bind {
-            addr: cfg.server.bind,
-            port: cfg.server.bind.port(),
-            source,
-        })?;
+    let first_bind = options.standby_bind.unwrap_or(cfg.server.bind);
+    let listener = bind(first_bind).await?;
     let queue = Arc::new(OrderQueue::new(metrics.order_queue_depth.clone()));
     let (stop_tx, stop_rx) = watch::channel(false);
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let (control, pipeline) = crate::pipeline::start(
-        PipelineParts {
-            settings: settings.clone(),
-            store: store.clone(),
-            metrics: metrics.clone(),
-            queue: queue.clone(),
-            clock,
-        },
-        stop_rx.clone(),
-    )
-    .await?;
-    let health = HealthService::new(
-        store.clone(),
-        market_data_probe(&settings, Some(control.feed.clone()))?,
-        queue.clone(),
-        cfg.health.max_queue_depth,
-        cfg.health.check_timeout,
-    )
-    .with_heartbeat(control.heartbeat.clone())
-    .with_task_failures(control.task_failures.clone())
-    .with_mode(cfg.mode.as_str());
-    let health = if cfg.market_data.source == MarketDataSource::Exchange
-        && !cfg.strategy.markets.is_empty()
-    {
-        health.with_market_data_age(
-            control.feed.clone(),
-            cfg.market_data.max_staleness,
-            cfg.strategy.markets.len(),
-        )
-    } else {
-        health
+    let parts = PipelineParts {
+        settings: settings.clone(),
+        store: store.clone(),
+        metrics: metrics.clone(),
+        queue: queue.clone(),
+        clock,
     };
+    let prepared = crate::pipeline::prepare(&parts).await?;
+    let lease_source = LeaseSource::for_database(&settings.database_url);
+    let taken = match options.standby_bind {
+        Some(_) => None,
+        None => lease_source.try_take().await?,
+    };
+    let (lease, listener, standby_server) = match taken {
+        Some(lease) => (lease, Some(listener), None),
+        None => {
+            let open = prepared.check_exchange().await?;
+            let (standby_stop, standby_rx) = watch::channel(false);
+            // Without a standby address the waiting instance serves on
+            // `server.bind` and keeps that socket for the leader it becomes.
+            let (serve_on, keep) = match options.standby_bind {
+                Some(_) => (listener, None),
+                None => {
+                    let copy = listener
+                        .into_std()
+                        .and_then(|l| Ok((l.try_clone()?, l)))
+                        .and_then(|(a, b)| {
+                            Ok((TcpListener::from_std(a)?, TcpListener::from_std(b)?))
+                        })
+                        .map_err(|source| RunError::Bind {
+                            addr: first_bind,
+                            port: first_bind.port(),
+                            source,
+                        })?;
+                    (copy.0, Some(copy.1))
+                },
+            };
+            let standby_health =
+                base_health(&settings, &store, &queue, None)?.with_standby(lease_source.describe());
+            let server = tokio::spawn(http::serve(
+                serve_on,
+                AppState {
+                    health: standby_health,
+                    metrics: metrics.clone(),
+                    last_failing: Arc::default(),
+                    control: None,
+                },
+                stopped(standby_rx),
+                http::Limits::default(),
+            ));
+            tracing::info!(
+                addr = %first_bind,
+                exchange_open_orders = open,
+                lease = %lease_source.describe(),
+                "ready as a standby: prepared, not trading; {}",
+                if promote.is_some() { "trades once told to (SIGUSR1) and the trading lease is free" } else { "trades once the trading lease is free" }
+            );
+            let waited = std::time::Instant::now();
+            let lease = tokio::select! {
+                taken = async {
+                    if let Some(promote) = promote.as_mut() {
+                        promote.recv().await;
+                        tracing::info!("told to take over trading; waiting for the trading lease");
+                    }
+                    lease_source.take(stop_rx.clone()).await
+                } => taken?,
+                signal = shutdown_signal() => {
+                    tracing::info!(signal, "standby stopping; it never traded");
+                    None
+                },
+            };
+            let Some(lease) = lease else {
+                let _ = standby_stop.send(true);
+                let _ = tokio::time::timeout(Duration::from_secs(2), server).await;
+                store.close().await;
+                return Ok(());
+            };
+            tracing::info!(
+                waited_ms = waited.elapsed().as_millis() as u64,
+                "took the trading lease"
+            );
+            (lease, keep, Some((standby_stop, server)))
+        },
+    };
+
+    let (control, pipeline) = crate::pipeline::start(parts, prepared, stop_rx.clone()).await?;
+    let health = base_health(&settings, &store, &queue, Some(&control))?;
+    let listener = match listener {
+        Some(listener) => listener,
+        // A standby that leads now moves to `server.bind`, which the old
+        // instance frees as it shuts down.
+        None => match bind_when_free(
+            cfg.server.bind,
+            cfg.server.shutdown_timeout + Duration::from_secs(5),
+        )
+        .await
+        {
+            Ok(listener) => listener,
+            Err(e) => {
+                tracing::error!(error = %e, "leading, but cannot serve on server.bind; stopping");
+                let _ = stop_tx.send(true);
+                let _ = tokio::time::timeout(cfg.server.shutdown_timeout, pipeline).await;
+                lease.release().await;
+                store.close().await;
+                return Err(e);
+            },
+        },
+    };
+    if let Some((standby_stop, server)) = standby_server {
+        let _ = standby_stop.send(true);
+        tokio::spawn(async move {
+            let _ = tokio::time::timeout(Duration::from_secs(2), server).await;
+        });
+    }
 
     let mut server = tokio::spawn(http::serve(
         listener,
@@ -222,8 +320,12 @@ pub async fn run(settings: Settings) -> Result<(), RunError> {
     let _ = stop_tx.send(true);
     let graceful = async {
         // The pipeline stops taking new work, drops intents never sent,
-        // cancels resting orders and lets the executor finish.
+        // cancels resting orders and lets the executor finish; then the
+        // lease goes at once, so a standby waiting for it trades while
+        // this process is still closing its connections.
         let _ = pipeline.await;
+        lease.release().await;
+        tracing::info!("released the trading lease");
         let _ = (&mut server).await;
         store.close().await;
     };
@@ -238,6 +340,74 @@ pub async fn run(settings: Settings) -> Result<(), RunError> {
             Err(RunError::ShutdownTimedOut(Duration::ZERO))
         },
     }
+}
+
+/// `/health`'s checks; with the pipeline's handle, the live ones too.
+fn base_health(
+    settings: &Settings,
+    store: &Arc<dyn crate::storage::Store>,
+    queue: &Arc<OrderQueue<crate::orders::OrderIntent>>,
+    control: Option<&crate::pipeline::PipelineHandle>,
+) -> Result<HealthService, RunError> {
+    let cfg = &settings.config;
+    let health = HealthService::new(
+        store.clone(),
+        market_data_probe(settings, control.map(|c| c.feed.clone()))?,
+        queue.clone(),
+        cfg.health.max_queue_depth,
+        cfg.health.check_timeout,
+    )
+    .with_mode(cfg.mode.as_str());
+    let Some(control) = control else {
+        return Ok(health);
+    };
+    let health = health
+        .with_heartbeat(control.heartbeat.clone())
+        .with_task_failures(control.task_failures.clone());
+    Ok(
+        if cfg.market_data.source == MarketDataSource::Exchange && !cfg.strategy.markets.is_empty()
+        {
+            health.with_market_data_age(
+                control.feed.clone(),
+                cfg.market_data.max_staleness,
+                cfg.strategy.markets.len(),
+            )
+        } else {
+            health
+        },
+    )
+}
+
+async fn bind(addr: SocketAddr) -> Result<TcpListener, RunError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| RunError::Bind {
+            addr,
+            port: addr.port(),
+            source,
+        })
+}
+
+/// Binds `addr`, trying again every 10 ms while it is in use, for `within`.
+async fn bind_when_free(addr: SocketAddr, within: Duration) -> Result<TcpListener, RunError> {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        match bind(addr).await {
+            Ok(listener) => return Ok(listener),
+            Err(RunError::Bind { source, .. })
+                if source.kind() == std::io::ErrorKind::AddrInUse
+                    && tokio::time::Instant::now() < deadline =>
+            {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            },
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn promotion_signal() -> Result<tokio::signal::unix::Signal, RunError> {
+    use tokio::signal::unix::{signal, SignalKind};
+    signal(SignalKind::user_defined1()).map_err(RunError::Serve)
 }
 
 async fn stopped(mut rx: watch::Receiver<bool>) {

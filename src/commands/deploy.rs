@@ -20,7 +20,7 @@ use crate::decisions::{self, AfterProof, Decision, Facts};
 use crate::exit::Outcome;
 use crate::fleet::{run_on_hosts, Access};
 use crate::health::Proof;
-use crate::inventory::{Host, ServiceKind};
+use crate::inventory::{Handover, Host, ServiceKind};
 use crate::plan;
 use crate::plan::StepKind;
 use crate::printer::HostReport;
@@ -743,6 +743,16 @@ async fn deploy_steps(
     }
     let staged = staging.staged.then(|| staging.tmp.clone());
     staging.staged = false;
+    // A standby handover needs something trading to hand over from.
+    let handover = session.host.handover == Handover::Standby
+        && state.running.name().is_some()
+        && probe.is_healthy();
+    let staged = if handover {
+        start_standby(ctx, session, report, name, staged.as_deref(), &ledger_lines).await?;
+        None
+    } else {
+        staged
+    };
     activate(
         ctx,
         session,
@@ -751,6 +761,7 @@ async fn deploy_steps(
         fallback.as_deref(),
         ledger_lines,
         staged,
+        handover,
     )
     .await?;
 
@@ -1054,6 +1065,84 @@ fn warn_if_refused(ctx: &Context, report: &mut HostReport, fallback: &str, out: 
     );
 }
 
+/// Starts the release beside the running one as a standby and waits until
+/// it is ready without trading. Not ready: the standby is stopped, the
+/// release is marked bad, and the old release never stopped trading.
+async fn start_standby(
+    ctx: &Context,
+    session: &mut HostSession,
+    report: &mut HostReport,
+    name: &str,
+    staged: Option<&str>,
+    ledger_lines: &[String],
+) -> Result<(), Failure> {
+    let host = session.host.name.clone();
+    let addr = format!("127.0.0.1:{}", session.host.standby_port);
+    ctx.printer.step(
+        &host,
+        StepKind::Standby,
+        &format!("starting {name} beside the running release on {addr}"),
+    );
+    let timeout = session.host.health_timeout;
+    let out = session
+        .run(&phases::standby_script(
+            &session.prelude,
+            name,
+            staged,
+            &addr,
+            timeout.as_secs().max(1),
+        ))
+        .await?;
+    let parsed = ScriptOutput::parse(&out.stdout);
+    if parsed.get("placed") == Some("no") {
+        return Err(Failure::new(
+            Outcome::Failed,
+            format!("release {name} could not be moved into place (it appeared on the host during the upload)"),
+        )
+        .hint("another deploy may have run without the lock; run the command again"));
+    }
+    let took = Duration::from_millis(parsed.number("t_ready").unwrap_or(0));
+    if parsed.get("standby") == Some("ready") {
+        ctx.printer.step_timed(
+            report,
+            StepKind::Standby,
+            StepStatus::Ok,
+            &format!("{name} ready on {addr}, not trading"),
+            took,
+        );
+        return Ok(());
+    }
+    let why = match parsed.get("standby") {
+        Some("exited") => "exited before it was ready".to_owned(),
+        _ => format!("not ready within {}", humantime::format_duration(timeout)),
+    };
+    let log = parsed.block("standby_log").to_vec();
+    ctx.printer
+        .step_timed(report, StepKind::Standby, StepStatus::Failed, &why, took);
+    ctx.printer
+        .block(&host, "last lines of the ploy log:", &log);
+    report.change().log_tail = log;
+    let reason = format!("the standby {why}");
+    let mut lines = ledger_lines.to_vec();
+    lines.push(
+        Verdict::now(
+            name,
+            Standing::Bad,
+            Some(&reason),
+            &format!("ployctl {}", ctx.who),
+        )
+        .to_line(),
+    );
+    session
+        .run(&phases::ledger_script(&session.prelude, &lines))
+        .await?;
+    Err(Failure::new(
+        Outcome::Failed,
+        format!("release {name}: {reason}; nothing was switched and the running release never stopped trading"),
+    )
+    .hint("the log lines above say why; fix the release and deploy again"))
+}
+
 /// Arms the guard (when there is a good release to go back to), switches and
 /// restarts, reporting the `guard`, `switch` and `restart` steps. A failed
 /// restart is reported here and left to the proof that follows.
@@ -1065,6 +1154,7 @@ pub(crate) async fn activate(
     fallback: Option<&str>,
     ledger_lines: Vec<String>,
     staged: Option<String>,
+    handover: bool,
 ) -> Result<(), Failure> {
     let host = session.host.name.clone();
     let token = format!("{:016x}", rand_u64());
@@ -1091,6 +1181,7 @@ pub(crate) async fn activate(
         allowance_secs: ACTIVATION_ALLOWANCE.as_secs() + window.as_secs(),
         ledger_lines,
         staged,
+        handover,
     };
     let started = Instant::now();
     let out = session

@@ -206,7 +206,7 @@ async fn steps(
         lines.first().map_or("config OK", String::as_str),
     );
 
-    activate(ctx, session, report, &target, None, Vec::new(), None).await?;
+    activate(ctx, session, report, &target, None, Vec::new(), None, false).await?;
 
     let settings = prove_settings(&session.host);
     ctx.printer

@@ -134,6 +134,54 @@ pub struct Activation {
     pub ledger_lines: Vec<String>,
     /// The upload folder (`.tmp-*`) to move into place as the release first.
     pub staged: Option<String>,
+    /// Hand over to the standby `standby_script` started, instead of a restart.
+    pub handover: bool,
+}
+
+/// Moves `staged` into place as `release` (if given), stops a standby left
+/// over, starts `release` as a standby on `addr` and waits up to `ready_secs`
+/// for its `/health` to say healthy. Prints `placed=`, `standby=ready`,
+/// `exited` or `timeout` with `t_ready`; when not ready, the standby is
+/// stopped and the log's last lines follow (`standby_log`). The service is
+/// never touched: the old release keeps trading whatever happens.
+pub fn standby_script(
+    prelude: &str,
+    release: &str,
+    staged: Option<&str>,
+    addr: &str,
+    ready_secs: u64,
+) -> String {
+    let place = staged
+        .map(|tmp| {
+            format!(
+                "if [ -e releases/{name} ] || ! mv releases/{tmp} releases/{name}; then echo placed=no; exit 0; fi\necho placed=yes\n",
+                tmp = quote(tmp),
+                name = quote(release)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "{prelude}cd \"$R\" || exit 1\n\
+         stop_standby\n\
+         {place}t0=$(now_ms)\n\
+         url={url}\n\
+         start_standby {name} {addr} > run/standby.log 2>&1 || {{ echo standby=exited; echo begin:standby_log; cat run/standby.log; echo end:standby_log; exit 0; }}\n\
+         state=timeout\n\
+         while [ $(( $(now_ms) - t0 )) -lt {ready_ms} ]; do\n\
+         \x20 if ! alive \"$(standby_pid)\"; then state=exited; break; fi\n\
+         \x20 if \"releases/\"{name}/ploy health-check --url \"$url\" --timeout 2s >/dev/null 2>&1; then state=ready; break; fi\n\
+         \x20 pause 0.05\n\
+         done\n\
+         echo \"standby=$state\"; echo \"t_ready=$(($(now_ms) - t0))\"\n\
+         if [ \"$state\" != ready ]; then\n\
+         \x20 stop_standby\n\
+         \x20 echo begin:standby_log; tail -n 20 logs/ploy.log 2>/dev/null; echo end:standby_log\n\
+         fi\n",
+        name = quote(release),
+        addr = quote(addr),
+        url = quote(&format!("http://{addr}/health")),
+        ready_ms = ready_secs.max(1) * 1000,
+    )
 }
 
 /// Arms the guard, switches `current`, restarts, and records what runs. It runs
@@ -174,13 +222,18 @@ pub fn activate_script(prelude: &str, activation: &Activation) -> String {
          {place}{arm}echo \"t_guard=$(($(now_ms) - t0))\"\n\
          {ledger}t1=$(now_ms)\n\
          if switch_to {name}; then echo switched=yes; else echo switched=no; rm -f .ployctl/activating; exit 0; fi\n\
-         t2=$(now_ms); echo \"t_switch=$((t2 - t1))\"\n\
-         restart_service > run/restart.log 2>&1; echo \"restart_rc=$?\"\n\
-         record_running {name}\n\
+         t2=$(now_ms); echo \"t_switch=$((t2 - t1))\"; ts=$(date +%s)\n\
+         {restart} > run/restart.log 2>&1; echo \"restart_rc=$?\"\n\
+         record_running {name} \"$ts\"\n\
          {started}echo \"t_restart=$(($(now_ms) - t2))\"\n\
          echo begin:restart_log; cat run/restart.log; echo end:restart_log\n\
          rm -f .ployctl/activating\n",
         name = quote(&activation.release),
+        restart = if activation.handover {
+            "handover_service"
+        } else {
+            "restart_service"
+        },
     )
 }
 
@@ -340,6 +393,7 @@ mod tests {
                 allowance_secs: 40,
                 ledger_lines: vec!["{\"l\":1}".into()],
                 staged: Some(".tmp-2.0-ab".into()),
+                handover: false,
             },
         );
         let order: Vec<usize> = [
@@ -362,9 +416,15 @@ mod tests {
                 allowance_secs: 40,
                 ledger_lines: vec![],
                 staged: None,
+                handover: true,
             },
         );
         assert!(!plain.contains("guard=armed") && !plain.contains("guard.started"));
+        assert!(
+            plain.contains("handover_service > run/restart.log")
+                && !plain.contains("restart_service"),
+            "a handover instead of a restart"
+        );
     }
 
     #[test]

@@ -37,7 +37,7 @@ running_release() {
 }
 record_running() {
   printf 'release=%s\npid=%s\nat=%s\n' "$1" "$(service_pid)" "$(date +%s)" > "$R/.ployctl/running.tmp" && mv -f "$R/.ployctl/running.tmp" "$R/.ployctl/running"
-  echo "$(date +%s) $1" >> "$R/.ployctl/starts"
+  echo "${2:-$(date +%s)} $1" >> "$R/.ployctl/starts"
   if [ "$(wc -l < "$R/.ployctl/starts")" -gt 1000 ]; then tail -n 500 "$R/.ployctl/starts" > "$R/.ployctl/starts.tmp" && mv -f "$R/.ployctl/starts.tmp" "$R/.ployctl/starts"; fi
 }
 switch_to() {
@@ -57,6 +57,14 @@ health_ok() { alive "$(service_pid)" && "$R/releases/$1/ploy" health-check --url
 /// hard limit (the unit sets `LimitNOFILE`). A deploy user's PATH often
 /// lacks the sbin folders (Debian's default for non-root users), where
 /// `start-stop-daemon` lives.
+///
+/// A standby handover (daemon only): `start_standby RELEASE ADDR` starts
+/// `releases/RELEASE/ploy run --standby-bind ADDR` beside the service, with
+/// its own pid file (`run/ploy-standby.pid`) and the same log;
+/// `handover_service` tells it to take over (SIGUSR1), stops the old
+/// process (which cancels its quotes and lets the trading lease go) and
+/// makes the standby the service (its pid file becomes `run/ploy.pid`), or
+/// restarts when the standby is gone. A restart stops a standby left over.
 const DAEMON: &str = r#"case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH="$PATH:/usr/sbin:/sbin" ;; esac
 service_pid() { cat "$R/run/ploy.pid" 2>/dev/null; }
 ours() { tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$R/"; }
@@ -85,13 +93,37 @@ start_service() {
       --chdir "$R" --output "$R/logs/ploy.log" --exec "$R/bin/ploy" -- --config "$R/config/config.toml" run
   )
 }
-restart_service() { stop_service; start_service; }
+restart_service() { stop_standby; stop_service; start_service; }
+standby_pid() { cat "$R/run/ploy-standby.pid" 2>/dev/null; }
+stop_standby() {
+  _p=$(standby_pid)
+  if alive "$_p" && ours "$_p"; then
+    kill -TERM "$_p" 2>/dev/null
+    _i=0; while alive "$_p" && [ $_i -lt 3000 ]; do pause 0.005; _i=$((_i + 1)); done
+    alive "$_p" && kill -KILL "$_p" 2>/dev/null
+  fi
+  rm -f "$R/run/ploy-standby.pid"
+}
+start_standby() {
+  mkdir -p "$R/run" "$R/logs" && (
+    if [ -f "$R/.ployctl/maintenance.env" ]; then set -a; . "$R/.ployctl/maintenance.env"; set +a; fi
+    ulimit -n "$(ulimit -Hn)" 2>/dev/null || :
+    start-stop-daemon --start --quiet --background --make-pidfile --pidfile "$R/run/ploy-standby.pid" \
+      --chdir "$R" --output "$R/logs/ploy.log" --exec "$R/releases/$1/ploy" -- --config "$R/config/config.toml" run --standby-bind "$2"
+  )
+}
+handover_service() {
+  _n=$(standby_pid)
+  if ! alive "$_n"; then echo "the standby is gone; restarting instead"; restart_service; return; fi
+  kill -USR1 "$_n" && stop_service && mv -f "$R/run/ploy-standby.pid" "$R/run/ploy.pid"
+}
 "#;
 
 /// systemd: the unit `ploy`, restarted through the sudo rule DEPLOYMENT.md gives.
 const SYSTEMD: &str = r#"service_pid() { systemctl show -p MainPID --value ploy 2>/dev/null; }
 stop_service() { sudo -n systemctl stop ploy; }
 restart_service() { sudo -n systemctl restart ploy; }
+stop_standby() { :; }
 "#;
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod broken;
 mod completions;
 mod deploy;
 mod fleet;
+mod handover;
 mod hostkeys;
 mod incident;
 mod interrupt;

@@ -45,7 +45,7 @@ pub fn main() -> ExitCode {
     let config = parsed.config.as_deref();
     let result = match parsed.command {
         cli::Command::Version(args) => version::run(&args),
-        cli::Command::Run => with_runtime(|| run::run(config)),
+        cli::Command::Run(args) => with_runtime(|| run::run(config, &args)),
         cli::Command::CheckConfig(args) => with_runtime(|| check_config::run(config, &args)),
         cli::Command::HealthCheck(args) => with_runtime(|| health_check::run(config, &args)),
         cli::Command::Migrate => with_runtime(|| migrate::run(config)),

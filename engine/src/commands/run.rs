@@ -8,10 +8,13 @@ use crate::service;
 use crate::telemetry::{self, LogFormat};
 
 /// Loads the config, starts logging and runs until a signal.
-pub async fn run(config: Option<&Path>) -> CommandResult {
+pub async fn run(config: Option<&Path>, args: &crate::cli::RunArgs) -> CommandResult {
     let settings = load_settings(config)?;
     telemetry::init(LogFormat::from_env());
-    match service::run(settings).await {
+    let options = service::RunOptions {
+        standby_bind: args.standby_bind,
+    };
+    match Box::pin(service::run(settings, options)).await {
         Ok(()) => Ok(exit::OK),
         Err(e) => {
             tracing::error!(error = %e, "ploy stopped");

@@ -236,21 +236,6 @@ pub(super) async fn positions_by_token(
         .collect())
 }
 
-/// Builds the live venue: the wallet, API credentials (given, or derived with
-/// L1 authentication), the signer.
-pub(super) async fn start_live(
-    parts: &PipelineParts,
-    public: ClobClient,
-) -> Result<LiveVenue, PipelineError> {
-    let (client, signer) = live_client(&parts.settings, public).await?;
-    Ok(LiveVenue::new(
-        client,
-        signer,
-        parts.store.clone(),
-        parts.clock.clone(),
-    ))
-}
-
 /// The authenticated client (the wallet, API credentials given or derived
 /// with L1 authentication, registered for scrubbing) and the signer.
 pub(crate) async fn live_client(

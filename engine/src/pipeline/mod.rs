@@ -116,45 +116,45 @@ pub struct PipelineParts {
     pub clock: Arc<dyn Clock>,
 }
 
-/// Starts every task; returns the handle and a join handle that ends when
-/// `stop` fires and the pipeline has wound down (quotes cancelled, queue drained).
-pub async fn start(
-    parts: PipelineParts,
-    stop: watch::Receiver<bool>,
-) -> Result<(PipelineHandle, JoinHandle<()>), PipelineError> {
-    let cfg = parts.settings.config.clone();
-    let feed = Arc::new(FeedStatus::default());
-    let (raw_tx, raw_rx) = mpsc::channel::<RawMessage>(4096);
-    let (order_tx, order_rx) = mpsc::unbounded_channel::<OrderEvent>();
-    let (cancel_tx, cancel_rx) = mpsc::unbounded_channel::<CancelRequest>();
-    let (state_tx, state_rx) = mpsc::unbounded_channel::<TradingState>();
-    let mut tasks: Vec<JoinHandle<()>> = Vec::new();
-    let (supervisor, mut task_failures) =
-        crate::supervise::Supervisor::new(parts.metrics.clone(), stop.clone());
+/// What can be done before trading without touching what the trading
+/// instance owns: each market's rules and fee model read, a recording read,
+/// live the API credentials derived and the exchange's open orders listed
+/// (read-only). A standby does this while it waits for the trading lease.
+pub struct Prepared {
+    core: TradingCore,
+    condition_ids: Vec<String>,
+    fees: FeeBook,
+    public: ClobClient,
+    recording: Option<Vec<recording::RecordedMessage>>,
+    live: Option<(ClobClient, crate::orders::build::Signer)>,
+}
 
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared")
+            .field("markets", &self.condition_ids.len())
+            .field("live", &self.live.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads what trading needs and changes nothing (see [`Prepared`]).
+pub async fn prepare(parts: &PipelineParts) -> Result<Prepared, PipelineError> {
+    let cfg = &parts.settings.config;
     let prefix = format!(
         "{}-{}",
         cfg.mode.as_str(),
         base36(parts.clock.now_ms().max(0) as u64)
     );
     let mut core = TradingCore::new(
-        core_config(&cfg, &prefix),
+        core_config(cfg, &prefix),
         crate::risk::RiskEngine::new(cfg.risk.clone()),
     );
-    let positions = positions_by_token(parts.store.as_ref()).await?;
-    parts
-        .metrics
-        .set_previous_last_cancel(parts.store.last_cancel_ms().await?);
-    let initial_state = initial_trading_state(&parts).await?;
-
-    // The market feed.
-    let tokens: Vec<String> = cfg.strategy.markets.clone();
-    // Condition IDs of the quoted tokens (from `GET /book`), for the user channel.
-    let mut condition_ids: Vec<String> = Vec::new();
-    // Each quoted token's published fee model (live fills are charged by it).
-    let mut fees = FeeBook::new();
     let public = ClobClient::new(cfg.exchange.clob_url.clone(), cfg.exchange.request_timeout)?
         .with_metrics(parts.metrics.clone());
+    let mut condition_ids = Vec::new();
+    let mut fees = FeeBook::new();
+    let mut recording_lines = None;
     match (cfg.market_data.source, &cfg.market_data.recording) {
         (MarketDataSource::Recording, Some(path)) => {
             let read = recording::read(path, cfg.market_data.recording_strict)?;
@@ -171,7 +171,83 @@ pub async fn start(
                     path.display()
                 )));
             }
-            let lines = read.lines.into_iter().map(|(m, _)| m).collect();
+            recording_lines = Some(read.lines.into_iter().map(|(m, _)| m).collect());
+        },
+        _ if cfg.strategy.markets.is_empty() => {},
+        _ => {
+            condition_ids = read_market_rules(
+                &public,
+                &cfg.strategy.markets,
+                &mut core,
+                cfg.strategy.order_size,
+            )
+            .await;
+            fees = read_fee_models(&public, &condition_ids).await;
+        },
+    }
+    let live = match cfg.mode {
+        Mode::Paper => None,
+        Mode::Live => {
+            let (client, signer) = live_client(&parts.settings, public.clone()).await?;
+            Some((client, signer))
+        },
+    };
+    Ok(Prepared {
+        core,
+        condition_ids,
+        fees,
+        public,
+        recording: recording_lines,
+        live,
+    })
+}
+
+impl Prepared {
+    /// Live: lists the exchange's open orders and changes nothing, so a
+    /// standby proves its credentials before it reports ready.
+    pub async fn check_exchange(&self) -> Result<usize, PipelineError> {
+        match &self.live {
+            Some((client, _)) => Ok(client.open_orders().await?.len()),
+            None => Ok(0),
+        }
+    }
+}
+
+/// Starts every task; returns the handle and a join handle that ends when
+/// `stop` fires and the pipeline has wound down (quotes cancelled, queue drained).
+pub async fn start(
+    parts: PipelineParts,
+    prepared: Prepared,
+    stop: watch::Receiver<bool>,
+) -> Result<(PipelineHandle, JoinHandle<()>), PipelineError> {
+    let cfg = parts.settings.config.clone();
+    let Prepared {
+        mut core,
+        condition_ids,
+        fees,
+        public,
+        recording: recording_lines,
+        live: live_parts,
+    } = prepared;
+    let feed = Arc::new(FeedStatus::default());
+    let (raw_tx, raw_rx) = mpsc::channel::<RawMessage>(4096);
+    let (order_tx, order_rx) = mpsc::unbounded_channel::<OrderEvent>();
+    let (cancel_tx, cancel_rx) = mpsc::unbounded_channel::<CancelRequest>();
+    let (state_tx, state_rx) = mpsc::unbounded_channel::<TradingState>();
+    let mut tasks: Vec<JoinHandle<()>> = Vec::new();
+    let (supervisor, mut task_failures) =
+        crate::supervise::Supervisor::new(parts.metrics.clone(), stop.clone());
+
+    let positions = positions_by_token(parts.store.as_ref()).await?;
+    parts
+        .metrics
+        .set_previous_last_cancel(parts.store.last_cancel_ms().await?);
+    let initial_state = initial_trading_state(&parts).await?;
+
+    // The market feed.
+    let tokens: Vec<String> = cfg.strategy.markets.clone();
+    match (cfg.market_data.source, recording_lines) {
+        (MarketDataSource::Recording, Some(lines)) => {
             tasks.push(supervisor.spawn(
                 "recording_player",
                 play_recording(
@@ -191,9 +267,6 @@ pub async fn start(
             );
         },
         _ => {
-            condition_ids =
-                read_market_rules(&public, &tokens, &mut core, cfg.strategy.order_size).await;
-            fees = read_fee_models(&public, &condition_ids).await;
             tasks.push(supervisor.spawn(
                 "market_websocket",
                 run_websocket(
@@ -233,9 +306,11 @@ pub async fn start(
             None
         },
         Mode::Live => {
+            let (client, signer) = live_parts.ok_or_else(|| {
+                PipelineError::Config("live mode needs POLYMARKET_PRIVATE_KEY".to_owned())
+            })?;
             let live = Arc::new(
-                start_live(&parts, public.clone())
-                    .await?
+                LiveVenue::new(client, signer, parts.store.clone(), parts.clock.clone())
                     .with_heartbeat(heartbeat.clone())
                     .with_quote_ttl(cfg.exchange.quote_ttl)
                     .with_order_deadline(cfg.exchange.order_deadline),

@@ -1799,3 +1799,164 @@ async fn every_pipeline_task_that_stops_halts_trading_and_is_named_by_health() {
     )
     .await;
 }
+
+on_both_backends!(standby_handover: a_standby_takes_over_with_no_instant_of_two_traders, a_standby_takes_over_with_no_instant_of_two_traders_on_postgres);
+
+/// The process that placed an order: its client ID's `<mode>-<start>` prefix.
+fn process_of(client_id: &str) -> String {
+    client_id
+        .splitn(3, '-')
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// A standby handover on one database: the old instance trades, the new one
+/// starts beside it on its own port, reports ready and posts nothing; told
+/// to take over (SIGUSR1) while the old one stops (SIGTERM), it trades only
+/// once the old one's orders are gone. On the exchange's ledger no order of
+/// the new process rests while one of the old still does.
+async fn standby_handover(backend: Backend) {
+    let fake = FakeClob::start().await;
+    let (old_setup, _pg) = on_backend(live(&fake, true), backend);
+    let dir = old_setup.dir().to_owned();
+    let url = std::fs::read_to_string(dir.join(DATABASE_URL_FILE))
+        .unwrap_or_else(|_| format!("sqlite://{}/data/ploy.db", dir.display()));
+    let main_port = old_setup.http_port();
+    let mut old = old_setup.spawn();
+    old.ready(READY).await;
+    first_open_quote(&fake, &dir).await;
+
+    let standby_port = crate::harness::free_port();
+    let new_setup = live(&fake, true).port(main_port).env("DATABASE_URL", &url);
+    let mut new = new_setup.spawn_with(&[
+        "run",
+        "--standby-bind",
+        &format!("127.0.0.1:{standby_port}"),
+    ]);
+    let standby_health = format!("http://127.0.0.1:{standby_port}/health");
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + READY;
+    let report: serde_json::Value = loop {
+        assert!(!new.exited(), "the standby exited:\n{}", new.logs());
+        if let Ok(r) = client.get(&standby_health).send().await {
+            if r.status() == 200 {
+                break r.json().await.unwrap();
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the standby never became ready:\n{}",
+            new.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    };
+    assert_eq!(
+        report["checks"]["trading_lease"]["role"], "standby",
+        "{report}"
+    );
+    // Ready, and still not trading: everything on the exchange is the old one's.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let before: Vec<String> = orders(&dir)
+        .await
+        .iter()
+        .map(|o| process_of(o.client_id.as_str()))
+        .collect();
+    let old_process = before[0].clone();
+    assert!(
+        before.iter().all(|p| *p == old_process),
+        "only the old process placed orders before the handover: {before:?}"
+    );
+    assert!(
+        !old.health().await.1["checks"]
+            .as_object()
+            .unwrap()
+            .contains_key("trading_lease"),
+        "the trading instance is no standby"
+    );
+
+    new.signal("USR1");
+    old.signal("TERM");
+    let status = old.wait(Duration::from_secs(15)).await.expect("old exits");
+    assert_eq!(status.code(), Some(0), "{}", old.logs());
+    assert!(
+        old.logs().contains("released the trading lease"),
+        "{}",
+        old.logs()
+    );
+    wait_until("the new process's first quote", READY, || {
+        fake.ledger().iter().any(|o| o.status == "LIVE")
+    })
+    .await;
+    // The new process serves on the main port once the old one left it.
+    let deadline = Instant::now() + READY;
+    loop {
+        if let Ok(r) = client
+            .get(format!("http://127.0.0.1:{main_port}/health"))
+            .send()
+            .await
+        {
+            let body: serde_json::Value = r.json().await.unwrap();
+            if body["checks"].get("trading_lease").is_none() {
+                break;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "not on the main port:\n{}",
+            new.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+
+    let by_hash: std::collections::BTreeMap<String, String> = orders(&dir)
+        .await
+        .iter()
+        .filter_map(|o| {
+            Some((
+                o.order_hash.as_ref()?.as_str().to_ascii_lowercase(),
+                process_of(o.client_id.as_str()),
+            ))
+        })
+        .collect();
+    let ledger = fake.ledger();
+    let now = i64::MAX;
+    let spans = |process: &str| -> Vec<(i64, i64)> {
+        ledger
+            .iter()
+            .filter(|o| {
+                by_hash
+                    .get(&o.hash.to_ascii_lowercase())
+                    .map(String::as_str)
+                    == Some(process)
+            })
+            .map(|o| (o.rested_ms, o.ended_ms.unwrap_or(now)))
+            .collect()
+    };
+    let old_spans = spans(&old_process);
+    let new_process = by_hash
+        .values()
+        .find(|p| **p != old_process)
+        .expect("the new process placed orders")
+        .clone();
+    let new_spans = spans(&new_process);
+    assert!(!old_spans.is_empty() && !new_spans.is_empty());
+    for (o_from, o_to) in &old_spans {
+        assert!(*o_to < now, "an old order still rests: {old_spans:?}");
+        for (n_from, n_to) in &new_spans {
+            assert!(
+                o_to <= n_from || n_to <= o_from,
+                "two processes had orders resting at once: old {o_from}..{o_to}, new {n_from}..{n_to}"
+            );
+        }
+    }
+    let last_old = old_spans.iter().map(|s| s.1).max().unwrap();
+    let first_new = new_spans.iter().map(|s| s.0).min().unwrap();
+    assert!(first_new >= last_old);
+    eprintln!(
+        "standby handover gap on {backend:?}: {} ms",
+        first_new - last_old
+    );
+    let kept = stop(new).await;
+    drop(kept);
+}

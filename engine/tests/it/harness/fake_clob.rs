@@ -97,6 +97,26 @@ pub struct LedgerOrder {
     pub expiration: i64,
     /// Placed by someone else on the account (never by the engine).
     pub foreign: bool,
+    /// When it began resting (Unix milliseconds).
+    pub rested_ms: i64,
+    /// When it stopped resting (cancelled, fully matched, expired), if it has.
+    pub ended_ms: Option<i64>,
+}
+
+impl LedgerOrder {
+    /// Moves it to `status`, noting when it stopped resting.
+    fn set_status(&mut self, status: &str) {
+        if self.status == "LIVE" && status != "LIVE" && self.ended_ms.is_none() {
+            self.ended_ms = Some(now_ms());
+        }
+        self.status = status.to_owned();
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 #[derive(Debug, Default)]
@@ -331,6 +351,8 @@ impl FakeClob {
             order_type: "GTC".to_owned(),
             expiration: 0,
             foreign: true,
+            rested_ms: now_ms(),
+            ended_ms: None,
         });
     }
 
@@ -344,7 +366,7 @@ impl FakeClob {
             .iter_mut()
             .find(|o| o.hash == hash)
             .expect("order in the ledger");
-        order.status = "CANCELED".to_owned();
+        order.set_status("CANCELED");
         if announce {
             let event = order_event(order, "CANCELLATION");
             let _ = self.shared.user_ws.send(event.to_string());
@@ -386,7 +408,7 @@ impl FakeClob {
         inner.market_closed = true;
         inner.winner = Some(winner.to_owned());
         for o in inner.ledger.iter_mut().filter(|o| o.status == "LIVE") {
-            o.status = "CANCELED_MARKET_RESOLVED".to_owned();
+            o.set_status("CANCELED_MARKET_RESOLVED");
         }
         let message = json!({
             "event_type": "market_resolved", "id": "1", "question": "Will it?",
@@ -429,7 +451,7 @@ impl FakeClob {
             .iter_mut()
             .find(|o| o.hash == hash)
             .expect("order in the ledger");
-        order.status = "LIVE".to_owned();
+        order.set_status("LIVE");
     }
 
     /// Makes the geoblock check say this IP is (or is not) blocked.
@@ -495,7 +517,7 @@ impl FakeClob {
             .expect("order in the ledger");
         order.matched += size;
         if order.matched >= order.size {
-            order.status = "MATCHED".to_owned();
+            order.set_status("MATCHED");
         }
         let taker_side = if order.side == "BUY" { "SELL" } else { "BUY" };
         let trade_id = format!("trade-{n}");
@@ -826,6 +848,8 @@ async fn post_order(
                     order_type: format!("{:?}", parsed.order_type).to_uppercase(),
                     expiration: parsed.order.expiration.parse().unwrap_or(0),
                     foreign: false,
+                    rested_ms: now_ms(),
+                    ended_ms: None,
                 };
                 // The user channel announces it (an `order` event of type
                 // PLACEMENT), before the answer to the post.
@@ -857,7 +881,7 @@ fn cancel_hashes(s: &Shared, hashes: &[String]) -> Value {
     for h in hashes {
         match inner.ledger.iter_mut().find(|o| &o.hash == h) {
             Some(o) if o.status == "LIVE" => {
-                o.status = "CANCELED".to_owned();
+                o.set_status("CANCELED");
                 canceled.push(h.clone());
             },
             Some(o) => {
@@ -989,7 +1013,7 @@ async fn dead_mans_switch(s: Shared) {
             .iter_mut()
             .filter(|o| o.status == "LIVE" && o.expiration > 0 && now >= o.expiration)
         {
-            o.status = "CANCELED".to_owned();
+            o.set_status("CANCELED");
         }
         let limit = inner.heartbeat_limit.unwrap_or(Duration::from_secs(10));
         if inner
@@ -1000,7 +1024,7 @@ async fn dead_mans_switch(s: Shared) {
             inner.heartbeat = None;
             inner.heartbeat_expiries += 1;
             for o in inner.ledger.iter_mut().filter(|o| o.status == "LIVE") {
-                o.status = "CANCELED".to_owned();
+                o.set_status("CANCELED");
             }
         }
     }

@@ -129,10 +129,15 @@ impl Ploy {
 
     /// Starts `ploy run` in the background.
     pub fn spawn(self) -> Running {
+        self.spawn_with(&["run"])
+    }
+
+    /// Starts `ploy <args>` in the background.
+    pub fn spawn_with(self, args: &[&str]) -> Running {
         let stdout = self.dir.path().join("stdout.log");
         let stderr = self.dir.path().join("stderr.log");
         let child = self
-            .command(&["run"])
+            .command(args)
             .stdin(Stdio::null())
             .stdout(std::fs::File::create(&stdout).expect("stdout file"))
             .stderr(std::fs::File::create(&stderr).expect("stderr file"))
@@ -233,6 +238,11 @@ impl Running {
             .status()
             .expect("run kill");
         assert!(status.success(), "kill -{name} failed");
+    }
+
+    /// Whether it has exited.
+    pub fn exited(&mut self) -> bool {
+        self.child.try_wait().expect("try_wait").is_some()
     }
 
     /// Waits up to `timeout` for the process to exit.
