@@ -45,6 +45,9 @@ pub enum RunError {
     /// The trading lease could not be asked for.
     #[error(transparent)]
     Lease(#[from] crate::lease::LeaseError),
+    /// The trading lease was lost while trading.
+    #[error("the trading lease was lost while trading; ploy stopped (its quotes cancelled) so two instances never trade at once\n  hint: check the database server; started again, ploy waits as a standby while another instance holds the lease")]
+    LeaseLost,
     /// The HTTP server failed while running.
     #[error("the HTTP server failed: {0}")]
     Serve(std::io::Error),
@@ -71,6 +74,7 @@ impl RunError {
             RunError::Lease(crate::lease::LeaseError::Postgres { .. }) => crate::exit::DATABASE,
             RunError::Serve(_)
             | RunError::Lease(_)
+            | RunError::LeaseLost
             | RunError::ShutdownTimedOut(_)
             | RunError::PipelineStopped(_) => crate::exit::FAILURE,
         }
@@ -236,11 +240,14 @@ pub async fn run(settings: Settings, options: RunOptions) -> Result<(), RunError
                 waited_ms = waited.elapsed().as_millis() as u64,
                 "took the trading lease"
             );
+            settle_previous(store.as_ref()).await?;
             (lease, keep, Some((standby_stop, server)))
         },
     };
 
     let (control, pipeline) = crate::pipeline::start(parts, prepared, stop_rx.clone()).await?;
+    let lease = Arc::new(tokio::sync::Mutex::new(Some(lease)));
+    let mut lease_lost = tokio::spawn(watch_lease(lease.clone(), stop_rx.clone()));
     let health = base_health(&settings, &store, &queue, Some(&control))?;
     let listener = match listener {
         Some(listener) => listener,
@@ -257,7 +264,7 @@ pub async fn run(settings: Settings, options: RunOptions) -> Result<(), RunError
                 tracing::error!(error = %e, "leading, but cannot serve on server.bind; stopping");
                 let _ = stop_tx.send(true);
                 let _ = tokio::time::timeout(cfg.server.shutdown_timeout, pipeline).await;
-                lease.release().await;
+                release(&lease).await;
                 store.close().await;
                 return Err(e);
             },
@@ -284,9 +291,19 @@ pub async fn run(settings: Settings, options: RunOptions) -> Result<(), RunError
     tracing::info!(addr = %cfg.server.bind, "serving /health and /metrics");
 
     let mut pipeline = pipeline;
+    let mut lost = false;
     let early_exit = tokio::select! {
         signal = shutdown_signal() => {
             tracing::info!(signal, timeout = ?cfg.server.shutdown_timeout, "shutting down");
+            None
+        },
+        _ = &mut lease_lost => {
+            tracing::error!(
+                "the trading lease was lost (the database session holding it ended): another \
+                 instance may trade now, so this one stops, cancelling its quotes; started again, \
+                 it waits as a standby while another holds the lease"
+            );
+            lost = true;
             None
         },
         result = &mut server => Some(result),
@@ -324,7 +341,7 @@ pub async fn run(settings: Settings, options: RunOptions) -> Result<(), RunError
         // lease goes at once, so a standby waiting for it trades while
         // this process is still closing its connections.
         let _ = pipeline.await;
-        lease.release().await;
+        release(&lease).await;
         tracing::info!("released the trading lease");
         let _ = (&mut server).await;
         store.close().await;
@@ -332,13 +349,74 @@ pub async fn run(settings: Settings, options: RunOptions) -> Result<(), RunError
     tokio::select! {
         () = graceful => {
             tracing::info!("shutdown complete");
-            Ok(())
+            if lost { Err(RunError::LeaseLost) } else { Ok(()) }
         },
         () = tokio::time::sleep(cfg.server.shutdown_timeout) => Err(RunError::ShutdownTimedOut(cfg.server.shutdown_timeout)),
         signal = shutdown_signal() => {
             tracing::warn!(signal, "second signal during shutdown; exiting now");
             Err(RunError::ShutdownTimedOut(Duration::ZERO))
         },
+    }
+}
+
+/// How long a standby that took the lease waits for the previous holder's
+/// orders to be settled in the database: longer than the exchange's
+/// dead-man's switch (10 s), so orders of a holder that died are cancelled
+/// by the exchange meanwhile.
+const SETTLE_WITHIN: Duration = Duration::from_secs(15);
+
+/// Waits until no order is stored pending or open: the previous holder of
+/// the lease records its shutdown's cancels, and reconciling before that
+/// would adopt orders it is cancelling. After a handover this is at once;
+/// after a lost lease (the previous holder stopping by itself) about a
+/// second; past [`SETTLE_WITHIN`] (a holder that died) reconciliation
+/// settles them against the exchange.
+async fn settle_previous(store: &dyn crate::storage::Store) -> Result<(), RunError> {
+    use crate::orders::OrderStatus;
+    let started = std::time::Instant::now();
+    loop {
+        let left = store
+            .orders_with_status(&[OrderStatus::Pending, OrderStatus::Open])
+            .await?
+            .len();
+        if left == 0 {
+            return Ok(());
+        }
+        if started.elapsed() >= SETTLE_WITHIN {
+            tracing::warn!(
+                left,
+                "the previous holder of the trading lease left orders stored open; reconciliation settles them"
+            );
+            return Ok(());
+        }
+        tokio::time::sleep(crate::lease::POLL).await;
+    }
+}
+
+type SharedLease = Arc<tokio::sync::Mutex<Option<crate::lease::TradingLease>>>;
+
+async fn release(lease: &SharedLease) {
+    if let Some(lease) = lease.lock().await.take() {
+        lease.release().await;
+    }
+}
+
+/// Every second, whether the trading lease is still ours (PostgreSQL: its
+/// session answers); ends when it is not. Never ends otherwise (the caller
+/// stops waiting at shutdown).
+async fn watch_lease(lease: SharedLease, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs(1)) => {},
+            _ = stop.changed() => std::future::pending::<()>().await,
+        }
+        let held = match lease.lock().await.as_mut() {
+            Some(lease) => lease.still_held().await,
+            None => true,
+        };
+        if !held {
+            return;
+        }
     }
 }
 

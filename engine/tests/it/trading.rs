@@ -1960,3 +1960,83 @@ async fn standby_handover(backend: Backend) {
     let kept = stop(new).await;
     drop(kept);
 }
+
+/// A hot standby on a shared PostgreSQL: a second `ploy run` (no standby
+/// address: it waits on its own port) finds the lease held and waits, ready
+/// and not trading. When the leader's lease session ends (here: terminated
+/// by the server), the leader stops (cancelling its quotes, exit 1) and the
+/// standby takes over.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lost_lease_stops_the_leader_and_a_hot_standby_takes_over() {
+    let fake = FakeClob::start().await;
+    let (leader_setup, _pg) = on_backend(live(&fake, true), Backend::Postgres);
+    let dir = leader_setup.dir().to_owned();
+    let url = std::fs::read_to_string(dir.join(DATABASE_URL_FILE)).unwrap();
+    let mut leader = leader_setup.spawn();
+    leader.ready(READY).await;
+    first_open_quote(&fake, &dir).await;
+
+    let mut standby = live(&fake, true).env("DATABASE_URL", &url).spawn();
+    standby.ready(READY).await;
+    let (code, report) = standby.health().await;
+    assert_eq!(code, 200, "{report}");
+    assert_eq!(
+        report["checks"]["trading_lease"]["role"], "standby",
+        "{report}"
+    );
+    let placed = fake.ledger().len();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(fake.ledger().len(), placed, "the standby does not trade");
+
+    // The server ends the session that holds the advisory lock.
+    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    let ended: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(ended, vec![true], "one session held the lease");
+
+    let status = leader
+        .wait(Duration::from_secs(15))
+        .await
+        .expect("the leader stops");
+    assert_eq!(status.code(), Some(1), "{}", leader.logs());
+    let ledger = fake.ledger();
+    assert!(
+        ledger[..placed].iter().all(|o| o.status != "LIVE"),
+        "the leader cancelled its quotes as it stopped: {ledger:?}"
+    );
+    let deadline = Instant::now() + READY;
+    while !(fake.ledger().len() > placed && fake.ledger().iter().any(|o| o.status == "LIVE")) {
+        assert!(
+            Instant::now() < deadline,
+            "the standby never quoted:\n{}",
+            standby.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let (_, report) = standby.health().await;
+    assert!(
+        report["checks"].get("trading_lease").is_none(),
+        "it leads now: {report}"
+    );
+    // It waited for the leader's cancels before it quoted.
+    let ledger = fake.ledger();
+    let last_old = ledger[..placed]
+        .iter()
+        .filter_map(|o| o.ended_ms)
+        .max()
+        .unwrap();
+    let first_new = ledger[placed..].iter().map(|o| o.rested_ms).min().unwrap();
+    assert!(last_old <= first_new, "{ledger:?}");
+    assert!(
+        leader.logs().contains("the trading lease was lost"),
+        "{}",
+        leader.logs()
+    );
+    let _ = stop(standby).await;
+}
