@@ -236,3 +236,127 @@ fn a_standby_that_never_becomes_ready_leaves_the_old_release_trading() {
     assert_eq!(health.code, 0, "{}", health.all());
     host.stop_ploy();
 }
+
+/// Where ployctl dies during a standby handover.
+#[derive(Debug, Clone, Copy)]
+enum KillPoint {
+    /// The standby runs (before it is ready or handed over).
+    StandbyStarted,
+    /// The guard is armed (the handover under way).
+    GuardArmed,
+    /// The new release runs as the service.
+    HandedOver,
+}
+
+/// Processes started as a standby under `root` that still run, but the
+/// service (a standby that took over keeps its command line).
+fn standbys_alive(root: &std::path::Path) -> Vec<String> {
+    let service = std::fs::read_to_string(root.join("run/ploy.pid")).unwrap_or_default();
+    let root = root.display().to_string();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy() != service.trim())
+        .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+        .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
+        .filter(|c| c.contains(&root) && c.contains("--standby-bind"))
+        .collect()
+}
+
+fn killed_and_run_again(point: KillPoint) {
+    let context = format!("{point:?}");
+    let rt = runtime();
+    let fleet = standby_fleet("20s");
+    let fake = rt.block_on(FakeClob::start());
+    let host = &fleet.hosts[0];
+    host.go_live(&fake, "");
+    let first = deploy(&fleet, &ploy_bin(), "1.0.0");
+    assert_eq!(first.code, 0, "{context}: {}", first.all());
+    wait_for("1.0.0's first quote", || {
+        fake.ledger().iter().any(|o| o.status == "LIVE")
+    });
+
+    let mut child = ctl(&fleet)
+        .args(["deploy", "-H", "host1", "--binary"])
+        .arg_path(&ploy_bin())
+        .args(["--version", "2.0.0"])
+        .spawn(fleet.dir.path(), "killed");
+    let reached = || match point {
+        KillPoint::StandbyStarted => host.root.join("run/ploy-standby.pid").exists(),
+        KillPoint::GuardArmed => host.path(".ployctl/guard").exists(),
+        KillPoint::HandedOver => host.running().as_deref() == Some("2.0.0"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !reached() {
+        assert!(Instant::now() < deadline, "{context}: never reached");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let again = deploy(&fleet, &ploy_bin(), "2.0.0");
+    assert_eq!(
+        again.code,
+        0,
+        "{context}: the re-run deploys:\n{}",
+        again.all()
+    );
+    assert_eq!(host.running().as_deref(), Some("2.0.0"), "{context}");
+    assert_eq!(host.standing("2.0.0").as_deref(), Some("good"), "{context}");
+    assert!(
+        !host.root.join("run/ploy-standby.pid").exists(),
+        "{context}: no standby pid file left"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !standbys_alive(&host.root).is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "{context}: a standby left running: {:?}",
+            standbys_alive(&host.root)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    wait_for("2.0.0's quote", || {
+        fake.ledger().iter().any(|o| o.status == "LIVE")
+    });
+    // Whatever ran, however often: never two processes' orders at once.
+    let spans = spans(&fake, host);
+    let all: Vec<(&String, &Vec<(i64, i64)>)> = spans.iter().collect();
+    for (i, (a, a_spans)) in all.iter().enumerate() {
+        for (b, b_spans) in &all[i + 1..] {
+            for (a_from, a_to) in *a_spans {
+                for (b_from, b_to) in *b_spans {
+                    assert!(
+                        a_to <= b_from || b_to <= a_from,
+                        "{context}: {a} ({a_from}..{a_to}) and {b} ({b_from}..{b_to}) had orders resting at once"
+                    );
+                }
+            }
+        }
+    }
+    host.stop_ploy();
+}
+
+#[test]
+fn a_standby_handover_killed_at_each_step_recovers_when_run_again() {
+    let points = [
+        KillPoint::StandbyStarted,
+        KillPoint::GuardArmed,
+        KillPoint::HandedOver,
+    ];
+    let threads: Vec<_> = points
+        .into_iter()
+        .map(|p| std::thread::spawn(move || killed_and_run_again(p)))
+        .collect();
+    let failed: Vec<String> = threads
+        .into_iter()
+        .filter_map(|t| t.join().err())
+        .map(|e| {
+            e.downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default()
+        })
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+}
