@@ -655,6 +655,17 @@ health_url = "http://127.0.0.1:9090/health"
     }
 
     #[test]
+    fn the_example_inventory_parses_and_resolves() {
+        let inv = Inventory::parse(
+            include_str!("../deployment/ployctl.example.toml"),
+            Path::new("ployctl.example.toml"),
+        )
+        .unwrap();
+        let hosts = inv.select(&[], true).unwrap();
+        assert!(!hosts.is_empty());
+    }
+
+    #[test]
     fn a_standby_handover_needs_the_daemon_layout_and_a_port_of_its_own() {
         let parse = |text: &str| {
             Inventory::parse(text, Path::new("inv.toml"))

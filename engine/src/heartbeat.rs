@@ -32,6 +32,8 @@ pub struct HeartbeatStatus {
     last_ok_ms: AtomicI64,
     /// Failed heartbeats since the start.
     failures: AtomicU64,
+    /// Woken when the switch becomes armed (the main loop quotes at once).
+    armed_now: tokio::sync::Notify,
 }
 
 impl HeartbeatStatus {
@@ -72,7 +74,16 @@ impl HeartbeatStatus {
     }
 
     fn succeeded(&self, now_ms: i64) {
+        let was_armed = self.armed(now_ms);
         self.last_ok_ms.store(now_ms, Ordering::SeqCst);
+        if !was_armed {
+            self.armed_now.notify_one();
+        }
+    }
+
+    /// Waits until the switch becomes armed (again).
+    pub async fn became_armed(&self) {
+        self.armed_now.notified().await;
     }
 
     fn failed(&self) -> u64 {

@@ -27,8 +27,17 @@ use crate::config::DatabaseUrl;
 /// The advisory lock's key: "ploylead" in ASCII.
 pub const LEASE_KEY: i64 = 0x706c_6f79_6c65_6164;
 
-/// How often a waiting instance tries again.
-pub const POLL: Duration = Duration::from_millis(20);
+/// How often an instance told to take over tries again: the old one lets
+/// the lease go right after its last cancel is confirmed, and every
+/// millisecond after that is time without quotes.
+pub const POLL_TAKING_OVER: Duration = Duration::from_millis(2);
+
+/// How often a hot standby (waiting by itself, not told to take over) tries.
+pub const POLL_WAITING: Duration = Duration::from_millis(100);
+
+/// How often a standby that took the lease looks for the previous holder's
+/// orders to be settled.
+pub const POLL: Duration = Duration::from_millis(5);
 
 /// Why the lease could not be asked for.
 #[derive(Debug, thiserror::Error)]
@@ -150,19 +159,25 @@ impl LeaseSource {
         }
     }
 
-    /// Waits for the lease, trying every [`POLL`]; `None` when `stop` fires
+    /// Waits for the lease, trying every `poll`; `None` when `stop` fires
     /// first. A failed attempt (the database briefly away) is logged and
-    /// tried again.
+    /// tried again. On PostgreSQL one connection asks each time.
     pub async fn take(
         &self,
+        poll: Duration,
         mut stop: tokio::sync::watch::Receiver<bool>,
     ) -> Result<Option<TradingLease>, LeaseError> {
         let mut logged_error = false;
+        let mut session: Option<sqlx::PgConnection> = None;
         loop {
             if *stop.borrow() {
                 return Ok(None);
             }
-            match self.try_take().await {
+            let attempt = match self {
+                LeaseSource::Postgres(url) => try_on_session(url, &mut session).await,
+                _ => self.try_take().await,
+            };
+            match attempt {
                 Ok(Some(lease)) => return Ok(Some(lease)),
                 Ok(None) => {},
                 Err(e) if !logged_error => {
@@ -172,7 +187,7 @@ impl LeaseSource {
                 Err(_) => {},
             }
             tokio::select! {
-                () = tokio::time::sleep(POLL) => {},
+                () = tokio::time::sleep(poll) => {},
                 _ = stop.changed() => {},
             }
         }
@@ -187,6 +202,41 @@ impl LeaseSource {
             },
             LeaseSource::Private => "none (in-memory database)".to_owned(),
         }
+    }
+}
+
+/// One attempt on a kept session (connected first if needed; dropped after
+/// an error, so the next attempt connects again).
+async fn try_on_session(
+    url: &DatabaseUrl,
+    session: &mut Option<sqlx::PgConnection>,
+) -> Result<Option<TradingLease>, LeaseError> {
+    let pg_error = |source| LeaseError::Postgres {
+        url: url.redacted(),
+        source,
+    };
+    if session.is_none() {
+        let options = sqlx::postgres::PgConnectOptions::from_str(url.expose()).map_err(pg_error)?;
+        *session = Some(
+            sqlx::PgConnection::connect_with(&options)
+                .await
+                .map_err(pg_error)?,
+        );
+    }
+    let conn = session.as_mut().expect("connected above");
+    match sqlx::query_scalar::<_, bool>("SELECT pg_try_advisory_lock($1)")
+        .bind(LEASE_KEY)
+        .fetch_one(&mut *conn)
+        .await
+    {
+        Ok(true) => Ok(Some(TradingLease {
+            held: Held::Postgres(Box::new(session.take().expect("connected"))),
+        })),
+        Ok(false) => Ok(None),
+        Err(e) => {
+            *session = None;
+            Err(pg_error(e))
+        },
     }
 }
 
@@ -262,7 +312,7 @@ mod tests {
         let waiter = {
             let lease = lease.clone();
             let stop_rx = stop_rx.clone();
-            tokio::spawn(async move { lease.take(stop_rx).await })
+            tokio::spawn(async move { lease.take(POLL_TAKING_OVER, stop_rx).await })
         };
         tokio::time::sleep(POLL * 3).await;
         assert!(!waiter.is_finished(), "waits while the lease is held");
@@ -271,7 +321,7 @@ mod tests {
         assert!(taken.is_some());
         let waiter = {
             let lease = lease.clone();
-            tokio::spawn(async move { lease.take(stop_rx).await })
+            tokio::spawn(async move { lease.take(POLL_WAITING, stop_rx).await })
         };
         stop_tx.send(true).unwrap();
         assert!(waiter.await.unwrap().unwrap().is_none(), "stopped");

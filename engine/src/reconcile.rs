@@ -139,7 +139,9 @@ async fn set(
     Ok(())
 }
 
-/// Runs reconciliation.
+/// Runs reconciliation. The exchange's trades since the oldest order still
+/// live (or the last fill) are asked for beside the order look-ups, and
+/// applied after them.
 pub async fn run(
     client: &ClobClient,
     store: &dyn Store,
@@ -148,10 +150,40 @@ pub async fn run(
 ) -> Result<ReconcileReport, ReconcileError> {
     let mut report = ReconcileReport::default();
     let now = clock.now_ms();
-    let mut oldest = now;
+    let oldest = store
+        .orders_with_status(&[OrderStatus::Pending, OrderStatus::Open])
+        .await?
+        .iter()
+        .map(|o| o.created_at_ms)
+        .fold(now, i64::min);
+    let last_fill = store
+        .fills()
+        .await?
+        .last()
+        .map_or(oldest, |f| f.ts_ms.min(oldest));
+    let (trades, settled) = tokio::join!(
+        client.trades_after(last_fill / 1000 - 3600),
+        settle_orders(client, store, now, &mut report)
+    );
+    settled?;
+    let trades = trades?;
+    for fill in fills_from_trades(&trades, store, fees).await {
+        if matches!(store.apply_fill(&fill).await?, FillOutcome::Applied(_)) {
+            report.fills_applied += 1;
+        }
+    }
+    Ok(report)
+}
 
+/// Settles the stored pending and open orders against the exchange and
+/// adopts the open ones it does not know.
+async fn settle_orders(
+    client: &ClobClient,
+    store: &dyn Store,
+    now: i64,
+    report: &mut ReconcileReport,
+) -> Result<(), ReconcileError> {
     for order in store.orders_with_status(&[OrderStatus::Pending]).await? {
-        oldest = oldest.min(order.created_at_ms);
         let Some(hash) = &order.order_hash else {
             set(
                 store,
@@ -194,7 +226,6 @@ pub async fn run(
         .map(|o| o.id.to_ascii_lowercase())
         .collect();
     for order in store.orders_with_status(&[OrderStatus::Open]).await? {
-        oldest = oldest.min(order.created_at_ms);
         let Some(hash) = &order.order_hash else {
             continue;
         };
@@ -242,16 +273,5 @@ pub async fn run(
         report.adopted += 1;
     }
 
-    let last_fill = store
-        .fills()
-        .await?
-        .last()
-        .map_or(oldest, |f| f.ts_ms.min(oldest));
-    let trades = client.trades_after(last_fill / 1000 - 3600).await?;
-    for fill in fills_from_trades(&trades, store, fees).await {
-        if matches!(store.apply_fill(&fill).await?, FillOutcome::Applied(_)) {
-            report.fills_applied += 1;
-        }
-    }
-    Ok(report)
+    Ok(())
 }

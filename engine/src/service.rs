@@ -219,11 +219,15 @@ pub async fn run(settings: Settings, options: RunOptions) -> Result<(), RunError
             let waited = std::time::Instant::now();
             let lease = tokio::select! {
                 taken = async {
-                    if let Some(promote) = promote.as_mut() {
-                        promote.recv().await;
-                        tracing::info!("told to take over trading; waiting for the trading lease");
-                    }
-                    lease_source.take(stop_rx.clone()).await
+                    let poll = match promote.as_mut() {
+                        Some(promote) => {
+                            promote.recv().await;
+                            tracing::info!("told to take over trading; waiting for the trading lease");
+                            crate::lease::POLL_TAKING_OVER
+                        },
+                        None => crate::lease::POLL_WAITING,
+                    };
+                    lease_source.take(poll, stop_rx.clone()).await
                 } => taken?,
                 signal = shutdown_signal() => {
                     tracing::info!(signal, "standby stopping; it never traded");
@@ -247,7 +251,11 @@ pub async fn run(settings: Settings, options: RunOptions) -> Result<(), RunError
 
     let (control, pipeline) = crate::pipeline::start(parts, prepared, stop_rx.clone()).await?;
     let lease = Arc::new(tokio::sync::Mutex::new(Some(lease)));
-    let mut lease_lost = tokio::spawn(watch_lease(lease.clone(), stop_rx.clone()));
+    let mut lease_lost = tokio::spawn(watch_lease(
+        lease.clone(),
+        lease_source.clone(),
+        stop_rx.clone(),
+    ));
     let health = base_health(&settings, &store, &queue, Some(&control))?;
     let listener = match listener {
         Some(listener) => listener,
@@ -299,9 +307,9 @@ pub async fn run(settings: Settings, options: RunOptions) -> Result<(), RunError
         },
         _ = &mut lease_lost => {
             tracing::error!(
-                "the trading lease was lost (the database session holding it ended): another \
-                 instance may trade now, so this one stops, cancelling its quotes; started again, \
-                 it waits as a standby while another holds the lease"
+                "the trading lease was lost (its database session ended and another instance \
+                 holds it, or it could not be taken again): this one stops, cancelling its quotes; \
+                 started again, it waits as a standby while another holds the lease"
             );
             lost = true;
             None
@@ -401,21 +409,55 @@ async fn release(lease: &SharedLease) {
     }
 }
 
+/// How long a leader whose lease session ended tries to take the lease
+/// again before it stops: a database restart is survived; a partition
+/// from the database (where another instance may take the lease) ends in a
+/// stop well before that instance trades (it waits up to `SETTLE_WITHIN`
+/// for this one's orders to be settled).
+const RETAKE_WITHIN: Duration = Duration::from_secs(10);
+
 /// Every second, whether the trading lease is still ours (PostgreSQL: its
-/// session answers); ends when it is not. Never ends otherwise (the caller
-/// stops waiting at shutdown).
-async fn watch_lease(lease: SharedLease, mut stop: watch::Receiver<bool>) {
+/// session answers). When it is not, it is taken again (every 20 ms, for
+/// up to [`RETAKE_WITHIN`]); ends when another instance holds it or the
+/// time is up. Never ends otherwise (the caller stops waiting at shutdown).
+async fn watch_lease(lease: SharedLease, source: LeaseSource, mut stop: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             () = tokio::time::sleep(Duration::from_secs(1)) => {},
             _ = stop.changed() => std::future::pending::<()>().await,
         }
-        let held = match lease.lock().await.as_mut() {
+        let mut guard = lease.lock().await;
+        let held = match guard.as_mut() {
             Some(lease) => lease.still_held().await,
             None => true,
         };
-        if !held {
-            return;
+        if held {
+            continue;
+        }
+        tracing::warn!("the trading lease's database session ended; taking the lease again");
+        let lost_at = std::time::Instant::now();
+        loop {
+            match source.try_take().await {
+                Ok(Some(again)) => {
+                    tracing::info!(
+                        after_ms = lost_at.elapsed().as_millis() as u64,
+                        "took the trading lease again"
+                    );
+                    *guard = Some(again);
+                    break;
+                },
+                Ok(None) => {
+                    tracing::error!("another instance holds the trading lease now");
+                    return;
+                },
+                Err(_) if lost_at.elapsed() < RETAKE_WITHIN => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                },
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot take the trading lease again");
+                    return;
+                },
+            }
         }
     }
 }

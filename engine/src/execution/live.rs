@@ -154,6 +154,15 @@ impl LiveVenue {
         }
     }
 
+    /// Starts with each token's neg-risk flag already known (read before
+    /// trading, so the first order does not wait for it).
+    pub fn with_neg_risk(self, known: BTreeMap<TokenId, bool>) -> Self {
+        Self {
+            neg_risk: Mutex::new(known),
+            ..self
+        }
+    }
+
     /// Gives up on a post whose outcome is unknown after `deadline`.
     pub fn with_order_deadline(mut self, deadline: Duration) -> Self {
         self.order_deadline = deadline;

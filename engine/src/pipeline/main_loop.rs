@@ -83,6 +83,7 @@ impl MainLoop {
         let mut executor = executor;
         let mut clock_tick = tokio::time::interval(Duration::from_millis(250));
         clock_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let heartbeat = self.heartbeat.clone();
         loop {
             tokio::select! {
                 biased;
@@ -101,6 +102,12 @@ impl MainLoop {
                     break;
                 },
                 _ = clock_tick.tick() => self.on_clock(),
+                () = async {
+                    match &heartbeat {
+                        Some(h) => h.became_armed().await,
+                        None => std::future::pending().await,
+                    }
+                } => self.check_heartbeat(),
                 Some(state) = states.recv() => {
                     self.parts.metrics.set_trading_state(state);
                     let commands = self.core.set_trading_state(state);

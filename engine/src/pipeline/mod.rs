@@ -127,6 +127,7 @@ pub struct Prepared {
     public: ClobClient,
     recording: Option<Vec<recording::RecordedMessage>>,
     live: Option<(ClobClient, crate::orders::build::Signer)>,
+    neg_risk: BTreeMap<crate::orders::TokenId, bool>,
 }
 
 impl std::fmt::Debug for Prepared {
@@ -192,7 +193,18 @@ pub async fn prepare(parts: &PipelineParts) -> Result<Prepared, PipelineError> {
             Some((client, signer))
         },
     };
+    // Which exchange each token's orders are signed for (the first order
+    // would look it up otherwise); one that cannot be read is looked up then.
+    let mut neg_risk = BTreeMap::new();
+    if live.is_some() && recording_lines.is_none() {
+        for token in &cfg.strategy.markets {
+            if let Ok(value) = public.neg_risk(token).await {
+                neg_risk.insert(token.as_str().into(), value);
+            }
+        }
+    }
     Ok(Prepared {
+        neg_risk,
         core,
         condition_ids,
         fees,
@@ -228,6 +240,7 @@ pub async fn start(
         public,
         recording: recording_lines,
         live: live_parts,
+        neg_risk,
     } = prepared;
     let feed = Arc::new(FeedStatus::default());
     let (raw_tx, raw_rx) = mpsc::channel::<RawMessage>(4096);
@@ -313,11 +326,12 @@ pub async fn start(
                 LiveVenue::new(client, signer, parts.store.clone(), parts.clock.clone())
                     .with_heartbeat(heartbeat.clone())
                     .with_quote_ttl(cfg.exchange.quote_ttl)
-                    .with_order_deadline(cfg.exchange.order_deadline),
+                    .with_order_deadline(cfg.exchange.order_deadline)
+                    .with_neg_risk(neg_risk),
             );
-            reconcile_and_restore(&parts, &live, &mut core, &fees).await?;
             if let Some(status) = &heartbeat {
-                // After reconciliation, so what was resting is known first.
+                // Beside reconciliation: the core posts nothing before the
+                // main loop runs, and the first acknowledgement then lets it.
                 tasks.push(supervisor.spawn(
                     "heartbeat",
                     crate::heartbeat::run(
@@ -330,6 +344,7 @@ pub async fn start(
                     ),
                 ));
             }
+            reconcile_and_restore(&parts, &live, &mut core, &fees).await?;
             let wakers = crate::exchange::ws::UserWakers::default();
             if let Some(creds) = live.client().credentials() {
                 tasks.push(supervisor.spawn(

@@ -1818,6 +1818,9 @@ fn process_of(client_id: &str) -> String {
 /// the new process rests while one of the old still does.
 async fn standby_handover(backend: Backend) {
     let fake = FakeClob::start().await;
+    // Every answer a little late, as over a network: the old process's
+    // cancels and the new one's first post are not instant.
+    fake.set_round_trip(Some(Duration::from_millis(10)));
     let (old_setup, _pg) = on_backend(live(&fake, true), backend);
     let dir = old_setup.dir().to_owned();
     let url = std::fs::read_to_string(dir.join(DATABASE_URL_FILE))
@@ -1963,11 +1966,12 @@ async fn standby_handover(backend: Backend) {
 
 /// A hot standby on a shared PostgreSQL: a second `ploy run` (no standby
 /// address: it waits on its own port) finds the lease held and waits, ready
-/// and not trading. When the leader's lease session ends (here: terminated
-/// by the server), the leader stops (cancelling its quotes, exit 1) and the
-/// standby takes over.
+/// and not trading. When the leader's lease session ends while it is cut
+/// off (frozen; the server terminates the session), the standby takes the
+/// lease; the leader, back, finds it held by another and stops (cancelling
+/// its quotes, exit 1); the standby quotes only once they are settled.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_lost_lease_stops_the_leader_and_a_hot_standby_takes_over() {
+async fn a_leader_cut_off_from_its_lease_stops_and_a_hot_standby_takes_over() {
     let fake = FakeClob::start().await;
     let (leader_setup, _pg) = on_backend(live(&fake, true), Backend::Postgres);
     let dir = leader_setup.dir().to_owned();
@@ -1988,7 +1992,10 @@ async fn a_lost_lease_stops_the_leader_and_a_hot_standby_takes_over() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(fake.ledger().len(), placed, "the standby does not trade");
 
-    // The server ends the session that holds the advisory lock.
+    // The leader is cut off (frozen, as a host partitioned from the
+    // database would be) while the server ends the session that holds the
+    // advisory lock: the standby takes it.
+    leader.signal("STOP");
     let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
         .await
         .unwrap();
@@ -1999,6 +2006,13 @@ async fn a_lost_lease_stops_the_leader_and_a_hot_standby_takes_over() {
     .await
     .unwrap();
     assert_eq!(ended, vec![true], "one session held the lease");
+    let deadline = Instant::now() + READY;
+    while !standby.logs().contains("took the trading lease") {
+        assert!(Instant::now() < deadline, "{}", standby.logs());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Back, the leader finds the lease held by another and stops.
+    leader.signal("CONT");
 
     let status = leader
         .wait(Duration::from_secs(15))
@@ -2034,7 +2048,9 @@ async fn a_lost_lease_stops_the_leader_and_a_hot_standby_takes_over() {
     let first_new = ledger[placed..].iter().map(|o| o.rested_ms).min().unwrap();
     assert!(last_old <= first_new, "{ledger:?}");
     assert!(
-        leader.logs().contains("the trading lease was lost"),
+        leader
+            .logs()
+            .contains("another instance holds the trading lease now"),
         "{}",
         leader.logs()
     );

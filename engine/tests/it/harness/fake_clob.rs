@@ -152,6 +152,8 @@ struct Inner {
     ws_refuse: bool,
     /// `GET /data/order/{id}` answers after this long.
     lookup_delay: Option<Duration>,
+    /// Added to every request's answer, as a network's round trip would.
+    round_trip: Option<Duration>,
     /// Placements are not announced on the user channel.
     quiet_placements: bool,
     /// The market: closed (no more trading), accepting orders, and the
@@ -255,6 +257,10 @@ impl FakeClob {
             .route("/data/trades", get(trades))
             .route("/ws/market", get(ws_market))
             .route("/ws/user", get(ws_user))
+            .layer(axum::middleware::from_fn_with_state(
+                shared.clone(),
+                round_trip,
+            ))
             .with_state(shared.clone());
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
@@ -435,6 +441,12 @@ impl FakeClob {
     /// that message is late or lost.
     pub fn announce_placements(&self, announce: bool) {
         self.shared.inner.lock().unwrap().quiet_placements = !announce;
+    }
+
+    /// Delays every answer (REST and websocket handshakes) by `delay`, as a
+    /// network's round trip to the exchange would (`None`: loopback speed).
+    pub fn set_round_trip(&self, delay: Option<Duration>) {
+        self.shared.inner.lock().unwrap().round_trip = delay;
     }
 
     /// Makes `GET /data/order/{id}` answer after `delay` (`None`: at once).
@@ -1028,6 +1040,19 @@ async fn dead_mans_switch(s: Shared) {
             }
         }
     }
+}
+
+/// Delays each answer by the round trip set with `set_round_trip`.
+async fn round_trip(
+    State(s): State<Shared>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let delay = s.inner.lock().unwrap().round_trip;
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
+    next.run(request).await
 }
 
 async fn cancel_all(
