@@ -376,6 +376,32 @@ mod tests {
     use crate::inventory::Inventory;
 
     #[test]
+    fn a_standby_handover_plan_starts_the_standby_before_the_guard_and_hands_over() {
+        let inv = Inventory::parse(
+            "[hosts.web]\naddress = \"10.0.0.1\"\nservice = \"daemon\"\nhandover = \"standby\"\nstandby_port = 9001\n",
+            Path::new("i.toml"),
+        )
+        .unwrap();
+        let host = inv.select(&["web".into()], false).unwrap().remove(0);
+        let plan = deploy(&host, "openssh", "0.2.0", 1, "ab", None);
+        let names: Vec<&str> = plan.steps.iter().map(Step::name).collect();
+        assert_eq!(
+            names[5..9],
+            ["check-config", "standby", "guard", "switch"],
+            "{names:?}"
+        );
+        assert_eq!(plan.steps[9], Step::Handover);
+        let text = render(&[plan], std::slice::from_ref(&host.root));
+        assert!(
+            text.contains(
+                "7. start the release beside the running one on 127.0.0.1:9001 and wait up to 60s"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("10. tell the standby to take over"), "{text}");
+    }
+
+    #[test]
     fn deploy_plan_steps_in_order() {
         let inv = Inventory::parse(
             "[hosts.web]\naddress = \"10.0.0.1\"\nstability_window = \"5s\"\n",

@@ -1238,11 +1238,22 @@ pub(crate) async fn activate(
         .saturating_sub(t("t_guard") + t("t_switch"))
         .max(t("t_restart"));
     if parsed.get("restart_rc") == Some("0") {
+        let what = if !handover {
+            service_name(session.host.service).to_owned()
+        } else if parsed
+            .block("restart_log")
+            .iter()
+            .any(|l| l.contains("the standby is gone"))
+        {
+            "the standby was gone: restarted instead".to_owned()
+        } else {
+            "handed over: the old process stopped, the standby took the trading lease".to_owned()
+        };
         ctx.printer.step_timed(
             report,
             StepKind::Restart,
             StepStatus::Ok,
-            service_name(session.host.service),
+            &what,
             restart_took,
         );
         Ok(())

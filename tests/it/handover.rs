@@ -134,6 +134,19 @@ fn a_standby_handover_never_has_two_releases_quoting_and_reports_the_gap() {
         steps.contains(&("standby".to_owned(), "ok".to_owned())),
         "{steps:?}"
     );
+    let restart = json["hosts"][0]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "restart")
+        .unwrap_or_else(|| panic!("{}", run.all()));
+    assert!(
+        restart["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("handed over"),
+        "{restart}"
+    );
     let gap = &json["hosts"][0]["quote_gap"];
     let gap_ms = gap["gap_ms"]
         .as_u64()
