@@ -58,17 +58,29 @@ _ploy() {
             ploy,version)
                 cmd="ploy__subcmd__version"
                 ;;
+            ploy__subcmd__db,backup)
+                cmd="ploy__subcmd__db__subcmd__backup"
+                ;;
             ploy__subcmd__db,checkpoint)
                 cmd="ploy__subcmd__db__subcmd__checkpoint"
                 ;;
             ploy__subcmd__db,help)
                 cmd="ploy__subcmd__db__subcmd__help"
                 ;;
+            ploy__subcmd__db,verify)
+                cmd="ploy__subcmd__db__subcmd__verify"
+                ;;
+            ploy__subcmd__db__subcmd__help,backup)
+                cmd="ploy__subcmd__db__subcmd__help__subcmd__backup"
+                ;;
             ploy__subcmd__db__subcmd__help,checkpoint)
                 cmd="ploy__subcmd__db__subcmd__help__subcmd__checkpoint"
                 ;;
             ploy__subcmd__db__subcmd__help,help)
                 cmd="ploy__subcmd__db__subcmd__help__subcmd__help"
+                ;;
+            ploy__subcmd__db__subcmd__help,verify)
+                cmd="ploy__subcmd__db__subcmd__help__subcmd__verify"
                 ;;
             ploy__subcmd__help,check-config)
                 cmd="ploy__subcmd__help__subcmd__check__subcmd__config"
@@ -112,8 +124,14 @@ _ploy() {
             ploy__subcmd__help,version)
                 cmd="ploy__subcmd__help__subcmd__version"
                 ;;
+            ploy__subcmd__help__subcmd__db,backup)
+                cmd="ploy__subcmd__help__subcmd__db__subcmd__backup"
+                ;;
             ploy__subcmd__help__subcmd__db,checkpoint)
                 cmd="ploy__subcmd__help__subcmd__db__subcmd__checkpoint"
+                ;;
+            ploy__subcmd__help__subcmd__db,verify)
+                cmd="ploy__subcmd__help__subcmd__db__subcmd__verify"
                 ;;
             ploy__subcmd__help__subcmd__order,preview)
                 cmd="ploy__subcmd__help__subcmd__order__subcmd__preview"
@@ -207,12 +225,42 @@ _ploy() {
             return 0
             ;;
         ploy__subcmd__db)
-            opts="-c -h --config --help checkpoint help"
+            opts="-c -h --config --help checkpoint backup verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__db__subcmd__backup)
+            opts="-c -h --out --label --json --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -251,8 +299,22 @@ _ploy() {
             return 0
             ;;
         ploy__subcmd__db__subcmd__help)
-            opts="checkpoint help"
+            opts="checkpoint backup verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__db__subcmd__help__subcmd__backup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -285,6 +347,42 @@ _ploy() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__db__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__db__subcmd__verify)
+            opts="-c -h --json --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -365,7 +463,7 @@ _ploy() {
             return 0
             ;;
         ploy__subcmd__help__subcmd__db)
-            opts="checkpoint"
+            opts="checkpoint backup verify"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -378,7 +476,35 @@ _ploy() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ploy__subcmd__help__subcmd__db__subcmd__backup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ploy__subcmd__help__subcmd__db__subcmd__checkpoint)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__help__subcmd__db__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -155,6 +155,8 @@ set edit:completion:arg-completer[ploy] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand checkpoint 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)'
+            cand backup 'Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)'
+            cand verify 'Restore drill: check a backup''s sha256 and schema, restore it into a scratch copy, migrate and check it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ploy;db;checkpoint'= {
@@ -164,11 +166,33 @@ set edit:completion:arg-completer[ploy] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'ploy;db;backup'= {
+            cand --out 'The folder to write `<name>.db.gz` and `<name>.json` into'
+            cand --label 'A label to put in the backup''s name and manifest'
+            cand -c 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
+            cand --config 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
+            cand --json 'Print the manifest as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ploy;db;verify'= {
+            cand -c 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
+            cand --config 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
+            cand --json 'Print the manifest with its verification as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'ploy;db;help'= {
             cand checkpoint 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)'
+            cand backup 'Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)'
+            cand verify 'Restore drill: check a backup''s sha256 and schema, restore it into a scratch copy, migrate and check it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ploy;db;help;checkpoint'= {
+        }
+        &'ploy;db;help;backup'= {
+        }
+        &'ploy;db;help;verify'= {
         }
         &'ploy;db;help;help'= {
         }
@@ -228,8 +252,14 @@ set edit:completion:arg-completer[ploy] = {|@words|
         }
         &'ploy;help;db'= {
             cand checkpoint 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)'
+            cand backup 'Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)'
+            cand verify 'Restore drill: check a backup''s sha256 and schema, restore it into a scratch copy, migrate and check it'
         }
         &'ploy;help;db;checkpoint'= {
+        }
+        &'ploy;help;db;backup'= {
+        }
+        &'ploy;help;db;verify'= {
         }
         &'ploy;help;positions'= {
         }

@@ -100,14 +100,26 @@ complete -c ploy -n "__fish_ploy_using_subcommand check-orders" -l older-than -d
 complete -c ploy -n "__fish_ploy_using_subcommand check-orders" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
 complete -c ploy -n "__fish_ploy_using_subcommand check-orders" -l json -d 'Print JSON'
 complete -c ploy -n "__fish_ploy_using_subcommand check-orders" -s h -l help -d 'Print help'
-complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint help" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
-complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint help" -s h -l help -d 'Print help'
-complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint help" -f -a "checkpoint" -d 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)'
-complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify help" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify help" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify help" -f -a "checkpoint" -d 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify help" -f -a "backup" -d 'Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify help" -f -a "verify" -d 'Restore drill: check a backup\'s sha256 and schema, restore it into a scratch copy, migrate and check it'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
 complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -l json -d 'Print JSON'
 complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from backup" -l out -d 'The folder to write `<name>.db.gz` and `<name>.json` into' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from backup" -l label -d 'A label to put in the backup\'s name and manifest' -r
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from backup" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from backup" -l json -d 'Print the manifest as JSON'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from backup" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from verify" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from verify" -l json -d 'Print the manifest with its verification as JSON'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
 complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "checkpoint" -d 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "backup" -d 'Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Restore drill: check a backup\'s sha256 and schema, restore it into a scratch copy, migrate and check it'
 complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ploy -n "__fish_ploy_using_subcommand positions" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
 complete -c ploy -n "__fish_ploy_using_subcommand positions" -l json -d 'Print JSON'
@@ -132,3 +144,5 @@ complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subc
 complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from order" -f -a "preview" -d 'Print the exact signed body that would be posted; post nothing'
 complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "checkpoint" -d 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backup" -d 'Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "verify" -d 'Restore drill: check a backup\'s sha256 and schema, restore it into a scratch copy, migrate and check it'

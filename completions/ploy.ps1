@@ -173,6 +173,8 @@ Register-ArgumentCompleter -Native -CommandName 'ploy' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('checkpoint', 'checkpoint', [CompletionResultType]::ParameterValue, 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Restore drill: check a backup''s sha256 and schema, restore it into a scratch copy, migrate and check it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -184,12 +186,38 @@ Register-ArgumentCompleter -Native -CommandName 'ploy' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'ploy;db;backup' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The folder to write `<name>.db.gz` and `<name>.json` into')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'A label to put in the backup''s name and manifest')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the manifest as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ploy;db;verify' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the manifest with its verification as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'ploy;db;help' {
             [CompletionResult]::new('checkpoint', 'checkpoint', [CompletionResultType]::ParameterValue, 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Restore drill: check a backup''s sha256 and schema, restore it into a scratch copy, migrate and check it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'ploy;db;help;checkpoint' {
+            break
+        }
+        'ploy;db;help;backup' {
+            break
+        }
+        'ploy;db;help;verify' {
             break
         }
         'ploy;db;help;help' {
@@ -265,9 +293,17 @@ Register-ArgumentCompleter -Native -CommandName 'ploy' -ScriptBlock {
         }
         'ploy;help;db' {
             [CompletionResult]::new('checkpoint', 'checkpoint', [CompletionResultType]::ParameterValue, 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Restore drill: check a backup''s sha256 and schema, restore it into a scratch copy, migrate and check it')
             break
         }
         'ploy;help;db;checkpoint' {
+            break
+        }
+        'ploy;help;db;backup' {
+            break
+        }
+        'ploy;help;db;verify' {
             break
         }
         'ploy;help;positions' {

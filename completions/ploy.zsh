@@ -214,6 +214,27 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 && ret=0
 ;;
+(backup)
+_arguments "${_arguments_options[@]}" : \
+'--out=[The folder to write \`<name>.db.gz\` and \`<name>.json\` into]:DIR:_files' \
+'--label=[A label to put in the backup'\''s name and manifest]:TEXT:_default' \
+'-c+[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
+'--config=[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
+'--json[Print the manifest as JSON]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(verify)
+_arguments "${_arguments_options[@]}" : \
+'-c+[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
+'--config=[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
+'--json[Print the manifest with its verification as JSON]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':manifest -- The backup'\''s manifest (`<name>.json`):_files' \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_ploy__subcmd__db__subcmd__help_commands" \
@@ -227,6 +248,14 @@ _arguments "${_arguments_options[@]}" : \
         curcontext="${curcontext%:*:*}:ploy-db-help-command-$line[1]:"
         case $line[1] in
             (checkpoint)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(backup)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(verify)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -345,6 +374,14 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(backup)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(verify)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
         esac
     ;;
 esac
@@ -404,9 +441,16 @@ _ploy__subcmd__check-orders_commands() {
 _ploy__subcmd__db_commands() {
     local commands; commands=(
 'checkpoint:SQLite\: move the write-ahead log into the database file and truncate it (safe while ploy runs)' \
+'backup:Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)' \
+'verify:Restore drill\: check a backup'\''s sha256 and schema, restore it into a scratch copy, migrate and check it' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'ploy db commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__db__subcmd__backup_commands] )) ||
+_ploy__subcmd__db__subcmd__backup_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy db backup commands' commands "$@"
 }
 (( $+functions[_ploy__subcmd__db__subcmd__checkpoint_commands] )) ||
 _ploy__subcmd__db__subcmd__checkpoint_commands() {
@@ -417,9 +461,16 @@ _ploy__subcmd__db__subcmd__checkpoint_commands() {
 _ploy__subcmd__db__subcmd__help_commands() {
     local commands; commands=(
 'checkpoint:SQLite\: move the write-ahead log into the database file and truncate it (safe while ploy runs)' \
+'backup:Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)' \
+'verify:Restore drill\: check a backup'\''s sha256 and schema, restore it into a scratch copy, migrate and check it' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'ploy db help commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__db__subcmd__help__subcmd__backup_commands] )) ||
+_ploy__subcmd__db__subcmd__help__subcmd__backup_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy db help backup commands' commands "$@"
 }
 (( $+functions[_ploy__subcmd__db__subcmd__help__subcmd__checkpoint_commands] )) ||
 _ploy__subcmd__db__subcmd__help__subcmd__checkpoint_commands() {
@@ -430,6 +481,16 @@ _ploy__subcmd__db__subcmd__help__subcmd__checkpoint_commands() {
 _ploy__subcmd__db__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
     _describe -t commands 'ploy db help help commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__db__subcmd__help__subcmd__verify_commands] )) ||
+_ploy__subcmd__db__subcmd__help__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy db help verify commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__db__subcmd__verify_commands] )) ||
+_ploy__subcmd__db__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy db verify commands' commands "$@"
 }
 (( $+functions[_ploy__subcmd__health-check_commands] )) ||
 _ploy__subcmd__health-check_commands() {
@@ -470,13 +531,25 @@ _ploy__subcmd__help__subcmd__check-orders_commands() {
 _ploy__subcmd__help__subcmd__db_commands() {
     local commands; commands=(
 'checkpoint:SQLite\: move the write-ahead log into the database file and truncate it (safe while ploy runs)' \
+'backup:Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)' \
+'verify:Restore drill\: check a backup'\''s sha256 and schema, restore it into a scratch copy, migrate and check it' \
     )
     _describe -t commands 'ploy help db commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__help__subcmd__db__subcmd__backup_commands] )) ||
+_ploy__subcmd__help__subcmd__db__subcmd__backup_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy help db backup commands' commands "$@"
 }
 (( $+functions[_ploy__subcmd__help__subcmd__db__subcmd__checkpoint_commands] )) ||
 _ploy__subcmd__help__subcmd__db__subcmd__checkpoint_commands() {
     local commands; commands=()
     _describe -t commands 'ploy help db checkpoint commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__help__subcmd__db__subcmd__verify_commands] )) ||
+_ploy__subcmd__help__subcmd__db__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy help db verify commands' commands "$@"
 }
 (( $+functions[_ploy__subcmd__help__subcmd__health-check_commands] )) ||
 _ploy__subcmd__help__subcmd__health-check_commands() {

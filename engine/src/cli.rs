@@ -102,6 +102,35 @@ pub struct OrdersArgs {
 pub enum DbCommand {
     /// SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs).
     Checkpoint(JsonArgs),
+    /// Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs).
+    Backup(BackupArgs),
+    /// Restore drill: check a backup's sha256 and schema, restore it into a scratch copy, migrate and check it.
+    Verify(VerifyArgs),
+}
+
+/// `ploy db backup`
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The folder to write `<name>.db.gz` and `<name>.json` into.
+    #[arg(long, value_name = "DIR", default_value = "backups")]
+    pub out: PathBuf,
+    /// A label to put in the backup's name and manifest.
+    #[arg(long, value_name = "TEXT")]
+    pub label: Option<String>,
+    /// Print the manifest as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ploy db verify`
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The backup's manifest (`<name>.json`).
+    #[arg(value_name = "MANIFEST")]
+    pub manifest: PathBuf,
+    /// Print the manifest with its verification as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `ploy check-orders`

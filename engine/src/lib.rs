@@ -3,6 +3,7 @@
 //! See ARCHITECTURE.md for the map. The binary (`src/main.rs`) only parses
 //! arguments and calls [`commands::main`].
 
+pub mod backup;
 pub mod build_info;
 pub mod cli;
 pub mod clock;

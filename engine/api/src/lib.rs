@@ -5,12 +5,14 @@
 //! links the engine. Plain serde types; changes are additive (a reader
 //! ignores fields it does not know).
 
+pub mod backup;
 pub mod config_check;
 pub mod health;
 pub mod orders_check;
 pub mod trading;
 pub mod views;
 
+pub use backup::{BackupManifest, Verification, VerifyCheck};
 pub use config_check::{ConfigCheckReport, ConfigProblem, ConnectChecks, SecretPresence};
 pub use health::{Check, CheckStatus, Checks, HealthReport, OverallStatus};
 pub use orders_check::{CheckedOrder, OrderDecision, OrdersCheck};

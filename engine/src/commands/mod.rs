@@ -14,6 +14,7 @@ pub use self::error::{CommandError, CommandResult};
 
 pub mod check_config;
 pub mod check_orders;
+pub mod db;
 pub mod error;
 pub mod health_check;
 pub mod migrate;
@@ -57,6 +58,10 @@ pub fn main() -> ExitCode {
         cli::Command::Db(cli::DbCommand::Checkpoint(args)) => {
             with_runtime(|| views::checkpoint(config, args.json))
         },
+        cli::Command::Db(cli::DbCommand::Backup(args)) => {
+            with_runtime(|| db::backup(config, &args))
+        },
+        cli::Command::Db(cli::DbCommand::Verify(args)) => with_runtime(|| db::verify(&args)),
         cli::Command::Positions(args) => with_runtime(|| views::positions(config, args.json)),
         cli::Command::Report(args) => with_runtime(|| views::report(config, &args)),
     };

@@ -7,7 +7,7 @@
 //! exact decimal TEXT in SQLite); the shared test suite runs against both.
 
 mod postgres;
-mod sqlite;
+pub(crate) mod sqlite;
 
 use std::sync::Arc;
 

@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod backup;
 mod config_bounds;
 mod config_cli;
 mod container;
