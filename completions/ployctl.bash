@@ -19,6 +19,9 @@ _ployctl() {
             ployctl,audit)
                 cmd="ployctl__subcmd__audit"
                 ;;
+            ployctl,backup)
+                cmd="ployctl__subcmd__backup"
+                ;;
             ployctl,completions)
                 cmd="ployctl__subcmd__completions"
                 ;;
@@ -67,6 +70,24 @@ _ployctl() {
             ployctl,validate-config)
                 cmd="ployctl__subcmd__validate__subcmd__config"
                 ;;
+            ployctl__subcmd__backup,help)
+                cmd="ployctl__subcmd__backup__subcmd__help"
+                ;;
+            ployctl__subcmd__backup,list)
+                cmd="ployctl__subcmd__backup__subcmd__list"
+                ;;
+            ployctl__subcmd__backup,verify)
+                cmd="ployctl__subcmd__backup__subcmd__verify"
+                ;;
+            ployctl__subcmd__backup__subcmd__help,help)
+                cmd="ployctl__subcmd__backup__subcmd__help__subcmd__help"
+                ;;
+            ployctl__subcmd__backup__subcmd__help,list)
+                cmd="ployctl__subcmd__backup__subcmd__help__subcmd__list"
+                ;;
+            ployctl__subcmd__backup__subcmd__help,verify)
+                cmd="ployctl__subcmd__backup__subcmd__help__subcmd__verify"
+                ;;
             ployctl__subcmd__config,diff)
                 cmd="ployctl__subcmd__config__subcmd__diff"
                 ;;
@@ -99,6 +120,9 @@ _ployctl() {
                 ;;
             ployctl__subcmd__help,audit)
                 cmd="ployctl__subcmd__help__subcmd__audit"
+                ;;
+            ployctl__subcmd__help,backup)
+                cmd="ployctl__subcmd__help__subcmd__backup"
                 ;;
             ployctl__subcmd__help,completions)
                 cmd="ployctl__subcmd__help__subcmd__completions"
@@ -147,6 +171,12 @@ _ployctl() {
                 ;;
             ployctl__subcmd__help,validate-config)
                 cmd="ployctl__subcmd__help__subcmd__validate__subcmd__config"
+                ;;
+            ployctl__subcmd__help__subcmd__backup,list)
+                cmd="ployctl__subcmd__help__subcmd__backup__subcmd__list"
+                ;;
+            ployctl__subcmd__help__subcmd__backup,verify)
+                cmd="ployctl__subcmd__help__subcmd__backup__subcmd__verify"
                 ;;
             ployctl__subcmd__help__subcmd__config,diff)
                 cmd="ployctl__subcmd__help__subcmd__config__subcmd__diff"
@@ -281,7 +311,7 @@ _ployctl() {
 
     case "${cmd}" in
         ployctl)
-            opts="-H -q -v -h -V --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help --version deploy rollback health releases validate-config daily-check status logs config trading audit maintenance incident host self-update completions help"
+            opts="-H -q -v -h -V --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help --version deploy rollback health releases validate-config daily-check status logs config trading audit maintenance incident host backup self-update completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -325,6 +355,176 @@ _ployctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ssh-backend)
+                    COMPREPLY=($(compgen -W "openssh native" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__backup)
+            opts="-H -q -v -h --label --verify --timeout --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help list verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ssh-backend)
+                    COMPREPLY=($(compgen -W "openssh native" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__backup__subcmd__help)
+            opts="list verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__backup__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__backup__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__backup__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__backup__subcmd__list)
+            opts="-H -q -v -h --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ssh-backend)
+                    COMPREPLY=($(compgen -W "openssh native" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__backup__subcmd__verify)
+            opts="-H -q -v -h --timeout --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -831,7 +1031,7 @@ _ployctl() {
             return 0
             ;;
         ployctl__subcmd__help)
-            opts="deploy rollback health releases validate-config daily-check status logs config trading audit maintenance incident host self-update completions help"
+            opts="deploy rollback health releases validate-config daily-check status logs config trading audit maintenance incident host backup self-update completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -847,6 +1047,48 @@ _ployctl() {
         ployctl__subcmd__help__subcmd__audit)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__help__subcmd__backup)
+            opts="list verify"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__help__subcmd__backup__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__help__subcmd__backup__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

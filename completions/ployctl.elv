@@ -47,6 +47,7 @@ set edit:completion:arg-completer[ployctl] = {|@words|
             cand maintenance 'Maintenance windows: halt, reduce or run on paper until the window ends'
             cand incident 'Incident runbooks: diagnose, and with --fix apply the remedy'
             cand host 'Prepare hosts: bootstrap a fresh one (user, folders, unit, sudoers, config) idempotently'
+            cand backup 'Database backups on the hosts: take one (then prune by [backup]), `list` them, `verify` one by restoring it'
             cand self-update 'Replace this ployctl with a signed release''s (the newest, or --version V)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -653,6 +654,69 @@ set edit:completion:arg-completer[ployctl] = {|@words|
         }
         &'ployctl;host;help;help'= {
         }
+        &'ployctl;backup'= {
+            cand --label 'A label for the backup''s name and manifest'
+            cand --timeout 'Give up on a host after this long'
+            cand -H 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)'
+            cand --host 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)'
+            cand --inventory 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]'
+            cand --color 'Colours'
+            cand --ssh-backend 'SSH implementation'
+            cand --verify 'Run the restore drill on the new backup right away'
+            cand --json 'Print one machine-readable JSON report on stdout'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Print every step as it starts'
+            cand --verbose 'Print every step as it starts'
+            cand --accept-new-host-key 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand list 'Each host''s backups: size, age, label and whether a restore drill proved it'
+            cand verify 'The restore drill on the host: restore a backup (default: the newest) into a scratch copy and check it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ployctl;backup;list'= {
+            cand -H 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)'
+            cand --host 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)'
+            cand --inventory 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]'
+            cand --color 'Colours'
+            cand --ssh-backend 'SSH implementation'
+            cand --json 'Print one machine-readable JSON report on stdout'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Print every step as it starts'
+            cand --verbose 'Print every step as it starts'
+            cand --accept-new-host-key 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ployctl;backup;verify'= {
+            cand --timeout 'Give up on a host after this long'
+            cand -H 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)'
+            cand --host 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)'
+            cand --inventory 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]'
+            cand --color 'Colours'
+            cand --ssh-backend 'SSH implementation'
+            cand --json 'Print one machine-readable JSON report on stdout'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Print every step as it starts'
+            cand --verbose 'Print every step as it starts'
+            cand --accept-new-host-key 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ployctl;backup;help'= {
+            cand list 'Each host''s backups: size, age, label and whether a restore drill proved it'
+            cand verify 'The restore drill on the host: restore a backup (default: the newest) into a scratch copy and check it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ployctl;backup;help;list'= {
+        }
+        &'ployctl;backup;help;verify'= {
+        }
+        &'ployctl;backup;help;help'= {
+        }
         &'ployctl;self-update'= {
             cand --version 'Install this release (e.g. 0.2.0 or v0.2.0), even an older one'
             cand --api-url 'GitHub API base URL (GitHub Enterprise: https://HOST/api/v3)'
@@ -704,6 +768,7 @@ set edit:completion:arg-completer[ployctl] = {|@words|
             cand maintenance 'Maintenance windows: halt, reduce or run on paper until the window ends'
             cand incident 'Incident runbooks: diagnose, and with --fix apply the remedy'
             cand host 'Prepare hosts: bootstrap a fresh one (user, folders, unit, sudoers, config) idempotently'
+            cand backup 'Database backups on the hosts: take one (then prune by [backup]), `list` them, `verify` one by restoring it'
             cand self-update 'Replace this ployctl with a signed release''s (the newest, or --version V)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -777,6 +842,14 @@ set edit:completion:arg-completer[ployctl] = {|@words|
             cand bootstrap 'Prepare a host from templates/: the ploy user, the root''s folders, the unit or daemon layout, sudoers, config and .env; ok/changed/failed per task'
         }
         &'ployctl;help;host;bootstrap'= {
+        }
+        &'ployctl;help;backup'= {
+            cand list 'Each host''s backups: size, age, label and whether a restore drill proved it'
+            cand verify 'The restore drill on the host: restore a backup (default: the newest) into a scratch copy and check it'
+        }
+        &'ployctl;help;backup;list'= {
+        }
+        &'ployctl;help;backup;verify'= {
         }
         &'ployctl;help;self-update'= {
         }

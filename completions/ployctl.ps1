@@ -50,6 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'ployctl' -ScriptBlock {
             [CompletionResult]::new('maintenance', 'maintenance', [CompletionResultType]::ParameterValue, 'Maintenance windows: halt, reduce or run on paper until the window ends')
             [CompletionResult]::new('incident', 'incident', [CompletionResultType]::ParameterValue, 'Incident runbooks: diagnose, and with --fix apply the remedy')
             [CompletionResult]::new('host', 'host', [CompletionResultType]::ParameterValue, 'Prepare hosts: bootstrap a fresh one (user, folders, unit, sudoers, config) idempotently')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Database backups on the hosts: take one (then prune by [backup]), `list` them, `verify` one by restoring it')
             [CompletionResult]::new('self-update', 'self-update', [CompletionResultType]::ParameterValue, 'Replace this ployctl with a signed release''s (the newest, or --version V)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -709,6 +710,76 @@ Register-ArgumentCompleter -Native -CommandName 'ployctl' -ScriptBlock {
         'ployctl;host;help;help' {
             break
         }
+        'ployctl;backup' {
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'A label for the backup''s name and manifest')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on a host after this long')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)')
+            [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colours')
+            [CompletionResult]::new('--ssh-backend', '--ssh-backend', [CompletionResultType]::ParameterName, 'SSH implementation')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Run the restore drill on the new backup right away')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON report on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print every step as it starts')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print every step as it starts')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Each host''s backups: size, age, label and whether a restore drill proved it')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'The restore drill on the host: restore a backup (default: the newest) into a scratch copy and check it')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ployctl;backup;list' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)')
+            [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colours')
+            [CompletionResult]::new('--ssh-backend', '--ssh-backend', [CompletionResultType]::ParameterName, 'SSH implementation')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON report on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print every step as it starts')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print every step as it starts')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ployctl;backup;verify' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on a host after this long')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)')
+            [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colours')
+            [CompletionResult]::new('--ssh-backend', '--ssh-backend', [CompletionResultType]::ParameterName, 'SSH implementation')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON report on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print every step as it starts')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print every step as it starts')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ployctl;backup;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Each host''s backups: size, age, label and whether a restore drill proved it')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'The restore drill on the host: restore a backup (default: the newest) into a scratch copy and check it')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ployctl;backup;help;list' {
+            break
+        }
+        'ployctl;backup;help;verify' {
+            break
+        }
+        'ployctl;backup;help;help' {
+            break
+        }
         'ployctl;self-update' {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Install this release (e.g. 0.2.0 or v0.2.0), even an older one')
             [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'GitHub API base URL (GitHub Enterprise: https://HOST/api/v3)')
@@ -762,6 +833,7 @@ Register-ArgumentCompleter -Native -CommandName 'ployctl' -ScriptBlock {
             [CompletionResult]::new('maintenance', 'maintenance', [CompletionResultType]::ParameterValue, 'Maintenance windows: halt, reduce or run on paper until the window ends')
             [CompletionResult]::new('incident', 'incident', [CompletionResultType]::ParameterValue, 'Incident runbooks: diagnose, and with --fix apply the remedy')
             [CompletionResult]::new('host', 'host', [CompletionResultType]::ParameterValue, 'Prepare hosts: bootstrap a fresh one (user, folders, unit, sudoers, config) idempotently')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Database backups on the hosts: take one (then prune by [backup]), `list` them, `verify` one by restoring it')
             [CompletionResult]::new('self-update', 'self-update', [CompletionResultType]::ParameterValue, 'Replace this ployctl with a signed release''s (the newest, or --version V)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -863,6 +935,17 @@ Register-ArgumentCompleter -Native -CommandName 'ployctl' -ScriptBlock {
             break
         }
         'ployctl;help;host;bootstrap' {
+            break
+        }
+        'ployctl;help;backup' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Each host''s backups: size, age, label and whether a restore drill proved it')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'The restore drill on the host: restore a backup (default: the newest) into a scratch copy and check it')
+            break
+        }
+        'ployctl;help;backup;list' {
+            break
+        }
+        'ployctl;help;backup;verify' {
             break
         }
         'ployctl;help;self-update' {

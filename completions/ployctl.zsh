@@ -921,6 +921,111 @@ esac
     ;;
 esac
 ;;
+(backup)
+_arguments "${_arguments_options[@]}" : \
+'--label=[A label for the backup'\''s name and manifest]:TEXT:_default' \
+'--timeout=[Give up on a host after this long]:DURATION:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--verify[Run the restore drill on the new backup right away]' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+":: :_ployctl__subcmd__backup_commands" \
+"*::: :->backup" \
+&& ret=0
+
+    case $state in
+    (backup)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ployctl-backup-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(verify)
+_arguments "${_arguments_options[@]}" : \
+'--timeout=[Give up on a host after this long]:DURATION:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'::backup -- The backup'\''s name (as `backup list` shows it); default\: the newest:_default' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_ployctl__subcmd__backup__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ployctl-backup-help-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(verify)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (self-update)
 _arguments "${_arguments_options[@]}" : \
 '--version=[Install this release (e.g. 0.2.0 or v0.2.0), even an older one]:VERSION:_default' \
@@ -1152,6 +1257,30 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(backup)
+_arguments "${_arguments_options[@]}" : \
+":: :_ployctl__subcmd__help__subcmd__backup_commands" \
+"*::: :->backup" \
+&& ret=0
+
+    case $state in
+    (backup)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ployctl-help-backup-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(verify)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (self-update)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1190,6 +1319,7 @@ _ployctl_commands() {
 'maintenance:Maintenance windows\: halt, reduce or run on paper until the window ends' \
 'incident:Incident runbooks\: diagnose, and with --fix apply the remedy' \
 'host:Prepare hosts\: bootstrap a fresh one (user, folders, unit, sudoers, config) idempotently' \
+'backup:Database backups on the hosts\: take one (then prune by \[backup\]), \`list\` them, \`verify\` one by restoring it' \
 'self-update:Replace this ployctl with a signed release'\''s (the newest, or --version V)' \
 'completions:Print a shell completion script' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -1200,6 +1330,49 @@ _ployctl_commands() {
 _ployctl__subcmd__audit_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl audit commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__backup_commands] )) ||
+_ployctl__subcmd__backup_commands() {
+    local commands; commands=(
+'list:Each host'\''s backups\: size, age, label and whether a restore drill proved it' \
+'verify:The restore drill on the host\: restore a backup (default\: the newest) into a scratch copy and check it' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'ployctl backup commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__backup__subcmd__help_commands] )) ||
+_ployctl__subcmd__backup__subcmd__help_commands() {
+    local commands; commands=(
+'list:Each host'\''s backups\: size, age, label and whether a restore drill proved it' \
+'verify:The restore drill on the host\: restore a backup (default\: the newest) into a scratch copy and check it' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'ployctl backup help commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__backup__subcmd__help__subcmd__help_commands] )) ||
+_ployctl__subcmd__backup__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl backup help help commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__backup__subcmd__help__subcmd__list_commands] )) ||
+_ployctl__subcmd__backup__subcmd__help__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl backup help list commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__backup__subcmd__help__subcmd__verify_commands] )) ||
+_ployctl__subcmd__backup__subcmd__help__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl backup help verify commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__backup__subcmd__list_commands] )) ||
+_ployctl__subcmd__backup__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl backup list commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__backup__subcmd__verify_commands] )) ||
+_ployctl__subcmd__backup__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl backup verify commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__completions_commands] )) ||
 _ployctl__subcmd__completions_commands() {
@@ -1305,6 +1478,7 @@ _ployctl__subcmd__help_commands() {
 'maintenance:Maintenance windows\: halt, reduce or run on paper until the window ends' \
 'incident:Incident runbooks\: diagnose, and with --fix apply the remedy' \
 'host:Prepare hosts\: bootstrap a fresh one (user, folders, unit, sudoers, config) idempotently' \
+'backup:Database backups on the hosts\: take one (then prune by \[backup\]), \`list\` them, \`verify\` one by restoring it' \
 'self-update:Replace this ployctl with a signed release'\''s (the newest, or --version V)' \
 'completions:Print a shell completion script' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -1315,6 +1489,24 @@ _ployctl__subcmd__help_commands() {
 _ployctl__subcmd__help__subcmd__audit_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl help audit commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__backup_commands] )) ||
+_ployctl__subcmd__help__subcmd__backup_commands() {
+    local commands; commands=(
+'list:Each host'\''s backups\: size, age, label and whether a restore drill proved it' \
+'verify:The restore drill on the host\: restore a backup (default\: the newest) into a scratch copy and check it' \
+    )
+    _describe -t commands 'ployctl help backup commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__backup__subcmd__list_commands] )) ||
+_ployctl__subcmd__help__subcmd__backup__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help backup list commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__backup__subcmd__verify_commands] )) ||
+_ployctl__subcmd__help__subcmd__backup__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help backup verify commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__help__subcmd__completions_commands] )) ||
 _ployctl__subcmd__help__subcmd__completions_commands() {

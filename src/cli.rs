@@ -110,6 +110,8 @@ pub enum Command {
     /// Prepare hosts: bootstrap a fresh one (user, folders, unit, sudoers, config) idempotently
     #[command(subcommand)]
     Host(HostCommand),
+    /// Database backups on the hosts: take one (then prune by [backup]), `list` them, `verify` one by restoring it
+    Backup(BackupArgs),
     /// Replace this ployctl with a signed release's (the newest, or --version V)
     SelfUpdate(SelfUpdateArgs),
     /// Print a shell completion script
@@ -118,6 +120,44 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// `ployctl backup [list|verify]`
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BackupArgs {
+    /// List or verify instead of taking a backup.
+    #[command(subcommand)]
+    pub action: Option<BackupCommand>,
+    /// A label for the backup's name and manifest
+    #[arg(long, value_name = "TEXT")]
+    pub label: Option<String>,
+    /// Run the restore drill on the new backup right away
+    #[arg(long)]
+    pub verify: bool,
+    /// Give up on a host after this long
+    #[arg(long, default_value = "10m", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+}
+
+/// `ployctl backup list|verify`
+#[derive(Debug, Subcommand)]
+pub enum BackupCommand {
+    /// Each host's backups: size, age, label and whether a restore drill proved it
+    List,
+    /// The restore drill on the host: restore a backup (default: the newest) into a scratch copy and check it
+    Verify(BackupVerifyArgs),
+}
+
+/// `ployctl backup verify`
+#[derive(Debug, Args)]
+pub struct BackupVerifyArgs {
+    /// The backup's name (as `backup list` shows it); default: the newest
+    #[arg(value_name = "BACKUP")]
+    pub backup: Option<String>,
+    /// Give up on a host after this long
+    #[arg(long, default_value = "10m", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
 }
 
 /// `ployctl host …`

@@ -213,6 +213,8 @@ struct InventoryFile {
     hosts: BTreeMap<String, HostFields>,
     #[serde(default)]
     checks: CheckFields,
+    #[serde(default)]
+    backup: crate::retention::RetentionPolicy,
 }
 
 /// A problem with the inventory or a `-H` value.
@@ -251,6 +253,7 @@ pub struct Inventory {
     defaults: HostFields,
     hosts: BTreeMap<String, HostFields>,
     checks: Thresholds,
+    backup: crate::retention::RetentionPolicy,
 }
 
 /// Finds the inventory: `--inventory`/`PLOYCTL_INVENTORY`, else `./ployctl.toml`,
@@ -359,6 +362,9 @@ impl Inventory {
                 })?;
             }
         }
+        file.backup
+            .validate()
+            .map_err(|e| InventoryError::Invalid(format!("{}: [backup]: {e}", path.display())))?;
         let base = path.parent().map(Path::to_owned).unwrap_or_default();
         let fix = |fields: HostFields| resolve_paths(fields, &base);
         Ok(Self {
@@ -366,7 +372,13 @@ impl Inventory {
             defaults: fix(file.defaults),
             hosts: file.hosts.into_iter().map(|(k, v)| (k, fix(v))).collect(),
             checks,
+            backup: file.backup,
         })
+    }
+
+    /// The backups' retention policy (`[backup]`).
+    pub fn backup_policy(&self) -> crate::retention::RetentionPolicy {
+        self.backup
     }
 
     /// Every host name in the inventory.

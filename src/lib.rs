@@ -16,6 +16,7 @@ pub mod quote_gap;
 pub mod recovery;
 pub mod remote;
 pub mod report;
+pub mod retention;
 pub mod rollout;
 pub mod session;
 pub mod settings;

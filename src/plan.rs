@@ -56,6 +56,8 @@ pub enum StepKind {
     Bootstrap,
     /// Start the new release beside the old one and wait until it is ready.
     Standby,
+    /// Take, prune or verify a database backup.
+    Backup,
 }
 
 impl StepKind {
@@ -84,6 +86,7 @@ impl StepKind {
             StepKind::Trading => "trading",
             StepKind::Bootstrap => "bootstrap",
             StepKind::Standby => "standby",
+            StepKind::Backup => "backup",
         }
     }
 }

@@ -110,6 +110,8 @@ pub enum Details {
     DiskFull(Box<crate::commands::incident::DiskFullDetails>),
     /// `host bootstrap`.
     Bootstrap(Box<crate::commands::host::BootstrapDetails>),
+    /// `backup`, `backup list`, `backup verify`.
+    Backup(Box<crate::commands::backup::BackupDetails>),
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -348,6 +350,7 @@ impl HostReport {
             | Details::RateLimit(_)
             | Details::DiskFull(_)
             | Details::Bootstrap(_)
+            | Details::Backup(_)
             | Details::None => None,
         }
     }

@@ -137,6 +137,8 @@ pub enum CommandSettings {
     Completions(clap_complete::Shell),
     /// `host bootstrap` (each host's service and login user already set).
     Bootstrap(crate::commands::host::BootstrapOptions),
+    /// `backup`, `backup list`, `backup verify`.
+    Backup(crate::commands::backup::BackupOptions),
     /// `self-update` (needs no hosts).
     SelfUpdate(crate::commands::self_update::SelfUpdateOptions),
 }
@@ -259,6 +261,10 @@ pub fn resolve(
             | Command::Status(_)
             | Command::Logs(_)
             | Command::Audit(_)
+            | Command::Backup(crate::cli::BackupArgs {
+                action: Some(crate::cli::BackupCommand::List),
+                ..
+            })
             | Command::Trading(TradingCommand::Status(_))
             | Command::Config(ConfigCommand::Diff(_) | ConfigCommand::History)
     );
@@ -293,6 +299,7 @@ pub fn resolve(
             timeout: args.timeout,
         }),
         Command::Releases => CommandSettings::Releases,
+        Command::Backup(args) => CommandSettings::Backup(backup_options(args, inventory)?),
         Command::ValidateConfig(args) => CommandSettings::ValidateConfig(ValidateOptions {
             file: args.file,
             local_binary: None,
@@ -402,6 +409,49 @@ fn rollout(args: &crate::cli::RolloutArgs) -> Result<crate::rollout::Rollout, Us
 }
 
 /// `host bootstrap --service` and `--login` on each selected host.
+fn backup_options(
+    args: crate::cli::BackupArgs,
+    inventory: &Inventory,
+) -> Result<crate::commands::backup::BackupOptions, UsageError> {
+    use crate::commands::backup::{BackupAction, BackupOptions};
+    let (action, timeout) = match args.action {
+        None => {
+            if let Some(label) = &args.label {
+                if label.len() > 40 || label.chars().any(char::is_control) {
+                    return Err(UsageError::new(
+                        format!("--label {label:?}: at most 40 printable characters"),
+                        Some("for example --label before-v2"),
+                    ));
+                }
+            }
+            (
+                BackupAction::Take {
+                    label: args.label,
+                    verify: args.verify,
+                },
+                args.timeout,
+            )
+        },
+        Some(crate::cli::BackupCommand::List) => (BackupAction::List, args.timeout),
+        Some(crate::cli::BackupCommand::Verify(v)) => {
+            if let Some(name) = &v.backup {
+                if !crate::remote::backup::valid_name(name) {
+                    return Err(UsageError::new(
+                        format!("{name:?} is not a backup's name"),
+                        Some("`ployctl backup list -H HOST` shows them (ploy-<time>-<host>[-<label>])"),
+                    ));
+                }
+            }
+            (BackupAction::Verify { name: v.backup }, v.timeout)
+        },
+    };
+    Ok(BackupOptions {
+        action,
+        policy: inventory.backup_policy(),
+        timeout,
+    })
+}
+
 fn bootstrap_hosts(hosts: &mut [Host], args: &crate::cli::BootstrapArgs) {
     for host in hosts {
         match args.service {

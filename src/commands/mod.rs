@@ -3,6 +3,7 @@
 //! picks the module.
 
 pub mod audit;
+pub mod backup;
 pub mod completions;
 pub mod config;
 pub mod daily_check;
@@ -47,6 +48,7 @@ pub async fn exec(ctx: &Context, hosts: &[Host], command: &CommandSettings) -> O
         CommandSettings::RateLimit(options) => incident::rate_limit(ctx, hosts, options).await,
         CommandSettings::DiskFull(options) => incident::disk_full(ctx, hosts, options).await,
         CommandSettings::Bootstrap(options) => host::exec(ctx, hosts, options).await,
+        CommandSettings::Backup(options) => backup::exec(ctx, hosts, options).await,
         CommandSettings::SelfUpdate(options) => self_update::exec(&ctx.printer, options).await,
         CommandSettings::Completions(shell) => {
             completions::run(*shell);

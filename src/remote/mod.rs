@@ -10,6 +10,7 @@
 //! confirmed; the `ledger` says which releases are good, bad or unproven.
 
 pub mod audit;
+pub mod backup;
 pub mod bootstrap;
 pub mod checks;
 pub mod config_files;

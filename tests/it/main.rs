@@ -6,6 +6,7 @@
 
 mod harness;
 
+mod backup;
 mod bootstrap;
 mod broken;
 mod completions;
