@@ -116,6 +116,9 @@ pub struct Thresholds {
     pub canary_orders_failed_per_minute: u64,
     /// … `ploy_api_errors_total` per minute tolerated.
     pub canary_api_errors_per_minute: u64,
+    /// The newest backup that passed its restore drill: warn when older.
+    #[serde(with = "humantime_serde")]
+    pub backup_age_warn: Duration,
 }
 
 mod humantime_serde {
@@ -142,6 +145,7 @@ impl Default for Thresholds {
             market_data_age_fail: Duration::from_secs(300),
             exchange_latency_warn: Duration::from_secs(2),
             fill_age_warn: Duration::from_secs(24 * 3600),
+            backup_age_warn: Duration::from_secs(36 * 3600),
             orders_failed_warn: 1,
             canary_orders_failed_per_minute: 5,
             canary_api_errors_per_minute: 30,
@@ -175,6 +179,8 @@ pub struct CheckFields {
     orders_failed_warn: Option<u64>,
     canary_orders_failed_per_minute: Option<u64>,
     canary_api_errors_per_minute: Option<u64>,
+    #[serde(default, deserialize_with = "opt_duration")]
+    backup_age_warn: Option<Duration>,
 }
 
 fn opt_duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
@@ -208,7 +214,8 @@ impl Thresholds {
             fill_age_warn,
             orders_failed_warn,
             canary_orders_failed_per_minute,
-            canary_api_errors_per_minute
+            canary_api_errors_per_minute,
+            backup_age_warn
         )
     }
 
@@ -295,6 +302,12 @@ impl Thresholds {
                 Duration::from_secs(60),
                 30 * day,
             ),
+            (
+                "backup_age_warn",
+                self.backup_age_warn,
+                Duration::from_secs(3600),
+                90 * day,
+            ),
         ];
         for (name, value, low, high) in durations {
             if value < low || value > high {
@@ -377,6 +390,9 @@ pub struct Facts {
     pub running: Option<String>,
     /// An open maintenance window.
     pub maintenance: Option<crate::remote::maintenance::Maintenance>,
+    /// The host's backups (`backups/*.json`): (taken at, Unix ms; whether its
+    /// restore drill passed), when they could be read.
+    pub backups: Option<Vec<(i64, bool)>>,
 }
 
 /// A window as people write it: `24h`, `7d`, `90m`, `45s`.
@@ -471,7 +487,69 @@ pub fn judge(facts: &Facts, t: &Thresholds) -> Vec<CheckResult> {
     out.extend(exchange_requests(facts, t));
     out.extend(activity(facts, t));
     out.push(release(facts));
+    out.extend(backup(facts, t));
     out
+}
+
+/// None for a PostgreSQL host without backups: ployctl does not take them
+/// yet, so there is nothing to judge.
+fn backup(f: &Facts, t: &Thresholds) -> Option<CheckResult> {
+    let by = format!(
+        "warn > {} since the newest verified",
+        limit_text(t.backup_age_warn)
+    );
+    let Some(backups) = &f.backups else {
+        return Some(
+            CheckResult::new("backup", Status::Skip, "the backups could not be read").by(by),
+        );
+    };
+    let postgres = f.health.report().is_some_and(|r| {
+        r.checks
+            .database
+            .detail
+            .get("backend")
+            .and_then(|b| b.as_str())
+            == Some("postgres")
+    });
+    if postgres && backups.is_empty() {
+        return None;
+    }
+    let newest_verified = backups
+        .iter()
+        .filter(|(_, ok)| *ok)
+        .map(|(at, _)| *at)
+        .max();
+    Some(match newest_verified {
+        None if backups.is_empty() => CheckResult::new(
+            "backup",
+            Status::Warn,
+            "no backup on this host: ployctl backup --verify takes one and proves it",
+        )
+        .by(by),
+        None => CheckResult::new(
+            "backup",
+            Status::Warn,
+            format!(
+                "{} backup(s), none passed its restore drill: ployctl backup verify",
+                backups.len()
+            ),
+        )
+        .by(by),
+        Some(at) => {
+            let age = Duration::from_millis(u64::try_from(f.now_ms - at).unwrap_or(0));
+            let status = if age > t.backup_age_warn {
+                Status::Warn
+            } else {
+                Status::Ok
+            };
+            CheckResult::new(
+                "backup",
+                status,
+                format!("newest verified backup taken {}", since_text(at, f.now_ms)),
+            )
+            .by(by)
+        },
+    })
 }
 
 fn service(f: &Facts) -> CheckResult {
@@ -1129,7 +1207,43 @@ mod tests {
             current: Some("r1".into()),
             running: Some("r1".into()),
             maintenance: None,
+            backups: Some(vec![(NOW - 3_600_000, true)]),
         }
+    }
+
+    #[test]
+    fn a_host_without_a_recent_verified_backup_is_warned_about() {
+        let t = Thresholds::default();
+        let judged = |backups: Option<Vec<(i64, bool)>>| {
+            let f = Facts {
+                backups,
+                ..healthy()
+            };
+            let r = judge(&f, &t)
+                .into_iter()
+                .find(|c| c.name == "backup")
+                .unwrap();
+            (r.status, r.value)
+        };
+        assert_eq!(judged(Some(vec![(NOW - 3_600_000, true)])).0, Status::Ok);
+        let (status, detail) = judged(Some(vec![]));
+        assert_eq!(status, Status::Warn);
+        assert!(detail.contains("no backup on this host"), "{detail}");
+        let (status, detail) = judged(Some(vec![(NOW - 1000, false)]));
+        assert_eq!(status, Status::Warn);
+        assert!(detail.contains("none passed its restore drill"), "{detail}");
+        // A newer unverified one does not count; the verified one is 2 days old.
+        let (status, _) = judged(Some(vec![
+            (NOW - 1000, false),
+            (NOW - 2 * 86_400_000, true),
+        ]));
+        assert_eq!(status, Status::Warn);
+        assert_eq!(judged(None).0, Status::Skip);
+        let strict = Thresholds {
+            backup_age_warn: Duration::from_secs(60),
+            ..Thresholds::default()
+        };
+        assert!(strict.validate().unwrap_err().contains("backup_age_warn"));
     }
 
     fn status_of(results: &[CheckResult], name: &str) -> Status {
@@ -1181,7 +1295,8 @@ mod tests {
                 "pnl",
                 "fills",
                 "positions",
-                "release"
+                "release",
+                "backup"
             ]
         );
     }

@@ -217,6 +217,13 @@ pub async fn gather(
         maintenance: out
             .get("maintenance")
             .and_then(|j| serde_json::from_str(j).ok()),
+        backups: Some(
+            out.block_lines("backups")
+                .iter()
+                .filter_map(|l| serde_json::from_str::<ploy_api::BackupManifest>(l).ok())
+                .map(|m| (m.created_at_ms, m.verified()))
+                .collect(),
+        ),
     })
 }
 

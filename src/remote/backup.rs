@@ -89,7 +89,10 @@ mod tests {
         }
         let s = prune_script("R=/r\n", &["ploy-a".into(), "ploy-../etc".into()]);
         assert!(s.contains("pruned=ploy-a") && !s.contains("etc"), "{s}");
-        let order = [s.find("ploy-a.db.gz").unwrap(), s.find("ploy-a.json").unwrap()];
+        let order = [
+            s.find("ploy-a.db.gz").unwrap(),
+            s.find("ploy-a.json").unwrap(),
+        ];
         assert!(order[0] < order[1], "the archive goes before its manifest");
     }
 }
