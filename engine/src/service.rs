@@ -115,6 +115,10 @@ pub struct RunOptions {
 /// Runs the service until a signal, then shuts down.
 pub async fn run(settings: Settings, options: RunOptions) -> Result<(), RunError> {
     let cfg = &settings.config;
+    // Listening from the start to the end: a SIGTERM that came while no
+    // listener was alive (between a standby's wait and the main loop) would
+    // otherwise be lost, as the default action is replaced for good.
+    let mut stop_signals = StopSignals::new()?;
     // Registered first: SIGUSR1's default action ends the process.
     let mut promote = match options.standby_bind {
         Some(_) => Some(promotion_signal()?),
@@ -229,7 +233,7 @@ pub async fn run(settings: Settings, options: RunOptions) -> Result<(), RunError
                     };
                     lease_source.take(poll, stop_rx.clone()).await
                 } => taken?,
-                signal = shutdown_signal() => {
+                signal = stop_signals.recv() => {
                     tracing::info!(signal, "standby stopping; it never traded");
                     None
                 },
@@ -301,7 +305,7 @@ pub async fn run(settings: Settings, options: RunOptions) -> Result<(), RunError
     let mut pipeline = pipeline;
     let mut lost = false;
     let early_exit = tokio::select! {
-        signal = shutdown_signal() => {
+        signal = stop_signals.recv() => {
             tracing::info!(signal, timeout = ?cfg.server.shutdown_timeout, "shutting down");
             None
         },
@@ -360,7 +364,7 @@ pub async fn run(settings: Settings, options: RunOptions) -> Result<(), RunError
             if lost { Err(RunError::LeaseLost) } else { Ok(()) }
         },
         () = tokio::time::sleep(cfg.server.shutdown_timeout) => Err(RunError::ShutdownTimedOut(cfg.server.shutdown_timeout)),
-        signal = shutdown_signal() => {
+        signal = stop_signals.recv() => {
             tracing::warn!(signal, "second signal during shutdown; exiting now");
             Err(RunError::ShutdownTimedOut(Duration::ZERO))
         },
@@ -534,6 +538,30 @@ async fn stopped(mut rx: watch::Receiver<bool>) {
     while !*rx.borrow() {
         if rx.changed().await.is_err() {
             return;
+        }
+    }
+}
+
+/// SIGTERM and SIGINT, listened for from the moment they are made.
+struct StopSignals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn new() -> Result<Self, RunError> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Self {
+            term: signal(SignalKind::terminate()).map_err(RunError::Serve)?,
+            int: signal(SignalKind::interrupt()).map_err(RunError::Serve)?,
+        })
+    }
+
+    /// The next one; which.
+    async fn recv(&mut self) -> &'static str {
+        tokio::select! {
+            _ = self.term.recv() => "SIGTERM",
+            _ = self.int.recv() => "SIGINT",
         }
     }
 }
