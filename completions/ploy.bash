@@ -64,8 +64,20 @@ _ploy() {
             ploy__subcmd__db,checkpoint)
                 cmd="ploy__subcmd__db__subcmd__checkpoint"
                 ;;
+            ploy__subcmd__db,download)
+                cmd="ploy__subcmd__db__subcmd__download"
+                ;;
             ploy__subcmd__db,help)
                 cmd="ploy__subcmd__db__subcmd__help"
+                ;;
+            ploy__subcmd__db,list)
+                cmd="ploy__subcmd__db__subcmd__list"
+                ;;
+            ploy__subcmd__db,restore)
+                cmd="ploy__subcmd__db__subcmd__restore"
+                ;;
+            ploy__subcmd__db,upload)
+                cmd="ploy__subcmd__db__subcmd__upload"
                 ;;
             ploy__subcmd__db,verify)
                 cmd="ploy__subcmd__db__subcmd__verify"
@@ -76,8 +88,20 @@ _ploy() {
             ploy__subcmd__db__subcmd__help,checkpoint)
                 cmd="ploy__subcmd__db__subcmd__help__subcmd__checkpoint"
                 ;;
+            ploy__subcmd__db__subcmd__help,download)
+                cmd="ploy__subcmd__db__subcmd__help__subcmd__download"
+                ;;
             ploy__subcmd__db__subcmd__help,help)
                 cmd="ploy__subcmd__db__subcmd__help__subcmd__help"
+                ;;
+            ploy__subcmd__db__subcmd__help,list)
+                cmd="ploy__subcmd__db__subcmd__help__subcmd__list"
+                ;;
+            ploy__subcmd__db__subcmd__help,restore)
+                cmd="ploy__subcmd__db__subcmd__help__subcmd__restore"
+                ;;
+            ploy__subcmd__db__subcmd__help,upload)
+                cmd="ploy__subcmd__db__subcmd__help__subcmd__upload"
                 ;;
             ploy__subcmd__db__subcmd__help,verify)
                 cmd="ploy__subcmd__db__subcmd__help__subcmd__verify"
@@ -129,6 +153,18 @@ _ploy() {
                 ;;
             ploy__subcmd__help__subcmd__db,checkpoint)
                 cmd="ploy__subcmd__help__subcmd__db__subcmd__checkpoint"
+                ;;
+            ploy__subcmd__help__subcmd__db,download)
+                cmd="ploy__subcmd__help__subcmd__db__subcmd__download"
+                ;;
+            ploy__subcmd__help__subcmd__db,list)
+                cmd="ploy__subcmd__help__subcmd__db__subcmd__list"
+                ;;
+            ploy__subcmd__help__subcmd__db,restore)
+                cmd="ploy__subcmd__help__subcmd__db__subcmd__restore"
+                ;;
+            ploy__subcmd__help__subcmd__db,upload)
+                cmd="ploy__subcmd__help__subcmd__db__subcmd__upload"
                 ;;
             ploy__subcmd__help__subcmd__db,verify)
                 cmd="ploy__subcmd__help__subcmd__db__subcmd__verify"
@@ -225,7 +261,7 @@ _ploy() {
             return 0
             ;;
         ploy__subcmd__db)
-            opts="-c -h --config --help checkpoint backup verify help"
+            opts="-c -h --config --help checkpoint backup verify restore upload list download help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -298,8 +334,38 @@ _ploy() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ploy__subcmd__db__subcmd__download)
+            opts="-c -h --from --out --json --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ploy__subcmd__db__subcmd__help)
-            opts="checkpoint backup verify help"
+            opts="checkpoint backup verify restore upload list download help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -340,7 +406,63 @@ _ploy() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ploy__subcmd__db__subcmd__help__subcmd__download)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ploy__subcmd__db__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__db__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__db__subcmd__help__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__db__subcmd__help__subcmd__upload)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -361,6 +483,96 @@ _ploy() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__db__subcmd__list)
+            opts="-c -h --dir --from --json --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__db__subcmd__restore)
+            opts="-c -h --dry-run --halt-reason --keep-dir --json --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --halt-reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keep-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__db__subcmd__upload)
+            opts="-c -h --to --dir --json --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -463,7 +675,7 @@ _ploy() {
             return 0
             ;;
         ploy__subcmd__help__subcmd__db)
-            opts="checkpoint backup verify"
+            opts="checkpoint backup verify restore upload list download"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -491,6 +703,62 @@ _ploy() {
             return 0
             ;;
         ploy__subcmd__help__subcmd__db__subcmd__checkpoint)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__help__subcmd__db__subcmd__download)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__help__subcmd__db__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__help__subcmd__db__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__help__subcmd__db__subcmd__upload)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

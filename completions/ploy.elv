@@ -157,6 +157,10 @@ set edit:completion:arg-completer[ploy] = {|@words|
             cand checkpoint 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)'
             cand backup 'Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)'
             cand verify 'Restore drill: check a backup''s sha256 and schema, restore it into a scratch copy, migrate and check it'
+            cand restore 'Restore a backup over this database, the current one kept as a backup first (ploy must be stopped)'
+            cand upload 'Copy backups to S3-compatible object storage (by default every one not copied there yet)'
+            cand list 'List the backups in a folder, or in object storage with --from'
+            cand download 'Fetch a backup (the newest by default) from object storage into a folder, checked by its sha256'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ploy;db;checkpoint'= {
@@ -182,10 +186,51 @@ set edit:completion:arg-completer[ploy] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'ploy;db;restore'= {
+            cand --halt-reason 'Save the kill switch as halted in the restored database, with this reason'
+            cand --keep-dir 'Where the backup of the database being replaced goes (default: the manifest''s folder)'
+            cand -c 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
+            cand --config 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
+            cand --dry-run 'Only say what would be replaced by what; change nothing'
+            cand --json 'Print the report as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ploy;db;upload'= {
+            cand --to 'Where: `s3://bucket/prefix` (credentials from the environment or .env, or the instance role)'
+            cand --dir 'The folder holding the backups'
+            cand -c 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
+            cand --config 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
+            cand --json 'Print the result as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ploy;db;list'= {
+            cand --dir 'The folder holding the backups'
+            cand --from 'List the whole backups in object storage instead: `s3://bucket/prefix`'
+            cand -c 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
+            cand --config 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
+            cand --json 'Print the manifests as JSON, one per line'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ploy;db;download'= {
+            cand --from 'Where from: `s3://bucket/prefix`'
+            cand --out 'The folder to put it in'
+            cand -c 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
+            cand --config 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
+            cand --json 'Print the manifest as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'ploy;db;help'= {
             cand checkpoint 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)'
             cand backup 'Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)'
             cand verify 'Restore drill: check a backup''s sha256 and schema, restore it into a scratch copy, migrate and check it'
+            cand restore 'Restore a backup over this database, the current one kept as a backup first (ploy must be stopped)'
+            cand upload 'Copy backups to S3-compatible object storage (by default every one not copied there yet)'
+            cand list 'List the backups in a folder, or in object storage with --from'
+            cand download 'Fetch a backup (the newest by default) from object storage into a folder, checked by its sha256'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ploy;db;help;checkpoint'= {
@@ -193,6 +238,14 @@ set edit:completion:arg-completer[ploy] = {|@words|
         &'ploy;db;help;backup'= {
         }
         &'ploy;db;help;verify'= {
+        }
+        &'ploy;db;help;restore'= {
+        }
+        &'ploy;db;help;upload'= {
+        }
+        &'ploy;db;help;list'= {
+        }
+        &'ploy;db;help;download'= {
         }
         &'ploy;db;help;help'= {
         }
@@ -254,12 +307,24 @@ set edit:completion:arg-completer[ploy] = {|@words|
             cand checkpoint 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)'
             cand backup 'Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)'
             cand verify 'Restore drill: check a backup''s sha256 and schema, restore it into a scratch copy, migrate and check it'
+            cand restore 'Restore a backup over this database, the current one kept as a backup first (ploy must be stopped)'
+            cand upload 'Copy backups to S3-compatible object storage (by default every one not copied there yet)'
+            cand list 'List the backups in a folder, or in object storage with --from'
+            cand download 'Fetch a backup (the newest by default) from object storage into a folder, checked by its sha256'
         }
         &'ploy;help;db;checkpoint'= {
         }
         &'ploy;help;db;backup'= {
         }
         &'ploy;help;db;verify'= {
+        }
+        &'ploy;help;db;restore'= {
+        }
+        &'ploy;help;db;upload'= {
+        }
+        &'ploy;help;db;list'= {
+        }
+        &'ploy;help;db;download'= {
         }
         &'ploy;help;positions'= {
         }

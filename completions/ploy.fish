@@ -100,12 +100,16 @@ complete -c ploy -n "__fish_ploy_using_subcommand check-orders" -l older-than -d
 complete -c ploy -n "__fish_ploy_using_subcommand check-orders" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
 complete -c ploy -n "__fish_ploy_using_subcommand check-orders" -l json -d 'Print JSON'
 complete -c ploy -n "__fish_ploy_using_subcommand check-orders" -s h -l help -d 'Print help'
-complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify help" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
-complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify help" -s h -l help -d 'Print help'
-complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify help" -f -a "checkpoint" -d 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)'
-complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify help" -f -a "backup" -d 'Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)'
-complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify help" -f -a "verify" -d 'Restore drill: check a backup\'s sha256 and schema, restore it into a scratch copy, migrate and check it'
-complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify restore upload list download help" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify restore upload list download help" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify restore upload list download help" -f -a "checkpoint" -d 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify restore upload list download help" -f -a "backup" -d 'Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify restore upload list download help" -f -a "verify" -d 'Restore drill: check a backup\'s sha256 and schema, restore it into a scratch copy, migrate and check it'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify restore upload list download help" -f -a "restore" -d 'Restore a backup over this database, the current one kept as a backup first (ploy must be stopped)'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify restore upload list download help" -f -a "upload" -d 'Copy backups to S3-compatible object storage (by default every one not copied there yet)'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify restore upload list download help" -f -a "list" -d 'List the backups in a folder, or in object storage with --from'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify restore upload list download help" -f -a "download" -d 'Fetch a backup (the newest by default) from object storage into a folder, checked by its sha256'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and not __fish_seen_subcommand_from checkpoint backup verify restore upload list download help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
 complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -l json -d 'Print JSON'
 complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from checkpoint" -s h -l help -d 'Print help'
@@ -117,9 +121,34 @@ complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand
 complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from verify" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
 complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from verify" -l json -d 'Print the manifest with its verification as JSON'
 complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from restore" -l halt-reason -d 'Save the kill switch as halted in the restored database, with this reason' -r
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from restore" -l keep-dir -d 'Where the backup of the database being replaced goes (default: the manifest\'s folder)' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from restore" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from restore" -l dry-run -d 'Only say what would be replaced by what; change nothing'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from restore" -l json -d 'Print the report as JSON'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from upload" -l to -d 'Where: `s3://bucket/prefix` (credentials from the environment or .env, or the instance role)' -r
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from upload" -l dir -d 'The folder holding the backups' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from upload" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from upload" -l json -d 'Print the result as JSON'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from upload" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from list" -l dir -d 'The folder holding the backups' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from list" -l from -d 'List the whole backups in object storage instead: `s3://bucket/prefix`' -r
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from list" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from list" -l json -d 'Print the manifests as JSON, one per line'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from download" -l from -d 'Where from: `s3://bucket/prefix`' -r
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from download" -l out -d 'The folder to put it in' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from download" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from download" -l json -d 'Print the manifest as JSON'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from download" -s h -l help -d 'Print help'
 complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "checkpoint" -d 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)'
 complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "backup" -d 'Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)'
 complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Restore drill: check a backup\'s sha256 and schema, restore it into a scratch copy, migrate and check it'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Restore a backup over this database, the current one kept as a backup first (ploy must be stopped)'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "upload" -d 'Copy backups to S3-compatible object storage (by default every one not copied there yet)'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the backups in a folder, or in object storage with --from'
+complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "download" -d 'Fetch a backup (the newest by default) from object storage into a folder, checked by its sha256'
 complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ploy -n "__fish_ploy_using_subcommand positions" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
 complete -c ploy -n "__fish_ploy_using_subcommand positions" -l json -d 'Print JSON'
@@ -146,3 +175,7 @@ complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcomma
 complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "checkpoint" -d 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)'
 complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backup" -d 'Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)'
 complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "verify" -d 'Restore drill: check a backup\'s sha256 and schema, restore it into a scratch copy, migrate and check it'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "restore" -d 'Restore a backup over this database, the current one kept as a backup first (ploy must be stopped)'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "upload" -d 'Copy backups to S3-compatible object storage (by default every one not copied there yet)'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "list" -d 'List the backups in a folder, or in object storage with --from'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "download" -d 'Fetch a backup (the newest by default) from object storage into a folder, checked by its sha256'

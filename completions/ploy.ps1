@@ -175,6 +175,10 @@ Register-ArgumentCompleter -Native -CommandName 'ploy' -ScriptBlock {
             [CompletionResult]::new('checkpoint', 'checkpoint', [CompletionResultType]::ParameterValue, 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Restore drill: check a backup''s sha256 and schema, restore it into a scratch copy, migrate and check it')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup over this database, the current one kept as a backup first (ploy must be stopped)')
+            [CompletionResult]::new('upload', 'upload', [CompletionResultType]::ParameterValue, 'Copy backups to S3-compatible object storage (by default every one not copied there yet)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the backups in a folder, or in object storage with --from')
+            [CompletionResult]::new('download', 'download', [CompletionResultType]::ParameterValue, 'Fetch a backup (the newest by default) from object storage into a folder, checked by its sha256')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -204,10 +208,55 @@ Register-ArgumentCompleter -Native -CommandName 'ploy' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'ploy;db;restore' {
+            [CompletionResult]::new('--halt-reason', '--halt-reason', [CompletionResultType]::ParameterName, 'Save the kill switch as halted in the restored database, with this reason')
+            [CompletionResult]::new('--keep-dir', '--keep-dir', [CompletionResultType]::ParameterName, 'Where the backup of the database being replaced goes (default: the manifest''s folder)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Only say what would be replaced by what; change nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the report as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ploy;db;upload' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where: `s3://bucket/prefix` (credentials from the environment or .env, or the instance role)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The folder holding the backups')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ploy;db;list' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The folder holding the backups')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'List the whole backups in object storage instead: `s3://bucket/prefix`')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the manifests as JSON, one per line')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ploy;db;download' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Where from: `s3://bucket/prefix`')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The folder to put it in')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the manifest as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'ploy;db;help' {
             [CompletionResult]::new('checkpoint', 'checkpoint', [CompletionResultType]::ParameterValue, 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Restore drill: check a backup''s sha256 and schema, restore it into a scratch copy, migrate and check it')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup over this database, the current one kept as a backup first (ploy must be stopped)')
+            [CompletionResult]::new('upload', 'upload', [CompletionResultType]::ParameterValue, 'Copy backups to S3-compatible object storage (by default every one not copied there yet)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the backups in a folder, or in object storage with --from')
+            [CompletionResult]::new('download', 'download', [CompletionResultType]::ParameterValue, 'Fetch a backup (the newest by default) from object storage into a folder, checked by its sha256')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -218,6 +267,18 @@ Register-ArgumentCompleter -Native -CommandName 'ploy' -ScriptBlock {
             break
         }
         'ploy;db;help;verify' {
+            break
+        }
+        'ploy;db;help;restore' {
+            break
+        }
+        'ploy;db;help;upload' {
+            break
+        }
+        'ploy;db;help;list' {
+            break
+        }
+        'ploy;db;help;download' {
             break
         }
         'ploy;db;help;help' {
@@ -295,6 +356,10 @@ Register-ArgumentCompleter -Native -CommandName 'ploy' -ScriptBlock {
             [CompletionResult]::new('checkpoint', 'checkpoint', [CompletionResultType]::ParameterValue, 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Restore drill: check a backup''s sha256 and schema, restore it into a scratch copy, migrate and check it')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup over this database, the current one kept as a backup first (ploy must be stopped)')
+            [CompletionResult]::new('upload', 'upload', [CompletionResultType]::ParameterValue, 'Copy backups to S3-compatible object storage (by default every one not copied there yet)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the backups in a folder, or in object storage with --from')
+            [CompletionResult]::new('download', 'download', [CompletionResultType]::ParameterValue, 'Fetch a backup (the newest by default) from object storage into a folder, checked by its sha256')
             break
         }
         'ploy;help;db;checkpoint' {
@@ -304,6 +369,18 @@ Register-ArgumentCompleter -Native -CommandName 'ploy' -ScriptBlock {
             break
         }
         'ploy;help;db;verify' {
+            break
+        }
+        'ploy;help;db;restore' {
+            break
+        }
+        'ploy;help;db;upload' {
+            break
+        }
+        'ploy;help;db;list' {
+            break
+        }
+        'ploy;help;db;download' {
             break
         }
         'ploy;help;positions' {

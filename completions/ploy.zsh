@@ -235,6 +235,54 @@ _arguments "${_arguments_options[@]}" : \
 ':manifest -- The backup'\''s manifest (`<name>.json`):_files' \
 && ret=0
 ;;
+(restore)
+_arguments "${_arguments_options[@]}" : \
+'--halt-reason=[Save the kill switch as halted in the restored database, with this reason]:TEXT:_default' \
+'--keep-dir=[Where the backup of the database being replaced goes (default\: the manifest'\''s folder)]:DIR:_files' \
+'-c+[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
+'--config=[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
+'--dry-run[Only say what would be replaced by what; change nothing]' \
+'--json[Print the report as JSON]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':manifest -- The backup'\''s manifest (`<name>.json`):_files' \
+&& ret=0
+;;
+(upload)
+_arguments "${_arguments_options[@]}" : \
+'--to=[Where\: \`s3\://bucket/prefix\` (credentials from the environment or .env, or the instance role)]:S3_URL:_default' \
+'--dir=[The folder holding the backups]:DIR:_files' \
+'-c+[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
+'--config=[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
+'--json[Print the result as JSON]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'*::names -- Backups to upload (default\: every one whose manifest does not say it was uploaded there):_default' \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+'(--from)--dir=[The folder holding the backups]:DIR:_files' \
+'--from=[List the whole backups in object storage instead\: \`s3\://bucket/prefix\`]:S3_URL:_default' \
+'-c+[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
+'--config=[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
+'--json[Print the manifests as JSON, one per line]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(download)
+_arguments "${_arguments_options[@]}" : \
+'--from=[Where from\: \`s3\://bucket/prefix\`]:S3_URL:_default' \
+'--out=[The folder to put it in]:DIR:_files' \
+'-c+[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
+'--config=[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
+'--json[Print the manifest as JSON]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'::name -- The backup (default\: the newest whole one):_default' \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_ploy__subcmd__db__subcmd__help_commands" \
@@ -256,6 +304,22 @@ _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
 (verify)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(restore)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(upload)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(download)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -382,6 +446,22 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(restore)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(upload)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(download)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
         esac
     ;;
 esac
@@ -443,6 +523,10 @@ _ploy__subcmd__db_commands() {
 'checkpoint:SQLite\: move the write-ahead log into the database file and truncate it (safe while ploy runs)' \
 'backup:Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)' \
 'verify:Restore drill\: check a backup'\''s sha256 and schema, restore it into a scratch copy, migrate and check it' \
+'restore:Restore a backup over this database, the current one kept as a backup first (ploy must be stopped)' \
+'upload:Copy backups to S3-compatible object storage (by default every one not copied there yet)' \
+'list:List the backups in a folder, or in object storage with --from' \
+'download:Fetch a backup (the newest by default) from object storage into a folder, checked by its sha256' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'ploy db commands' commands "$@"
@@ -457,12 +541,21 @@ _ploy__subcmd__db__subcmd__checkpoint_commands() {
     local commands; commands=()
     _describe -t commands 'ploy db checkpoint commands' commands "$@"
 }
+(( $+functions[_ploy__subcmd__db__subcmd__download_commands] )) ||
+_ploy__subcmd__db__subcmd__download_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy db download commands' commands "$@"
+}
 (( $+functions[_ploy__subcmd__db__subcmd__help_commands] )) ||
 _ploy__subcmd__db__subcmd__help_commands() {
     local commands; commands=(
 'checkpoint:SQLite\: move the write-ahead log into the database file and truncate it (safe while ploy runs)' \
 'backup:Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)' \
 'verify:Restore drill\: check a backup'\''s sha256 and schema, restore it into a scratch copy, migrate and check it' \
+'restore:Restore a backup over this database, the current one kept as a backup first (ploy must be stopped)' \
+'upload:Copy backups to S3-compatible object storage (by default every one not copied there yet)' \
+'list:List the backups in a folder, or in object storage with --from' \
+'download:Fetch a backup (the newest by default) from object storage into a folder, checked by its sha256' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'ploy db help commands' commands "$@"
@@ -477,15 +570,50 @@ _ploy__subcmd__db__subcmd__help__subcmd__checkpoint_commands() {
     local commands; commands=()
     _describe -t commands 'ploy db help checkpoint commands' commands "$@"
 }
+(( $+functions[_ploy__subcmd__db__subcmd__help__subcmd__download_commands] )) ||
+_ploy__subcmd__db__subcmd__help__subcmd__download_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy db help download commands' commands "$@"
+}
 (( $+functions[_ploy__subcmd__db__subcmd__help__subcmd__help_commands] )) ||
 _ploy__subcmd__db__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
     _describe -t commands 'ploy db help help commands' commands "$@"
 }
+(( $+functions[_ploy__subcmd__db__subcmd__help__subcmd__list_commands] )) ||
+_ploy__subcmd__db__subcmd__help__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy db help list commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__db__subcmd__help__subcmd__restore_commands] )) ||
+_ploy__subcmd__db__subcmd__help__subcmd__restore_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy db help restore commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__db__subcmd__help__subcmd__upload_commands] )) ||
+_ploy__subcmd__db__subcmd__help__subcmd__upload_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy db help upload commands' commands "$@"
+}
 (( $+functions[_ploy__subcmd__db__subcmd__help__subcmd__verify_commands] )) ||
 _ploy__subcmd__db__subcmd__help__subcmd__verify_commands() {
     local commands; commands=()
     _describe -t commands 'ploy db help verify commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__db__subcmd__list_commands] )) ||
+_ploy__subcmd__db__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy db list commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__db__subcmd__restore_commands] )) ||
+_ploy__subcmd__db__subcmd__restore_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy db restore commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__db__subcmd__upload_commands] )) ||
+_ploy__subcmd__db__subcmd__upload_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy db upload commands' commands "$@"
 }
 (( $+functions[_ploy__subcmd__db__subcmd__verify_commands] )) ||
 _ploy__subcmd__db__subcmd__verify_commands() {
@@ -533,6 +661,10 @@ _ploy__subcmd__help__subcmd__db_commands() {
 'checkpoint:SQLite\: move the write-ahead log into the database file and truncate it (safe while ploy runs)' \
 'backup:Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)' \
 'verify:Restore drill\: check a backup'\''s sha256 and schema, restore it into a scratch copy, migrate and check it' \
+'restore:Restore a backup over this database, the current one kept as a backup first (ploy must be stopped)' \
+'upload:Copy backups to S3-compatible object storage (by default every one not copied there yet)' \
+'list:List the backups in a folder, or in object storage with --from' \
+'download:Fetch a backup (the newest by default) from object storage into a folder, checked by its sha256' \
     )
     _describe -t commands 'ploy help db commands' commands "$@"
 }
@@ -545,6 +677,26 @@ _ploy__subcmd__help__subcmd__db__subcmd__backup_commands() {
 _ploy__subcmd__help__subcmd__db__subcmd__checkpoint_commands() {
     local commands; commands=()
     _describe -t commands 'ploy help db checkpoint commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__help__subcmd__db__subcmd__download_commands] )) ||
+_ploy__subcmd__help__subcmd__db__subcmd__download_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy help db download commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__help__subcmd__db__subcmd__list_commands] )) ||
+_ploy__subcmd__help__subcmd__db__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy help db list commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__help__subcmd__db__subcmd__restore_commands] )) ||
+_ploy__subcmd__help__subcmd__db__subcmd__restore_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy help db restore commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__help__subcmd__db__subcmd__upload_commands] )) ||
+_ploy__subcmd__help__subcmd__db__subcmd__upload_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy help db upload commands' commands "$@"
 }
 (( $+functions[_ploy__subcmd__help__subcmd__db__subcmd__verify_commands] )) ||
 _ploy__subcmd__help__subcmd__db__subcmd__verify_commands() {

@@ -55,6 +55,9 @@ _ployctl() {
             ployctl,releases)
                 cmd="ployctl__subcmd__releases"
                 ;;
+            ployctl,restore)
+                cmd="ployctl__subcmd__restore"
+                ;;
             ployctl,rollback)
                 cmd="ployctl__subcmd__rollback"
                 ;;
@@ -156,6 +159,9 @@ _ployctl() {
                 ;;
             ployctl__subcmd__help,releases)
                 cmd="ployctl__subcmd__help__subcmd__releases"
+                ;;
+            ployctl__subcmd__help,restore)
+                cmd="ployctl__subcmd__help__subcmd__restore"
                 ;;
             ployctl__subcmd__help,rollback)
                 cmd="ployctl__subcmd__help__subcmd__rollback"
@@ -311,7 +317,7 @@ _ployctl() {
 
     case "${cmd}" in
         ployctl)
-            opts="-H -q -v -h -V --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help --version deploy rollback health releases validate-config daily-check status logs config trading audit maintenance incident host backup self-update completions help"
+            opts="-H -q -v -h -V --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help --version deploy rollback health releases validate-config daily-check status logs config trading audit maintenance incident host backup restore self-update completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -387,13 +393,17 @@ _ployctl() {
             return 0
             ;;
         ployctl__subcmd__backup)
-            opts="-H -q -v -h --label --verify --timeout --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help list verify help"
+            opts="-H -q -v -h --label --verify --to --timeout --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help list verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -485,7 +495,7 @@ _ployctl() {
             return 0
             ;;
         ployctl__subcmd__backup__subcmd__list)
-            opts="-H -q -v -h --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help"
+            opts="-H -q -v -h --remote --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1031,7 +1041,7 @@ _ployctl() {
             return 0
             ;;
         ployctl__subcmd__help)
-            opts="deploy rollback health releases validate-config daily-check status logs config trading audit maintenance incident host backup self-update completions help"
+            opts="deploy rollback health releases validate-config daily-check status logs config trading audit maintenance incident host backup restore self-update completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1381,6 +1391,20 @@ _ployctl() {
             return 0
             ;;
         ployctl__subcmd__help__subcmd__releases)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__help__subcmd__restore)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2155,6 +2179,64 @@ _ployctl() {
                 return 0
             fi
             case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ssh-backend)
+                    COMPREPLY=($(compgen -W "openssh native" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ployctl__subcmd__restore)
+            opts="-H -q -v -h --from --yes --to-new-host --from-host --timeout --health-timeout --stability-window --lock-wait --force-unlock --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stability-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

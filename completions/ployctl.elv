@@ -47,7 +47,8 @@ set edit:completion:arg-completer[ployctl] = {|@words|
             cand maintenance 'Maintenance windows: halt, reduce or run on paper until the window ends'
             cand incident 'Incident runbooks: diagnose, and with --fix apply the remedy'
             cand host 'Prepare hosts: bootstrap a fresh one (user, folders, unit, sudoers, config) idempotently'
-            cand backup 'Database backups on the hosts: take one (then prune by [backup]), `list` them, `verify` one by restoring it'
+            cand backup 'Database backups on the hosts: take one (then copy it off the host and prune by [backup]), `list` them, `verify` one by restoring it'
+            cand restore 'Restore a backup: halt, stop, keep the current database, restore, start, prove healthy, resume'
             cand self-update 'Replace this ployctl with a signed release''s (the newest, or --version V)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -656,6 +657,7 @@ set edit:completion:arg-completer[ployctl] = {|@words|
         }
         &'ployctl;backup'= {
             cand --label 'A label for the backup''s name and manifest'
+            cand --to 'Copy it (and any earlier one not copied yet) to s3://bucket/prefix/<host> [default: the inventory''s [backup] destination]'
             cand --timeout 'Give up on a host after this long'
             cand -H 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)'
             cand --host 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)'
@@ -681,6 +683,7 @@ set edit:completion:arg-completer[ployctl] = {|@words|
             cand --inventory 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]'
             cand --color 'Colours'
             cand --ssh-backend 'SSH implementation'
+            cand --remote 'The copies in object storage (the inventory''s [backup] destination) instead of the host''s folder'
             cand --json 'Print one machine-readable JSON report on stdout'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'
@@ -716,6 +719,30 @@ set edit:completion:arg-completer[ployctl] = {|@words|
         &'ployctl;backup;help;verify'= {
         }
         &'ployctl;backup;help;help'= {
+        }
+        &'ployctl;restore'= {
+            cand --from 'The backup (as `backup list` shows it); with --to-new-host, default: the newest copy in object storage'
+            cand --from-host 'With --to-new-host: whose copies to restore [default: the host''s own name]'
+            cand --timeout 'How long the kill switch may take to confirm'
+            cand --health-timeout 'Time a release has to become healthy [default: inventory, else 60s]'
+            cand --stability-window 'Time it must then stay healthy [default: inventory, else 10s]'
+            cand --lock-wait 'Wait this long for another deploy''s lock instead of failing at once'
+            cand -H 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)'
+            cand --host 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)'
+            cand --inventory 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]'
+            cand --color 'Colours'
+            cand --ssh-backend 'SSH implementation'
+            cand --yes 'Do not ask; needed when there is no terminal (CI)'
+            cand --to-new-host 'A fresh host (after `host bootstrap` and a deploy on its paper config): the backup comes from object storage and trading stays halted until `ployctl trading resume`'
+            cand --force-unlock 'Break a held lock (after making sure no deploy is running)'
+            cand --json 'Print one machine-readable JSON report on stdout'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Print every step as it starts'
+            cand --verbose 'Print every step as it starts'
+            cand --accept-new-host-key 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'ployctl;self-update'= {
             cand --version 'Install this release (e.g. 0.2.0 or v0.2.0), even an older one'
@@ -768,7 +795,8 @@ set edit:completion:arg-completer[ployctl] = {|@words|
             cand maintenance 'Maintenance windows: halt, reduce or run on paper until the window ends'
             cand incident 'Incident runbooks: diagnose, and with --fix apply the remedy'
             cand host 'Prepare hosts: bootstrap a fresh one (user, folders, unit, sudoers, config) idempotently'
-            cand backup 'Database backups on the hosts: take one (then prune by [backup]), `list` them, `verify` one by restoring it'
+            cand backup 'Database backups on the hosts: take one (then copy it off the host and prune by [backup]), `list` them, `verify` one by restoring it'
+            cand restore 'Restore a backup: halt, stop, keep the current database, restore, start, prove healthy, resume'
             cand self-update 'Replace this ployctl with a signed release''s (the newest, or --version V)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -850,6 +878,8 @@ set edit:completion:arg-completer[ployctl] = {|@words|
         &'ployctl;help;backup;list'= {
         }
         &'ployctl;help;backup;verify'= {
+        }
+        &'ployctl;help;restore'= {
         }
         &'ployctl;help;self-update'= {
         }

@@ -50,7 +50,8 @@ Register-ArgumentCompleter -Native -CommandName 'ployctl' -ScriptBlock {
             [CompletionResult]::new('maintenance', 'maintenance', [CompletionResultType]::ParameterValue, 'Maintenance windows: halt, reduce or run on paper until the window ends')
             [CompletionResult]::new('incident', 'incident', [CompletionResultType]::ParameterValue, 'Incident runbooks: diagnose, and with --fix apply the remedy')
             [CompletionResult]::new('host', 'host', [CompletionResultType]::ParameterValue, 'Prepare hosts: bootstrap a fresh one (user, folders, unit, sudoers, config) idempotently')
-            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Database backups on the hosts: take one (then prune by [backup]), `list` them, `verify` one by restoring it')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Database backups on the hosts: take one (then copy it off the host and prune by [backup]), `list` them, `verify` one by restoring it')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup: halt, stop, keep the current database, restore, start, prove healthy, resume')
             [CompletionResult]::new('self-update', 'self-update', [CompletionResultType]::ParameterValue, 'Replace this ployctl with a signed release''s (the newest, or --version V)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -712,6 +713,7 @@ Register-ArgumentCompleter -Native -CommandName 'ployctl' -ScriptBlock {
         }
         'ployctl;backup' {
             [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'A label for the backup''s name and manifest')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Copy it (and any earlier one not copied yet) to s3://bucket/prefix/<host> [default: the inventory''s [backup] destination]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on a host after this long')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)')
@@ -738,6 +740,7 @@ Register-ArgumentCompleter -Native -CommandName 'ployctl' -ScriptBlock {
             [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colours')
             [CompletionResult]::new('--ssh-backend', '--ssh-backend', [CompletionResultType]::ParameterName, 'SSH implementation')
+            [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'The copies in object storage (the inventory''s [backup] destination) instead of the host''s folder')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON report on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
@@ -778,6 +781,31 @@ Register-ArgumentCompleter -Native -CommandName 'ployctl' -ScriptBlock {
             break
         }
         'ployctl;backup;help;help' {
+            break
+        }
+        'ployctl;restore' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The backup (as `backup list` shows it); with --to-new-host, default: the newest copy in object storage')
+            [CompletionResult]::new('--from-host', '--from-host', [CompletionResultType]::ParameterName, 'With --to-new-host: whose copies to restore [default: the host''s own name]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long the kill switch may take to confirm')
+            [CompletionResult]::new('--health-timeout', '--health-timeout', [CompletionResultType]::ParameterName, 'Time a release has to become healthy [default: inventory, else 60s]')
+            [CompletionResult]::new('--stability-window', '--stability-window', [CompletionResultType]::ParameterName, 'Time it must then stay healthy [default: inventory, else 10s]')
+            [CompletionResult]::new('--lock-wait', '--lock-wait', [CompletionResultType]::ParameterName, 'Wait this long for another deploy''s lock instead of failing at once')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Host: an inventory name, @tag, @all, user@host:port, or `local` (repeatable)')
+            [CompletionResult]::new('--inventory', '--inventory', [CompletionResultType]::ParameterName, 'Inventory file [default: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colours')
+            [CompletionResult]::new('--ssh-backend', '--ssh-backend', [CompletionResultType]::ParameterName, 'SSH implementation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask; needed when there is no terminal (CI)')
+            [CompletionResult]::new('--to-new-host', '--to-new-host', [CompletionResultType]::ParameterName, 'A fresh host (after `host bootstrap` and a deploy on its paper config): the backup comes from object storage and trading stays halted until `ployctl trading resume`')
+            [CompletionResult]::new('--force-unlock', '--force-unlock', [CompletionResultType]::ParameterName, 'Break a held lock (after making sure no deploy is running)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON report on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print every step as it starts')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print every step as it starts')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'Trust a host key not yet in known_hosts and record it (never accepts a changed key)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'ployctl;self-update' {
@@ -833,7 +861,8 @@ Register-ArgumentCompleter -Native -CommandName 'ployctl' -ScriptBlock {
             [CompletionResult]::new('maintenance', 'maintenance', [CompletionResultType]::ParameterValue, 'Maintenance windows: halt, reduce or run on paper until the window ends')
             [CompletionResult]::new('incident', 'incident', [CompletionResultType]::ParameterValue, 'Incident runbooks: diagnose, and with --fix apply the remedy')
             [CompletionResult]::new('host', 'host', [CompletionResultType]::ParameterValue, 'Prepare hosts: bootstrap a fresh one (user, folders, unit, sudoers, config) idempotently')
-            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Database backups on the hosts: take one (then prune by [backup]), `list` them, `verify` one by restoring it')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Database backups on the hosts: take one (then copy it off the host and prune by [backup]), `list` them, `verify` one by restoring it')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup: halt, stop, keep the current database, restore, start, prove healthy, resume')
             [CompletionResult]::new('self-update', 'self-update', [CompletionResultType]::ParameterValue, 'Replace this ployctl with a signed release''s (the newest, or --version V)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -946,6 +975,9 @@ Register-ArgumentCompleter -Native -CommandName 'ployctl' -ScriptBlock {
             break
         }
         'ployctl;help;backup;verify' {
+            break
+        }
+        'ployctl;help;restore' {
             break
         }
         'ployctl;help;self-update' {

@@ -924,6 +924,7 @@ esac
 (backup)
 _arguments "${_arguments_options[@]}" : \
 '--label=[A label for the backup'\''s name and manifest]:TEXT:_default' \
+'--to=[Copy it (and any earlier one not copied yet) to s3\://bucket/prefix/<host> \[default\: the inventory'\''s \[backup\] destination\]]:S3_URL:_default' \
 '--timeout=[Give up on a host after this long]:DURATION:_default' \
 '*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
 '*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
@@ -962,6 +963,7 @@ always\:"Always"
 never\:"Never"))' \
 '--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
 native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--remote[The copies in object storage (the inventory'\''s \[backup\] destination) instead of the host'\''s folder]' \
 '--json[Print one machine-readable JSON report on stdout]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \
@@ -1025,6 +1027,35 @@ esac
         esac
     ;;
 esac
+;;
+(restore)
+_arguments "${_arguments_options[@]}" : \
+'--from=[The backup (as \`backup list\` shows it); with --to-new-host, default\: the newest copy in object storage]:BACKUP:_default' \
+'--from-host=[With --to-new-host\: whose copies to restore \[default\: the host'\''s own name\]]:HOST:_default' \
+'--timeout=[How long the kill switch may take to confirm]:DURATION:_default' \
+'--health-timeout=[Time a release has to become healthy \[default\: inventory, else 60s\]]:DURATION:_default' \
+'--stability-window=[Time it must then stay healthy \[default\: inventory, else 10s\]]:DURATION:_default' \
+'--lock-wait=[Wait this long for another deploy'\''s lock instead of failing at once]:DURATION:_default' \
+'*-H+[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'*--host=[Host\: an inventory name, @tag, @all, user@host\:port, or \`local\` (repeatable)]:HOST:_default' \
+'--inventory=[Inventory file \[default\: ./ployctl.toml, else ~/.config/ployctl/ployctl.toml\]]:PATH:_files' \
+'--color=[Colours]:COLOR:((auto\:"When the output is a terminal and NO_COLOR is unset"
+always\:"Always"
+never\:"Never"))' \
+'--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
+native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
+'--yes[Do not ask; needed when there is no terminal (CI)]' \
+'--to-new-host[A fresh host (after \`host bootstrap\` and a deploy on its paper config)\: the backup comes from object storage and trading stays halted until \`ployctl trading resume\`]' \
+'--force-unlock[Break a held lock (after making sure no deploy is running)]' \
+'--json[Print one machine-readable JSON report on stdout]' \
+'(-v --verbose)-q[Print only results and errors]' \
+'(-v --verbose)--quiet[Print only results and errors]' \
+'-v[Print every step as it starts]' \
+'--verbose[Print every step as it starts]' \
+'--accept-new-host-key[Trust a host key not yet in known_hosts and record it (never accepts a changed key)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
 ;;
 (self-update)
 _arguments "${_arguments_options[@]}" : \
@@ -1281,6 +1312,10 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(restore)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (self-update)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1319,7 +1354,8 @@ _ployctl_commands() {
 'maintenance:Maintenance windows\: halt, reduce or run on paper until the window ends' \
 'incident:Incident runbooks\: diagnose, and with --fix apply the remedy' \
 'host:Prepare hosts\: bootstrap a fresh one (user, folders, unit, sudoers, config) idempotently' \
-'backup:Database backups on the hosts\: take one (then prune by \[backup\]), \`list\` them, \`verify\` one by restoring it' \
+'backup:Database backups on the hosts\: take one (then copy it off the host and prune by \[backup\]), \`list\` them, \`verify\` one by restoring it' \
+'restore:Restore a backup\: halt, stop, keep the current database, restore, start, prove healthy, resume' \
 'self-update:Replace this ployctl with a signed release'\''s (the newest, or --version V)' \
 'completions:Print a shell completion script' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -1478,7 +1514,8 @@ _ployctl__subcmd__help_commands() {
 'maintenance:Maintenance windows\: halt, reduce or run on paper until the window ends' \
 'incident:Incident runbooks\: diagnose, and with --fix apply the remedy' \
 'host:Prepare hosts\: bootstrap a fresh one (user, folders, unit, sudoers, config) idempotently' \
-'backup:Database backups on the hosts\: take one (then prune by \[backup\]), \`list\` them, \`verify\` one by restoring it' \
+'backup:Database backups on the hosts\: take one (then copy it off the host and prune by \[backup\]), \`list\` them, \`verify\` one by restoring it' \
+'restore:Restore a backup\: halt, stop, keep the current database, restore, start, prove healthy, resume' \
 'self-update:Replace this ployctl with a signed release'\''s (the newest, or --version V)' \
 'completions:Print a shell completion script' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -1626,6 +1663,11 @@ _ployctl__subcmd__help__subcmd__maintenance__subcmd__start_commands() {
 _ployctl__subcmd__help__subcmd__releases_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl help releases commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__help__subcmd__restore_commands] )) ||
+_ployctl__subcmd__help__subcmd__restore_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl help restore commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__help__subcmd__rollback_commands] )) ||
 _ployctl__subcmd__help__subcmd__rollback_commands() {
@@ -1815,6 +1857,11 @@ _ployctl__subcmd__maintenance__subcmd__start_commands() {
 _ployctl__subcmd__releases_commands() {
     local commands; commands=()
     _describe -t commands 'ployctl releases commands' commands "$@"
+}
+(( $+functions[_ployctl__subcmd__restore_commands] )) ||
+_ployctl__subcmd__restore_commands() {
+    local commands; commands=()
+    _describe -t commands 'ployctl restore commands' commands "$@"
 }
 (( $+functions[_ployctl__subcmd__rollback_commands] )) ||
 _ployctl__subcmd__rollback_commands() {

@@ -110,8 +110,10 @@ pub enum Command {
     /// Prepare hosts: bootstrap a fresh one (user, folders, unit, sudoers, config) idempotently
     #[command(subcommand)]
     Host(HostCommand),
-    /// Database backups on the hosts: take one (then prune by [backup]), `list` them, `verify` one by restoring it
+    /// Database backups on the hosts: take one (then copy it off the host and prune by [backup]), `list` them, `verify` one by restoring it
     Backup(BackupArgs),
+    /// Restore a backup: halt, stop, keep the current database, restore, start, prove healthy, resume
+    Restore(RestoreArgs),
     /// Replace this ployctl with a signed release's (the newest, or --version V)
     SelfUpdate(SelfUpdateArgs),
     /// Print a shell completion script
@@ -135,6 +137,9 @@ pub struct BackupArgs {
     /// Run the restore drill on the new backup right away
     #[arg(long)]
     pub verify: bool,
+    /// Copy it (and any earlier one not copied yet) to s3://bucket/prefix/<host> [default: the inventory's [backup] destination]
+    #[arg(long, value_name = "S3_URL")]
+    pub to: Option<String>,
     /// Give up on a host after this long
     #[arg(long, default_value = "10m", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
@@ -144,9 +149,44 @@ pub struct BackupArgs {
 #[derive(Debug, Subcommand)]
 pub enum BackupCommand {
     /// Each host's backups: size, age, label and whether a restore drill proved it
-    List,
+    List(BackupListArgs),
     /// The restore drill on the host: restore a backup (default: the newest) into a scratch copy and check it
     Verify(BackupVerifyArgs),
+}
+
+/// `ployctl backup list`
+#[derive(Debug, Args)]
+pub struct BackupListArgs {
+    /// The copies in object storage (the inventory's [backup] destination) instead of the host's folder
+    #[arg(long)]
+    pub remote: bool,
+}
+
+/// `ployctl restore`
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup (as `backup list` shows it); with --to-new-host, default: the newest copy in object storage
+    #[arg(
+        long = "from",
+        value_name = "BACKUP",
+        required_unless_present = "to_new_host"
+    )]
+    pub backup: Option<String>,
+    /// Do not ask; needed when there is no terminal (CI)
+    #[arg(long)]
+    pub yes: bool,
+    /// A fresh host (after `host bootstrap` and a deploy on its paper config): the backup comes from object storage and trading stays halted until `ployctl trading resume`
+    #[arg(long)]
+    pub to_new_host: bool,
+    /// With --to-new-host: whose copies to restore [default: the host's own name]
+    #[arg(long, value_name = "HOST", requires = "to_new_host")]
+    pub from_host: Option<String>,
+    /// How long the kill switch may take to confirm
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+    /// Health and lock options.
+    #[command(flatten)]
+    pub prove: ProveArgs,
 }
 
 /// `ployctl backup verify`

@@ -214,7 +214,63 @@ struct InventoryFile {
     #[serde(default)]
     checks: CheckFields,
     #[serde(default)]
-    backup: crate::retention::RetentionPolicy,
+    backup: BackupConfig,
+}
+
+/// The inventory's `[backup]`: the retention on each host, and where copies
+/// of the backups go (each host's under `<destination>/<host name>/`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BackupConfig {
+    /// The newest backups kept (1 to 1000).
+    pub keep_last: usize,
+    /// Days whose newest backup is kept (0 to 366).
+    pub keep_daily: usize,
+    /// ISO weeks whose newest backup is kept (0 to 520).
+    pub keep_weekly: usize,
+    /// `s3://bucket/prefix`: copies off the host, with the host's own
+    /// credentials (its `.env` or instance role).
+    pub destination: Option<String>,
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        let r = crate::retention::RetentionPolicy::default();
+        Self {
+            keep_last: r.keep_last,
+            keep_daily: r.keep_daily,
+            keep_weekly: r.keep_weekly,
+            destination: None,
+        }
+    }
+}
+
+impl BackupConfig {
+    /// The retention policy.
+    pub fn retention(&self) -> crate::retention::RetentionPolicy {
+        crate::retention::RetentionPolicy {
+            keep_last: self.keep_last,
+            keep_daily: self.keep_daily,
+            keep_weekly: self.keep_weekly,
+        }
+    }
+
+    /// Every value within its range and a destination that parses.
+    pub fn validate(&self) -> Result<(), String> {
+        self.retention().validate()?;
+        if let Some(d) = &self.destination {
+            ploy_api::backup::Destination::parse(d).map_err(|e| format!("destination: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// Where a host's copies go.
+    pub fn destination_for(&self, host: &str) -> Option<ploy_api::backup::Destination> {
+        self.destination
+            .as_deref()
+            .and_then(|d| ploy_api::backup::Destination::parse(d).ok())
+            .map(|d| d.join(host))
+    }
 }
 
 /// A problem with the inventory or a `-H` value.
@@ -253,7 +309,7 @@ pub struct Inventory {
     defaults: HostFields,
     hosts: BTreeMap<String, HostFields>,
     checks: Thresholds,
-    backup: crate::retention::RetentionPolicy,
+    backup: BackupConfig,
 }
 
 /// Finds the inventory: `--inventory`/`PLOYCTL_INVENTORY`, else `./ployctl.toml`,
@@ -376,9 +432,9 @@ impl Inventory {
         })
     }
 
-    /// The backups' retention policy (`[backup]`).
-    pub fn backup_policy(&self) -> crate::retention::RetentionPolicy {
-        self.backup
+    /// `[backup]`: retention and where copies go.
+    pub fn backup(&self) -> &BackupConfig {
+        &self.backup
     }
 
     /// Every host name in the inventory.

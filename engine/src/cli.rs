@@ -106,6 +106,14 @@ pub enum DbCommand {
     Backup(BackupArgs),
     /// Restore drill: check a backup's sha256 and schema, restore it into a scratch copy, migrate and check it.
     Verify(VerifyArgs),
+    /// Restore a backup over this database, the current one kept as a backup first (ploy must be stopped).
+    Restore(RestoreArgs),
+    /// Copy backups to S3-compatible object storage (by default every one not copied there yet).
+    Upload(UploadArgs),
+    /// List the backups in a folder, or in object storage with --from.
+    List(ListArgs),
+    /// Fetch a backup (the newest by default) from object storage into a folder, checked by its sha256.
+    Download(DownloadArgs),
 }
 
 /// `ploy db backup`
@@ -129,6 +137,79 @@ pub struct VerifyArgs {
     #[arg(value_name = "MANIFEST")]
     pub manifest: PathBuf,
     /// Print the manifest with its verification as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ploy db restore`
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup's manifest (`<name>.json`).
+    #[arg(value_name = "MANIFEST")]
+    pub manifest: PathBuf,
+    /// Only say what would be replaced by what; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Save the kill switch as halted in the restored database, with this reason.
+    #[arg(long, value_name = "TEXT")]
+    pub halt_reason: Option<String>,
+    /// Where the backup of the database being replaced goes (default: the manifest's folder).
+    #[arg(long, value_name = "DIR")]
+    pub keep_dir: Option<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ploy db upload`
+#[derive(Debug, Args)]
+pub struct UploadArgs {
+    /// Where: `s3://bucket/prefix` (credentials from the environment or .env, or the instance role).
+    #[arg(long, value_name = "S3_URL")]
+    pub to: String,
+    /// The folder holding the backups.
+    #[arg(long, value_name = "DIR", default_value = "backups")]
+    pub dir: PathBuf,
+    /// Backups to upload (default: every one whose manifest does not say it was uploaded there).
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ploy db list`
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// The folder holding the backups.
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "backups",
+        conflicts_with = "from"
+    )]
+    pub dir: PathBuf,
+    /// List the whole backups in object storage instead: `s3://bucket/prefix`.
+    #[arg(long, value_name = "S3_URL")]
+    pub from: Option<String>,
+    /// Print the manifests as JSON, one per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ploy db download`
+#[derive(Debug, Args)]
+pub struct DownloadArgs {
+    /// Where from: `s3://bucket/prefix`.
+    #[arg(long, value_name = "S3_URL")]
+    pub from: String,
+    /// The backup (default: the newest whole one).
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+    /// The folder to put it in.
+    #[arg(long, value_name = "DIR", default_value = "backups")]
+    pub out: PathBuf,
+    /// Print the manifest as JSON.
     #[arg(long)]
     pub json: bool,
 }

@@ -1,14 +1,18 @@
-//! `ployctl backup -H HOSTS [--label TEXT] [--verify]`: a consistent
-//! snapshot of each host's database through the current release's
-//! `ploy db backup` (safe while it trades), then the backups beyond the
-//! inventory's `[backup]` retention pruned (never the newest verified one).
-//! `backup list` shows each host's backups; `backup verify [BACKUP]` runs
-//! the restore drill (`ploy db verify`) on the host. No lock: a backup
+//! `ployctl backup -H HOSTS [--label TEXT] [--verify] [--to S3_URL]`: a
+//! consistent snapshot of each host's database through the current
+//! release's `ploy db backup` (safe while it trades), copied off the host
+//! with the host's own credentials (`ploy db upload`, which also sends any
+//! earlier backup whose copy failed), then the backups beyond the
+//! inventory's `[backup]` retention pruned (never the newest verified one,
+//! one a restore kept, or one not copied yet). `backup list [--remote]`
+//! shows each host's backups, or their copies; `backup verify [BACKUP]`
+//! runs the restore drill (`ploy db verify`) on the host. No lock: a backup
 //! reads the database and writes only under `backups/`.
 
 use std::io::Write;
 use std::time::Duration;
 
+use ploy_api::backup::Destination;
 use ploy_api::BackupManifest;
 use serde::Serialize;
 
@@ -32,8 +36,11 @@ pub enum BackupAction {
         /// Run the drill on it right away.
         verify: bool,
     },
-    /// List the backups.
-    List,
+    /// List the backups (on the host, or their copies).
+    List {
+        /// The copies in object storage.
+        remote: bool,
+    },
     /// The restore drill on one (default: the newest).
     Verify {
         /// Its name.
@@ -46,8 +53,11 @@ pub enum BackupAction {
 pub struct BackupOptions {
     /// What to do.
     pub action: BackupAction,
-    /// The inventory's `[backup]`.
+    /// The inventory's `[backup]` retention.
     pub policy: RetentionPolicy,
+    /// Where copies go (`--to`, else the inventory's); each host's under
+    /// its name.
+    pub destination: Option<Destination>,
     /// Per-host time limit.
     pub timeout: Duration,
 }
@@ -64,6 +74,24 @@ pub struct BackupDetails {
     /// `list`: every backup, newest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub backups: Vec<BackupManifest>,
+    /// Where this host's copies go.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
+    /// Backups copied there by this run (earlier ones whose copy had failed too).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub uploaded: Vec<String>,
+    /// Backups whose copy failed; the next run sends them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub upload_failed: Vec<UploadFailed>,
+}
+
+/// A backup whose copy off the host failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct UploadFailed {
+    /// The backup.
+    pub name: String,
+    /// Why (the storage's words, with no credentials).
+    pub error: String,
 }
 
 /// `ployctl backup`.
@@ -79,10 +107,12 @@ pub async fn exec(ctx: &Context, hosts: &[Host], options: &BackupOptions) -> Out
     .await;
     let name = match options.action {
         BackupAction::Take { .. } => "backup",
-        BackupAction::List => "backup list",
+        BackupAction::List { .. } => "backup list",
         BackupAction::Verify { .. } => "backup verify",
     };
-    if options.action == BackupAction::List && ctx.printer.options().style != Style::Json {
+    if matches!(options.action, BackupAction::List { .. })
+        && ctx.printer.options().style != Style::Json
+    {
         let mut out = std::io::stdout().lock();
         for r in &reports {
             for line in table(r, now_ms()) {
@@ -109,22 +139,36 @@ async fn on_host(
     options: &BackupOptions,
 ) -> Result<(), Failure> {
     let mut details = BackupDetails::default();
+    let destination = options
+        .destination
+        .as_ref()
+        .map(|d| d.join(&session.host.name));
+    details.destination = destination.as_ref().map(ToString::to_string);
     let result = match &options.action {
         BackupAction::Take { label, verify } => {
             take(
                 ctx,
                 session,
                 report,
-                label.as_deref(),
-                *verify,
+                (label.as_deref(), *verify),
                 &options.policy,
+                destination.as_ref(),
                 &mut details,
             )
             .await
         },
-        BackupAction::List => {
+        BackupAction::List { remote: false } => {
             details.backups = list(ctx, session, report).await?;
             Ok(())
+        },
+        BackupAction::List { remote: true } => match &destination {
+            Some(dest) => list_remote(ctx, session, report, dest)
+                .await
+                .map(|b| details.backups = b),
+            None => Err(Failure::new(
+                Outcome::Failed,
+                "no object storage is configured",
+            )),
         },
         BackupAction::Verify { name } => {
             let name = match name {
@@ -171,9 +215,9 @@ async fn take(
     ctx: &Context,
     session: &mut HostSession,
     report: &mut HostReport,
-    label: Option<&str>,
-    verify: bool,
+    (label, verify): (Option<&str>, bool),
     policy: &RetentionPolicy,
+    destination: Option<&Destination>,
     details: &mut BackupDetails,
 ) -> Result<(), Failure> {
     let host = session.host.name.clone();
@@ -230,9 +274,18 @@ async fn take(
             },
         }
     }
+    // Copied off the host (with any earlier backup whose copy failed).
+    let copied = match destination {
+        Some(dest) => upload(ctx, session, report, dest, details).await,
+        None => Ok(()),
+    };
     // Prune by the retention policy, from what is on the host now.
     let all = list(ctx, session, report).await?;
-    let doomed = crate::retention::doomed(&all, policy);
+    let doomed = crate::retention::doomed(
+        &all,
+        policy,
+        destination.map(ToString::to_string).as_deref(),
+    );
     if !doomed.is_empty() {
         let out = session
             .run_ok(
@@ -258,7 +311,101 @@ async fn take(
             ),
         );
     }
-    Ok(())
+    copied
+}
+
+/// `ploy db upload` of every backup not copied to `dest` yet.
+async fn upload(
+    ctx: &Context,
+    session: &mut HostSession,
+    report: &mut HostReport,
+    dest: &Destination,
+    details: &mut BackupDetails,
+) -> Result<(), Failure> {
+    let host = session.host.name.clone();
+    ctx.printer.step(
+        &host,
+        StepKind::Backup,
+        &format!("copying to {dest} (the host's own credentials)"),
+    );
+    let out = session
+        .run_ok(
+            &backup::upload_script(&session.prelude, &dest.to_string()),
+            "copying backups off the host",
+        )
+        .await?;
+    let parsed = ScriptOutput::parse(&out.stdout);
+    #[derive(serde::Deserialize)]
+    struct Uploaded {
+        uploaded: Vec<String>,
+        failed: Vec<UploadFailed>,
+    }
+    let answer: Option<Uploaded> =
+        serde_json::from_str(&parsed.block_lines("upload").join("\n")).ok();
+    let Some(answer) = answer else {
+        let failure = failure_from(&parsed, &format!("the copy to {dest}"))
+            .hint("the backups stay on the host; the next `ployctl backup` sends them");
+        ctx.printer
+            .step_done(report, StepKind::Backup, false, &failure.reason);
+        return Err(failure);
+    };
+    details.uploaded = answer.uploaded;
+    details.upload_failed = answer.failed;
+    if details.upload_failed.is_empty() {
+        ctx.printer.step_done(
+            report,
+            StepKind::Backup,
+            true,
+            &format!("{} copied to {dest}", details.uploaded.len()),
+        );
+        return Ok(());
+    }
+    let first = &details.upload_failed[0];
+    let reason = format!(
+        "{} backup(s) not copied to {dest}: {}: {}",
+        details.upload_failed.len(),
+        first.name,
+        first.error
+    );
+    ctx.printer
+        .step_done(report, StepKind::Backup, false, &reason);
+    Err(Failure::new(Outcome::Failed, reason).hint(
+        "the backups stay on the host and are kept by the retention until copied; the next `ployctl backup` sends them",
+    ))
+}
+
+/// The whole copies in object storage, newest first.
+async fn list_remote(
+    ctx: &Context,
+    session: &mut HostSession,
+    report: &mut HostReport,
+    dest: &Destination,
+) -> Result<Vec<BackupManifest>, Failure> {
+    let out = session
+        .run_ok(
+            &backup::remote_list_script(&session.prelude, &dest.to_string()),
+            "listing the copies",
+        )
+        .await?;
+    let parsed = ScriptOutput::parse(&out.stdout);
+    if parsed.get("list_rc") != Some("0") {
+        let failure = failure_from(&parsed, &format!("listing {dest}"));
+        ctx.printer
+            .step_done(report, StepKind::Read, false, &failure.reason);
+        return Err(failure);
+    }
+    let all: Vec<BackupManifest> = parsed
+        .block_lines("manifests")
+        .iter()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    ctx.printer.step_done(
+        report,
+        StepKind::Read,
+        true,
+        &format!("{} whole backup(s) in {dest}", all.len()),
+    );
+    Ok(all)
 }
 
 /// Every backup on the host, newest first.

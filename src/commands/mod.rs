@@ -14,6 +14,7 @@ pub mod incident;
 pub mod logs;
 pub mod maintenance;
 pub mod releases;
+pub mod restore;
 pub mod rollback;
 pub mod self_update;
 pub mod status;
@@ -49,6 +50,7 @@ pub async fn exec(ctx: &Context, hosts: &[Host], command: &CommandSettings) -> O
         CommandSettings::DiskFull(options) => incident::disk_full(ctx, hosts, options).await,
         CommandSettings::Bootstrap(options) => host::exec(ctx, hosts, options).await,
         CommandSettings::Backup(options) => backup::exec(ctx, hosts, options).await,
+        CommandSettings::Restore(options) => restore::exec(ctx, hosts, options).await,
         CommandSettings::SelfUpdate(options) => self_update::exec(&ctx.printer, options).await,
         CommandSettings::Completions(shell) => {
             completions::run(*shell);

@@ -1,8 +1,10 @@
-//! The scripts of `ployctl backup`: the current release's `ploy db backup`
-//! and `ploy db verify` under the host's `backups/`, reading every manifest,
-//! and pruning (an archive first, then its manifest, so a half-pruned backup
-//! is never listed as whole). A backup's name is checked before it reaches
-//! a script.
+//! The scripts of `ployctl backup` and `ployctl restore`: the current
+//! release's `ploy db backup|verify|upload|list|download|restore` under the
+//! host's `backups/`, reading every manifest, pruning (an archive first,
+//! then its manifest, so a half-pruned backup is never listed as whole),
+//! and the restore's own record (`.ployctl/restore.json`). A backup's name
+//! is checked before it reaches a script; an `s3://` address is one
+//! [`ploy_api::backup::Destination`] printed, and is quoted too.
 
 use super::quote;
 
@@ -64,6 +66,110 @@ pub fn verify_script(prelude: &str, name: &str) -> String {
     )
 }
 
+/// Copies every backup not copied to `dest` yet (`ploy db upload`): prints
+/// `upload_rc=` and block `upload` (its JSON), or block `error`.
+pub fn upload_script(prelude: &str, dest: &str) -> String {
+    format!(
+        "{}\"$P\" --config \"$C\" db upload --to {dest} --dir \"$R/backups\" --json > run/upload.out 2> run/upload.err\n\
+         echo \"upload_rc=$?\"\n\
+         echo begin:upload; cat run/upload.out; echo; echo end:upload\n\
+         echo begin:error; cat run/upload.err; echo end:error\n",
+        ploy(prelude),
+        dest = quote(dest)
+    )
+}
+
+/// The whole backups in object storage (`ploy db list --from`): prints
+/// `list_rc=` and block `manifests` (a JSON document per line), or block
+/// `error`.
+pub fn remote_list_script(prelude: &str, dest: &str) -> String {
+    format!(
+        "{}\"$P\" --config \"$C\" db list --from {dest} --json > run/list.out 2> run/list.err\n\
+         echo \"list_rc=$?\"\n\
+         echo begin:manifests; cat run/list.out; echo end:manifests\n\
+         echo begin:error; cat run/list.err; echo end:error\n",
+        ploy(prelude),
+        dest = quote(dest)
+    )
+}
+
+/// Fetches backup `name` (the newest when `None`) from `dest` into
+/// `backups/` (`ploy db download`): prints `download_rc=` and block
+/// `manifest`, or block `error`.
+pub fn download_script(prelude: &str, dest: &str, name: Option<&str>) -> String {
+    let name = name
+        .filter(|n| valid_name(n))
+        .map(|n| format!(" {}", quote(n)))
+        .unwrap_or_default();
+    format!(
+        "{}mkdir -p backups && chmod 0750 backups\n\
+         \"$P\" --config \"$C\" db download --from {dest}{name} --out \"$R/backups\" --json > run/download.out 2> run/download.err\n\
+         echo \"download_rc=$?\"\n\
+         echo begin:manifest; cat run/download.out; echo; echo end:manifest\n\
+         echo begin:error; cat run/download.err; echo end:error\n",
+        ploy(prelude),
+        dest = quote(dest)
+    )
+}
+
+/// What a restore would replace by what (`ploy db restore --dry-run`), and
+/// the restore's record if an earlier run left one: prints `plan_rc=`,
+/// block `plan` (the JSON) or block `error`, `no_backup=1` when the backup
+/// is not on the host, and `record=JSON`.
+pub fn restore_plan_script(prelude: &str, name: &str) -> String {
+    format!(
+        "{}M=\"$R/backups/\"{name}.json\n\
+         [ -f \"$R/.ployctl/restore.json\" ] && printf 'record=%s\\n' \"$(tr -d '\\n' < \"$R/.ployctl/restore.json\")\"\n\
+         [ -f \"$M\" ] || {{ echo no_backup=1; exit 0; }}\n\
+         \"$P\" --config \"$C\" db restore \"$M\" --dry-run --json > run/restore-plan.out 2> run/restore-plan.err\n\
+         echo \"plan_rc=$?\"\n\
+         echo begin:plan; cat run/restore-plan.out; echo; echo end:plan\n\
+         echo begin:error; cat run/restore-plan.err; echo end:error\n",
+        ploy(prelude),
+        name = quote(name)
+    )
+}
+
+/// Writes the restore's record (`.ployctl/restore.json`) unless an earlier,
+/// interrupted run left one, which is kept (it knows the kill switch from
+/// before that run's halt). Prints `record=JSON` (the one in force).
+pub fn restore_record_script(prelude: &str, record_json: &str) -> String {
+    format!(
+        "{prelude}mkdir -p \"$R/.ployctl\"\n\
+         if [ ! -f \"$R/.ployctl/restore.json\" ]; then printf '%s\\n' {json} > \"$R/.ployctl/.restore.json.tmp\" && mv \"$R/.ployctl/.restore.json.tmp\" \"$R/.ployctl/restore.json\"; fi\n\
+         printf 'record=%s\\n' \"$(tr -d '\\n' < \"$R/.ployctl/restore.json\")\"\n",
+        json = quote(record_json)
+    )
+}
+
+/// The restore itself, run to its end whatever happens to the connection:
+/// the service stopped, `ploy db restore` (which keeps the database it
+/// replaces as a backup, and saves the kill switch as halted with
+/// `reason`), the record marked `restored` when it succeeded, then the
+/// service started again (on the old database when the restore was
+/// refused). Prints `restore_rc=`, blocks `report` and `error`,
+/// `restart_rc=` and block `restart_log`.
+pub fn restore_script(prelude: &str, name: &str, reason: &str) -> String {
+    format!(
+        "{}M=\"$R/backups/\"{name}.json\n\
+         stop_standby; stop_service\n\
+         \"$P\" --config \"$C\" db restore \"$M\" --halt-reason {reason} --keep-dir \"$R/backups\" --json > run/restore.out 2> run/restore.err\n\
+         _rc=$?; echo \"restore_rc=$_rc\"\n\
+         if [ \"$_rc\" = 0 ] && [ -f \"$R/.ployctl/restore.json\" ]; then sed 's/\"phase\":\"started\"/\"phase\":\"restored\"/' \"$R/.ployctl/restore.json\" > \"$R/.ployctl/.restore.json.tmp\" && mv \"$R/.ployctl/.restore.json.tmp\" \"$R/.ployctl/restore.json\"; fi\n\
+         echo begin:report; cat run/restore.out; echo; echo end:report\n\
+         echo begin:error; cat run/restore.err; echo end:error\n\
+         echo begin:restart_log; restart_service 2>&1; _rs=$?; echo end:restart_log; echo \"restart_rc=$_rs\"\n",
+        ploy(prelude),
+        name = quote(name),
+        reason = quote(reason)
+    )
+}
+
+/// Removes the restore's record (the restore is over). Prints `cleared=yes`.
+pub fn restore_clear_script(prelude: &str) -> String {
+    format!("{prelude}rm -f \"$R/.ployctl/restore.json\" && echo cleared=yes\n")
+}
+
 /// Removes each named backup: its archive(s), then its manifest; prints
 /// `pruned=NAME` for each.
 pub fn prune_script(prelude: &str, names: &[String]) -> String {
@@ -94,5 +200,21 @@ mod tests {
             s.find("ploy-a.json").unwrap(),
         ];
         assert!(order[0] < order[1], "the archive goes before its manifest");
+    }
+
+    #[test]
+    fn the_restore_stops_restores_marks_and_starts_in_that_order() {
+        let s = restore_script("R=/r\n", "ploy-a", "restore of ploy-a by o'neil");
+        let at = |needle: &str| s.find(needle).unwrap_or_else(|| panic!("{needle}: {s}"));
+        assert!(at("stop_service") < at("db restore"));
+        assert!(at("db restore") < at("\"phase\":\"restored\""));
+        assert!(at("\"phase\":\"restored\"") < at("restart_service"));
+        assert!(
+            s.contains("--halt-reason 'restore of ploy-a by o'\\''neil'"),
+            "{s}"
+        );
+        let u = upload_script("R=/r\n", "s3://b/p/h1");
+        assert!(u.contains("db upload --to s3://b/p/h1 --dir"), "{u}");
+        assert!(!download_script("R=/r\n", "s3://b/p", Some("ploy-../x")).contains(".."));
     }
 }

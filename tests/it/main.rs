@@ -20,6 +20,7 @@ mod ledger;
 mod local;
 mod locks;
 mod output;
+mod restore;
 mod rollout;
 mod runbooks;
 mod self_update;

@@ -12,7 +12,9 @@ pub mod orders_check;
 pub mod trading;
 pub mod views;
 
-pub use backup::{BackupManifest, Verification, VerifyCheck};
+pub use backup::{
+    BackupManifest, DatabaseSummary, RestoreReport, Upload, Verification, VerifyCheck, KEPT_LABEL,
+};
 pub use config_check::{ConfigCheckReport, ConfigProblem, ConnectChecks, SecretPresence};
 pub use health::{Check, CheckStatus, Checks, HealthReport, OverallStatus};
 pub use orders_check::{CheckedOrder, OrderDecision, OrdersCheck};

@@ -61,7 +61,19 @@ pub fn main() -> ExitCode {
         cli::Command::Db(cli::DbCommand::Backup(args)) => {
             with_runtime(|| db::backup(config, &args))
         },
-        cli::Command::Db(cli::DbCommand::Verify(args)) => with_runtime(|| db::verify(&args)),
+        cli::Command::Db(cli::DbCommand::Verify(args)) => {
+            with_runtime(|| db::verify(config, &args))
+        },
+        cli::Command::Db(cli::DbCommand::Restore(args)) => {
+            with_runtime(|| db::restore(config, &args))
+        },
+        cli::Command::Db(cli::DbCommand::Upload(args)) => {
+            with_runtime(|| db::upload(config, &args))
+        },
+        cli::Command::Db(cli::DbCommand::List(args)) => with_runtime(|| db::list(config, &args)),
+        cli::Command::Db(cli::DbCommand::Download(args)) => {
+            with_runtime(|| db::download(config, &args))
+        },
         cli::Command::Positions(args) => with_runtime(|| views::positions(config, args.json)),
         cli::Command::Report(args) => with_runtime(|| views::report(config, &args)),
     };

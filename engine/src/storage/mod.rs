@@ -6,7 +6,7 @@
 //! Queries are written out per backend (prices are NUMERIC in PostgreSQL and
 //! exact decimal TEXT in SQLite); the shared test suite runs against both.
 
-mod postgres;
+pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
 use std::sync::Arc;

@@ -23,6 +23,11 @@ fn migrator() -> sqlx::migrate::Migrator {
     migrator
 }
 
+/// The newest migration this release knows (its version).
+pub(crate) fn newest_known_migration() -> i64 {
+    migrator().iter().map(|m| m.version).max().unwrap_or(0)
+}
+
 const ORDER_COLUMNS: &str =
     "client_id, order_hash, token_id, side, price, size, filled_size, status, mode, \
                              signed_order, error, created_at_ms, updated_at_ms";

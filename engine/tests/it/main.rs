@@ -11,6 +11,7 @@ mod config_cli;
 mod container;
 mod generated;
 mod paper;
+mod restore;
 mod service;
 mod storage;
 mod trading;

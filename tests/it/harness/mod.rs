@@ -17,6 +17,10 @@ pub mod generated;
 pub mod postgres;
 pub mod releases;
 pub mod run;
+/// The engine tests' S3-compatible server (moto), shared.
+#[path = "../../../engine/tests/it/harness/s3.rs"]
+#[allow(dead_code)]
+pub mod s3;
 
 use std::path::PathBuf;
 

@@ -8,6 +8,7 @@ pub mod fake_clob;
 pub mod generated;
 pub mod postgres;
 pub mod process;
+pub mod s3;
 
 use std::net::TcpListener;
 use std::path::PathBuf;
