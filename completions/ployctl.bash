@@ -1579,7 +1579,7 @@ _ployctl() {
             return 0
             ;;
         ployctl__subcmd__host__subcmd__bootstrap)
-            opts="-H -q -v -h --service --login --authorized-key --dry-run --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help"
+            opts="-H -q -v -h --service --login --authorized-key --dry-run --litestream --host --inventory --json --quiet --verbose --color --ssh-backend --accept-new-host-key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

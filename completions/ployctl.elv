@@ -638,6 +638,7 @@ set edit:completion:arg-completer[ployctl] = {|@words|
             cand --color 'Colours'
             cand --ssh-backend 'SSH implementation'
             cand --dry-run 'Show what would change on each host and change nothing'
+            cand --litestream 'Also install Litestream''s replication of the SQLite database to the inventory''s [backup] destination (systemd hosts; litestream must be installed)'
             cand --json 'Print one machine-readable JSON report on stdout'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'

@@ -525,6 +525,7 @@ never\t'Never'"
 complete -c ployctl -n "__fish_ployctl_using_subcommand host; and __fish_seen_subcommand_from bootstrap" -l ssh-backend -d 'SSH implementation' -r -f -a "openssh\t'The system `ssh` (honours ~/.ssh/config, ProxyJump, the agent)'
 native\t'Built-in SSH (russh): no `ssh` binary needed; key from `PLOYCTL_SSH_KEY` or a file'"
 complete -c ployctl -n "__fish_ployctl_using_subcommand host; and __fish_seen_subcommand_from bootstrap" -l dry-run -d 'Show what would change on each host and change nothing'
+complete -c ployctl -n "__fish_ployctl_using_subcommand host; and __fish_seen_subcommand_from bootstrap" -l litestream -d 'Also install Litestream\'s replication of the SQLite database to the inventory\'s [backup] destination (systemd hosts; litestream must be installed)'
 complete -c ployctl -n "__fish_ployctl_using_subcommand host; and __fish_seen_subcommand_from bootstrap" -l json -d 'Print one machine-readable JSON report on stdout'
 complete -c ployctl -n "__fish_ployctl_using_subcommand host; and __fish_seen_subcommand_from bootstrap" -s q -l quiet -d 'Print only results and errors'
 complete -c ployctl -n "__fish_ployctl_using_subcommand host; and __fish_seen_subcommand_from bootstrap" -s v -l verbose -d 'Print every step as it starts'

@@ -883,6 +883,7 @@ never\:"Never"))' \
 '--ssh-backend=[SSH implementation]:SSH_BACKEND:((openssh\:"The system \`ssh\` (honours ~/.ssh/config, ProxyJump, the agent)"
 native\:"Built-in SSH (russh)\: no \`ssh\` binary needed; key from \`PLOYCTL_SSH_KEY\` or a file"))' \
 '--dry-run[Show what would change on each host and change nothing]' \
+'--litestream[Also install Litestream'\''s replication of the SQLite database to the inventory'\''s \[backup\] destination (systemd hosts; litestream must be installed)]' \
 '--json[Print one machine-readable JSON report on stdout]' \
 '(-v --verbose)-q[Print only results and errors]' \
 '(-v --verbose)--quiet[Print only results and errors]' \

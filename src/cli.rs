@@ -231,6 +231,9 @@ pub struct BootstrapArgs {
     /// Show what would change on each host and change nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Also install Litestream's replication of the SQLite database to the inventory's [backup] destination (systemd hosts; litestream must be installed)
+    #[arg(long)]
+    pub litestream: bool,
 }
 
 /// `ployctl self-update`.

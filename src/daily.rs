@@ -487,39 +487,25 @@ pub fn judge(facts: &Facts, t: &Thresholds) -> Vec<CheckResult> {
     out.extend(exchange_requests(facts, t));
     out.extend(activity(facts, t));
     out.push(release(facts));
-    out.extend(backup(facts, t));
+    out.push(backup(facts, t));
     out
 }
 
-/// None for a PostgreSQL host without backups: ployctl does not take them
-/// yet, so there is nothing to judge.
-fn backup(f: &Facts, t: &Thresholds) -> Option<CheckResult> {
+/// The newest backup that passed its restore drill, on either database.
+fn backup(f: &Facts, t: &Thresholds) -> CheckResult {
     let by = format!(
         "warn > {} since the newest verified",
         limit_text(t.backup_age_warn)
     );
     let Some(backups) = &f.backups else {
-        return Some(
-            CheckResult::new("backup", Status::Skip, "the backups could not be read").by(by),
-        );
+        return CheckResult::new("backup", Status::Skip, "the backups could not be read").by(by);
     };
-    let postgres = f.health.report().is_some_and(|r| {
-        r.checks
-            .database
-            .detail
-            .get("backend")
-            .and_then(|b| b.as_str())
-            == Some("postgres")
-    });
-    if postgres && backups.is_empty() {
-        return None;
-    }
     let newest_verified = backups
         .iter()
         .filter(|(_, ok)| *ok)
         .map(|(at, _)| *at)
         .max();
-    Some(match newest_verified {
+    match newest_verified {
         None if backups.is_empty() => CheckResult::new(
             "backup",
             Status::Warn,
@@ -549,7 +535,7 @@ fn backup(f: &Facts, t: &Thresholds) -> Option<CheckResult> {
             )
             .by(by)
         },
-    })
+    }
 }
 
 fn service(f: &Facts) -> CheckResult {

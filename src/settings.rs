@@ -387,9 +387,22 @@ pub fn resolve(
         },
         Command::Host(crate::cli::HostCommand::Bootstrap(args)) => {
             bootstrap_hosts(&mut hosts, &args);
+            let litestream = match (args.litestream, inventory.backup().destination.as_deref()) {
+                (false, _) => None,
+                (true, Some(d)) => Some(ploy_api::backup::Destination::parse(d).map_err(|e| {
+                    UsageError::new(format!("[backup] destination: {e}"), None)
+                })?),
+                (true, None) => {
+                    return Err(UsageError::new(
+                        "--litestream replicates to the inventory's [backup] destination, and none is set",
+                        Some("set [backup] destination = \"s3://bucket/prefix\" (each host replicates under <host>/litestream)"),
+                    ))
+                },
+            };
             CommandSettings::Bootstrap(crate::commands::host::BootstrapOptions {
                 dry_run: args.dry_run,
                 authorized_key: args.authorized_key,
+                litestream,
             })
         },
         Command::Completions { .. } | Command::SelfUpdate(_) => unreachable!("returned above"),

