@@ -52,6 +52,9 @@ _ploy() {
             ploy,report)
                 cmd="ploy__subcmd__report"
                 ;;
+            ploy,rl)
+                cmd="ploy__subcmd__rl"
+                ;;
             ploy,run)
                 cmd="ploy__subcmd__run"
                 ;;
@@ -142,6 +145,9 @@ _ploy() {
             ploy__subcmd__help,report)
                 cmd="ploy__subcmd__help__subcmd__report"
                 ;;
+            ploy__subcmd__help,rl)
+                cmd="ploy__subcmd__help__subcmd__rl"
+                ;;
             ploy__subcmd__help,run)
                 cmd="ploy__subcmd__help__subcmd__run"
                 ;;
@@ -172,6 +178,15 @@ _ploy() {
             ploy__subcmd__help__subcmd__order,preview)
                 cmd="ploy__subcmd__help__subcmd__order__subcmd__preview"
                 ;;
+            ploy__subcmd__help__subcmd__rl,eval)
+                cmd="ploy__subcmd__help__subcmd__rl__subcmd__eval"
+                ;;
+            ploy__subcmd__help__subcmd__rl,generate)
+                cmd="ploy__subcmd__help__subcmd__rl__subcmd__generate"
+                ;;
+            ploy__subcmd__help__subcmd__rl,train)
+                cmd="ploy__subcmd__help__subcmd__rl__subcmd__train"
+                ;;
             ploy__subcmd__order,help)
                 cmd="ploy__subcmd__order__subcmd__help"
                 ;;
@@ -184,6 +199,30 @@ _ploy() {
             ploy__subcmd__order__subcmd__help,preview)
                 cmd="ploy__subcmd__order__subcmd__help__subcmd__preview"
                 ;;
+            ploy__subcmd__rl,eval)
+                cmd="ploy__subcmd__rl__subcmd__eval"
+                ;;
+            ploy__subcmd__rl,generate)
+                cmd="ploy__subcmd__rl__subcmd__generate"
+                ;;
+            ploy__subcmd__rl,help)
+                cmd="ploy__subcmd__rl__subcmd__help"
+                ;;
+            ploy__subcmd__rl,train)
+                cmd="ploy__subcmd__rl__subcmd__train"
+                ;;
+            ploy__subcmd__rl__subcmd__help,eval)
+                cmd="ploy__subcmd__rl__subcmd__help__subcmd__eval"
+                ;;
+            ploy__subcmd__rl__subcmd__help,generate)
+                cmd="ploy__subcmd__rl__subcmd__help__subcmd__generate"
+                ;;
+            ploy__subcmd__rl__subcmd__help,help)
+                cmd="ploy__subcmd__rl__subcmd__help__subcmd__help"
+                ;;
+            ploy__subcmd__rl__subcmd__help,train)
+                cmd="ploy__subcmd__rl__subcmd__help__subcmd__train"
+                ;;
             *)
                 ;;
         esac
@@ -191,7 +230,7 @@ _ploy() {
 
     case "${cmd}" in
         ploy)
-            opts="-c -h -V --config --help --version run check-config health-check migrate version replay order record orders check-orders db positions report help"
+            opts="-c -h -V --config --help --version run check-config health-check migrate version replay order record orders check-orders db rl positions report help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -633,7 +672,7 @@ _ploy() {
             return 0
             ;;
         ploy__subcmd__help)
-            opts="run check-config health-check migrate version replay order record orders check-orders db positions report help"
+            opts="run check-config health-check migrate version replay order record orders check-orders db rl positions report help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -926,6 +965,62 @@ _ploy() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ploy__subcmd__help__subcmd__rl)
+            opts="train eval generate"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__help__subcmd__rl__subcmd__eval)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__help__subcmd__rl__subcmd__generate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__help__subcmd__rl__subcmd__train)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ploy__subcmd__help__subcmd__run)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1197,13 +1292,17 @@ _ploy() {
             return 0
             ;;
         ploy__subcmd__replay)
-            opts="-c -h --json --show-fills --strict --config --help"
+            opts="-c -h --json --show-fills --strict --policy --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --show-fills)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1230,6 +1329,208 @@ _ploy() {
             fi
             case "${prev}" in
                 --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__rl)
+            opts="-c -h --config --help train eval generate help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__rl__subcmd__eval)
+            opts="-c -h --model --recordings --seed --json --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --recordings)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__rl__subcmd__generate)
+            opts="-c -h --out --seeds --minutes --control --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seeds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --minutes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__rl__subcmd__help)
+            opts="train eval generate help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__rl__subcmd__help__subcmd__eval)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__rl__subcmd__help__subcmd__generate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__rl__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__rl__subcmd__help__subcmd__train)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ploy__subcmd__rl__subcmd__train)
+            opts="-c -h --recordings --seed --out --arms --window --json --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --recordings)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --arms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --window)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

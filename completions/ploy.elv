@@ -35,6 +35,7 @@ set edit:completion:arg-completer[ploy] = {|@words|
             cand orders 'List stored orders (read from the database; works while the service is stopped)'
             cand check-orders 'Look up orders stored pending or open on the exchange and say what reconciliation does with each (read-only)'
             cand db 'Database upkeep'
+            cand rl 'The learning quoting policy (builds with the `rl` feature): train, evaluate, generate recordings'
             cand positions 'Show positions with their last mark and P&L (read from the database)'
             cand report 'Summarize a window: orders, fills, volume, fees, P&L, inventory, kill switch, deployments'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -78,6 +79,7 @@ set edit:completion:arg-completer[ploy] = {|@words|
         }
         &'ploy;replay'= {
             cand --show-fills 'How many fills to list'
+            cand --policy 'Quote with this trained model''s half-spreads (`ploy rl train`; needs the `rl` feature)'
             cand -c 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
             cand --config 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
             cand --json 'Print the whole report as JSON'
@@ -249,6 +251,62 @@ set edit:completion:arg-completer[ploy] = {|@words|
         }
         &'ploy;db;help;help'= {
         }
+        &'ploy;rl'= {
+            cand -c 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
+            cand --config 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand train 'Learn a half-spread policy from recordings by counterfactual replay; write the model'
+            cand eval 'Compare a model with every fixed half-spread on recordings (P&L, fills, max inventory, bootstrap intervals)'
+            cand generate 'Write synthetic recordings (calm and toxic regimes) for training and tests'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ploy;rl;train'= {
+            cand --recordings 'A folder of recordings (`*.jsonl`), all used'
+            cand --seed 'The seed (file order, exploration): the same seed and files give the same model'
+            cand --out 'Where to write the model'
+            cand --arms 'The arms: half-spreads in ticks'
+            cand --window 'The decision window (event time)'
+            cand -c 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
+            cand --config 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
+            cand --json 'Print the model''s summary as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ploy;rl;eval'= {
+            cand --model 'The model (`ploy rl train --out`)'
+            cand --recordings 'A folder of recordings (`*.jsonl`) to evaluate on'
+            cand --seed 'The bootstrap''s seed'
+            cand -c 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
+            cand --config 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
+            cand --json 'Print the whole report as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ploy;rl;generate'= {
+            cand --out 'The folder to write `synthetic-<seed>.jsonl` into'
+            cand --seeds 'The seeds, e.g. `1-20` or `3,7`'
+            cand --minutes 'Minutes of market time per session'
+            cand -c 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
+            cand --config 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
+            cand --control 'Calm only (the single-regime control) instead of calm and toxic stretches'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ploy;rl;help'= {
+            cand train 'Learn a half-spread policy from recordings by counterfactual replay; write the model'
+            cand eval 'Compare a model with every fixed half-spread on recordings (P&L, fills, max inventory, bootstrap intervals)'
+            cand generate 'Write synthetic recordings (calm and toxic regimes) for training and tests'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ploy;rl;help;train'= {
+        }
+        &'ploy;rl;help;eval'= {
+        }
+        &'ploy;rl;help;generate'= {
+        }
+        &'ploy;rl;help;help'= {
+        }
         &'ploy;positions'= {
             cand -c 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
             cand --config 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]'
@@ -276,6 +334,7 @@ set edit:completion:arg-completer[ploy] = {|@words|
             cand orders 'List stored orders (read from the database; works while the service is stopped)'
             cand check-orders 'Look up orders stored pending or open on the exchange and say what reconciliation does with each (read-only)'
             cand db 'Database upkeep'
+            cand rl 'The learning quoting policy (builds with the `rl` feature): train, evaluate, generate recordings'
             cand positions 'Show positions with their last mark and P&L (read from the database)'
             cand report 'Summarize a window: orders, fills, volume, fees, P&L, inventory, kill switch, deployments'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -325,6 +384,17 @@ set edit:completion:arg-completer[ploy] = {|@words|
         &'ploy;help;db;list'= {
         }
         &'ploy;help;db;download'= {
+        }
+        &'ploy;help;rl'= {
+            cand train 'Learn a half-spread policy from recordings by counterfactual replay; write the model'
+            cand eval 'Compare a model with every fixed half-spread on recordings (P&L, fills, max inventory, bootstrap intervals)'
+            cand generate 'Write synthetic recordings (calm and toxic regimes) for training and tests'
+        }
+        &'ploy;help;rl;train'= {
+        }
+        &'ploy;help;rl;eval'= {
+        }
+        &'ploy;help;rl;generate'= {
         }
         &'ploy;help;positions'= {
         }

@@ -38,6 +38,7 @@ complete -c ploy -n "__fish_ploy_needs_command" -f -a "record" -d 'Write the liv
 complete -c ploy -n "__fish_ploy_needs_command" -f -a "orders" -d 'List stored orders (read from the database; works while the service is stopped)'
 complete -c ploy -n "__fish_ploy_needs_command" -f -a "check-orders" -d 'Look up orders stored pending or open on the exchange and say what reconciliation does with each (read-only)'
 complete -c ploy -n "__fish_ploy_needs_command" -f -a "db" -d 'Database upkeep'
+complete -c ploy -n "__fish_ploy_needs_command" -f -a "rl" -d 'The learning quoting policy (builds with the `rl` feature): train, evaluate, generate recordings'
 complete -c ploy -n "__fish_ploy_needs_command" -f -a "positions" -d 'Show positions with their last mark and P&L (read from the database)'
 complete -c ploy -n "__fish_ploy_needs_command" -f -a "report" -d 'Summarize a window: orders, fills, volume, fees, P&L, inventory, kill switch, deployments'
 complete -c ploy -n "__fish_ploy_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -59,6 +60,7 @@ complete -c ploy -n "__fish_ploy_using_subcommand version" -s c -l config -d 'Co
 complete -c ploy -n "__fish_ploy_using_subcommand version" -l json -d 'Print JSON'
 complete -c ploy -n "__fish_ploy_using_subcommand version" -s h -l help -d 'Print help'
 complete -c ploy -n "__fish_ploy_using_subcommand replay" -l show-fills -d 'How many fills to list' -r
+complete -c ploy -n "__fish_ploy_using_subcommand replay" -l policy -d 'Quote with this trained model\'s half-spreads (`ploy rl train`; needs the `rl` feature)' -r -F
 complete -c ploy -n "__fish_ploy_using_subcommand replay" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
 complete -c ploy -n "__fish_ploy_using_subcommand replay" -l json -d 'Print the whole report as JSON'
 complete -c ploy -n "__fish_ploy_using_subcommand replay" -l strict -d 'Fail on the first bad line instead of skipping it (as `market_data.recording_strict = true` does)'
@@ -150,6 +152,36 @@ complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand
 complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the backups in a folder, or in object storage with --from'
 complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "download" -d 'Fetch a backup (the newest by default) from object storage into a folder, checked by its sha256'
 complete -c ploy -n "__fish_ploy_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and not __fish_seen_subcommand_from train eval generate help" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and not __fish_seen_subcommand_from train eval generate help" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and not __fish_seen_subcommand_from train eval generate help" -f -a "train" -d 'Learn a half-spread policy from recordings by counterfactual replay; write the model'
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and not __fish_seen_subcommand_from train eval generate help" -f -a "eval" -d 'Compare a model with every fixed half-spread on recordings (P&L, fills, max inventory, bootstrap intervals)'
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and not __fish_seen_subcommand_from train eval generate help" -f -a "generate" -d 'Write synthetic recordings (calm and toxic regimes) for training and tests'
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and not __fish_seen_subcommand_from train eval generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from train" -l recordings -d 'A folder of recordings (`*.jsonl`), all used' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from train" -l seed -d 'The seed (file order, exploration): the same seed and files give the same model' -r
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from train" -l out -d 'Where to write the model' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from train" -l arms -d 'The arms: half-spreads in ticks' -r
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from train" -l window -d 'The decision window (event time)' -r
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from train" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from train" -l json -d 'Print the model\'s summary as JSON'
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from train" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from eval" -l model -d 'The model (`ploy rl train --out`)' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from eval" -l recordings -d 'A folder of recordings (`*.jsonl`) to evaluate on' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from eval" -l seed -d 'The bootstrap\'s seed' -r
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from eval" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from eval" -l json -d 'Print the whole report as JSON'
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from eval" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from generate" -l out -d 'The folder to write `synthetic-<seed>.jsonl` into' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from generate" -l seeds -d 'The seeds, e.g. `1-20` or `3,7`' -r
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from generate" -l minutes -d 'Minutes of market time per session' -r
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from generate" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from generate" -l control -d 'Calm only (the single-regime control) instead of calm and toxic stretches'
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help'
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from help" -f -a "train" -d 'Learn a half-spread policy from recordings by counterfactual replay; write the model'
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from help" -f -a "eval" -d 'Compare a model with every fixed half-spread on recordings (P&L, fills, max inventory, bootstrap intervals)'
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Write synthetic recordings (calm and toxic regimes) for training and tests'
+complete -c ploy -n "__fish_ploy_using_subcommand rl; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ploy -n "__fish_ploy_using_subcommand positions" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
 complete -c ploy -n "__fish_ploy_using_subcommand positions" -l json -d 'Print JSON'
 complete -c ploy -n "__fish_ploy_using_subcommand positions" -s h -l help -d 'Print help'
@@ -157,20 +189,21 @@ complete -c ploy -n "__fish_ploy_using_subcommand report" -l since -d 'The windo
 complete -c ploy -n "__fish_ploy_using_subcommand report" -s c -l config -d 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]' -r -F
 complete -c ploy -n "__fish_ploy_using_subcommand report" -l json -d 'Print JSON'
 complete -c ploy -n "__fish_ploy_using_subcommand report" -s h -l help -d 'Print help'
-complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "run" -d 'Run the engine: trading pipeline, /health and /metrics, until SIGTERM or SIGINT'
-complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "check-config" -d 'Validate the config file and environment without starting anything'
-complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "health-check" -d 'Probe a running instance\'s /health; exit 0 only when healthy'
-complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "migrate" -d 'Apply pending database migrations and exit'
-complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "version" -d 'Print version, git revision and build profile'
-complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "replay" -d 'Run the strategy on a recorded session with the paper exchange; print orders, fills, P&L'
-complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "order" -d 'Orders: preview a signed order without sending it'
-complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "record" -d 'Write the live market feed to a recording for `ploy replay`'
-complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "orders" -d 'List stored orders (read from the database; works while the service is stopped)'
-complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "check-orders" -d 'Look up orders stored pending or open on the exchange and say what reconciliation does with each (read-only)'
-complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "db" -d 'Database upkeep'
-complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "positions" -d 'Show positions with their last mark and P&L (read from the database)'
-complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "report" -d 'Summarize a window: orders, fills, volume, fees, P&L, inventory, kill switch, deployments'
-complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db positions report help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db rl positions report help" -f -a "run" -d 'Run the engine: trading pipeline, /health and /metrics, until SIGTERM or SIGINT'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db rl positions report help" -f -a "check-config" -d 'Validate the config file and environment without starting anything'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db rl positions report help" -f -a "health-check" -d 'Probe a running instance\'s /health; exit 0 only when healthy'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db rl positions report help" -f -a "migrate" -d 'Apply pending database migrations and exit'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db rl positions report help" -f -a "version" -d 'Print version, git revision and build profile'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db rl positions report help" -f -a "replay" -d 'Run the strategy on a recorded session with the paper exchange; print orders, fills, P&L'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db rl positions report help" -f -a "order" -d 'Orders: preview a signed order without sending it'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db rl positions report help" -f -a "record" -d 'Write the live market feed to a recording for `ploy replay`'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db rl positions report help" -f -a "orders" -d 'List stored orders (read from the database; works while the service is stopped)'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db rl positions report help" -f -a "check-orders" -d 'Look up orders stored pending or open on the exchange and say what reconciliation does with each (read-only)'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db rl positions report help" -f -a "db" -d 'Database upkeep'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db rl positions report help" -f -a "rl" -d 'The learning quoting policy (builds with the `rl` feature): train, evaluate, generate recordings'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db rl positions report help" -f -a "positions" -d 'Show positions with their last mark and P&L (read from the database)'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db rl positions report help" -f -a "report" -d 'Summarize a window: orders, fills, volume, fees, P&L, inventory, kill switch, deployments'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and not __fish_seen_subcommand_from run check-config health-check migrate version replay order record orders check-orders db rl positions report help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from order" -f -a "preview" -d 'Print the exact signed body that would be posted; post nothing'
 complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "checkpoint" -d 'SQLite: move the write-ahead log into the database file and truncate it (safe while ploy runs)'
 complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backup" -d 'Take a consistent, compressed snapshot of the database with a manifest (safe while ploy runs)'
@@ -179,3 +212,6 @@ complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcomma
 complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "upload" -d 'Copy backups to S3-compatible object storage (by default every one not copied there yet)'
 complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "list" -d 'List the backups in a folder, or in object storage with --from'
 complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "download" -d 'Fetch a backup (the newest by default) from object storage into a folder, checked by its sha256'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from rl" -f -a "train" -d 'Learn a half-spread policy from recordings by counterfactual replay; write the model'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from rl" -f -a "eval" -d 'Compare a model with every fixed half-spread on recordings (P&L, fills, max inventory, bootstrap intervals)'
+complete -c ploy -n "__fish_ploy_using_subcommand help; and __fish_seen_subcommand_from rl" -f -a "generate" -d 'Write synthetic recordings (calm and toxic regimes) for training and tests'

@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'ploy' -ScriptBlock {
             [CompletionResult]::new('orders', 'orders', [CompletionResultType]::ParameterValue, 'List stored orders (read from the database; works while the service is stopped)')
             [CompletionResult]::new('check-orders', 'check-orders', [CompletionResultType]::ParameterValue, 'Look up orders stored pending or open on the exchange and say what reconciliation does with each (read-only)')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Database upkeep')
+            [CompletionResult]::new('rl', 'rl', [CompletionResultType]::ParameterValue, 'The learning quoting policy (builds with the `rl` feature): train, evaluate, generate recordings')
             [CompletionResult]::new('positions', 'positions', [CompletionResultType]::ParameterValue, 'Show positions with their last mark and P&L (read from the database)')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Summarize a window: orders, fills, volume, fees, P&L, inventory, kill switch, deployments')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -87,6 +88,7 @@ Register-ArgumentCompleter -Native -CommandName 'ploy' -ScriptBlock {
         }
         'ploy;replay' {
             [CompletionResult]::new('--show-fills', '--show-fills', [CompletionResultType]::ParameterName, 'How many fills to list')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Quote with this trained model''s half-spreads (`ploy rl train`; needs the `rl` feature)')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the whole report as JSON')
@@ -284,6 +286,71 @@ Register-ArgumentCompleter -Native -CommandName 'ploy' -ScriptBlock {
         'ploy;db;help;help' {
             break
         }
+        'ploy;rl' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('train', 'train', [CompletionResultType]::ParameterValue, 'Learn a half-spread policy from recordings by counterfactual replay; write the model')
+            [CompletionResult]::new('eval', 'eval', [CompletionResultType]::ParameterValue, 'Compare a model with every fixed half-spread on recordings (P&L, fills, max inventory, bootstrap intervals)')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write synthetic recordings (calm and toxic regimes) for training and tests')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ploy;rl;train' {
+            [CompletionResult]::new('--recordings', '--recordings', [CompletionResultType]::ParameterName, 'A folder of recordings (`*.jsonl`), all used')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'The seed (file order, exploration): the same seed and files give the same model')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write the model')
+            [CompletionResult]::new('--arms', '--arms', [CompletionResultType]::ParameterName, 'The arms: half-spreads in ticks')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'The decision window (event time)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the model''s summary as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ploy;rl;eval' {
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The model (`ploy rl train --out`)')
+            [CompletionResult]::new('--recordings', '--recordings', [CompletionResultType]::ParameterName, 'A folder of recordings (`*.jsonl`) to evaluate on')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'The bootstrap''s seed')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the whole report as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ploy;rl;generate' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The folder to write `synthetic-<seed>.jsonl` into')
+            [CompletionResult]::new('--seeds', '--seeds', [CompletionResultType]::ParameterName, 'The seeds, e.g. `1-20` or `3,7`')
+            [CompletionResult]::new('--minutes', '--minutes', [CompletionResultType]::ParameterName, 'Minutes of market time per session')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
+            [CompletionResult]::new('--control', '--control', [CompletionResultType]::ParameterName, 'Calm only (the single-regime control) instead of calm and toxic stretches')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ploy;rl;help' {
+            [CompletionResult]::new('train', 'train', [CompletionResultType]::ParameterValue, 'Learn a half-spread policy from recordings by counterfactual replay; write the model')
+            [CompletionResult]::new('eval', 'eval', [CompletionResultType]::ParameterValue, 'Compare a model with every fixed half-spread on recordings (P&L, fills, max inventory, bootstrap intervals)')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write synthetic recordings (calm and toxic regimes) for training and tests')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ploy;rl;help;train' {
+            break
+        }
+        'ploy;rl;help;eval' {
+            break
+        }
+        'ploy;rl;help;generate' {
+            break
+        }
+        'ploy;rl;help;help' {
+            break
+        }
         'ploy;positions' {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults]')
@@ -313,6 +380,7 @@ Register-ArgumentCompleter -Native -CommandName 'ploy' -ScriptBlock {
             [CompletionResult]::new('orders', 'orders', [CompletionResultType]::ParameterValue, 'List stored orders (read from the database; works while the service is stopped)')
             [CompletionResult]::new('check-orders', 'check-orders', [CompletionResultType]::ParameterValue, 'Look up orders stored pending or open on the exchange and say what reconciliation does with each (read-only)')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Database upkeep')
+            [CompletionResult]::new('rl', 'rl', [CompletionResultType]::ParameterValue, 'The learning quoting policy (builds with the `rl` feature): train, evaluate, generate recordings')
             [CompletionResult]::new('positions', 'positions', [CompletionResultType]::ParameterValue, 'Show positions with their last mark and P&L (read from the database)')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Summarize a window: orders, fills, volume, fees, P&L, inventory, kill switch, deployments')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -381,6 +449,21 @@ Register-ArgumentCompleter -Native -CommandName 'ploy' -ScriptBlock {
             break
         }
         'ploy;help;db;download' {
+            break
+        }
+        'ploy;help;rl' {
+            [CompletionResult]::new('train', 'train', [CompletionResultType]::ParameterValue, 'Learn a half-spread policy from recordings by counterfactual replay; write the model')
+            [CompletionResult]::new('eval', 'eval', [CompletionResultType]::ParameterValue, 'Compare a model with every fixed half-spread on recordings (P&L, fills, max inventory, bootstrap intervals)')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write synthetic recordings (calm and toxic regimes) for training and tests')
+            break
+        }
+        'ploy;help;rl;train' {
+            break
+        }
+        'ploy;help;rl;eval' {
+            break
+        }
+        'ploy;help;rl;generate' {
             break
         }
         'ploy;help;positions' {

@@ -80,6 +80,7 @@ _arguments "${_arguments_options[@]}" : \
 (replay)
 _arguments "${_arguments_options[@]}" : \
 '--show-fills=[How many fills to list]:SHOW_FILLS:_default' \
+'--policy=[Quote with this trained model'\''s half-spreads (\`ploy rl train\`; needs the \`rl\` feature)]:MODEL:_files' \
 '-c+[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
 '--config=[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
 '--json[Print the whole report as JSON]' \
@@ -335,6 +336,96 @@ esac
     ;;
 esac
 ;;
+(rl)
+_arguments "${_arguments_options[@]}" : \
+'-c+[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
+'--config=[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
+'-h[Print help]' \
+'--help[Print help]' \
+":: :_ploy__subcmd__rl_commands" \
+"*::: :->rl" \
+&& ret=0
+
+    case $state in
+    (rl)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ploy-rl-command-$line[1]:"
+        case $line[1] in
+            (train)
+_arguments "${_arguments_options[@]}" : \
+'--recordings=[A folder of recordings (\`*.jsonl\`), all used]:DIR:_files' \
+'--seed=[The seed (file order, exploration)\: the same seed and files give the same model]:SEED:_default' \
+'--out=[Where to write the model]:FILE:_files' \
+'*--arms=[The arms\: half-spreads in ticks]:ARMS:_default' \
+'--window=[The decision window (event time)]:DURATION:_default' \
+'-c+[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
+'--config=[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
+'--json[Print the model'\''s summary as JSON]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(eval)
+_arguments "${_arguments_options[@]}" : \
+'--model=[The model (\`ploy rl train --out\`)]:FILE:_files' \
+'--recordings=[A folder of recordings (\`*.jsonl\`) to evaluate on]:DIR:_files' \
+'--seed=[The bootstrap'\''s seed]:SEED:_default' \
+'-c+[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
+'--config=[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
+'--json[Print the whole report as JSON]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(generate)
+_arguments "${_arguments_options[@]}" : \
+'--out=[The folder to write \`synthetic-<seed>.jsonl\` into]:DIR:_files' \
+'--seeds=[The seeds, e.g. \`1-20\` or \`3,7\`]:SEEDS:_default' \
+'--minutes=[Minutes of market time per session]:MINUTES:_default' \
+'-c+[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
+'--config=[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
+'--control[Calm only (the single-regime control) instead of calm and toxic stretches]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_ploy__subcmd__rl__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ploy-rl-help-command-$line[1]:"
+        case $line[1] in
+            (train)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(eval)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(generate)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (positions)
 _arguments "${_arguments_options[@]}" : \
 '-c+[Config file \[default\: /opt/ploy/config/config.toml, else ./config.toml, else built-in defaults\]]:PATH:_files' \
@@ -466,6 +557,34 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(rl)
+_arguments "${_arguments_options[@]}" : \
+":: :_ploy__subcmd__help__subcmd__rl_commands" \
+"*::: :->rl" \
+&& ret=0
+
+    case $state in
+    (rl)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:ploy-help-rl-command-$line[1]:"
+        case $line[1] in
+            (train)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(eval)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(generate)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (positions)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -501,6 +620,7 @@ _ploy_commands() {
 'orders:List stored orders (read from the database; works while the service is stopped)' \
 'check-orders:Look up orders stored pending or open on the exchange and say what reconciliation does with each (read-only)' \
 'db:Database upkeep' \
+'rl:The learning quoting policy (builds with the \`rl\` feature)\: train, evaluate, generate recordings' \
 'positions:Show positions with their last mark and P&L (read from the database)' \
 'report:Summarize a window\: orders, fills, volume, fees, P&L, inventory, kill switch, deployments' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -639,6 +759,7 @@ _ploy__subcmd__help_commands() {
 'orders:List stored orders (read from the database; works while the service is stopped)' \
 'check-orders:Look up orders stored pending or open on the exchange and say what reconciliation does with each (read-only)' \
 'db:Database upkeep' \
+'rl:The learning quoting policy (builds with the \`rl\` feature)\: train, evaluate, generate recordings' \
 'positions:Show positions with their last mark and P&L (read from the database)' \
 'report:Summarize a window\: orders, fills, volume, fees, P&L, inventory, kill switch, deployments' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -755,6 +876,30 @@ _ploy__subcmd__help__subcmd__report_commands() {
     local commands; commands=()
     _describe -t commands 'ploy help report commands' commands "$@"
 }
+(( $+functions[_ploy__subcmd__help__subcmd__rl_commands] )) ||
+_ploy__subcmd__help__subcmd__rl_commands() {
+    local commands; commands=(
+'train:Learn a half-spread policy from recordings by counterfactual replay; write the model' \
+'eval:Compare a model with every fixed half-spread on recordings (P&L, fills, max inventory, bootstrap intervals)' \
+'generate:Write synthetic recordings (calm and toxic regimes) for training and tests' \
+    )
+    _describe -t commands 'ploy help rl commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__help__subcmd__rl__subcmd__eval_commands] )) ||
+_ploy__subcmd__help__subcmd__rl__subcmd__eval_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy help rl eval commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__help__subcmd__rl__subcmd__generate_commands] )) ||
+_ploy__subcmd__help__subcmd__rl__subcmd__generate_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy help rl generate commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__help__subcmd__rl__subcmd__train_commands] )) ||
+_ploy__subcmd__help__subcmd__rl__subcmd__train_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy help rl train commands' commands "$@"
+}
 (( $+functions[_ploy__subcmd__help__subcmd__run_commands] )) ||
 _ploy__subcmd__help__subcmd__run_commands() {
     local commands; commands=()
@@ -825,6 +970,61 @@ _ploy__subcmd__replay_commands() {
 _ploy__subcmd__report_commands() {
     local commands; commands=()
     _describe -t commands 'ploy report commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__rl_commands] )) ||
+_ploy__subcmd__rl_commands() {
+    local commands; commands=(
+'train:Learn a half-spread policy from recordings by counterfactual replay; write the model' \
+'eval:Compare a model with every fixed half-spread on recordings (P&L, fills, max inventory, bootstrap intervals)' \
+'generate:Write synthetic recordings (calm and toxic regimes) for training and tests' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'ploy rl commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__rl__subcmd__eval_commands] )) ||
+_ploy__subcmd__rl__subcmd__eval_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy rl eval commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__rl__subcmd__generate_commands] )) ||
+_ploy__subcmd__rl__subcmd__generate_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy rl generate commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__rl__subcmd__help_commands] )) ||
+_ploy__subcmd__rl__subcmd__help_commands() {
+    local commands; commands=(
+'train:Learn a half-spread policy from recordings by counterfactual replay; write the model' \
+'eval:Compare a model with every fixed half-spread on recordings (P&L, fills, max inventory, bootstrap intervals)' \
+'generate:Write synthetic recordings (calm and toxic regimes) for training and tests' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'ploy rl help commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__rl__subcmd__help__subcmd__eval_commands] )) ||
+_ploy__subcmd__rl__subcmd__help__subcmd__eval_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy rl help eval commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__rl__subcmd__help__subcmd__generate_commands] )) ||
+_ploy__subcmd__rl__subcmd__help__subcmd__generate_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy rl help generate commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__rl__subcmd__help__subcmd__help_commands] )) ||
+_ploy__subcmd__rl__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy rl help help commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__rl__subcmd__help__subcmd__train_commands] )) ||
+_ploy__subcmd__rl__subcmd__help__subcmd__train_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy rl help train commands' commands "$@"
+}
+(( $+functions[_ploy__subcmd__rl__subcmd__train_commands] )) ||
+_ploy__subcmd__rl__subcmd__train_commands() {
+    local commands; commands=()
+    _describe -t commands 'ploy rl train commands' commands "$@"
 }
 (( $+functions[_ploy__subcmd__run_commands] )) ||
 _ploy__subcmd__run_commands() {

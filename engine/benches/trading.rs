@@ -179,10 +179,77 @@ fn latency_percentiles(iterations: usize) {
     println!("sign_v2_order throughput on one core: {rate:.0} orders/s over {n} orders");
 }
 
+/// With the `rl` feature: the same path with a trained-shaped bandit
+/// deciding the half-spread on every event (the worst case: a decision is
+/// due at each one), side by side with the path without it, in one run.
+#[cfg(feature = "rl")]
+fn bandit_latency(iterations: usize) {
+    use ploy::rl::features::DIM;
+    use ploy::rl::linucb::LinUcb;
+    use ploy::rl::model::{BanditModel, SpreadController, MODEL_FORMAT};
+    use ploy::rl::rng::Rng;
+    let mut rng = Rng::new(1);
+    let mut bandit = LinUcb::new(4, DIM, 0.5, 1.0);
+    for _ in 0..2_000 {
+        let x: Vec<f64> = (0..DIM).map(|_| rng.normal()).collect();
+        let arm = usize::try_from(rng.below(4)).unwrap_or(0);
+        bandit.update(arm, &x, rng.normal());
+    }
+    let model = BanditModel {
+        format: MODEL_FORMAT,
+        arms_ticks: vec![1, 2, 3, 4],
+        window_ms: 5_000,
+        dim: DIM,
+        inventory_penalty: 0.001,
+        seed: 1,
+        trained_on: Vec::new(),
+        decisions: 2_000,
+        bandit,
+    };
+    let s = signer();
+    let event = book();
+    let fresh = core();
+    let controller = SpreadController::new(model, 10);
+    let mut off = Vec::with_capacity(iterations);
+    let mut on = Vec::with_capacity(iterations);
+    for i in 0..iterations {
+        let mut c = fresh.clone();
+        let started = Instant::now();
+        let n = event_to_signed(&mut c, &event, &s, i as u64 + 1);
+        off.push(started.elapsed());
+        assert_eq!(n, 1);
+        let mut c = fresh.clone();
+        let mut policy = controller.clone();
+        let started = Instant::now();
+        let decided = policy.on_market(&mut c, &event, 1);
+        let n = event_to_signed(&mut c, &event, &s, i as u64 + 1);
+        on.push(started.elapsed());
+        assert_eq!((decided.len(), n), (1, 1));
+    }
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
+    let pct = |v: &mut Vec<Duration>, p: f64| {
+        v.sort();
+        v[((v.len() as f64 * p) as usize).min(v.len() - 1)]
+    };
+    let (off50, off99) = (pct(&mut off, 0.50), pct(&mut off, 0.99));
+    let (on50, on99) = (pct(&mut on, 0.50), pct(&mut on, 0.99));
+    println!(
+        "event_to_signed_order with the bandit deciding on every event, over {iterations} events: p50 {:.1} µs, p99 {:.1} µs (without: p50 {:.1} µs, p99 {:.1} µs; p99 ratio {:.3}, p99 / 1 ms {:.3})",
+        us(on50),
+        us(on99),
+        us(off50),
+        us(off99),
+        us(on99) / us(off99),
+        us(on99) / 1000.0
+    );
+}
+
 fn main() {
     let bench_mode = std::env::args().any(|a| a == "--bench");
     let mut criterion = Criterion::default().configure_from_args();
     benches(&mut criterion);
     criterion.final_summary();
     latency_percentiles(if bench_mode { 10_000 } else { 200 });
+    #[cfg(feature = "rl")]
+    bandit_latency(if bench_mode { 10_000 } else { 200 });
 }

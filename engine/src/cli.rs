@@ -61,6 +61,9 @@ pub enum Command {
     /// Database upkeep.
     #[command(subcommand)]
     Db(DbCommand),
+    /// The learning quoting policy (builds with the `rl` feature): train, evaluate, generate recordings.
+    #[command(subcommand)]
+    Rl(RlCommand),
     /// Show positions with their last mark and P&L (read from the database).
     Positions(JsonArgs),
     /// Summarize a window: orders, fills, volume, fees, P&L, inventory, kill switch, deployments.
@@ -279,6 +282,77 @@ pub struct ReplayArgs {
     /// `market_data.recording_strict = true` does).
     #[arg(long)]
     pub strict: bool,
+    /// Quote with this trained model's half-spreads (`ploy rl train`; needs the `rl` feature).
+    #[arg(long, value_name = "MODEL")]
+    pub policy: Option<PathBuf>,
+}
+
+/// `ploy rl …`
+#[derive(Debug, Subcommand)]
+pub enum RlCommand {
+    /// Learn a half-spread policy from recordings by counterfactual replay; write the model.
+    Train(RlTrainArgs),
+    /// Compare a model with every fixed half-spread on recordings (P&L, fills, max inventory, bootstrap intervals).
+    Eval(RlEvalArgs),
+    /// Write synthetic recordings (calm and toxic regimes) for training and tests.
+    Generate(RlGenerateArgs),
+}
+
+/// `ploy rl train`
+#[derive(Debug, Args)]
+pub struct RlTrainArgs {
+    /// A folder of recordings (`*.jsonl`), all used.
+    #[arg(long, value_name = "DIR")]
+    pub recordings: PathBuf,
+    /// The seed (file order, exploration): the same seed and files give the same model.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Where to write the model.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// The arms: half-spreads in ticks.
+    #[arg(long, value_delimiter = ',', default_value = "1,2,3,4", value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub arms: Vec<u32>,
+    /// The decision window (event time).
+    #[arg(long, default_value = "5s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub window: std::time::Duration,
+    /// Print the model's summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ploy rl eval`
+#[derive(Debug, Args)]
+pub struct RlEvalArgs {
+    /// The model (`ploy rl train --out`).
+    #[arg(long, value_name = "FILE")]
+    pub model: PathBuf,
+    /// A folder of recordings (`*.jsonl`) to evaluate on.
+    #[arg(long, value_name = "DIR")]
+    pub recordings: PathBuf,
+    /// The bootstrap's seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Print the whole report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ploy rl generate`
+#[derive(Debug, Args)]
+pub struct RlGenerateArgs {
+    /// The folder to write `synthetic-<seed>.jsonl` into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The seeds, e.g. `1-20` or `3,7`.
+    #[arg(long, default_value = "1-20", value_name = "SEEDS")]
+    pub seeds: String,
+    /// Minutes of market time per session.
+    #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..=1440))]
+    pub minutes: u32,
+    /// Calm only (the single-regime control) instead of calm and toxic stretches.
+    #[arg(long)]
+    pub control: bool,
 }
 
 /// `ploy order …`

@@ -59,8 +59,8 @@ fn only_the_exchange_module_touches_the_network() {
     );
 }
 
-/// The trading core and the strategy do no I/O: no async, no storage, no
-/// network, no clock of their own.
+/// The trading core, the strategy and the learning policy do no I/O: no
+/// async, no storage, no network, no clock of their own.
 #[test]
 fn the_trading_core_and_the_strategy_do_no_io() {
     let io = [
@@ -78,6 +78,12 @@ fn the_trading_core_and_the_strategy_do_no_io() {
         "trading/sim.rs",
         "strategy/quoter.rs",
         "risk.rs",
+        "rl/features.rs",
+        "rl/linucb.rs",
+        "rl/model.rs",
+        "rl/train.rs",
+        "rl/eval.rs",
+        "rl/synth.rs",
     ] {
         let text =
             std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(file))

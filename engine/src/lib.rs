@@ -29,6 +29,8 @@ pub mod queue;
 pub mod reconcile;
 pub mod redact;
 pub mod risk;
+#[cfg(feature = "rl")]
+pub mod rl;
 pub mod service;
 pub mod signing;
 pub mod storage;

@@ -112,6 +112,9 @@ pub struct Metrics {
     http_refused: Family<RefusalLabels, Counter>,
     /// `ploy_task_failures_total{task}`: pipeline tasks that stopped early.
     task_failures: Family<TaskLabels, Counter>,
+    /// `ploy_policy_half_spread_ticks{token}`: the half-spread a quoting
+    /// policy chose last (`strategy.policy = "bandit"`).
+    policy_half_spread: Family<TokenLabels, Gauge>,
 }
 
 /// `task` label of `ploy_task_failures_total`.
@@ -302,6 +305,13 @@ impl Metrics {
             position_shares.clone(),
         );
 
+        let policy_half_spread = Family::<TokenLabels, Gauge>::default();
+        registry.register(
+            "ploy_policy_half_spread_ticks",
+            "The half-spread, in ticks, the quoting policy chose last per token (strategy.policy = \"bandit\")",
+            policy_half_spread.clone(),
+        );
+
         // Pre-create the common error kinds so dashboards see zeros, not gaps.
         for kind in [
             "rate_limited",
@@ -336,7 +346,17 @@ impl Metrics {
             http_refused,
             task_failures,
             position_shares,
+            policy_half_spread,
         }
+    }
+
+    /// Shows the half-spread, in ticks, a policy chose for `token`.
+    pub fn set_policy_half_spread(&self, token: &str, ticks: u32) {
+        self.policy_half_spread
+            .get_or_create(&TokenLabels {
+                token: token.to_owned(),
+            })
+            .set(i64::from(ticks));
     }
 
     /// Shows the shares held in `token` as the trading core sees them.

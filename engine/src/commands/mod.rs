@@ -21,6 +21,7 @@ pub mod migrate;
 pub mod order;
 pub mod record;
 pub mod replay;
+pub mod rl;
 pub mod run;
 pub mod version;
 pub mod views;
@@ -74,6 +75,7 @@ pub fn main() -> ExitCode {
         cli::Command::Db(cli::DbCommand::Download(args)) => {
             with_runtime(|| db::download(config, &args))
         },
+        cli::Command::Rl(command) => rl::run(config, command),
         cli::Command::Positions(args) => with_runtime(|| views::positions(config, args.json)),
         cli::Command::Report(args) => with_runtime(|| views::report(config, &args)),
     };

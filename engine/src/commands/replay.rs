@@ -30,12 +30,17 @@ pub fn run(config: Option<&Path>, args: &ReplayArgs) -> CommandResult {
     if let Some(summary) = read.skipped_summary() {
         eprintln!("warning: {summary}");
     }
-    let report = replay::run(
-        &events,
-        crate::pipeline::core_config(cfg, "replay"),
-        cfg.risk.clone(),
-        cfg.paper.clone(),
-    );
+    // `--policy`, else the config's `strategy.policy = "bandit"` model.
+    let policy = args.policy.clone().or_else(|| {
+        (cfg.strategy.policy == crate::config::Policy::Bandit)
+            .then(|| cfg.strategy.policy_model.clone())
+            .flatten()
+    });
+    let core = crate::pipeline::core_config(cfg, "replay");
+    let report = match policy {
+        None => replay::run(&events, core, cfg.risk.clone(), cfg.paper.clone()),
+        Some(path) => with_policy(&events, core, cfg, &path)?,
+    };
     if args.json {
         let mut value = serde_json::to_value(&report).expect("report serializes");
         value["skipped_lines"] = serde_json::to_value(&read.skipped).expect("serializes");
@@ -98,6 +103,47 @@ pub fn run(config: Option<&Path>, args: &ReplayArgs) -> CommandResult {
         report.total_pnl, report.max_inventory
     );
     Ok(exit::OK)
+}
+
+#[cfg(feature = "rl")]
+fn with_policy(
+    events: &[(i64, crate::market_data::MarketEvent)],
+    core: crate::trading::CoreConfig,
+    cfg: &crate::config::Config,
+    path: &Path,
+) -> Result<replay::ReplayReport, CommandError> {
+    let model = super::rl::imp::load_model(path)?;
+    let settings = crate::rl::train::Settings {
+        core,
+        risk: cfg.risk.clone(),
+        paper: cfg.paper.clone(),
+    };
+    let (report, choices) =
+        crate::rl::eval::run_policy(events, &settings, &model, cfg.strategy.policy_max_ticks);
+    let chosen: Vec<String> = choices
+        .iter()
+        .map(|(ticks, n)| format!("{ticks} tick(s) ×{n}"))
+        .collect();
+    eprintln!(
+        "policy {}: half-spreads chosen {}",
+        path.display(),
+        if chosen.is_empty() {
+            "none (no book)".to_owned()
+        } else {
+            chosen.join(", ")
+        }
+    );
+    Ok(report)
+}
+
+#[cfg(not(feature = "rl"))]
+fn with_policy(
+    _events: &[(i64, crate::market_data::MarketEvent)],
+    _core: crate::trading::CoreConfig,
+    _cfg: &crate::config::Config,
+    _path: &Path,
+) -> Result<replay::ReplayReport, CommandError> {
+    Err(super::rl::missing())
 }
 
 fn short(token: &str) -> String {

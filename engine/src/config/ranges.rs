@@ -215,6 +215,12 @@ pub fn ranged(config: &Config) -> Vec<Ranged> {
             "write e.g. 1",
         ),
         r(
+            "strategy.policy_max_ticks",
+            Bound::Count(1, 50),
+            V::Count(u64::from(st.policy_max_ticks)),
+            "write e.g. 10: the widest half-spread, in ticks, a trained policy may choose",
+        ),
+        r(
             "paper.fee_rate",
             dec(0, 1, 0, false, false),
             V::Decimal(paper.fee_rate),

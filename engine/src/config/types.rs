@@ -288,6 +288,24 @@ pub struct StrategyConfig {
     pub inventory_skew: Decimal,
     /// Requote only when the desired price moves at least this many ticks.
     pub requote_ticks: u32,
+    /// `fixed` (`half_spread` always) or `bandit` (a trained model picks
+    /// each token's half-spread; needs the `rl` feature).
+    pub policy: Policy,
+    /// The trained model (`ploy rl train --out`), for `policy = "bandit"`.
+    pub policy_model: Option<PathBuf>,
+    /// The widest half-spread, in ticks, a model may choose.
+    pub policy_max_ticks: u32,
+}
+
+/// How quotes are spread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Policy {
+    /// `strategy.half_spread`, always.
+    #[default]
+    Fixed,
+    /// A trained contextual bandit's choice per token and decision window.
+    Bandit,
 }
 
 impl Default for StrategyConfig {
@@ -298,6 +316,9 @@ impl Default for StrategyConfig {
             order_size: Decimal::from(5),
             inventory_skew: Decimal::new(1, 2),
             requote_ticks: 1,
+            policy: Policy::Fixed,
+            policy_model: None,
+            policy_max_ticks: 10,
         }
     }
 }

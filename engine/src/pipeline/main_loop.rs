@@ -50,6 +50,8 @@ pub(super) struct MainLoop {
     pub(super) feed: Arc<FeedStatus>,
     /// Live: the venue, for the exchange's cancel-all after a halt.
     pub(super) live: Option<Arc<LiveVenue>>,
+    /// A trained policy choosing half-spreads (`strategy.policy = "bandit"`).
+    pub(super) policy: Option<Box<dyn crate::trading::QuotePolicy>>,
 }
 
 /// Where paper's event time comes from between market events (an operator's
@@ -346,6 +348,13 @@ impl MainLoop {
         self.last_event_ms = self.last_event_ms.max(recv_ms);
         self.wall_at_last_event = self.parts.clock.now_ms();
         for event in events {
+            if let Some(policy) = &mut self.policy {
+                for (token, ticks) in policy.on_market(&mut self.core, &event, recv_ms) {
+                    self.parts
+                        .metrics
+                        .set_policy_half_spread(token.as_str(), ticks);
+                }
+            }
             if let Some(paper) = &mut self.paper {
                 let records = sim::step(&mut self.core, paper, recv_ms, SimInput::Market(&event));
                 self.paper_records.extend(records);

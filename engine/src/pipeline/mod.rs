@@ -68,6 +68,45 @@ pub fn core_config(cfg: &Config, prefix: &str) -> CoreConfig {
     }
 }
 
+/// The trained quoting policy `strategy.policy = "bandit"` names (check-config
+/// has read it already; it is read again here, at the start).
+#[cfg(feature = "rl")]
+fn quote_policy(
+    cfg: &Config,
+) -> Result<Option<Box<dyn crate::trading::QuotePolicy>>, PipelineError> {
+    if cfg.strategy.policy != crate::config::Policy::Bandit {
+        return Ok(None);
+    }
+    let path = cfg.strategy.policy_model.clone().unwrap_or_default();
+    let model = crate::rl::model::BanditModel::load(&path)
+        .map_err(|e| PipelineError::Config(e.to_string()))?;
+    tracing::info!(
+        model = %path.display(),
+        arms_ticks = ?model.arms_ticks,
+        window_ms = model.window_ms,
+        max_ticks = cfg.strategy.policy_max_ticks,
+        "quoting with a trained policy's half-spreads"
+    );
+    Ok(Some(Box::new(crate::rl::model::SpreadController::new(
+        model,
+        cfg.strategy.policy_max_ticks,
+    ))))
+}
+
+/// Without the `rl` feature, `check-config` refuses `policy = "bandit"`.
+#[cfg(not(feature = "rl"))]
+#[allow(clippy::unnecessary_wraps)]
+fn quote_policy(
+    cfg: &Config,
+) -> Result<Option<Box<dyn crate::trading::QuotePolicy>>, PipelineError> {
+    if cfg.strategy.policy == crate::config::Policy::Bandit {
+        return Err(PipelineError::Config(
+            "policy = \"bandit\" needs a ploy built with the `rl` feature".to_owned(),
+        ));
+    }
+    Ok(None)
+}
+
 /// Why the pipeline could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
@@ -432,6 +471,7 @@ pub async fn start(
         heartbeat: heartbeat.clone(),
         feed: feed.clone(),
         live: live_venue,
+        policy: quote_policy(&cfg)?,
     };
     // A halt in force cancels whatever reconciliation found resting, and so
     // does a closed market.

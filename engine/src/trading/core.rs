@@ -13,6 +13,19 @@ use crate::orders::{ClientOrderId, OrderHash, OrderIntent, OrderStatus, Side, To
 use crate::risk::{Exposure, Refusal, RiskEngine, Verdict};
 use crate::strategy::{quote, QuoteParams, QuoteState, RestingQuote};
 
+/// Something that sets tokens' half-spreads as market events come (a
+/// trained quoting policy): called with each market event before the core
+/// takes it; returns the tokens it set, with the half-spread in ticks.
+pub trait QuotePolicy: Send + Sync + std::fmt::Debug {
+    /// Takes in `event` at event time `now_ms`.
+    fn on_market(
+        &mut self,
+        core: &mut TradingCore,
+        event: &MarketEvent,
+        now_ms: i64,
+    ) -> Vec<(TokenId, u32)>;
+}
+
 /// What the core needs besides limits.
 #[derive(Debug, Clone)]
 pub struct CoreConfig {
@@ -222,6 +235,8 @@ pub struct TradingCore {
     now_ms: i64,
     /// Markets that take no more orders, by token: never quoted again.
     closed: BTreeMap<TokenId, MarketClosure>,
+    /// Half-spreads a policy chose for tokens, over `config.params`'.
+    half_spreads: BTreeMap<TokenId, Decimal>,
 }
 
 impl TradingCore {
@@ -242,7 +257,36 @@ impl TradingCore {
             unconfirmed: BTreeMap::new(),
             now_ms: 0,
             closed: BTreeMap::new(),
+            half_spreads: BTreeMap::new(),
         }
+    }
+
+    /// Quotes `token` at this half-spread from now on (a policy's choice);
+    /// the token is quoted again at once when it changed.
+    pub fn set_half_spread(&mut self, token: &TokenId, half_spread: Decimal) {
+        if self.half_spreads.insert(token.clone(), half_spread) != Some(half_spread)
+            && !self.requote.contains(token)
+        {
+            self.requote.push(token.clone());
+        }
+    }
+
+    /// The half-spread `token` is quoted at.
+    pub fn half_spread(&self, token: &TokenId) -> Decimal {
+        self.half_spreads
+            .get(token)
+            .copied()
+            .unwrap_or(self.config.params.half_spread)
+    }
+
+    /// The strategy's settings.
+    pub fn params(&self) -> &QuoteParams {
+        &self.config.params
+    }
+
+    /// The tick size until the market data says otherwise.
+    pub fn default_tick(&self) -> Decimal {
+        self.config.default_tick
     }
 
     /// A token's market takes no more orders (it resolved, closed, or stopped
@@ -530,7 +574,16 @@ impl TradingCore {
             position: self.positions.get(&token).copied().unwrap_or_default(),
             resting: &resting,
         };
-        let decision = quote(&self.config.params, &state);
+        let decision = match self.half_spreads.get(&token) {
+            Some(h) => quote(
+                &QuoteParams {
+                    half_spread: *h,
+                    ..self.config.params.clone()
+                },
+                &state,
+            ),
+            None => quote(&self.config.params, &state),
+        };
         let mut commands: Vec<Command> = decision
             .cancels
             .iter()

@@ -13,4 +13,4 @@ pub mod paper;
 pub mod replay;
 pub mod sim;
 
-pub use self::core::{Command, CoreConfig, MarketClosure, OrderEvent, TradingCore};
+pub use self::core::{Command, CoreConfig, MarketClosure, OrderEvent, QuotePolicy, TradingCore};

@@ -80,6 +80,18 @@ pub fn run(
     risk: RiskConfig,
     paper: PaperConfig,
 ) -> ReplayReport {
+    run_with(events, core, risk, paper, &mut |_, _, _| {})
+}
+
+/// [`run`], with `before` called on the core before each market event
+/// (a quoting policy setting the token's half-spread).
+pub fn run_with(
+    events: &[(i64, MarketEvent)],
+    core: CoreConfig,
+    risk: RiskConfig,
+    paper: PaperConfig,
+    before: &mut dyn FnMut(&mut TradingCore, &MarketEvent, i64),
+) -> ReplayReport {
     let clock = HistoricalClock::at(events.first().map_or(0, |e| e.0));
     let mut trading = TradingCore::new(core, RiskEngine::new(risk));
     let mut exchange = PaperExchange::new(paper);
@@ -90,6 +102,7 @@ pub fn run(
     for (recv_ms, event) in events {
         clock.advance_to(*recv_ms);
         let now = clock.now_ms();
+        before(&mut trading, event, now);
         for record in sim::step(&mut trading, &mut exchange, now, SimInput::Market(event)) {
             let SimRecord::Fill(f) = record else {
                 continue;

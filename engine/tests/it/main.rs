@@ -12,6 +12,8 @@ mod container;
 mod generated;
 mod paper;
 mod restore;
+#[cfg(feature = "rl")]
+mod rl;
 mod service;
 mod storage;
 mod trading;

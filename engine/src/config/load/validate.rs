@@ -173,6 +173,8 @@ pub(super) fn check_semantics(
         }
     }
 
+    check_policy(config, locator, table, problems);
+
     if config.mode == Mode::Live && config.strategy.markets.is_empty() {
         problems.push(
             Problem::new(locator.origin_of(table, &["strategy", "markets"]), "live trading needs the token IDs to quote")
@@ -202,6 +204,47 @@ pub(super) fn check_semantics(
             );
         }
     }
+}
+
+/// `strategy.policy = "bandit"`: this build has the `rl` feature, and the
+/// model is named, readable, and one this release runs.
+fn check_policy(
+    config: &Config,
+    locator: &Locator<'_>,
+    table: &DeTable<'_>,
+    problems: &mut Vec<Problem>,
+) {
+    let st = &config.strategy;
+    if st.policy != crate::config::Policy::Bandit {
+        return;
+    }
+    let at = |key: &str| locator.origin_of(table, &["strategy", key]);
+    if !cfg!(feature = "rl") {
+        problems.push(
+            Problem::new(at("policy"), "policy = \"bandit\" needs the `rl` feature, and this ploy was built without it")
+                .key("strategy.policy")
+                .hint("build with `cargo build --release -p ploy --features rl`, or set policy = \"fixed\""),
+        );
+        return;
+    }
+    let Some(path) = &st.policy_model else {
+        problems.push(
+            Problem::new(at("policy"), "policy = \"bandit\" needs strategy.policy_model")
+                .key("strategy.policy_model")
+                .hint("set policy_model = \"/opt/ploy/config/model.json\" (`ploy rl train --out` writes one)"),
+        );
+        return;
+    };
+    #[cfg(feature = "rl")]
+    if let Err(e) = crate::rl::model::BanditModel::load(path) {
+        problems.push(
+            Problem::new(at("policy_model"), e.to_string())
+                .key("strategy.policy_model")
+                .hint("train a model with `ploy rl train --recordings DIR --out FILE`, then point policy_model at it"),
+        );
+    }
+    #[cfg(not(feature = "rl"))]
+    let _ = path;
 }
 
 pub(super) fn problems_push_market(
