@@ -267,3 +267,71 @@ fn check_config_refuses_a_bandit_policy_without_a_usable_model() {
         "{err}"
     );
 }
+
+/// Live against the fake CLOB (real L2 HMACs, real EIP-712 signatures):
+/// the policy's half-spread, bounded at 2 ticks, is the one the first bid
+/// is posted at, and a shutdown leaves nothing resting.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_live_run_posts_at_the_policys_half_spread() {
+    use crate::harness::fake_clob::{FakeClob, API_KEY, API_SECRET, PASSPHRASE, TOKEN};
+    let fake = FakeClob::start().await;
+    let trainer = Ploy::new().config(CONFIG);
+    let (model, _) = trained_model(&trainer);
+    let setup = Ploy::new()
+        .config(&format!(
+            "mode = \"live\"\n\
+             [exchange]\nclob_url = \"{}\"\nws_url = \"{}\"\nrequest_timeout = \"1s\"\n\
+             [market_data]\npoll_interval = \"300ms\"\n\
+             [strategy]\nmarkets = [\"{TOKEN}\"]\norder_size = \"5\"\n\
+             policy = \"bandit\"\npolicy_model = \"{}\"\npolicy_max_ticks = 2\n\
+             [risk]\nmax_orders_per_minute = 600\n",
+            fake.url(),
+            fake.ws_url(),
+            model.display()
+        ))
+        .env(
+            "POLYMARKET_PRIVATE_KEY",
+            "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+        )
+        .env("POLYMARKET_API_KEY", API_KEY)
+        .env("POLYMARKET_SECRET", API_SECRET)
+        .env("POLYMARKET_PASSPHRASE", PASSPHRASE);
+    let mut ploy = setup.spawn();
+    ploy.ready(Duration::from_secs(20)).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let (ticks, bid) = loop {
+        let metrics = ploy.metrics().await;
+        let chosen = metrics
+            .lines()
+            .find(|l| l.starts_with("ploy_policy_half_spread_ticks{"))
+            .and_then(|l| l.rsplit(' ').next()?.parse::<i64>().ok());
+        let bid = fake
+            .ledger()
+            .into_iter()
+            .find(|o| o.side == "BUY" && o.status == "LIVE");
+        if let (Some(ticks), Some(bid)) = (chosen, bid) {
+            break (ticks, bid);
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no quote at a chosen spread:\n{metrics}\n{:?}",
+            fake.ledger()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!((1..=2).contains(&ticks), "{ticks}");
+    // The fake's book is 0.48 / 0.52: the mid is 0.50, flat inventory.
+    assert_eq!(
+        bid.price,
+        rust_decimal::Decimal::new(50 - ticks, 2),
+        "posted at the policy's {ticks} tick(s) from the mid"
+    );
+    assert!(fake.refused_auth().is_empty(), "{:?}", fake.refused_auth());
+    ploy.signal("TERM");
+    assert!(ploy.wait(Duration::from_secs(15)).await.is_some());
+    assert!(
+        fake.ledger().iter().all(|o| o.status != "LIVE"),
+        "a shutdown leaves nothing resting: {:?}",
+        fake.ledger()
+    );
+}
