@@ -193,14 +193,18 @@ async fn on_host(
     result
 }
 
-fn failure_from(out: &ScriptOutput, what: &str) -> Failure {
+/// A failure from what a host's `ploy` printed in the script's `error`
+/// block: its `error:` line (or its first) and its `hint:`.
+pub(crate) fn failure_from(out: &ScriptOutput, what: &str) -> Failure {
     let error = out.block_lines("error");
     let why = error
         .iter()
         .find(|l| l.starts_with("error:"))
         .or_else(|| error.first())
-        .cloned()
-        .unwrap_or_else(|| "no output".to_owned());
+        .map_or_else(
+            || "no output".to_owned(),
+            |l| l.trim_start_matches("error: ").to_owned(),
+        );
     let hint = error
         .iter()
         .find_map(|l| l.trim().strip_prefix("hint: ").map(str::to_owned));

@@ -35,6 +35,7 @@ use ploy_api::backup::{Destination, RestoreReport};
 use ploy_api::{BackupManifest, TradingState};
 use serde::{Deserialize, Serialize};
 
+use super::backup::failure_from;
 use super::maintenance::{set_trading, trading_view};
 use crate::exit::Outcome;
 use crate::fleet::{run_on_hosts, within, Access};
@@ -179,26 +180,6 @@ pub async fn exec(ctx: &Context, hosts: &[Host], options: &RestoreOptions) -> Ou
     ctx.printer.finish("restore", reports, false, None)
 }
 
-fn failure_from(out: &ScriptOutput, block: &str, what: &str) -> Failure {
-    let lines = out.block_lines(block);
-    let why = lines
-        .iter()
-        .find(|l| l.starts_with("error:"))
-        .or_else(|| lines.first())
-        .map_or_else(
-            || "no output".to_owned(),
-            |l| l.trim_start_matches("error: ").to_owned(),
-        );
-    let failure = Failure::new(Outcome::Failed, format!("{what}: {why}"));
-    match lines
-        .iter()
-        .find_map(|l| l.trim().strip_prefix("hint: ").map(str::to_owned))
-    {
-        Some(h) => failure.hint(h),
-        None => failure,
-    }
-}
-
 /// Finds (or fetches) the backup and asks the host's release what a
 /// restore would replace by what.
 async fn plan(
@@ -239,7 +220,7 @@ async fn plan(
             .then(|| serde_json::from_str(&parsed.block_lines("manifest").join("\n")).ok())
             .flatten();
         let Some(manifest) = manifest else {
-            let failure = failure_from(&parsed, "error", &format!("fetching from {dest}"));
+            let failure = failure_from(&parsed, &format!("fetching from {dest}"));
             ctx.printer
                 .step_done(report, StepKind::Backup, false, &failure.reason);
             return Err(failure);
@@ -277,7 +258,7 @@ async fn plan(
         .then(|| serde_json::from_str(&parsed.block_lines("plan").join("\n")).ok())
         .flatten();
     let Some(planned) = planned else {
-        let failure = failure_from(&parsed, "error", &format!("{name} cannot be restored"));
+        let failure = failure_from(&parsed, &format!("{name} cannot be restored"));
         ctx.printer
             .step_done(report, StepKind::Read, false, &failure.reason);
         return Err(failure);
@@ -512,7 +493,7 @@ async fn run_restore(
         .then(|| serde_json::from_str(&parsed.block_lines("report").join("\n")).ok())
         .flatten();
     let Some(restored) = restored else {
-        let failure = failure_from(&parsed, "error", &format!("{name} was not restored"));
+        let failure = failure_from(&parsed, &format!("{name} was not restored"));
         ctx.printer
             .step_done(report, StepKind::Restore, false, &failure.reason);
         return Err(failure);

@@ -153,6 +153,39 @@ struct Meta {
     now_ms: i64,
 }
 
+impl Meta {
+    /// The manifest of the archive at `archive` (named `file`), holding `facts`.
+    fn manifest(
+        &self,
+        database: &str,
+        file: String,
+        archive: &Path,
+        facts: facts::Facts,
+        started: std::time::Instant,
+    ) -> Result<BackupManifest, BackupError> {
+        Ok(BackupManifest {
+            format: ploy_api::backup::MANIFEST_FORMAT,
+            name: self.name.clone(),
+            file,
+            created_at_ms: self.now_ms,
+            host: self.host.clone(),
+            release: self.release.clone(),
+            schema_version: facts.schema_version,
+            database: database.to_owned(),
+            label: self.label.clone(),
+            bytes: std::fs::metadata(archive).map_or(0, |m| m.len()),
+            sha256: files::sha256_file(archive)?,
+            tables: facts.tables,
+            fills_by_token: facts.fills_by_token,
+            newest_order_ms: facts.newest_order_ms,
+            newest_fill_ms: facts.newest_fill_ms,
+            took_ms: files::elapsed_ms(started),
+            verification: None,
+            uploaded: None,
+        })
+    }
+}
+
 fn check(name: &str, ok: bool, detail: impl Into<String>) -> VerifyCheck {
     VerifyCheck {
         name: name.to_owned(),

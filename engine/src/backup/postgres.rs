@@ -12,13 +12,13 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Instant;
 
-use ploy_api::backup::{BackupManifest, DatabaseSummary, VerifyCheck, MANIFEST_FORMAT};
+use ploy_api::backup::{BackupManifest, DatabaseSummary, VerifyCheck};
 use rust_decimal::Decimal;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection, Row};
 
 use super::facts::{drill_checks, Facts};
-use super::files::{self, elapsed_ms};
+use super::files;
 use super::{check, io, BackupError, Meta, RestoreOptions, KEPT_LABEL};
 use crate::config::DatabaseUrl;
 
@@ -264,26 +264,7 @@ pub(super) async fn take(
     let archive = out.join(&file);
     std::fs::rename(&tmp, &archive).map_err(io("cannot rename into", &archive))?;
     files::sync_dir(out);
-    Ok(BackupManifest {
-        format: MANIFEST_FORMAT,
-        name: name.clone(),
-        file,
-        created_at_ms: meta.now_ms,
-        host: meta.host.clone(),
-        release: meta.release.clone(),
-        schema_version: facts.schema_version,
-        database: "postgres".to_owned(),
-        label: meta.label.clone(),
-        bytes: std::fs::metadata(&archive).map_or(0, |m| m.len()),
-        sha256: files::sha256_file(&archive)?,
-        tables: facts.tables,
-        fills_by_token: facts.fills_by_token,
-        newest_order_ms: facts.newest_order_ms,
-        newest_fill_ms: facts.newest_fill_ms,
-        took_ms: elapsed_ms(started),
-        verification: None,
-        uploaded: None,
-    })
+    meta.manifest("postgres", file, &archive, facts, started)
 }
 
 /// The archive's table of contents without its schema entries (the schema

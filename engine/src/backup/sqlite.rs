@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Instant;
 
-use ploy_api::backup::{BackupManifest, DatabaseSummary, VerifyCheck, MANIFEST_FORMAT};
+use ploy_api::backup::{BackupManifest, DatabaseSummary, VerifyCheck};
 use rust_decimal::Decimal;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::{Row, SqlitePool};
 
 use super::facts::{drill_checks, Facts};
-use super::files::{self, elapsed_ms};
+use super::files;
 use super::{check, io, BackupError, Meta, RestoreOptions, KEPT_LABEL};
 use crate::config::DatabaseUrl;
 
@@ -138,26 +138,7 @@ pub(super) async fn take(
     let file = format!("{name}.db.gz");
     let archive = out.join(&file);
     std::fs::rename(&archive_tmp, &archive).map_err(io("cannot rename into", &archive))?;
-    Ok(BackupManifest {
-        format: MANIFEST_FORMAT,
-        name: name.clone(),
-        file,
-        created_at_ms: meta.now_ms,
-        host: meta.host.clone(),
-        release: meta.release.clone(),
-        schema_version: facts.schema_version,
-        database: "sqlite".to_owned(),
-        label: meta.label.clone(),
-        bytes: std::fs::metadata(&archive).map_or(0, |m| m.len()),
-        sha256: files::sha256_file(&archive)?,
-        tables: facts.tables,
-        fills_by_token: facts.fills_by_token,
-        newest_order_ms: facts.newest_order_ms,
-        newest_fill_ms: facts.newest_fill_ms,
-        took_ms: elapsed_ms(started),
-        verification: None,
-        uploaded: None,
-    })
+    meta.manifest("sqlite", file, &archive, facts, started)
 }
 
 /// Decompresses the archive into `scratch` and checks it: integrity, this
