@@ -264,12 +264,12 @@ impl BackupConfig {
         Ok(())
     }
 
-    /// Where a host's copies go.
-    pub fn destination_for(&self, host: &str) -> Option<ploy_api::backup::Destination> {
+    /// Where copies go (each host's under its name); checked when the
+    /// inventory was read.
+    pub fn destination(&self) -> Option<ploy_api::backup::Destination> {
         self.destination
             .as_deref()
             .and_then(|d| ploy_api::backup::Destination::parse(d).ok())
-            .map(|d| d.join(host))
     }
 }
 

@@ -387,11 +387,9 @@ pub fn resolve(
         },
         Command::Host(crate::cli::HostCommand::Bootstrap(args)) => {
             bootstrap_hosts(&mut hosts, &args);
-            let litestream = match (args.litestream, inventory.backup().destination.as_deref()) {
+            let litestream = match (args.litestream, inventory.backup().destination()) {
                 (false, _) => None,
-                (true, Some(d)) => Some(ploy_api::backup::Destination::parse(d).map_err(|e| {
-                    UsageError::new(format!("[backup] destination: {e}"), None)
-                })?),
+                (true, Some(d)) => Some(d),
                 (true, None) => {
                     return Err(UsageError::new(
                         "--litestream replicates to the inventory's [backup] destination, and none is set",
@@ -440,11 +438,7 @@ fn backup_options(
                 Some("for example --to s3://my-bucket/ploy (each host's copies go under <host name>/)"),
             )
         })?),
-        None => inventory
-            .backup()
-            .destination
-            .as_deref()
-            .and_then(|d| ploy_api::backup::Destination::parse(d).ok()),
+        None => inventory.backup().destination(),
     };
     let (action, timeout) = match args.action {
         None => {
@@ -519,11 +513,7 @@ fn restore_options(
             Some("name the new host with -H"),
         ));
     }
-    let destination = inventory
-        .backup()
-        .destination
-        .as_deref()
-        .and_then(|d| ploy_api::backup::Destination::parse(d).ok());
+    let destination = inventory.backup().destination();
     if args.to_new_host && destination.is_none() {
         return Err(UsageError::new(
             "--to-new-host restores from object storage, and none is configured",

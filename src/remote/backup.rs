@@ -26,6 +26,18 @@ fn ploy(prelude: &str) -> String {
     )
 }
 
+/// The release's `ploy --config C ARGS` (shell words, already quoted), its
+/// output kept in `run/TAG.out` and `run/TAG.err`: prints `TAG_rc=` (also
+/// left in `$_rc`), block `BLOCK` (the output) and block `error`.
+fn ploy_call(args: &str, tag: &str, block: &str) -> String {
+    format!(
+        "\"$P\" --config \"$C\" {args} > run/{tag}.out 2> run/{tag}.err\n\
+         _rc=$?; echo \"{tag}_rc=$_rc\"\n\
+         echo begin:{block}; cat run/{tag}.out; echo; echo end:{block}\n\
+         echo begin:error; cat run/{tag}.err; echo end:error\n"
+    )
+}
+
 /// Takes a backup into `backups/`: prints `backup_rc=` and block `manifest`
 /// (the JSON), or block `error`.
 pub fn take_script(prelude: &str, label: Option<&str>) -> String {
@@ -33,12 +45,13 @@ pub fn take_script(prelude: &str, label: Option<&str>) -> String {
         .map(|l| format!(" --label {}", quote(l)))
         .unwrap_or_default();
     format!(
-        "{}mkdir -p backups && chmod 0750 backups\n\
-         \"$P\" --config \"$C\" db backup --out \"$R/backups\"{label} --json > run/backup.out 2> run/backup.err\n\
-         echo \"backup_rc=$?\"\n\
-         echo begin:manifest; cat run/backup.out; echo; echo end:manifest\n\
-         echo begin:error; cat run/backup.err; echo end:error\n",
-        ploy(prelude)
+        "{}mkdir -p backups && chmod 0750 backups\n{}",
+        ploy(prelude),
+        ploy_call(
+            &format!("db backup --out \"$R/backups\"{label} --json"),
+            "backup",
+            "manifest"
+        )
     )
 }
 
@@ -57,12 +70,13 @@ pub fn list_script(prelude: &str) -> String {
 /// or block `error`.
 pub fn verify_script(prelude: &str, name: &str) -> String {
     format!(
-        "{}\"$P\" --config \"$C\" db verify \"$R/backups/\"{name}.json --json > run/verify.out 2> run/verify.err\n\
-         echo \"verify_rc=$?\"\n\
-         echo begin:manifest; cat run/verify.out; echo; echo end:manifest\n\
-         echo begin:error; cat run/verify.err; echo end:error\n",
+        "{}{}",
         ploy(prelude),
-        name = quote(name)
+        ploy_call(
+            &format!("db verify \"$R/backups/\"{}.json --json", quote(name)),
+            "verify",
+            "manifest"
+        )
     )
 }
 
@@ -70,12 +84,13 @@ pub fn verify_script(prelude: &str, name: &str) -> String {
 /// `upload_rc=` and block `upload` (its JSON), or block `error`.
 pub fn upload_script(prelude: &str, dest: &str) -> String {
     format!(
-        "{}\"$P\" --config \"$C\" db upload --to {dest} --dir \"$R/backups\" --json > run/upload.out 2> run/upload.err\n\
-         echo \"upload_rc=$?\"\n\
-         echo begin:upload; cat run/upload.out; echo; echo end:upload\n\
-         echo begin:error; cat run/upload.err; echo end:error\n",
+        "{}{}",
         ploy(prelude),
-        dest = quote(dest)
+        ploy_call(
+            &format!("db upload --to {} --dir \"$R/backups\" --json", quote(dest)),
+            "upload",
+            "upload"
+        )
     )
 }
 
@@ -84,12 +99,13 @@ pub fn upload_script(prelude: &str, dest: &str) -> String {
 /// `error`.
 pub fn remote_list_script(prelude: &str, dest: &str) -> String {
     format!(
-        "{}\"$P\" --config \"$C\" db list --from {dest} --json > run/list.out 2> run/list.err\n\
-         echo \"list_rc=$?\"\n\
-         echo begin:manifests; cat run/list.out; echo end:manifests\n\
-         echo begin:error; cat run/list.err; echo end:error\n",
+        "{}{}",
         ploy(prelude),
-        dest = quote(dest)
+        ploy_call(
+            &format!("db list --from {} --json", quote(dest)),
+            "list",
+            "manifests"
+        )
     )
 }
 
@@ -102,13 +118,16 @@ pub fn download_script(prelude: &str, dest: &str, name: Option<&str>) -> String 
         .map(|n| format!(" {}", quote(n)))
         .unwrap_or_default();
     format!(
-        "{}mkdir -p backups && chmod 0750 backups\n\
-         \"$P\" --config \"$C\" db download --from {dest}{name} --out \"$R/backups\" --json > run/download.out 2> run/download.err\n\
-         echo \"download_rc=$?\"\n\
-         echo begin:manifest; cat run/download.out; echo; echo end:manifest\n\
-         echo begin:error; cat run/download.err; echo end:error\n",
+        "{}mkdir -p backups && chmod 0750 backups\n{}",
         ploy(prelude),
-        dest = quote(dest)
+        ploy_call(
+            &format!(
+                "db download --from {}{name} --out \"$R/backups\" --json",
+                quote(dest)
+            ),
+            "download",
+            "manifest"
+        )
     )
 }
 
@@ -120,13 +139,10 @@ pub fn restore_plan_script(prelude: &str, name: &str) -> String {
     format!(
         "{}M=\"$R/backups/\"{name}.json\n\
          [ -f \"$R/.ployctl/restore.json\" ] && printf 'record=%s\\n' \"$(tr -d '\\n' < \"$R/.ployctl/restore.json\")\"\n\
-         [ -f \"$M\" ] || {{ echo no_backup=1; exit 0; }}\n\
-         \"$P\" --config \"$C\" db restore \"$M\" --dry-run --json > run/restore-plan.out 2> run/restore-plan.err\n\
-         echo \"plan_rc=$?\"\n\
-         echo begin:plan; cat run/restore-plan.out; echo; echo end:plan\n\
-         echo begin:error; cat run/restore-plan.err; echo end:error\n",
+         [ -f \"$M\" ] || {{ echo no_backup=1; exit 0; }}\n{call}",
         ploy(prelude),
-        name = quote(name)
+        name = quote(name),
+        call = ploy_call("db restore \"$M\" --dry-run --json", "plan", "plan")
     )
 }
 
@@ -155,17 +171,20 @@ pub fn restore_script(prelude: &str, name: &str, reason: &str) -> String {
     format!(
         "{}M=\"$R/backups/\"{name}.json\n\
          LS=0; if command -v systemctl >/dev/null 2>&1 && [ \"$(systemctl is-enabled ploy-litestream 2>/dev/null)\" = enabled ]; then LS=1; sudo -n systemctl stop ploy-litestream; fi\n\
-         stop_standby; stop_service\n\
-         \"$P\" --config \"$C\" db restore \"$M\" --halt-reason {reason} --keep-dir \"$R/backups\" --json > run/restore.out 2> run/restore.err\n\
-         _rc=$?; echo \"restore_rc=$_rc\"\n\
+         stop_standby; stop_service\n{call}\
          if [ \"$_rc\" = 0 ] && [ -f \"$R/.ployctl/restore.json\" ]; then sed 's/\"phase\":\"started\"/\"phase\":\"restored\"/' \"$R/.ployctl/restore.json\" > \"$R/.ployctl/.restore.json.tmp\" && mv \"$R/.ployctl/.restore.json.tmp\" \"$R/.ployctl/restore.json\"; fi\n\
-         echo begin:report; cat run/restore.out; echo; echo end:report\n\
-         echo begin:error; cat run/restore.err; echo end:error\n\
          echo begin:restart_log; restart_service 2>&1; _rs=$?; echo end:restart_log; echo \"restart_rc=$_rs\"\n\
          if [ \"$LS\" = 1 ]; then sudo -n systemctl restart ploy-litestream; fi\n",
         ploy(prelude),
         name = quote(name),
-        reason = quote(reason)
+        call = ploy_call(
+            &format!(
+                "db restore \"$M\" --halt-reason {} --keep-dir \"$R/backups\" --json",
+                quote(reason)
+            ),
+            "restore",
+            "report"
+        )
     )
 }
 

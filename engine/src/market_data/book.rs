@@ -24,6 +24,27 @@ pub struct OrderBook {
 }
 
 impl OrderBook {
+    /// Applies an event of this book's token.
+    pub fn apply(&mut self, event: &MarketEvent) {
+        match event {
+            MarketEvent::Book {
+                bids, asks, ts_ms, ..
+            } => self.reset(bids, asks, *ts_ms),
+            MarketEvent::PriceChange {
+                side, level, ts_ms, ..
+            } => self.set(*side, *level, *ts_ms),
+            MarketEvent::Trade { price, ts_ms, .. } => {
+                self.last_trade = Some(*price);
+                self.updated_ms = *ts_ms;
+            },
+            MarketEvent::TickSize { tick, ts_ms, .. } => {
+                self.tick = Some(*tick);
+                self.updated_ms = *ts_ms;
+            },
+            MarketEvent::Resolved { ts_ms, .. } => self.updated_ms = *ts_ms,
+        }
+    }
+
     /// Replaces the book.
     pub fn reset(&mut self, bids: &[Level], asks: &[Level], ts_ms: i64) {
         self.bids = bids
@@ -98,23 +119,7 @@ impl Books {
     /// Applies an event; returns the token's updated book.
     pub fn apply(&mut self, event: &MarketEvent) -> &OrderBook {
         let book = self.by_token.entry(event.token().clone()).or_default();
-        match event {
-            MarketEvent::Book {
-                bids, asks, ts_ms, ..
-            } => book.reset(bids, asks, *ts_ms),
-            MarketEvent::PriceChange {
-                side, level, ts_ms, ..
-            } => book.set(*side, *level, *ts_ms),
-            MarketEvent::Trade { price, ts_ms, .. } => {
-                book.last_trade = Some(*price);
-                book.updated_ms = *ts_ms;
-            },
-            MarketEvent::TickSize { tick, ts_ms, .. } => {
-                book.tick = Some(*tick);
-                book.updated_ms = *ts_ms;
-            },
-            MarketEvent::Resolved { ts_ms, .. } => book.updated_ms = *ts_ms,
-        }
+        book.apply(event);
         book
     }
 

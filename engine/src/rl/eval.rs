@@ -138,11 +138,7 @@ pub fn run_fixed(
         settings.paper.clone(),
         &mut |core, event, _| {
             let token = event.token().clone();
-            let tick = core
-                .books()
-                .get(&token)
-                .and_then(|b| b.tick)
-                .unwrap_or(core.default_tick());
+            let tick = core.tick(&token);
             core.set_half_spread(&token, tick * Decimal::from(ticks));
         },
     )

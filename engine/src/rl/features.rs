@@ -24,19 +24,6 @@ use crate::orders::Side;
 /// How many features a context has.
 pub const DIM: usize = 9;
 
-/// The features' names, in order (for reports).
-pub const NAMES: [&str; DIM] = [
-    "bias",
-    "spread_ticks",
-    "imbalance",
-    "mid_move_ticks",
-    "trade_rate",
-    "signed_flow",
-    "trade_size",
-    "inventory",
-    "p_one_minus_p",
-];
-
 fn f(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
 }

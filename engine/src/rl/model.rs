@@ -129,7 +129,6 @@ pub struct SpreadController {
     max_ticks: u32,
     trackers: BTreeMap<TokenId, ContextTracker>,
     next_ms: BTreeMap<TokenId, i64>,
-    chosen: BTreeMap<TokenId, u32>,
 }
 
 impl SpreadController {
@@ -141,13 +140,7 @@ impl SpreadController {
             max_ticks,
             trackers: BTreeMap::new(),
             next_ms: BTreeMap::new(),
-            chosen: BTreeMap::new(),
         }
-    }
-
-    /// The half-spread in ticks last chosen per token.
-    pub fn chosen(&self) -> &BTreeMap<TokenId, u32> {
-        &self.chosen
     }
 
     /// Takes in a market event (before the core does) and, at a token's
@@ -162,8 +155,8 @@ impl SpreadController {
         let token = event.token().clone();
         let window = self.model.window_ms;
         // The book as this event leaves it (the core applies it next).
-        let mut books = core.books().clone();
-        let book = books.apply(event).clone();
+        let mut book = core.books().get(&token).cloned().unwrap_or_default();
+        book.apply(event);
         let tracker = self
             .trackers
             .entry(token.clone())
@@ -174,7 +167,7 @@ impl SpreadController {
             return Vec::new();
         }
         let params = core.params().clone();
-        let tick = book.tick.unwrap_or(core.default_tick());
+        let tick = book.tick.unwrap_or_else(|| core.tick(&token));
         let position = core.positions().get(&token).copied().unwrap_or_default();
         let Some(x) = tracker.context(
             &book,
@@ -189,7 +182,6 @@ impl SpreadController {
         self.next_ms.insert(token.clone(), now_ms + window);
         let ticks = self.choose(&x);
         core.set_half_spread(&token, tick * Decimal::from(ticks));
-        self.chosen.insert(token.clone(), ticks);
         vec![(token, ticks)]
     }
 

@@ -146,14 +146,6 @@ impl World {
             .or_else(|| last.get(token).copied())
             .unwrap_or_default()
     }
-
-    fn tick(&self, token: &TokenId) -> Decimal {
-        self.core
-            .books()
-            .get(token)
-            .and_then(|b| b.tick)
-            .unwrap_or(self.core.default_tick())
-    }
 }
 
 fn to_f64(d: Decimal) -> f64 {
@@ -237,7 +229,7 @@ fn train_session(
             .iter_mut()
             .filter_map(|(token, tracker)| {
                 let book = world.core.books().get(token)?;
-                let tick = world.tick(token);
+                let tick = world.core.tick(token);
                 let position = world
                     .core
                     .positions()

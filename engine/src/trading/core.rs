@@ -284,9 +284,13 @@ impl TradingCore {
         &self.config.params
     }
 
-    /// The tick size until the market data says otherwise.
-    pub fn default_tick(&self) -> Decimal {
-        self.config.default_tick
+    /// `token`'s tick size: its book's, or the default until the market
+    /// data says.
+    pub fn tick(&self, token: &TokenId) -> Decimal {
+        self.books
+            .get(token)
+            .and_then(|b| b.tick)
+            .unwrap_or(self.config.default_tick)
     }
 
     /// A token's market takes no more orders (it resolved, closed, or stopped
