@@ -349,7 +349,12 @@ impl MainLoop {
         self.wall_at_last_event = self.parts.clock.now_ms();
         for event in events {
             if let Some(policy) = &mut self.policy {
-                for (token, ticks) in policy.on_market(&mut self.core, &event, recv_ms) {
+                // As the exchange publishes it (paper: with our orders in it).
+                let shown = match &self.paper {
+                    Some(paper) => paper.publish(&event),
+                    None => event.clone(),
+                };
+                for (token, ticks) in policy.on_market(&mut self.core, &shown, recv_ms) {
                     self.parts
                         .metrics
                         .set_policy_half_spread(token.as_str(), ticks);
@@ -454,7 +459,7 @@ impl MainLoop {
                 let payout = closed.get(token).and_then(|c| c.payout);
                 let mid = match payout {
                     Some(payout) => payout,
-                    None => books.get(token)?.midpoint()?,
+                    None => self.core.others_mid(token)?,
                 };
                 match self.marks_written.get(token) {
                     Some((_, last)) if *last == mid => None,

@@ -154,9 +154,11 @@ impl SpreadController {
     ) -> Vec<(TokenId, u32)> {
         let token = event.token().clone();
         let window = self.model.window_ms;
-        // The book as this event leaves it (the core applies it next).
+        // The others' book as this event leaves it (the core applies it
+        // next): our own orders taken out, as the strategy sees it.
         let mut book = core.books().get(&token).cloned().unwrap_or_default();
         book.apply(event);
+        let book = crate::trading::own_book::others_book(&book, &core.own_levels(&token));
         let tracker = self
             .trackers
             .entry(token.clone())

@@ -140,9 +140,7 @@ impl World {
 
     fn mark(&self, token: &TokenId, last: &BTreeMap<TokenId, Decimal>) -> Decimal {
         self.core
-            .books()
-            .get(token)
-            .and_then(crate::market_data::OrderBook::midpoint)
+            .others_mid(token)
             .or_else(|| last.get(token).copied())
             .unwrap_or_default()
     }
@@ -228,7 +226,7 @@ fn train_session(
         let contexts: Vec<(TokenId, [f64; DIM], Decimal)> = trackers
             .iter_mut()
             .filter_map(|(token, tracker)| {
-                let book = world.core.books().get(token)?;
+                let book = world.core.others_book(token)?;
                 let tick = world.core.tick(token);
                 let position = world
                     .core
@@ -237,7 +235,7 @@ fn train_session(
                     .copied()
                     .unwrap_or_default();
                 let x = tracker.context(
-                    book,
+                    &book,
                     tick,
                     position,
                     params.max_position,
@@ -289,14 +287,17 @@ fn train_session(
         for (t, e) in slice {
             world.step(e, *t);
             let token = e.token().clone();
-            let book = world.core.books().get(&token);
-            if let Some(mid) = book.and_then(crate::market_data::OrderBook::midpoint) {
+            let book = world.core.others_book(&token);
+            if let Some(mid) = book
+                .as_ref()
+                .and_then(crate::market_data::OrderBook::midpoint)
+            {
                 last_mark.insert(token.clone(), mid);
             }
             trackers
                 .entry(token)
                 .or_insert_with(|| ContextTracker::new(config.window_ms))
-                .observe(e, book, *t);
+                .observe(e, book.as_ref(), *t);
         }
         windows_done(1);
         i = end;

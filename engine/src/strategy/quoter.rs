@@ -16,10 +16,13 @@
 //! - a resting quote is kept while its price is within `requote_ticks` of the
 //!   desired price and its size matches; otherwise it is cancelled and replaced.
 //!   A one-sided or empty book means no quotes.
+//!
+//! The book is the other traders': the caller takes our own resting orders
+//! out of it first (`trading::own_book`), else the midpoint would follow our
+//! own bid up the book.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::market_data::OrderBook;
 use crate::orders::{ClientOrderId, Side, TokenId};
 
 /// The strategy's settings (from `[strategy]` and `[risk]`).
@@ -55,8 +58,10 @@ pub struct RestingQuote {
 pub struct QuoteState<'a> {
     /// The token.
     pub token: &'a TokenId,
-    /// Its book.
-    pub book: &'a OrderBook,
+    /// The others' best bid (our own orders taken out).
+    pub best_bid: Option<Decimal>,
+    /// The others' best ask (our own orders taken out).
+    pub best_ask: Option<Decimal>,
     /// The tick size.
     pub tick: Decimal,
     /// Our position (shares).
@@ -108,8 +113,7 @@ pub fn desired(
     params: &QuoteParams,
     state: &QuoteState<'_>,
 ) -> (Option<(Decimal, Decimal)>, Option<(Decimal, Decimal)>) {
-    let (Some((best_bid, _)), Some((best_ask, _))) = (state.book.best_bid(), state.book.best_ask())
-    else {
+    let (Some(best_bid), Some(best_ask)) = (state.best_bid, state.best_ask) else {
         return (None, None);
     };
     let tick = state.tick;
@@ -179,7 +183,7 @@ mod tests {
     use rust_decimal_macros::dec;
 
     use super::*;
-    use crate::market_data::{Level, MarketEvent};
+    use crate::market_data::{Level, MarketEvent, OrderBook};
 
     fn params() -> QuoteParams {
         QuoteParams {
@@ -215,7 +219,8 @@ mod tests {
             &params(),
             &QuoteState {
                 token: &token,
-                book,
+                best_bid: book.best_bid().map(|(p, _)| p),
+                best_ask: book.best_ask().map(|(p, _)| p),
                 tick: dec!(0.01),
                 position,
                 resting,

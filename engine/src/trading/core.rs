@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::own_book::{self, OwnBook, OwnLevels};
 use crate::config::TradingState;
-use crate::market_data::{Books, MarketEvent};
+use crate::market_data::{Books, MarketEvent, OrderBook};
 use crate::orders::{ClientOrderId, OrderHash, OrderIntent, OrderStatus, Side, TokenId};
 use crate::risk::{Exposure, Refusal, RiskEngine, Verdict};
 use crate::strategy::{quote, QuoteParams, QuoteState, RestingQuote};
@@ -237,6 +238,8 @@ pub struct TradingCore {
     closed: BTreeMap<TokenId, MarketClosure>,
     /// Half-spreads a policy chose for tokens, over `config.params`'.
     half_spreads: BTreeMap<TokenId, Decimal>,
+    /// Our size the book may still show after it left by our account.
+    own: OwnBook,
 }
 
 impl TradingCore {
@@ -258,7 +261,47 @@ impl TradingCore {
             now_ms: 0,
             closed: BTreeMap::new(),
             half_spreads: BTreeMap::new(),
+            own: OwnBook::default(),
         }
+    }
+
+    /// Our size per level of `token` as the book may show it: every order
+    /// tracked there (pending ones too) at its remaining size, and what left
+    /// by our account that the book has not shown leave yet.
+    pub fn own_levels(&self, token: &TokenId) -> OwnLevels {
+        let mut levels = OwnLevels::new();
+        for o in self.orders.values().filter(|o| &o.token == token) {
+            *levels.entry((o.side, o.price)).or_default() += o.remaining();
+        }
+        for g in self.own.of(token) {
+            *levels.entry((g.side, g.price)).or_default() += g.size;
+        }
+        levels
+    }
+
+    /// The others' best bid and ask of `token` (our own orders taken out).
+    pub fn others_top(
+        &self,
+        token: &TokenId,
+    ) -> (Option<(Decimal, Decimal)>, Option<(Decimal, Decimal)>) {
+        match self.books.get(token) {
+            Some(book) => own_book::others_top(book, &self.own_levels(token)),
+            None => (None, None),
+        }
+    }
+
+    /// The others' midpoint of `token`: what positions are marked at.
+    pub fn others_mid(&self, token: &TokenId) -> Option<Decimal> {
+        match self.others_top(token) {
+            (Some((bid, _)), Some((ask, _))) => Some((bid + ask) / Decimal::TWO),
+            _ => None,
+        }
+    }
+
+    /// `token`'s book without our own orders (a copy).
+    pub fn others_book(&self, token: &TokenId) -> Option<OrderBook> {
+        let book = self.books.get(token)?;
+        Some(own_book::others_book(book, &self.own_levels(token)))
     }
 
     /// Quotes `token` at this half-spread from now on (a policy's choice);
@@ -277,6 +320,11 @@ impl TradingCore {
             .get(token)
             .copied()
             .unwrap_or(self.config.params.half_spread)
+    }
+
+    /// The latest event time the core was told (market events, clock ticks).
+    pub fn now_ms(&self) -> i64 {
+        self.now_ms.max(self.last_event_ms)
     }
 
     /// The strategy's settings.
@@ -447,9 +495,28 @@ impl TradingCore {
     /// through risk. Returns what to send.
     pub fn on_market(&mut self, event: &MarketEvent, now_ms: i64) -> Vec<Command> {
         self.stats.events += 1;
+        self.apply_market(event, now_ms)
+    }
+
+    /// A change the exchange published in a book because of our own orders
+    /// (the paper exchange's, for the one it simulates): applied and
+    /// quoted on like a market event, not counted as one.
+    pub fn on_book_update(&mut self, event: &MarketEvent, now_ms: i64) -> Vec<Command> {
+        self.apply_market(event, now_ms)
+    }
+
+    fn apply_market(&mut self, event: &MarketEvent, now_ms: i64) -> Vec<Command> {
         self.last_event_ms = now_ms;
         self.now_ms = self.now_ms.max(now_ms);
-        self.books.apply(event);
+        let token = event.token();
+        if self.own.watching(token) {
+            let before = self.own.levels_now(token, self.books.get(token));
+            self.books.apply(event);
+            self.own
+                .book_changed(token, &before, self.books.get(token), now_ms);
+        } else {
+            self.books.apply(event);
+        }
         self.book_at.insert(event.token().clone(), now_ms);
         if let MarketEvent::Resolved { token, winner, .. } = event {
             let payout = if *winner { Decimal::ONE } else { Decimal::ZERO };
@@ -478,6 +545,7 @@ impl TradingCore {
     /// went stale are cancelled.
     pub fn on_clock(&mut self, now_ms: i64) -> Vec<Command> {
         self.now_ms = self.now_ms.max(now_ms);
+        self.own.expire(now_ms);
         if self.config.max_staleness_ms.is_none() {
             return Vec::new();
         }
@@ -560,6 +628,7 @@ impl TradingCore {
             return Vec::new();
         };
         let tick = book.tick.unwrap_or(self.config.default_tick);
+        let (best_bid, best_ask) = self.others_top(&token);
         let resting: Vec<RestingQuote> = self
             .orders
             .values()
@@ -573,7 +642,8 @@ impl TradingCore {
             .collect();
         let state = QuoteState {
             token: &token,
-            book,
+            best_bid: best_bid.map(|(p, _)| p),
+            best_ask: best_ask.map(|(p, _)| p),
             tick,
             position: self.positions.get(&token).copied().unwrap_or_default(),
             resting: &resting,
@@ -677,6 +747,11 @@ impl TradingCore {
             },
             OrderEvent::Cancelled { client_id } | OrderEvent::Withdrawn { client_id } => {
                 if let Some(o) = self.orders.remove(client_id) {
+                    if o.status == OrderStatus::Open {
+                        // The book may show it a while yet.
+                        let now = self.now_ms.max(self.last_event_ms);
+                        self.own.left(&o.token, o.side, o.price, o.remaining(), now);
+                    }
                     // Ours or the exchange's: what it held is free again.
                     self.requote_later(&o.token);
                 }
@@ -733,6 +808,10 @@ impl TradingCore {
                     return;
                 };
                 o.filled += *size;
+                if o.status == OrderStatus::Open {
+                    let now = self.now_ms.max(self.last_event_ms);
+                    self.own.left(&o.token, o.side, o.price, *size, now);
+                }
                 let signed = o.side.sign() * *size;
                 *self.positions.entry(o.token.clone()).or_default() += signed;
                 if o.filled >= o.size {

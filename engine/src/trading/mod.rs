@@ -7,8 +7,11 @@
 //! simulated matching engine, in event time with post and cancel latency.
 //! [`sim::step`] moves both by one input: the only way paper trading happens,
 //! for paper mode and for [`replay`] (a recording with a historical clock).
+//! [`own_book`] takes our own orders out of the books the exchange publishes,
+//! so the strategy prices from the other traders' orders.
 
 pub mod core;
+pub mod own_book;
 pub mod paper;
 pub mod replay;
 pub mod sim;

@@ -16,6 +16,13 @@
 //! and then goes (as the live executor does), so a cancel never overtakes its
 //! order.
 //!
+//! The book it publishes holds our resting orders, as the real exchange's
+//! does: every market event the core sees has our size added at its levels
+//! ([`PaperExchange::publish`]), and each change of our resting orders (one
+//! rests, is cancelled, fills) is published as the level's new size
+//! ([`PaperEvent::Published`]), after the answer or fill that caused it. So
+//! paper and replay show the feedback a live quoter gets from its own orders.
+//!
 //! The exchange sends a trade as a `last_trade_price` and the level it took
 //! from as a `price_change`, in either order. A level that shrinks moves our
 //! queue position up at once; the trade that explains the shrink (at that
@@ -29,7 +36,7 @@ use sha2::{Digest, Sha256};
 
 use super::core::{Command, OrderEvent};
 use crate::config::PaperConfig;
-use crate::market_data::{Books, MarketEvent};
+use crate::market_data::{Books, Level, MarketEvent};
 use crate::orders::{ClientOrderId, OrderHash, OrderIntent, Side, TokenId};
 
 /// A shrink of a level and the trade that caused it arrive within this much
@@ -90,6 +97,9 @@ pub enum PaperEvent {
     Answer(OrderEvent),
     /// A fill.
     Fill(PaperFill),
+    /// A level of the published book changed because our orders there
+    /// did (its new size, ours included).
+    Published(MarketEvent),
 }
 
 #[derive(Debug, Clone)]
@@ -195,6 +205,93 @@ impl PaperExchange {
         self.in_flight.len()
     }
 
+    /// Our resting size at a level.
+    fn ours_at(&self, token: &TokenId, side: Side, price: Decimal) -> Decimal {
+        self.resting
+            .iter()
+            .filter(|o| &o.token == token && o.side == side && o.price == price)
+            .map(|o| o.remaining)
+            .sum()
+    }
+
+    /// The level as published now: the market's size there and ours.
+    fn published_level(
+        &self,
+        token: &TokenId,
+        side: Side,
+        price: Decimal,
+        ts_ms: i64,
+    ) -> PaperEvent {
+        let market = self
+            .books
+            .get(token)
+            .map(|b| b.size_at(side, price))
+            .unwrap_or_default();
+        PaperEvent::Published(MarketEvent::PriceChange {
+            token: token.clone(),
+            side,
+            level: Level {
+                price,
+                size: market + self.ours_at(token, side, price),
+            },
+            ts_ms,
+        })
+    }
+
+    /// A market event as this exchange publishes it: with our resting size
+    /// added at every level it shows.
+    pub fn publish(&self, event: &MarketEvent) -> MarketEvent {
+        match event {
+            MarketEvent::PriceChange {
+                token,
+                side,
+                level,
+                ts_ms,
+            } => MarketEvent::PriceChange {
+                token: token.clone(),
+                side: *side,
+                level: Level {
+                    price: level.price,
+                    size: level.size + self.ours_at(token, *side, level.price),
+                },
+                ts_ms: *ts_ms,
+            },
+            MarketEvent::Book {
+                token,
+                bids,
+                asks,
+                ts_ms,
+            } if self.resting.iter().any(|o| &o.token == token) => {
+                let with_ours = |levels: &[Level], side: Side| {
+                    let mut by_price: BTreeMap<Decimal, Decimal> =
+                        levels.iter().map(|l| (l.price, l.size)).collect();
+                    for o in self
+                        .resting
+                        .iter()
+                        .filter(|o| &o.token == token && o.side == side)
+                    {
+                        *by_price.entry(o.price).or_default() += o.remaining;
+                    }
+                    let mut out: Vec<Level> = by_price
+                        .into_iter()
+                        .map(|(price, size)| Level { price, size })
+                        .collect();
+                    if side == Side::Buy {
+                        out.reverse();
+                    }
+                    out
+                };
+                MarketEvent::Book {
+                    token: token.clone(),
+                    bids: with_ours(bids, Side::Buy),
+                    asks: with_ours(asks, Side::Sell),
+                    ts_ms: *ts_ms,
+                }
+            },
+            other => other.clone(),
+        }
+    }
+
     /// Our resting quotes are makers: Polymarket's model, maker side.
     fn fee(&self, price: Decimal, size: Decimal) -> Decimal {
         self.config.fee_model().fee(size, price, false)
@@ -262,13 +359,26 @@ impl PaperExchange {
                     let when = at.saturating_add(Self::latency_ms(self.config.cancel_latency));
                     self.send(when, Arrival::Cancel(intent.client_id.clone()));
                 }
-                vec![PaperEvent::Answer(answer)]
+                let mut out = vec![PaperEvent::Answer(answer)];
+                if rests {
+                    out.push(self.published_level(&intent.token_id, intent.side, intent.price, at));
+                }
+                out
             },
             Arrival::Cancel(client_id) => {
                 // Cancelled now, or gone already (filled): either way it is
                 // over, and the core forgets it.
+                let gone = self
+                    .resting
+                    .iter()
+                    .find(|o| o.client_id == client_id)
+                    .map(|o| (o.token.clone(), o.side, o.price));
                 self.resting.retain(|o| o.client_id != client_id);
-                vec![PaperEvent::Answer(OrderEvent::Cancelled { client_id })]
+                let mut out = vec![PaperEvent::Answer(OrderEvent::Cancelled { client_id })];
+                if let Some((token, side, price)) = gone {
+                    out.push(self.published_level(&token, side, price, at));
+                }
+                out
             },
         }
     }
@@ -472,6 +582,19 @@ impl PaperExchange {
             MarketEvent::TickSize { .. } => {},
         }
         self.resting.retain(|o| o.remaining > Decimal::ZERO);
+        // Each level where ours filled is published again, after the fills.
+        let mut changed: Vec<(TokenId, Side, Decimal)> = Vec::new();
+        for e in &out {
+            if let PaperEvent::Fill(f) = e {
+                let level = (f.token.clone(), f.side, f.price);
+                if !changed.contains(&level) {
+                    changed.push(level);
+                }
+            }
+        }
+        for (token, side, price) in changed {
+            out.push(self.published_level(&token, side, price, ts));
+        }
         out
     }
 }
@@ -569,7 +692,7 @@ mod tests {
             .iter()
             .filter_map(|e| match e {
                 PaperEvent::Fill(f) => Some((f.client_id.to_string(), f.size)),
-                PaperEvent::Answer(_) => None,
+                PaperEvent::Answer(_) | PaperEvent::Published(_) => None,
             })
             .collect()
     }
@@ -579,7 +702,7 @@ mod tests {
             .iter()
             .filter_map(|e| match e {
                 PaperEvent::Answer(a) => Some(a),
-                PaperEvent::Fill(_) => None,
+                PaperEvent::Fill(_) | PaperEvent::Published(_) => None,
             })
             .collect()
     }

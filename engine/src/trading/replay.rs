@@ -102,7 +102,8 @@ pub fn run_with(
     for (recv_ms, event) in events {
         clock.advance_to(*recv_ms);
         let now = clock.now_ms();
-        before(&mut trading, event, now);
+        // The policy sees the event as the exchange publishes it.
+        before(&mut trading, &exchange.publish(event), now);
         for record in sim::step(&mut trading, &mut exchange, now, SimInput::Market(event)) {
             let SimRecord::Fill(f) = record else {
                 continue;
@@ -128,11 +129,7 @@ pub fn run_with(
     let mut tokens = BTreeMap::new();
     let mut total = Decimal::ZERO;
     for (token, p) in &positions {
-        let mark = trading
-            .books()
-            .get(token)
-            .and_then(|b| b.midpoint())
-            .unwrap_or(p.avg_price);
+        let mark = trading.others_mid(token).unwrap_or(p.avg_price);
         let unrealized = p.unrealized_pnl(mark).round_dp(6).normalize();
         total += p.realized_pnl + unrealized - p.fees_paid;
         tokens.insert(

@@ -50,12 +50,15 @@ pub fn step(
     let mut out = Vec::new();
     let mut work: VecDeque<Command> = VecDeque::new();
     let arrived = exchange.advance(now_ms);
-    deliver(core, arrived, &mut work, &mut out);
+    deliver(core, arrived, now_ms, &mut work, &mut out);
     match input {
         SimInput::Market(event) => {
             let caused = exchange.on_market(event, now_ms);
-            deliver(core, caused, &mut work, &mut out);
-            work.extend(core.on_market(event, now_ms));
+            deliver(core, caused, now_ms, &mut work, &mut out);
+            // The core sees the event as the exchange publishes it: with
+            // our resting orders in the book.
+            let published = exchange.publish(event);
+            work.extend(core.on_market(&published, now_ms));
         },
         SimInput::Clock => work.extend(core.on_clock(now_ms)),
     }
@@ -74,7 +77,7 @@ pub fn send_commands(
     let mut out = Vec::new();
     let mut work: VecDeque<Command> = VecDeque::new();
     let arrived = exchange.advance(now_ms);
-    deliver(core, arrived, &mut work, &mut out);
+    deliver(core, arrived, now_ms, &mut work, &mut out);
     work.extend(commands);
     send(core, exchange, now_ms, work, &mut out);
     out
@@ -85,7 +88,8 @@ pub fn flush(core: &mut TradingCore, exchange: &mut PaperExchange) -> Vec<SimRec
     let mut out = Vec::new();
     let mut work = VecDeque::new();
     let arrived = exchange.flush();
-    deliver(core, arrived, &mut work, &mut out);
+    let now = core.now_ms();
+    deliver(core, arrived, now, &mut work, &mut out);
     // What the answers asked for is not sent: the simulation is over.
     out
 }
@@ -102,15 +106,17 @@ fn send(
             out.push(SimRecord::Sent(intent.clone()));
         }
         let answers = exchange.submit(&command, now_ms);
-        deliver(core, answers, &mut work, out);
+        deliver(core, answers, now_ms, &mut work, out);
     }
 }
 
 /// Hands the exchange's events to the core (a fill of an order the core no
-/// longer tracks still moves its position) and queues the re-quotes they cause.
+/// longer tracks still moves its position; a level our orders changed is
+/// applied to its book) and queues the re-quotes they cause.
 fn deliver(
     core: &mut TradingCore,
     events: Vec<PaperEvent>,
+    now_ms: i64,
     work: &mut VecDeque<Command>,
     out: &mut Vec<SimRecord>,
 ) {
@@ -128,7 +134,97 @@ fn deliver(
                 }
                 out.push(SimRecord::Fill(fill));
             },
+            PaperEvent::Published(event) => {
+                work.extend(core.on_book_update(&event, now_ms));
+            },
         }
         work.extend(core.requote_pending());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+    use rust_decimal_macros::dec;
+
+    use super::*;
+    use crate::config::{PaperConfig, RiskConfig};
+    use crate::market_data::Level;
+    use crate::orders::Side;
+    use crate::risk::RiskEngine;
+    use crate::strategy::QuoteParams;
+    use crate::trading::CoreConfig;
+
+    fn core() -> TradingCore {
+        TradingCore::new(
+            CoreConfig {
+                params: QuoteParams {
+                    half_spread: dec!(0.02),
+                    order_size: dec!(5),
+                    inventory_skew: dec!(0.01),
+                    requote_ticks: 1,
+                    max_position: dec!(100),
+                },
+                markets: Vec::new(),
+                default_tick: dec!(0.01),
+                id_prefix: "p".into(),
+                max_staleness_ms: None,
+            },
+            RiskEngine::new(RiskConfig {
+                max_orders_per_minute: 1000,
+                ..RiskConfig::default()
+            }),
+        )
+    }
+
+    fn level(price: Decimal, size: Decimal) -> Level {
+        Level { price, size }
+    }
+
+    /// The others' book fixed at 0.40 / 0.60, then a stream of changes
+    /// deeper in it. The paper exchange publishes our bid in the book, as
+    /// the real one does; the bid stays at the others' mid − half_spread.
+    #[test]
+    fn paper_shows_our_bid_in_the_book_and_the_quoter_does_not_chase_it() {
+        let mut core = core();
+        let mut exchange = PaperExchange::new(PaperConfig::default());
+        let mut sent = Vec::new();
+        let book = MarketEvent::Book {
+            token: "1".into(),
+            bids: vec![level(dec!(0.40), dec!(100))],
+            asks: vec![level(dec!(0.60), dec!(100))],
+            ts_ms: 0,
+        };
+        let mut records = step(&mut core, &mut exchange, 0, SimInput::Market(&book));
+        for i in 1..200i64 {
+            let deeper = MarketEvent::PriceChange {
+                token: "1".into(),
+                side: if i % 2 == 0 { Side::Buy } else { Side::Sell },
+                level: level(
+                    if i % 2 == 0 { dec!(0.30) } else { dec!(0.70) },
+                    Decimal::from(i),
+                ),
+                ts_ms: i * 50,
+            };
+            records.extend(step(
+                &mut core,
+                &mut exchange,
+                i * 50,
+                SimInput::Market(&deeper),
+            ));
+        }
+        for r in records {
+            if let SimRecord::Sent(intent) = r {
+                sent.push((intent.side, intent.price));
+            }
+        }
+        assert_eq!(sent, [(Side::Buy, dec!(0.48))], "posted once, at 0.48");
+        // The core's book holds our bid (as published); its others' view does not.
+        let token = "1".into();
+        assert_eq!(
+            core.books().get(&token).and_then(|b| b.best_bid()),
+            Some((dec!(0.48), dec!(5)))
+        );
+        assert_eq!(core.others_mid(&token), Some(dec!(0.50)));
     }
 }

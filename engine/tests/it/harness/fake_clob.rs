@@ -165,6 +165,131 @@ struct Inner {
     custom_subscriptions: u64,
     /// `/auth/*-api-key` answers this body (200) instead of the credentials.
     auth_answer: Option<String>,
+    /// The book of [`TOKEN`] as last pushed to market websockets, ours
+    /// included: (side, price) → size.
+    shown: BTreeMap<(&'static str, Decimal), Decimal>,
+    /// Changes of the published book caused by our orders are pushed this
+    /// long after the change (`None`: at once, before the order's answer).
+    book_push_delay: Option<Duration>,
+    /// The market's tick size, when changed from 0.01.
+    tick: Option<Decimal>,
+    /// The market's minimum order size, when changed from 5.
+    min_size: Option<Decimal>,
+}
+
+impl Inner {
+    /// The market's tick size (0.01 until changed).
+    fn tick(&self) -> Decimal {
+        self.tick.unwrap_or(Decimal::new(1, 2))
+    }
+
+    /// The market's minimum order size (5 until changed).
+    fn min_order_size(&self) -> Decimal {
+        self.min_size.unwrap_or(Decimal::from(5))
+    }
+
+    /// The book of [`TOKEN`] as the exchange publishes it: the others'
+    /// levels and every LIVE order of the account there, at its remaining
+    /// size (bids best first, asks best first).
+    fn published(&self) -> (Vec<(Decimal, Decimal)>, Vec<(Decimal, Decimal)>) {
+        let mut bids: BTreeMap<Decimal, Decimal> = self.bids.iter().copied().collect();
+        let mut asks: BTreeMap<Decimal, Decimal> = self.asks.iter().copied().collect();
+        for o in self
+            .ledger
+            .iter()
+            .filter(|o| o.status == "LIVE" && o.token == TOKEN)
+        {
+            let side = if o.side == "BUY" {
+                &mut bids
+            } else {
+                &mut asks
+            };
+            *side.entry(o.price).or_default() += o.size - o.matched;
+        }
+        (
+            bids.into_iter()
+                .rev()
+                .filter(|(_, s)| *s > Decimal::ZERO)
+                .collect(),
+            asks.into_iter()
+                .filter(|(_, s)| *s > Decimal::ZERO)
+                .collect(),
+        )
+    }
+
+    fn shown_now(&self) -> BTreeMap<(&'static str, Decimal), Decimal> {
+        let (bids, asks) = self.published();
+        bids.into_iter()
+            .map(|(p, s)| (("BUY", p), s))
+            .chain(asks.into_iter().map(|(p, s)| (("SELL", p), s)))
+            .collect()
+    }
+
+    /// `price_change` messages for every level whose published size
+    /// differs from what was last pushed, in the documented shape; what is
+    /// shown is updated.
+    fn book_changes(&mut self) -> Vec<String> {
+        let now = self.shown_now();
+        let mut changes = Vec::new();
+        for (key, size) in &now {
+            if self.shown.get(key) != Some(size) {
+                changes.push((*key, *size));
+            }
+        }
+        for key in self.shown.keys() {
+            if !now.contains_key(key) {
+                changes.push((*key, Decimal::ZERO));
+            }
+        }
+        self.shown = now;
+        let (bids, asks) = self.published();
+        let best_bid = bids.first().map_or("0".to_owned(), |(p, _)| p.to_string());
+        let best_ask = asks.first().map_or("1".to_owned(), |(p, _)| p.to_string());
+        changes
+            .into_iter()
+            .map(|((side, price), size)| {
+                json!({
+                    "market": MARKET,
+                    "price_changes": [{
+                        "asset_id": TOKEN, "price": price.to_string(), "size": size.to_string(),
+                        "side": side, "hash": "0x0", "best_bid": best_bid, "best_ask": best_ask,
+                    }],
+                    "timestamp": now_ms().to_string(),
+                    "event_type": "price_change",
+                })
+                .to_string()
+            })
+            .collect()
+    }
+}
+
+/// Pushes what changed in the published book since the last push (our
+/// orders rested, were cancelled, filled), at once or after the delay set
+/// with [`FakeClob::delay_book_pushes`].
+fn sync_book(s: &Shared) {
+    let (messages, delay) = {
+        let mut inner = s.inner.lock().unwrap();
+        (inner.book_changes(), inner.book_push_delay)
+    };
+    if messages.is_empty() {
+        return;
+    }
+    let ws = s.ws.clone();
+    match delay {
+        None => {
+            for m in messages {
+                let _ = ws.send(m);
+            }
+        },
+        Some(delay) => {
+            tokio::spawn(async move {
+                tokio::time::sleep(delay).await;
+                for m in messages {
+                    let _ = ws.send(m);
+                }
+            });
+        },
+    }
 }
 
 /// Counters.
@@ -220,12 +345,14 @@ impl FakeClob {
     pub async fn start() -> Self {
         let (ws, _) = broadcast::channel(1024);
         let (user_ws, _) = broadcast::channel(1024);
+        let mut inner = Inner {
+            bids: vec![(Decimal::new(48, 2), Decimal::from(100))],
+            asks: vec![(Decimal::new(52, 2), Decimal::from(100))],
+            ..Inner::default()
+        };
+        inner.shown = inner.shown_now();
         let shared = Shared {
-            inner: Arc::new(Mutex::new(Inner {
-                bids: vec![(Decimal::new(48, 2), Decimal::from(100))],
-                asks: vec![(Decimal::new(52, 2), Decimal::from(100))],
-                ..Inner::default()
-            })),
+            inner: Arc::new(Mutex::new(inner)),
             counters: Arc::new(Counters::default()),
             ws,
             user_ws,
@@ -236,7 +363,10 @@ impl FakeClob {
             .route("/version", get(|| async { Json(json!({"version": 2})) }))
             .route(
                 "/tick-size",
-                get(|| async { Json(json!({"minimum_tick_size": "0.01"})) }),
+                get(|State(s): State<Shared>| async move {
+                    let tick = s.inner.lock().unwrap().tick();
+                    Json(json!({"minimum_tick_size": tick.to_string()}))
+                }),
             )
             .route(
                 "/neg-risk",
@@ -360,6 +490,7 @@ impl FakeClob {
             rested_ms: now_ms(),
             ended_ms: None,
         });
+        sync_book(&self.shared);
     }
 
     /// Cancels an order on the exchange's side (as from the web UI); with
@@ -377,6 +508,8 @@ impl FakeClob {
             let event = order_event(order, "CANCELLATION");
             let _ = self.shared.user_ws.send(event.to_string());
         }
+        drop(inner);
+        sync_book(&self.shared);
     }
 
     /// Makes market websockets go quiet (open, but no PONG and no update)
@@ -464,6 +597,8 @@ impl FakeClob {
             .find(|o| o.hash == hash)
             .expect("order in the ledger");
         order.set_status("LIVE");
+        drop(inner);
+        sync_book(&self.shared);
     }
 
     /// Makes the geoblock check say this IP is (or is not) blocked.
@@ -592,6 +727,8 @@ impl FakeClob {
         });
         inner.trades.push(trade);
         let _ = self.shared.user_ws.send(announcement.to_string());
+        drop(inner);
+        sync_book(&self.shared);
         trade_id
     }
 
@@ -601,9 +738,22 @@ impl FakeClob {
             let mut inner = self.shared.inner.lock().unwrap();
             inner.bids = vec![(bid, Decimal::from(100))];
             inner.asks = vec![(ask, Decimal::from(100))];
+            inner.shown = inner.shown_now();
             book_json(&inner)
         };
         let _ = self.shared.ws.send(message.to_string());
+    }
+
+    /// Pushes the published book's changes caused by our orders `delay`
+    /// after they happen (after the order's answer), or at once (`None`).
+    pub fn delay_book_pushes(&self, delay: Option<Duration>) {
+        self.shared.inner.lock().unwrap().book_push_delay = delay;
+    }
+
+    /// The book of [`TOKEN`] as published now (ours included): bids and
+    /// asks, best first.
+    pub fn published_book(&self) -> (Vec<(Decimal, Decimal)>, Vec<(Decimal, Decimal)>) {
+        self.shared.inner.lock().unwrap().published()
     }
 
     /// Drops every websocket connection and refuses new ones while `refuse`.
@@ -640,12 +790,13 @@ fn levels(levels: &[(Decimal, Decimal)]) -> Vec<Value> {
 }
 
 fn book_json(inner: &Inner) -> Value {
+    let (bids, asks) = inner.published();
     json!({
         "event_type": "book",
         "asset_id": TOKEN,
         "market": MARKET,
-        "bids": levels(&inner.bids),
-        "asks": levels(&inner.asks),
+        "bids": levels(&bids),
+        "asks": levels(&asks),
         "timestamp": (now_secs() * 1000).to_string(),
         "hash": "0x0",
     })
@@ -664,23 +815,27 @@ async fn time(State(s): State<Shared>) -> String {
     now_secs().to_string()
 }
 
+/// `GET /book` and each entry of `POST /books`: the published book (ours
+/// included), with the market's rules.
+fn rest_book(inner: &Inner) -> Value {
+    let (bids, asks) = inner.published();
+    json!({
+        "market": MARKET, "asset_id": TOKEN, "timestamp": (now_secs() * 1000).to_string(),
+        "bids": levels(&bids), "asks": levels(&asks),
+        "min_order_size": inner.min_order_size().to_string(), "neg_risk": false,
+        "tick_size": inner.tick().to_string(),
+    })
+}
+
 async fn book(State(s): State<Shared>) -> Json<Value> {
     let inner = s.inner.lock().unwrap();
-    Json(json!({
-        "market": MARKET, "asset_id": TOKEN, "timestamp": (now_secs() * 1000).to_string(),
-        "bids": levels(&inner.bids), "asks": levels(&inner.asks),
-        "min_order_size": "5", "neg_risk": false, "tick_size": "0.01",
-    }))
+    Json(rest_book(&inner))
 }
 
 async fn books(State(s): State<Shared>) -> Json<Value> {
     s.counters.books.fetch_add(1, Ordering::SeqCst);
     let inner = s.inner.lock().unwrap();
-    Json(json!([{
-        "market": MARKET, "asset_id": TOKEN, "timestamp": (now_secs() * 1000).to_string(),
-        "bids": levels(&inner.bids), "asks": levels(&inner.asks),
-        "min_order_size": "5", "neg_risk": false, "tick_size": "0.01",
-    }]))
+    Json(json!([rest_book(&inner)]))
 }
 
 async fn derive(State(s): State<Shared>, headers: HeaderMap) -> Response {
@@ -873,6 +1028,9 @@ async fn post_order(
             },
         }
     };
+    // The market channel shows it in the book (before the answer, unless
+    // the test delays book pushes).
+    sync_book(&s);
     match fault {
         Some(Fault::TimeoutAfterAccept(delay) | Fault::Delay(delay)) => {
             tokio::time::sleep(delay).await;
@@ -922,7 +1080,9 @@ async fn cancel_order(
     }
     let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let id = v["orderID"].as_str().unwrap_or("").to_owned();
-    Json(cancel_hashes(&s, &[id])).into_response()
+    let answer = cancel_hashes(&s, &[id]);
+    sync_book(&s);
+    Json(answer).into_response()
 }
 
 async fn cancel_orders(
@@ -936,7 +1096,9 @@ async fn cancel_orders(
         return r;
     }
     let ids: Vec<String> = serde_json::from_slice(&body).unwrap_or_default();
-    Json(cancel_hashes(&s, &ids)).into_response()
+    let answer = cancel_hashes(&s, &ids);
+    sync_book(&s);
+    Json(answer).into_response()
 }
 
 /// `GET /clob-markets/{condition_id}`: the market's tokens and fee
@@ -1039,6 +1201,8 @@ async fn dead_mans_switch(s: Shared) {
                 o.set_status("CANCELED");
             }
         }
+        drop(inner);
+        sync_book(&s);
     }
 }
 
@@ -1074,7 +1238,9 @@ async fn cancel_all(
         .filter(|o| o.status == "LIVE")
         .map(|o| o.hash.clone())
         .collect();
-    Json(cancel_hashes(&s, &ids)).into_response()
+    let answer = cancel_hashes(&s, &ids);
+    sync_book(&s);
+    Json(answer).into_response()
 }
 
 fn order_json(o: &LedgerOrder) -> Value {

@@ -19,6 +19,8 @@ use crate::harness::fake_clob::{
 use crate::harness::postgres::PgServer;
 use crate::harness::process::{Ploy, Running};
 
+mod protect;
+
 const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const READY: Duration = Duration::from_secs(20);
 
