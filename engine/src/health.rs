@@ -8,6 +8,7 @@
 //!             "order_queue": {"status": "up", "latency_ms": 0.002, "depth": 0, "max_depth": 100}}}
 //! ```
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -181,6 +182,8 @@ pub struct HealthService {
     tasks: Option<Arc<crate::supervise::TaskFailures>>,
     /// A standby's lease, while it waits for it.
     standby: Option<String>,
+    /// The account (balances, positions), for the `account` check.
+    account: Option<Arc<std::sync::Mutex<crate::pipeline::AccountView>>>,
 }
 
 impl HealthService {
@@ -204,6 +207,73 @@ impl HealthService {
             )
             .with("failed", serde_json::json!(names)),
         )
+    }
+
+    /// Adds the `account` check: up (a warning never degrades `/health`),
+    /// with the balance the exchange reports, what resting bids commit, when
+    /// it was read, and a `warning` naming each token whose position the
+    /// exchange does not hold.
+    pub fn with_account(
+        mut self,
+        account: Arc<std::sync::Mutex<crate::pipeline::AccountView>>,
+    ) -> Self {
+        self.account = Some(account);
+        self
+    }
+
+    fn account(&self, now_ms: i64) -> Option<Check> {
+        let view = self
+            .account
+            .as_ref()?
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        let collateral = view.funds.collateral?;
+        let mut check = Check::up(Duration::ZERO)
+            .with("balance_usdc", collateral.normalize().to_string())
+            .with("committed_usdc", view.committed.normalize().to_string())
+            .with("collateral_allowed", view.funds.collateral_allowed);
+        if let Some(at) = view.read_at_ms {
+            check = check.with("read_age_ms", (now_ms - at).max(0));
+        }
+        let mut warnings: Vec<String> = view
+            .mismatches
+            .iter()
+            .map(|(token, (position, held))| {
+                format!(
+                    "position {} of token {token} differs from the exchange's balance {}",
+                    position.normalize(),
+                    held.normalize()
+                )
+            })
+            .collect();
+        if !view.funds.collateral_allowed {
+            warnings.push("no allowance for the collateral: no bid is placed".to_owned());
+        }
+        for (token, (_, allowed)) in &view.funds.shares {
+            if !allowed {
+                warnings.push(format!(
+                    "no approval for token {token}'s shares: no ask is placed"
+                ));
+            }
+        }
+        if !warnings.is_empty() {
+            check = check.with("warning", warnings.join("; "));
+        }
+        let mismatched: BTreeMap<String, serde_json::Value> = view
+            .mismatches
+            .iter()
+            .map(|(t, (p, h))| {
+                (
+                    t.to_string(),
+                    serde_json::json!({"position": p.normalize().to_string(), "exchange": h.normalize().to_string()}),
+                )
+            })
+            .collect();
+        if !mismatched.is_empty() {
+            check = check.with("mismatches", serde_json::json!(mismatched));
+        }
+        Some(check)
     }
 
     /// Adds the `market_data` check: down when the feed's last message is
@@ -287,6 +357,7 @@ impl HealthService {
             mode: None,
             tasks: None,
             standby: None,
+            account: None,
         }
     }
 
@@ -380,6 +451,7 @@ impl HealthService {
                             .map(|c| ("market_data".to_owned(), c)),
                     )
                     .chain(self.tasks().map(|c| ("tasks".to_owned(), c)))
+                    .chain(self.account(now).map(|c| ("account".to_owned(), c)))
                     .chain(self.standby().map(|c| ("trading_lease".to_owned(), c)))
                     .collect()
             },

@@ -508,6 +508,7 @@ mod tests {
                     Arc::new(crate::clock::SystemClock),
                 ),
                 task_failures: Arc::default(),
+                account: Arc::default(),
             }),
         };
         (router(state), rx, store)

@@ -74,7 +74,9 @@ fn the_trading_core_and_the_strategy_do_no_io() {
     let mut found = Vec::new();
     for file in [
         "trading/core.rs",
+        "trading/own_book.rs",
         "trading/paper.rs",
+        "orders/refusal.rs",
         "trading/sim.rs",
         "strategy/quoter.rs",
         "risk.rs",

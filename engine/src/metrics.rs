@@ -115,6 +115,21 @@ pub struct Metrics {
     /// `ploy_policy_half_spread_ticks{token}`: the half-spread a quoting
     /// policy chose last (`strategy.policy = "bandit"`).
     policy_half_spread: Family<TokenLabels, Gauge>,
+    /// `ploy_order_rejections_total{reason}`: orders the exchange (or the
+    /// paper exchange) refused, by cause.
+    order_rejections: Family<RefusalLabels, Counter>,
+    /// `ploy_balance_usdc`: the collateral balance the exchange reports.
+    pub balance_usdc: Gauge<f64, AtomicU64>,
+    /// `ploy_balance_shares{token}`: shares the exchange holds for us.
+    balance_shares: Family<TokenLabels, Gauge<f64, AtomicU64>>,
+    /// `ploy_pnl_usdc{kind}`: the day's P&L since 00:00 UTC.
+    pnl_usdc: Family<KindLabels, Gauge<f64, AtomicU64>>,
+}
+
+/// `kind` label of `ploy_pnl_usdc`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KindLabels {
+    kind: String,
 }
 
 /// `task` label of `ploy_task_failures_total`.
@@ -312,6 +327,41 @@ impl Metrics {
             policy_half_spread.clone(),
         );
 
+        let order_rejections = Family::<RefusalLabels, Counter>::default();
+        registry.register(
+            "ploy_order_rejections",
+            "Orders the exchange (or the paper exchange) refused, by cause: balance, tick_size, min_size, post_only, expiration, market_closed, cancel_only, not_sent, closed_only, banned, trading_disabled, version_mismatch, geoblocked, other",
+            order_rejections.clone(),
+        );
+        for reason in ["balance", "tick_size"] {
+            let _ = order_rejections.get_or_create(&RefusalLabels {
+                reason: reason.to_owned(),
+            });
+        }
+        let balance_usdc = Gauge::<f64, AtomicU64>::default();
+        registry.register(
+            "ploy_balance_usdc",
+            "The collateral (USDC) balance the exchange (or the paper exchange) reports, as last read",
+            balance_usdc.clone(),
+        );
+        let balance_shares = Family::<TokenLabels, Gauge<f64, AtomicU64>>::default();
+        registry.register(
+            "ploy_balance_shares",
+            "Shares per token the exchange (or the paper exchange) holds for the account, as last read",
+            balance_shares.clone(),
+        );
+        let pnl_usdc = Family::<KindLabels, Gauge<f64, AtomicU64>>::default();
+        registry.register(
+            "ploy_pnl_usdc",
+            "The day's P&L since 00:00 UTC in USDC, fees included: realized, and unrealized (positions marked at the others' midpoint); their sum is what risk.max_daily_loss limits",
+            pnl_usdc.clone(),
+        );
+        for kind in ["realized", "unrealized"] {
+            let _ = pnl_usdc.get_or_create(&KindLabels {
+                kind: kind.to_owned(),
+            });
+        }
+
         // Pre-create the common error kinds so dashboards see zeros, not gaps.
         for kind in [
             "rate_limited",
@@ -347,6 +397,39 @@ impl Metrics {
             task_failures,
             position_shares,
             policy_half_spread,
+            order_rejections,
+            balance_usdc,
+            balance_shares,
+            pnl_usdc,
+        }
+    }
+
+    /// Counts `n` orders refused for `reason` (an `orders::refusal` label).
+    pub fn order_rejected(&self, reason: &str, n: u64) {
+        self.order_rejections
+            .get_or_create(&RefusalLabels {
+                reason: reason.to_owned(),
+            })
+            .inc_by(n);
+    }
+
+    /// Shows the shares the exchange holds for us in `token`.
+    pub fn set_balance_shares(&self, token: &str, shares: f64) {
+        self.balance_shares
+            .get_or_create(&TokenLabels {
+                token: token.to_owned(),
+            })
+            .set(shares);
+    }
+
+    /// Shows the day's P&L: realized and unrealized, USDC.
+    pub fn set_pnl(&self, realized: f64, unrealized: f64) {
+        for (kind, value) in [("realized", realized), ("unrealized", unrealized)] {
+            self.pnl_usdc
+                .get_or_create(&KindLabels {
+                    kind: kind.to_owned(),
+                })
+                .set(value);
         }
     }
 

@@ -2,14 +2,26 @@
 //! approved or refused with the limit it broke; the kill switch (Active,
 //! Reducing, Halted) acts on the very next order.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::config::{RiskConfig, TradingState};
-use crate::orders::Side;
+use crate::orders::{Side, TokenId};
 use crate::strategy::Quote;
+
+/// What the exchange holds for the account (`GET /balance-allowance`), as
+/// last read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Funds {
+    /// The collateral (USDC) balance; `None` until read.
+    pub collateral: Option<Decimal>,
+    /// Whether the exchange may spend the collateral (an allowance above 0).
+    pub collateral_allowed: bool,
+    /// Shares the exchange holds per token, and whether it may move them.
+    pub shares: BTreeMap<TokenId, (Decimal, bool)>,
+}
 
 /// What is already exposed on the order's token, and overall.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -29,6 +41,15 @@ pub struct Exposure {
     /// Shares bought in trades the exchange has matched but not confirmed:
     /// held, but not sold until confirmed.
     pub unconfirmed: Decimal,
+    /// Collateral (USDC) not yet committed to resting bids on any token;
+    /// `None` when the balance is not known.
+    pub collateral_free: Option<Decimal>,
+    /// The exchange may not spend the collateral (its allowance is 0).
+    pub collateral_blocked: bool,
+    /// Shares of the token the exchange holds for us, when read.
+    pub shares_on_exchange: Option<Decimal>,
+    /// The exchange may not move the token's shares (no approval).
+    pub shares_blocked: bool,
 }
 
 /// Why an order was refused.
@@ -80,6 +101,22 @@ pub enum Refusal {
         size: Decimal,
         /// The market's minimum.
         minimum: Decimal,
+    },
+    /// The bid costs more collateral than is free.
+    #[error("the bid costs {cost} USDC; {available} USDC of the balance is not committed to resting bids")]
+    NoFunds {
+        /// Price × size.
+        cost: Decimal,
+        /// Balance less what resting bids commit.
+        available: Decimal,
+    },
+    /// The exchange may not move what the order needs.
+    #[error(
+        "the exchange has no allowance for the {asset}: approve it for the exchange contracts"
+    )]
+    NoAllowance {
+        /// `collateral` or `shares`.
+        asset: String,
     },
     /// Selling shares not held.
     #[error("selling {size} would exceed the {available} shares held")]
@@ -156,8 +193,33 @@ impl RiskEngine {
                 minimum: e.min_order_size,
             });
         }
+        if quote.side == Side::Buy {
+            if e.collateral_blocked {
+                return Some(Refusal::NoAllowance {
+                    asset: "collateral".to_owned(),
+                });
+            }
+            if let Some(free) = e.collateral_free {
+                let cost = quote.price * quote.size;
+                if cost > free {
+                    return Some(Refusal::NoFunds {
+                        cost: cost.normalize(),
+                        available: free.max(Decimal::ZERO).normalize(),
+                    });
+                }
+            }
+        }
         if quote.side == Side::Sell {
-            let available = e.position - e.unconfirmed.max(Decimal::ZERO) - e.resting_sells;
+            if e.shares_blocked {
+                return Some(Refusal::NoAllowance {
+                    asset: "shares".to_owned(),
+                });
+            }
+            let mut available = e.position - e.unconfirmed.max(Decimal::ZERO) - e.resting_sells;
+            if let Some(held) = e.shares_on_exchange {
+                // Never more than the exchange holds for us.
+                available = available.min(held - e.resting_sells);
+            }
             if quote.size > available {
                 return Some(Refusal::NoInventory {
                     size: quote.size,
@@ -220,7 +282,7 @@ mod tests {
             max_notional_per_market: dec!(50),
             max_open_orders: 3,
             max_orders_per_minute: 2,
-            trading_state: TradingState::Active,
+            ..RiskConfig::default()
         }
     }
 
@@ -247,6 +309,63 @@ mod tests {
             Verdict::Refused(_, r) => r,
             Verdict::Approved(q) => panic!("approved {q:?}"),
         }
+    }
+
+    #[test]
+    fn bids_stay_within_the_free_collateral_and_sells_within_the_exchanges_shares() {
+        let mut risk = RiskEngine::new(RiskConfig {
+            max_orders_per_minute: 100,
+            ..limits()
+        });
+        // 1 USDC free: a bid of 5 at 0.40 costs 2.
+        let poor = Exposure {
+            collateral_free: Some(dec!(1)),
+            ..Exposure::default()
+        };
+        assert_eq!(
+            refused(risk.check(buy(dec!(5)), &poor, 0)),
+            Refusal::NoFunds {
+                cost: dec!(2),
+                available: dec!(1)
+            }
+        );
+        let enough = Exposure {
+            collateral_free: Some(dec!(2)),
+            ..Exposure::default()
+        };
+        assert!(matches!(
+            risk.check(buy(dec!(5)), &enough, 0),
+            Verdict::Approved(_)
+        ));
+        let blocked = Exposure {
+            collateral_blocked: true,
+            ..enough
+        };
+        assert!(matches!(
+            refused(risk.check(buy(dec!(5)), &blocked, 0)),
+            Refusal::NoAllowance { .. }
+        ));
+        // Holding 10 by our fills, the exchange holds 3: sell at most 3.
+        let held = Exposure {
+            position: dec!(10),
+            shares_on_exchange: Some(dec!(3)),
+            ..Exposure::default()
+        };
+        assert_eq!(
+            refused(risk.check(sell(dec!(5)), &held, 0)),
+            Refusal::NoInventory {
+                size: dec!(5),
+                available: dec!(3)
+            }
+        );
+        let unapproved = Exposure {
+            shares_blocked: true,
+            ..held
+        };
+        assert!(matches!(
+            refused(risk.check(sell(dec!(1)), &unapproved, 0)),
+            Refusal::NoAllowance { .. }
+        ));
     }
 
     #[test]

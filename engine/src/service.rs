@@ -487,7 +487,8 @@ fn base_health(
     };
     let health = health
         .with_heartbeat(control.heartbeat.clone())
-        .with_task_failures(control.task_failures.clone());
+        .with_task_failures(control.task_failures.clone())
+        .with_account(control.account.clone());
     Ok(
         if cfg.market_data.source == MarketDataSource::Exchange && !cfg.strategy.markets.is_empty()
         {

@@ -32,6 +32,8 @@ pub const TASKS: &[&str] = &[
     "trade_poller",
     "pending_sweeper",
     "open_orders_check",
+    "balances",
+    "market_rules",
     "recording_player",
     "executor",
     "main_loop",

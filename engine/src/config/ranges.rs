@@ -74,6 +74,12 @@ fn dec(low: i64, high: i64, scale: u32, open_low: bool, open_high: bool) -> Boun
     }
 }
 
+/// The most orders a minute `risk.max_orders_per_minute` allows: Polymarket's
+/// per-signer order bucket at its lowest (Standard) tier refills 40 orders a
+/// second, well inside the IP limits' sustained 36,000 `POST /order` per 10
+/// minutes (docs.polymarket.com, "CLOB Trading Rate Limits" and "Rate Limits").
+pub const MAX_ORDERS_PER_MINUTE: u64 = 2_400;
+
 const MS: fn(u64) -> Duration = Duration::from_millis;
 const S: fn(u64) -> Duration = Duration::from_secs;
 
@@ -186,9 +192,27 @@ pub fn ranged(config: &Config) -> Vec<Ranged> {
         ),
         r(
             "risk.max_orders_per_minute",
-            Bound::Count(1, 6000),
+            Bound::Count(1, MAX_ORDERS_PER_MINUTE),
             V::Count(u64::from(risk.max_orders_per_minute)),
-            "write e.g. 60; to stop trading, set risk.trading_state = \"halted\" instead",
+            "write e.g. 60: Polymarket's order bucket refills 40 orders a second for the lowest tier (2,400 a minute); to stop trading, set risk.trading_state = \"halted\" instead",
+        ),
+        r(
+            "risk.balance_refresh",
+            d(S(5), S(3600)),
+            V::Duration(risk.balance_refresh),
+            "write e.g. \"30s\": each read is one request, and one more per token held",
+        ),
+        r(
+            "risk.max_daily_loss",
+            dec(0, 1_000_000, 0, true, false),
+            risk.max_daily_loss.map_or(V::Unset, V::Decimal),
+            "write a positive amount of USDC, e.g. \"50\", or remove it for no daily loss limit",
+        ),
+        r(
+            "risk.max_drawdown",
+            dec(0, 1_000_000, 0, true, false),
+            risk.max_drawdown.map_or(V::Unset, V::Decimal),
+            "write a positive amount of USDC, e.g. \"25\", or remove it for no drawdown limit",
         ),
         r(
             "strategy.half_spread",
@@ -231,6 +255,12 @@ pub fn ranged(config: &Config) -> Vec<Ranged> {
             Bound::Count(0, 8),
             V::Count(u64::from(paper.fee_exponent)),
             "write e.g. 2",
+        ),
+        r(
+            "paper.collateral",
+            dec(0, 1_000_000_000, 0, false, false),
+            V::Decimal(paper.collateral),
+            "write e.g. \"1000\" (USDC)",
         ),
         r(
             "paper.post_latency",

@@ -259,6 +259,16 @@ pub struct RiskConfig {
     pub max_orders_per_minute: u32,
     /// Initial state of the kill switch.
     pub trading_state: TradingState,
+    /// Live: how often the balances are read (`GET /balance-allowance`),
+    /// besides at the start, after each fill and after a funds refusal.
+    #[serde(with = "duration")]
+    pub balance_refresh: Duration,
+    /// The day's loss (USDC, realized and marked to the others' midpoint,
+    /// fees included, since 00:00 UTC) past which trading halts; unset: none.
+    pub max_daily_loss: Option<Decimal>,
+    /// The fall (USDC) from the day's best P&L past which trading halts;
+    /// unset: none.
+    pub max_drawdown: Option<Decimal>,
 }
 
 impl Default for RiskConfig {
@@ -269,6 +279,9 @@ impl Default for RiskConfig {
             max_open_orders: 10,
             max_orders_per_minute: 60,
             trading_state: TradingState::Active,
+            balance_refresh: Duration::from_secs(30),
+            max_daily_loss: None,
+            max_drawdown: None,
         }
     }
 }
@@ -342,6 +355,9 @@ pub struct PaperConfig {
     /// Until then the order can still fill.
     #[serde(with = "duration")]
     pub cancel_latency: Duration,
+    /// The simulated account's collateral (USDC) at the start: bids beyond
+    /// what is free are refused, as the exchange refuses them.
+    pub collateral: Decimal,
 }
 
 impl PaperConfig {
@@ -363,6 +379,7 @@ impl Default for PaperConfig {
             fee_taker_only: true,
             post_latency: Duration::from_millis(100),
             cancel_latency: Duration::from_millis(100),
+            collateral: Decimal::from(1000),
         }
     }
 }

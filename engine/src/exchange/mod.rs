@@ -22,8 +22,8 @@ use url::Url;
 pub use error::ExchangeError;
 use ratelimit::{EndpointClass, RateLimiter};
 use types::{
-    ApiCreds, Book, CancelResponse, Market, OpenOrder, Page, PostOrderResponse, Trade, END_CURSOR,
-    FIRST_CURSOR,
+    ApiCreds, BalanceAllowance, Book, CancelResponse, Market, OpenOrder, Page, PostOrderResponse,
+    Trade, END_CURSOR, FIRST_CURSOR,
 };
 
 use crate::config::Secret;
@@ -784,6 +784,38 @@ impl ClobClient {
             )
             .await?;
         self.decode("DELETE /cancel-all", &text)
+    }
+
+    /// `GET /balance-allowance` (L2): the collateral (`token` none) or the
+    /// shares of `token`, for orders signed with `signature_type`.
+    pub async fn balance_allowance(
+        &self,
+        token: Option<&str>,
+        signature_type: u8,
+    ) -> Result<BalanceAllowance, ExchangeError> {
+        let mut query = vec![(
+            "asset_type",
+            if token.is_some() {
+                "CONDITIONAL".to_owned()
+            } else {
+                "COLLATERAL".to_owned()
+            },
+        )];
+        if let Some(token) = token {
+            query.push(("token_id", token.to_owned()));
+        }
+        query.push(("signature_type", signature_type.to_string()));
+        let body = self
+            .request(
+                EndpointClass::Balance,
+                Method::GET,
+                "/balance-allowance",
+                &query,
+                None,
+                Auth::L2,
+            )
+            .await?;
+        self.decode("/balance-allowance", &body)
     }
 
     /// `GET /data/order/{hash}` (L2): `None` when the exchange does not know it.

@@ -25,6 +25,8 @@ pub enum EndpointClass {
     Data,
     /// `/auth/*`.
     Auth,
+    /// `GET /balance-allowance`.
+    Balance,
     /// Everything else (`/time`, `/version`, `/markets`).
     General,
 }
@@ -40,6 +42,7 @@ impl EndpointClass {
             EndpointClass::Price => 1_500,
             EndpointClass::Data => 500,
             EndpointClass::Auth => 100,
+            EndpointClass::Balance => 200,
             EndpointClass::General => 5_000,
         }
     }

@@ -201,6 +201,41 @@ pub struct Book {
     pub timestamp: i64,
 }
 
+/// `GET /balance-allowance`: what the exchange holds for the account of one
+/// asset, in base units (6 decimals for USDC and for outcome shares alike),
+/// with the allowance of each exchange contract that may move it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BalanceAllowance {
+    /// Base units.
+    #[serde(default, deserialize_with = "loose_decimal")]
+    pub balance: Decimal,
+    /// Spender address → allowance in base units (may be 2^256 − 1, so kept
+    /// as text).
+    #[serde(default)]
+    pub allowances: BTreeMap<String, String>,
+    /// A single allowance, as older answers give it.
+    #[serde(default)]
+    pub allowance: Option<String>,
+}
+
+impl BalanceAllowance {
+    /// The balance in whole units (USDC, or shares).
+    pub fn units(&self) -> Decimal {
+        (self.balance / Decimal::from(1_000_000)).normalize()
+    }
+
+    /// Whether some exchange contract may move it (an allowance above 0);
+    /// an answer that names no allowance at all counts as allowed.
+    pub fn allowed(&self) -> bool {
+        let positive = |a: &String| a.trim().chars().any(|c| c.is_ascii_digit() && c != '0');
+        match (&self.allowance, self.allowances.is_empty()) {
+            (_, false) => self.allowances.values().any(positive),
+            (Some(one), true) => positive(one),
+            (None, true) => true,
+        }
+    }
+}
+
 /// `DELETE /order`, `/orders`, `/cancel-all`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CancelResponse {

@@ -360,6 +360,13 @@ impl LiveVenue {
                             .await,
                     );
                 },
+                // Trading disabled on the exchange: not a wait-and-retry
+                // matter; refused, so the engine halts and says why.
+                Err(e @ ExchangeError::Unavailable { .. })
+                    if e.to_string().to_ascii_lowercase().contains("disabled") =>
+                {
+                    return Some(self.reject(client_id, e.to_string()).await);
+                },
                 Err(e) if e.is_retryable() => {
                     let wait = self.backoff.delay(attempt, e.retry_after());
                     tracing::info!(error = %e, ?wait, attempt, "order not taken; retrying the same signed order");

@@ -4,6 +4,7 @@
 
 pub mod amounts;
 pub mod build;
+pub mod refusal;
 
 use std::fmt;
 

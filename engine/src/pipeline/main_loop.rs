@@ -12,8 +12,8 @@ use rust_decimal::Decimal;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
-use super::tasks::confirm_halt;
-use super::PipelineParts;
+use super::tasks::{confirm_halt, AccountAsks, AccountRead};
+use super::{AccountView, PipelineParts};
 use crate::config::TradingState;
 use crate::exchange::ws::{FeedStatus, RawMessage};
 use crate::execution::live::LiveVenue;
@@ -52,6 +52,19 @@ pub(super) struct MainLoop {
     pub(super) live: Option<Arc<LiveVenue>>,
     /// A trained policy choosing half-spreads (`strategy.policy = "bandit"`).
     pub(super) policy: Option<Box<dyn crate::trading::QuotePolicy>>,
+    /// The kill switch, for halts the engine decides itself (an account
+    /// refusal, a loss limit).
+    pub(super) kill_switch: Option<crate::kill_switch::KillSwitch>,
+    /// Live: asks the balance and rules readers for reads.
+    pub(super) asks: Option<AccountAsks>,
+    /// Live: what those reads bring.
+    pub(super) reads: Option<mpsc::UnboundedReceiver<AccountRead>>,
+    /// Exchange refusals already counted in the metrics, by cause.
+    pub(super) rejections_counted: BTreeMap<String, u64>,
+    /// The account as `/health` shows it.
+    pub(super) account: Arc<std::sync::Mutex<AccountView>>,
+    /// Tokens whose position and exchange balance differed at the last read.
+    pub(super) suspects: BTreeMap<TokenId, (Decimal, Decimal)>,
 }
 
 /// Where paper's event time comes from between market events (an operator's
@@ -86,6 +99,7 @@ impl MainLoop {
         let mut clock_tick = tokio::time::interval(Duration::from_millis(250));
         clock_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let heartbeat = self.heartbeat.clone();
+        let mut reads = self.reads.take();
         loop {
             tokio::select! {
                 biased;
@@ -121,12 +135,19 @@ impl MainLoop {
                     }
                 },
                 Some(event) = orders.recv() => self.on_order(event).await,
+                Some(read) = async {
+                    match reads.as_mut() {
+                        Some(r) => r.recv().await,
+                        None => std::future::pending().await,
+                    }
+                } => self.on_account_read(read),
                 message = raw.recv(), if feed_open => match message {
                     Some((recv_ms, value)) => self.on_message(recv_ms, &value).await,
                     None => feed_open = false,
                 },
             }
             self.store_paper_records().await;
+            self.follow_up().await;
         }
         // Shutdown: no new orders; cancel what rests; let the executor finish.
         self.parts.queue.close();
@@ -303,7 +324,170 @@ impl MainLoop {
             .open_orders
             .set(self.core.open_orders().count() as i64);
         self.count_refusals();
+        self.count_rejections();
         self.show_positions();
+    }
+
+    /// Moves the core's new exchange refusals into
+    /// `ploy_order_rejections_total`, logging the first of each cause.
+    fn count_rejections(&mut self) {
+        for (reason, total) in &self.core.stats().rejections {
+            let counted = self.rejections_counted.entry(reason.clone()).or_insert(0);
+            if *total > *counted {
+                if *counted == 0 && reason != "not_sent" {
+                    tracing::warn!(
+                        reason = %reason,
+                        "the exchange refused an order (the first for this cause; all are counted in ploy_order_rejections_total); that token's side waits 1 s, doubling with each refusal in a row up to 5 min"
+                    );
+                }
+                self.parts.metrics.order_rejected(reason, total - *counted);
+                *counted = *total;
+            }
+        }
+    }
+
+    /// What the core asked for after this turn: a halt to save (an account
+    /// refusal), balances or ticks to read again (live; paper answers them
+    /// in its step).
+    async fn follow_up(&mut self) {
+        if let Some(reason) = self.core.take_halt_request() {
+            tracing::error!(%reason, "halting trading");
+            // Cancels go out at once; the kill switch saves it.
+            let commands = self.core.set_trading_state(TradingState::Halted);
+            self.dispatch(commands);
+            if let Some(kill_switch) = &self.kill_switch {
+                let _ = kill_switch
+                    .set(
+                        TradingState::Halted,
+                        "ploy (the exchange)".to_owned(),
+                        Some(reason),
+                    )
+                    .await;
+            }
+        }
+        let wanted = self.core.take_wanted();
+        if let Some(asks) = &self.asks {
+            if wanted.balances {
+                asks.balances.notify_one();
+            }
+            for token in wanted.rules {
+                let _ = asks.rules.send(token);
+            }
+        }
+    }
+
+    /// A read of the balances or of a market's rules.
+    fn on_account_read(&mut self, read: AccountRead) {
+        match read {
+            AccountRead::Funds(funds) => self.on_funds(funds),
+            AccountRead::Rules {
+                token,
+                tick,
+                min_size,
+            } => {
+                let before = self.core.tick(&token);
+                if before != tick {
+                    tracing::warn!(%token, %before, %tick, "the market's tick size changed");
+                }
+                self.core.set_tick(&token, tick);
+                if min_size > Decimal::ZERO {
+                    let order_size = self.core.params().order_size;
+                    if min_size > order_size
+                        && self.core.books().get(&token).and_then(|b| b.min_order_size)
+                            != Some(min_size)
+                    {
+                        tracing::warn!(%token, %order_size, %min_size, "strategy.order_size is below this market's minimum order size: nothing is quoted there; raise strategy.order_size");
+                    }
+                    self.core.set_min_order_size(&token, min_size);
+                }
+                self.drop_off_tick(&token, tick);
+                let commands = self.core.requote_pending();
+                self.dispatch(commands);
+            },
+        }
+    }
+
+    /// Orders of `token` still queued at a price off `tick` are never
+    /// posted (the exchange would refuse them); the token is quoted again.
+    fn drop_off_tick(&mut self, token: &TokenId, tick: Decimal) {
+        if self.paper.is_some() || tick <= Decimal::ZERO {
+            return;
+        }
+        while let Some(intent) = self
+            .parts
+            .queue
+            .remove_where(|i| &i.token_id == token && !(i.price % tick).is_zero())
+        {
+            tracing::info!(client_id = %intent.client_id, price = %intent.price, %tick, "a queued order is off the new tick; dropped and quoted again");
+            self.core.on_order(&OrderEvent::Withdrawn {
+                client_id: intent.client_id,
+            });
+        }
+    }
+
+    /// New balances: to the core (bids and asks stay within them), the
+    /// metrics, `/health`; a zero allowance and a position the exchange does
+    /// not hold are said once.
+    fn on_funds(&mut self, funds: crate::risk::Funds) {
+        use rust_decimal::prelude::ToPrimitive;
+        let before = self.core.funds().clone();
+        if let Some(collateral) = funds.collateral {
+            self.parts
+                .metrics
+                .balance_usdc
+                .set(collateral.to_f64().unwrap_or(f64::NAN));
+            if !funds.collateral_allowed
+                && (before.collateral_allowed || before.collateral.is_none())
+            {
+                tracing::error!("the exchange has no allowance for the collateral (USDC): no bid is placed until it is approved for the exchange contracts");
+            }
+        }
+        for (token, (shares, allowed)) in &funds.shares {
+            self.parts
+                .metrics
+                .set_balance_shares(token.as_str(), shares.to_f64().unwrap_or(f64::NAN));
+            let was = before.shares.get(token).is_none_or(|(_, ok)| *ok);
+            if !allowed && was {
+                tracing::error!(%token, "the exchange has no approval for this token's shares: no ask is placed until the outcome tokens are approved for the exchange contracts");
+            }
+        }
+        // Positions the exchange does not hold, at two reads in a row.
+        let mut now_suspect = BTreeMap::new();
+        for (token, (held, _)) in &funds.shares {
+            let position = self
+                .core
+                .positions()
+                .get(token)
+                .copied()
+                .unwrap_or_default();
+            if (position - *held).abs() > Decimal::new(1, 6) && !self.core.has_unconfirmed(token) {
+                now_suspect.insert(token.clone(), (position, *held));
+            }
+        }
+        let mismatches: BTreeMap<TokenId, (Decimal, Decimal)> = now_suspect
+            .iter()
+            .filter(|(t, _)| self.suspects.contains_key(*t))
+            .map(|(t, v)| (t.clone(), *v))
+            .collect();
+        for (token, (position, held)) in &mismatches {
+            if !self.account_view().mismatches.contains_key(token) {
+                tracing::warn!(%token, %position, exchange = %held, "the position in the database differs from the exchange's balance of this token (at two reads in a row); run ploy check-orders and compare with the exchange");
+            }
+        }
+        self.suspects = now_suspect;
+        let commands = self.core.set_funds(funds.clone());
+        self.dispatch(commands);
+        let mut view = self.account_view();
+        view.funds = funds;
+        view.read_at_ms = Some(self.parts.clock.now_ms());
+        view.mismatches = mismatches;
+    }
+
+    /// The account as `/health` shows it (locked).
+    fn account_view(&self) -> std::sync::MutexGuard<'_, AccountView> {
+        self.account
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// `ploy_position_shares`: what the core holds, per token.
@@ -314,6 +498,23 @@ impl MainLoop {
                 .metrics
                 .set_position(token.as_str(), shares.to_f64().unwrap_or(f64::NAN));
         }
+        if let Some(asks) = &self.asks {
+            let mut held = asks
+                .held
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            held.clear();
+            held.extend(
+                self.core
+                    .positions()
+                    .iter()
+                    .filter(|(_, s)| **s > Decimal::ZERO)
+                    .map(|(t, _)| t.clone()),
+            );
+        }
+        let mut view = self.account_view();
+        view.positions = self.core.positions().clone();
+        view.committed = self.core.committed_collateral();
     }
 
     /// Moves the core's new risk refusals into `ploy_risk_refusals_total`,
@@ -368,6 +569,12 @@ impl MainLoop {
             self.check_heartbeat();
             let commands = self.core.on_market(&event, recv_ms);
             self.dispatch(commands);
+            if let crate::market_data::MarketEvent::TickSize { token, tick, .. } = &event {
+                tracing::warn!(%token, %tick, "the market's tick size changed");
+                self.drop_off_tick(token, *tick);
+                let commands = self.core.requote_pending();
+                self.dispatch(commands);
+            }
         }
         self.after_commands();
         self.note_closed_markets();
@@ -567,6 +774,10 @@ impl MainLoop {
                         self.parts.metrics.orders_filled.inc();
                     }
                     tracing::info!(%client_id, %trade_id, %price, %size, "fill");
+                    // What the exchange holds changed: read it.
+                    if let Some(asks) = &self.asks {
+                        asks.balances.notify_one();
+                    }
                     if !is_tracked {
                         // A fill after the cancel (or of an order from before a
                         // restart): the position moves all the same.

@@ -127,6 +127,24 @@ pub enum PipelineError {
     Config(String),
 }
 
+/// The account as the main loop last saw it, for `/health`: the balances
+/// the exchange reports, what resting bids commit, the positions, and the
+/// tokens whose position the exchange does not hold.
+#[derive(Debug, Clone, Default)]
+pub struct AccountView {
+    /// The balances as last read (`collateral` is `None` until read).
+    pub funds: crate::risk::Funds,
+    /// When they were read (Unix ms).
+    pub read_at_ms: Option<i64>,
+    /// Collateral committed to resting bids.
+    pub committed: Decimal,
+    /// The positions the engine trades on.
+    pub positions: BTreeMap<crate::orders::TokenId, Decimal>,
+    /// Tokens whose position differs from the exchange's balance at two
+    /// reads in a row: (position, the exchange's balance).
+    pub mismatches: BTreeMap<crate::orders::TokenId, (Decimal, Decimal)>,
+}
+
 /// Handles the rest of the service keeps.
 #[derive(Debug, Clone)]
 pub struct PipelineHandle {
@@ -138,6 +156,8 @@ pub struct PipelineHandle {
     pub kill_switch: KillSwitch,
     /// Pipeline tasks that stopped early (for `/health`).
     pub task_failures: Arc<crate::supervise::TaskFailures>,
+    /// The account (for `/health`).
+    pub account: Arc<std::sync::Mutex<AccountView>>,
 }
 
 /// Everything the pipeline needs from the service.
@@ -351,10 +371,17 @@ pub async fn start(
     let heartbeat = (cfg.mode == Mode::Live && cfg.exchange.heartbeats)
         .then(|| Arc::new(crate::heartbeat::HeartbeatStatus::default()));
     let mut live_venue: Option<Arc<LiveVenue>> = None;
+    let mut account_asks: Option<tasks::AccountAsks> = None;
+    let mut account_reads: Option<mpsc::UnboundedReceiver<tasks::AccountRead>> = None;
+    let mut paper_exchange: Option<PaperExchange> = None;
     let venue: Option<Arc<dyn Venue>> = match cfg.mode {
         Mode::Paper => {
             end_paper_orders(&parts).await?;
+            let mut exchange = PaperExchange::new(cfg.paper.clone());
+            exchange.hold(&positions);
             core.restore(positions, Vec::new());
+            let _ = core.set_funds(exchange.funds());
+            paper_exchange = Some(exchange);
             None
         },
         Mode::Live => {
@@ -384,6 +411,54 @@ pub async fn start(
                 ));
             }
             reconcile_and_restore(&parts, &live, &mut core, &fees).await?;
+            // The balances, before the first order.
+            let signature_type = cfg.exchange.signature_type.as_u8();
+            let held: std::collections::BTreeSet<crate::orders::TokenId> = core
+                .positions()
+                .iter()
+                .filter(|(_, s)| **s > Decimal::ZERO)
+                .map(|(t, _)| t.clone())
+                .collect();
+            let held_list: Vec<crate::orders::TokenId> = held.iter().cloned().collect();
+            let (reads_tx, reads_rx) = mpsc::unbounded_channel();
+            match tasks::read_funds(live.client(), signature_type, &held_list).await {
+                Ok(funds) => {
+                    let _ = reads_tx.send(tasks::AccountRead::Funds(funds));
+                },
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read the balances at the start (GET /balance-allowance); bids are not held to a balance until one is read");
+                },
+            }
+            let (rules_tx, rules_rx) = mpsc::unbounded_channel();
+            let asks = tasks::AccountAsks {
+                balances: Arc::new(tokio::sync::Notify::new()),
+                rules: rules_tx,
+                held: Arc::new(std::sync::Mutex::new(held)),
+            };
+            tasks.push(supervisor.spawn(
+                "balances",
+                read_balances(
+                    live.client().clone(),
+                    signature_type,
+                    asks.held.clone(),
+                    cfg.risk.balance_refresh,
+                    asks.balances.clone(),
+                    reads_tx.clone(),
+                    stop.clone(),
+                ),
+            ));
+            tasks.push(supervisor.spawn(
+                "market_rules",
+                read_rules(
+                    public.clone(),
+                    cfg.strategy.markets.clone(),
+                    rules_rx,
+                    reads_tx,
+                    stop.clone(),
+                ),
+            ));
+            account_asks = Some(asks);
+            account_reads = Some(reads_rx);
             let wakers = crate::exchange::ws::UserWakers::default();
             if let Some(creds) = live.client().credentials() {
                 tasks.push(supervisor.spawn(
@@ -453,7 +528,7 @@ pub async fn start(
     let mut main = MainLoop {
         core,
         parts: parts.clone(),
-        paper: (cfg.mode == Mode::Paper).then(|| PaperExchange::new(cfg.paper.clone())),
+        paper: paper_exchange,
         paper_records: Vec::new(),
         event_clock: match cfg.market_data.source {
             MarketDataSource::Exchange => EventClock::Wall,
@@ -472,6 +547,12 @@ pub async fn start(
         feed: feed.clone(),
         live: live_venue,
         policy: quote_policy(&cfg)?,
+        kill_switch: None,
+        asks: account_asks,
+        reads: account_reads,
+        rejections_counted: BTreeMap::new(),
+        account: Arc::new(std::sync::Mutex::new(AccountView::default())),
+        suspects: BTreeMap::new(),
     };
     // A halt in force cancels whatever reconciliation found resting, and so
     // does a closed market.
@@ -487,6 +568,8 @@ pub async fn start(
         parts.store.clone(),
         parts.clock.clone(),
     );
+    main.kill_switch = Some(kill_switch.clone());
+    let account = main.account.clone();
     main.store_paper_records().await;
     // A stopped task halts trading.
     let halt = kill_switch.clone();
@@ -508,6 +591,7 @@ pub async fn start(
             heartbeat,
             kill_switch,
             task_failures: supervisor.failures(),
+            account,
         },
         join,
     ))

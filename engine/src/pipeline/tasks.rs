@@ -1,6 +1,6 @@
 //! The background tasks: the trade poller (and failed-trade reversal), the
-//! pending-order sweeper, the open-orders check, the halt's confirmation, and
-//! the recording player.
+//! pending-order sweeper, the open-orders check, the halt's confirmation, the
+//! account's balances and the markets' rules, and the recording player.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -103,6 +103,161 @@ pub(super) async fn poll_trades(
                 }
             },
             Err(e) => tracing::warn!(error = %e, "trade polling failed"),
+        }
+    }
+}
+
+/// What the account and market reads bring the main loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum AccountRead {
+    /// The balances and allowances (`GET /balance-allowance`).
+    Funds(crate::risk::Funds),
+    /// A token's tick size and minimum order size (`GET /book`).
+    Rules {
+        /// The token.
+        token: crate::orders::TokenId,
+        /// Its tick.
+        tick: rust_decimal::Decimal,
+        /// Its minimum order size (0 when the book does not say).
+        min_size: rust_decimal::Decimal,
+    },
+}
+
+/// How the main loop asks for reads (live).
+#[derive(Debug, Clone)]
+pub(super) struct AccountAsks {
+    /// Read the balances now (after a fill, after a funds refusal).
+    pub(super) balances: Arc<tokio::sync::Notify>,
+    /// Read these tokens' rules now (after a tick refusal).
+    pub(super) rules: mpsc::UnboundedSender<crate::orders::TokenId>,
+    /// The tokens held: their shares are read beside the collateral.
+    pub(super) held: Arc<std::sync::Mutex<std::collections::BTreeSet<crate::orders::TokenId>>>,
+}
+
+/// Reads the collateral and, for each token held, its shares
+/// (`GET /balance-allowance`): at once, every `interval`, and when woken
+/// (after a fill, after a funds refusal). A read that fails is logged and
+/// made again at the next turn; nothing is sent until the collateral is read.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn read_balances(
+    client: ClobClient,
+    signature_type: u8,
+    held: Arc<std::sync::Mutex<std::collections::BTreeSet<crate::orders::TokenId>>>,
+    interval: Duration,
+    wake: Arc<tokio::sync::Notify>,
+    tx: mpsc::UnboundedSender<AccountRead>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut failing = false;
+    loop {
+        // The first read is the pipeline's, before trading.
+        tokio::select! {
+            () = tokio::time::sleep(interval) => {},
+            () = wake.notified() => {},
+            _ = stop.changed() => return,
+        }
+        let tokens: Vec<crate::orders::TokenId> = held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .cloned()
+            .collect();
+        match read_funds(&client, signature_type, &tokens).await {
+            Ok(funds) => {
+                if std::mem::replace(&mut failing, false) {
+                    tracing::info!("balances read again");
+                }
+                if tx.send(AccountRead::Funds(funds)).is_err() {
+                    return;
+                }
+            },
+            Err(e) => {
+                if !std::mem::replace(&mut failing, true) {
+                    tracing::warn!(error = %e, "cannot read the balances (GET /balance-allowance); bids keep to the last balance read, tried again every risk.balance_refresh");
+                }
+            },
+        }
+    }
+}
+
+/// One read of the collateral and the shares of `tokens`.
+pub(super) async fn read_funds(
+    client: &ClobClient,
+    signature_type: u8,
+    tokens: &[crate::orders::TokenId],
+) -> Result<crate::risk::Funds, crate::exchange::ExchangeError> {
+    let collateral = client.balance_allowance(None, signature_type).await?;
+    let mut funds = crate::risk::Funds {
+        collateral: Some(collateral.units()),
+        collateral_allowed: collateral.allowed(),
+        shares: std::collections::BTreeMap::new(),
+    };
+    for token in tokens {
+        let held = client
+            .balance_allowance(Some(token.as_str()), signature_type)
+            .await?;
+        funds
+            .shares
+            .insert(token.clone(), (held.units(), held.allowed()));
+    }
+    Ok(funds)
+}
+
+/// How often each quoted token's rules are read again, besides the reads a
+/// tick refusal asks for (the feed's `tick_size_change` comes first).
+pub(super) const RULES_EVERY: Duration = Duration::from_secs(300);
+
+/// Reads a token's tick size and minimum order size (`GET /book`) when the
+/// main loop asks (after a tick refusal), and every quoted token's every
+/// [`RULES_EVERY`].
+pub(super) async fn read_rules(
+    public: ClobClient,
+    tokens: Vec<String>,
+    mut asks: mpsc::UnboundedReceiver<crate::orders::TokenId>,
+    tx: mpsc::UnboundedSender<AccountRead>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut next_all = tokio::time::Instant::now() + RULES_EVERY;
+    // Tokens whose read failed: tried again after a short pause, so a token
+    // waiting for its tick is not left waiting.
+    let mut again: Vec<String> = Vec::new();
+    loop {
+        let retry = !again.is_empty();
+        let mut wanted: Vec<String> = tokio::select! {
+            () = tokio::time::sleep_until(next_all) => {
+                next_all = tokio::time::Instant::now() + RULES_EVERY;
+                tokens.clone()
+            },
+            () = tokio::time::sleep(Duration::from_secs(2)), if retry => Vec::new(),
+            Some(token) = asks.recv() => vec![token.to_string()],
+            _ = stop.changed() => return,
+        };
+        for token in std::mem::take(&mut again) {
+            if !wanted.contains(&token) {
+                wanted.push(token);
+            }
+        }
+        for token in wanted {
+            match public.book(&token).await {
+                Ok(book) if book.tick_size > rust_decimal::Decimal::ZERO => {
+                    let read = AccountRead::Rules {
+                        token: token.as_str().into(),
+                        tick: book.tick_size,
+                        min_size: book.min_order_size,
+                    };
+                    if tx.send(read).is_err() {
+                        return;
+                    }
+                },
+                Ok(_) => {
+                    tracing::warn!(token, "the book names no tick size; read again shortly");
+                    again.push(token);
+                },
+                Err(e) => {
+                    tracing::warn!(error = %e, token, "cannot read the market's rules; read again shortly");
+                    again.push(token);
+                },
+            }
         }
     }
 }

@@ -10,8 +10,9 @@ use serde::Serialize;
 use super::own_book::{self, OwnBook, OwnLevels};
 use crate::config::TradingState;
 use crate::market_data::{Books, MarketEvent, OrderBook};
+use crate::orders::refusal::{self, Refused};
 use crate::orders::{ClientOrderId, OrderHash, OrderIntent, OrderStatus, Side, TokenId};
-use crate::risk::{Exposure, Refusal, RiskEngine, Verdict};
+use crate::risk::{Exposure, Funds, Refusal, RiskEngine, Verdict};
 use crate::strategy::{quote, QuoteParams, QuoteState, RestingQuote};
 
 /// Something that sets tokens' half-spreads as market events come (a
@@ -203,8 +204,38 @@ pub struct CoreStats {
     pub refused: BTreeMap<String, u64>,
     /// Orders rejected by the exchange.
     pub rejected: u64,
+    /// Orders rejected, by cause (`orders::refusal`).
+    pub rejections: BTreeMap<String, u64>,
     /// Fills applied.
     pub fills: u64,
+}
+
+/// The first pause of a token's side after a refusal; it doubles with each
+/// refusal in a row, up to [`BACKOFF_MAX_MS`], until an order is accepted.
+pub const BACKOFF_FIRST_MS: i64 = 1_000;
+/// The longest pause after refusals.
+pub const BACKOFF_MAX_MS: i64 = 300_000;
+
+/// A token side's pause after refusals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Pause {
+    /// No order of this side before (event time).
+    until_ms: i64,
+    /// The pause just taken; the next one is twice as long.
+    delay_ms: i64,
+    /// Not yet over (its end quotes the token again).
+    waiting: bool,
+}
+
+/// What the core needs read from the exchange before some orders may go
+/// (the main loop reads it and hands it back).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Wanted {
+    /// The balances (`GET /balance-allowance`): a funds refusal.
+    pub balances: bool,
+    /// These tokens' rules (tick size, minimum order size): a tick or a
+    /// size refusal.
+    pub rules: Vec<TokenId>,
 }
 
 /// The trading core.
@@ -240,6 +271,21 @@ pub struct TradingCore {
     half_spreads: BTreeMap<TokenId, Decimal>,
     /// Our size the book may still show after it left by our account.
     own: OwnBook,
+    /// Token sides paused after refusals.
+    backoff: BTreeMap<(TokenId, Side), Pause>,
+    /// What the exchange holds for the account, as last read.
+    funds: Funds,
+    /// After a funds refusal: bids (collateral) or a token's asks wait for
+    /// the balances to be read again.
+    collateral_unsure: bool,
+    shares_unsure: std::collections::BTreeSet<TokenId>,
+    /// After a tick refusal: the token waits for its tick to be read again.
+    tick_unsure: std::collections::BTreeSet<TokenId>,
+    /// Reads the main loop should make.
+    wanted: Wanted,
+    /// An account-level refusal halted trading; the main loop saves it in
+    /// the kill switch (why, and what to do).
+    halt_request: Option<String>,
 }
 
 impl TradingCore {
@@ -262,7 +308,67 @@ impl TradingCore {
             closed: BTreeMap::new(),
             half_spreads: BTreeMap::new(),
             own: OwnBook::default(),
+            backoff: BTreeMap::new(),
+            funds: Funds::default(),
+            collateral_unsure: false,
+            shares_unsure: std::collections::BTreeSet::new(),
+            tick_unsure: std::collections::BTreeSet::new(),
+            wanted: Wanted::default(),
+            halt_request: None,
         }
+    }
+
+    /// The reads the core is waiting for (taken: asked once).
+    pub fn take_wanted(&mut self) -> Wanted {
+        std::mem::take(&mut self.wanted)
+    }
+
+    /// An account-level refusal's halt, to be saved in the kill switch (taken).
+    pub fn take_halt_request(&mut self) -> Option<String> {
+        self.halt_request.take()
+    }
+
+    /// The balances as the exchange reports them: bids and asks that waited
+    /// for them may go, and every token is quoted again at once.
+    pub fn set_funds(&mut self, funds: Funds) -> Vec<Command> {
+        let waited = self.collateral_unsure || !self.shares_unsure.is_empty();
+        let changed = self.funds != funds;
+        if funds.collateral.is_some() {
+            self.collateral_unsure = false;
+        }
+        self.shares_unsure.retain(|t| !funds.shares.contains_key(t));
+        self.funds = funds;
+        if !(waited || changed) {
+            return Vec::new();
+        }
+        let tokens: Vec<TokenId> = self.books.tokens().cloned().collect();
+        let mut commands = Vec::new();
+        for token in tokens {
+            commands.extend(self.quote_token(&token, self.now_ms()));
+        }
+        commands
+    }
+
+    /// Whether `token` has bought shares in trades not yet confirmed (the
+    /// exchange's balance may not show them yet).
+    pub fn has_unconfirmed(&self, token: &TokenId) -> bool {
+        self.unconfirmed
+            .get(token)
+            .is_some_and(|u| *u > Decimal::ZERO)
+    }
+
+    /// What the exchange holds for the account, as last read.
+    pub fn funds(&self) -> &Funds {
+        &self.funds
+    }
+
+    /// Collateral committed to resting bids (price × remaining, every token).
+    pub fn committed_collateral(&self) -> Decimal {
+        self.orders
+            .values()
+            .filter(|o| o.side == Side::Buy)
+            .map(|o| o.remaining() * o.price)
+            .sum()
     }
 
     /// Our size per level of `token` as the book may show it: every order
@@ -400,9 +506,16 @@ impl TradingCore {
         &self.books
     }
 
-    /// Sets a token's tick size.
+    /// Sets a token's tick size (read from the exchange): a token that
+    /// waited for it after a tick refusal may post again, and one whose tick
+    /// changed is quoted again.
     pub fn set_tick(&mut self, token: &TokenId, tick: Decimal) {
+        let before = self.books.get(token).and_then(|b| b.tick);
         self.books.set_tick(token, tick);
+        let waited = self.tick_unsure.remove(token);
+        if (waited || before.is_some_and(|t| t != tick)) && !self.requote.contains(token) {
+            self.requote.push(token.clone());
+        }
     }
 
     /// Sets a token's minimum order size; smaller orders are refused by risk.
@@ -461,10 +574,17 @@ impl TradingCore {
                 .and_then(|b| b.min_order_size)
                 .unwrap_or_default(),
             unconfirmed: self.unconfirmed.get(token).copied().unwrap_or_default(),
+            collateral_blocked: self.funds.collateral.is_some() && !self.funds.collateral_allowed,
+            shares_on_exchange: self.funds.shares.get(token).map(|(held, _)| *held),
+            shares_blocked: self.funds.shares.get(token).is_some_and(|(_, ok)| !ok),
             ..Exposure::default()
         };
+        let mut committed = Decimal::ZERO;
         for o in self.orders.values() {
             e.open_orders += 1;
+            if o.side == Side::Buy {
+                committed += o.remaining() * o.price;
+            }
             if &o.token != token {
                 continue;
             }
@@ -475,6 +595,7 @@ impl TradingCore {
             }
             e.resting_notional += remaining * o.price;
         }
+        e.collateral_free = self.funds.collateral.map(|c| c - committed);
         e
     }
 
@@ -518,6 +639,9 @@ impl TradingCore {
             self.books.apply(event);
         }
         self.book_at.insert(event.token().clone(), now_ms);
+        if let MarketEvent::TickSize { token, .. } = event {
+            self.tick_unsure.remove(token);
+        }
         if let MarketEvent::Resolved { token, winner, .. } = event {
             let payout = if *winner { Decimal::ONE } else { Decimal::ZERO };
             return self.close_market(
@@ -546,16 +670,59 @@ impl TradingCore {
     pub fn on_clock(&mut self, now_ms: i64) -> Vec<Command> {
         self.now_ms = self.now_ms.max(now_ms);
         self.own.expire(now_ms);
-        if self.config.max_staleness_ms.is_none() {
-            return Vec::new();
+        // A side whose pause ended is quoted again now, not at the next event.
+        let mut ended: Vec<TokenId> = Vec::new();
+        for ((token, _), p) in self
+            .backoff
+            .iter_mut()
+            .filter(|(_, p)| p.waiting && p.until_ms <= now_ms)
+        {
+            // Remembered (for the doubling) but no longer waited on.
+            p.waiting = false;
+            ended.push(token.clone());
         }
-        let ids: Vec<ClientOrderId> = self
-            .orders
-            .values()
-            .filter(|o| !o.cancelling && self.is_stale(&o.token, now_ms))
-            .map(|o| o.client_id.clone())
-            .collect();
-        ids.into_iter().filter_map(|id| self.cancel(&id)).collect()
+        for token in ended {
+            self.requote_later(&token);
+        }
+        let mut commands = Vec::new();
+        if self.config.max_staleness_ms.is_some() {
+            let ids: Vec<ClientOrderId> = self
+                .orders
+                .values()
+                .filter(|o| !o.cancelling && self.is_stale(&o.token, now_ms))
+                .map(|o| o.client_id.clone())
+                .collect();
+            commands.extend(ids.into_iter().filter_map(|id| self.cancel(&id)));
+        }
+        if !self.requote.is_empty() {
+            commands.extend(self.requote_pending());
+        }
+        commands
+    }
+
+    /// Pauses `token`'s `side` after a refusal: 1 s, then twice the last
+    /// pause, up to 5 min; an accepted order ends it.
+    fn pause(&mut self, token: &TokenId, side: Side, now_ms: i64) {
+        let delay = self
+            .backoff
+            .get(&(token.clone(), side))
+            .map_or(BACKOFF_FIRST_MS, |p| (p.delay_ms * 2).min(BACKOFF_MAX_MS));
+        self.backoff.insert(
+            (token.clone(), side),
+            Pause {
+                until_ms: now_ms.saturating_add(delay),
+                delay_ms: delay,
+                waiting: true,
+            },
+        );
+    }
+
+    /// Until when `token`'s `side` is paused after refusals, if it is.
+    pub fn paused_until(&self, token: &TokenId, side: Side) -> Option<i64> {
+        self.backoff
+            .get(&(token.clone(), side))
+            .map(|p| p.until_ms)
+            .filter(|until| *until > self.now_ms())
     }
 
     /// A pending buy settled (confirmed or taken back): no longer unconfirmed.
@@ -624,6 +791,11 @@ impl TradingCore {
         if !self.wanted(&token) {
             return Vec::new();
         }
+        // A book known only by its rules (no market event yet) is not
+        // seen: nothing is decided on it, and what rests stays.
+        if !self.book_at.contains_key(&token) {
+            return Vec::new();
+        }
         let Some(book) = self.books.get(&token) else {
             return Vec::new();
         };
@@ -681,6 +853,26 @@ impl TradingCore {
                     .or_default() += 1;
                 continue;
             }
+            let waits = if self
+                .backoff
+                .get(&(token.clone(), q.side))
+                .is_some_and(|p| p.until_ms > now_ms)
+            {
+                Some("backoff")
+            } else if self.tick_unsure.contains(&token) {
+                Some("tick_refresh")
+            } else if match q.side {
+                Side::Buy => self.collateral_unsure,
+                Side::Sell => self.shares_unsure.contains(&token),
+            } {
+                Some("funds_refresh")
+            } else {
+                None
+            };
+            if let Some(why) = waits {
+                *self.stats.refused.entry(why.to_owned()).or_default() += 1;
+                continue;
+            }
             let exposure = self.exposure(&token);
             match self.risk.check(q, &exposure, now_ms) {
                 Verdict::Approved(q) => {
@@ -732,6 +924,45 @@ impl TradingCore {
         *self.positions.entry(token.clone()).or_default() += side.sign() * size;
     }
 
+    /// An order of ours was refused: its side pauses; a funds or tick
+    /// refusal waits for the balances or the tick to be read again; an
+    /// account refusal halts trading (the main loop saves it).
+    fn on_refused(&mut self, order: &TrackedOrder, cause: Refused, reason: &str) {
+        if cause == Refused::NotSent {
+            return;
+        }
+        let now = self.now_ms();
+        self.pause(&order.token, order.side, now);
+        match cause {
+            Refused::Balance => {
+                match order.side {
+                    Side::Buy => self.collateral_unsure = true,
+                    Side::Sell => {
+                        self.shares_unsure.insert(order.token.clone());
+                    },
+                }
+                self.wanted.balances = true;
+            },
+            Refused::TickSize | Refused::MinSize => {
+                if cause == Refused::TickSize {
+                    self.tick_unsure.insert(order.token.clone());
+                }
+                if !self.wanted.rules.contains(&order.token) {
+                    self.wanted.rules.push(order.token.clone());
+                }
+            },
+            c if c.halts() => {
+                self.risk.set_state(TradingState::Halted);
+                self.halt_request = Some(format!(
+                    "the exchange refused an order for the account ({}): {reason}; {}",
+                    c.label(),
+                    c.hint()
+                ));
+            },
+            _ => {},
+        }
+    }
+
     /// Applies what happened to an order.
     pub fn on_order(&mut self, event: &OrderEvent) {
         match event {
@@ -739,11 +970,20 @@ impl TradingCore {
                 if let Some(o) = self.orders.get_mut(client_id) {
                     o.hash = Some(hash.clone());
                     o.status = OrderStatus::Open;
+                    self.backoff.remove(&(o.token.clone(), o.side));
                 }
             },
-            OrderEvent::Rejected { client_id, .. } => {
+            OrderEvent::Rejected { client_id, reason } => {
                 self.stats.rejected += 1;
-                self.orders.remove(client_id);
+                let cause = refusal::classify(reason);
+                *self
+                    .stats
+                    .rejections
+                    .entry(cause.label().to_owned())
+                    .or_default() += 1;
+                if let Some(o) = self.orders.remove(client_id) {
+                    self.on_refused(&o, cause, reason);
+                }
             },
             OrderEvent::Cancelled { client_id } | OrderEvent::Withdrawn { client_id } => {
                 if let Some(o) = self.orders.remove(client_id) {
@@ -832,6 +1072,8 @@ pub fn refusal_name(refusal: &Refusal) -> &'static str {
         Refusal::MaxOpenOrders { .. } => "max_open_orders",
         Refusal::MaxOrderRate { .. } => "max_order_rate",
         Refusal::NoInventory { .. } => "no_inventory",
+        Refusal::NoFunds { .. } => "funds",
+        Refusal::NoAllowance { .. } => "allowance",
         Refusal::BelowMinimumSize { .. } => "below_minimum_size",
     }
 }

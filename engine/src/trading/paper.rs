@@ -8,6 +8,12 @@
 //! use up the size ahead of it) or when the opposite side of the book moves
 //! onto its price. Fills may be partial; fees come from `[paper]`.
 //!
+//! The simulated account has a balance: `[paper] collateral` USDC at the
+//! start, and the shares its fills bought. An order the account cannot pay
+//! for (a bid's cost beyond the collateral its resting bids leave free, an
+//! ask beyond the shares its resting asks leave) is refused with the
+//! exchange's words, as is an order off the market's tick.
+//!
 //! Latency: an order reaches the book `[paper] post_latency` after it is sent,
 //! and a cancel takes effect `cancel_latency` after it is sent; in between the
 //! market moves on, so a quote can be picked off on a stale price and a fill
@@ -137,6 +143,10 @@ pub struct PaperExchange {
     unexplained_shrink: BTreeMap<LevelKey, (Decimal, i64)>,
     /// Volume traded at a level that no shrink has shown yet, likewise.
     unexplained_trade: BTreeMap<LevelKey, (Decimal, i64)>,
+    /// The simulated account's collateral (USDC).
+    collateral: Decimal,
+    /// Its shares, by token.
+    shares: BTreeMap<TokenId, Decimal>,
 }
 
 /// A price level: token, the makers' side, price.
@@ -185,14 +195,44 @@ impl PaperExchange {
         Self {
             books: Books::default(),
             resting: Vec::new(),
-            config,
             seq: 0,
             trades: 0,
             in_flight: BTreeMap::new(),
             cancel_on_answer: BTreeSet::new(),
             unexplained_shrink: BTreeMap::new(),
             unexplained_trade: BTreeMap::new(),
+            collateral: config.collateral,
+            shares: BTreeMap::new(),
+            config,
         }
+    }
+
+    /// Starts the account holding these shares (positions kept from before
+    /// a restart).
+    pub fn hold(&mut self, positions: &BTreeMap<TokenId, Decimal>) {
+        for (token, size) in positions {
+            if *size > Decimal::ZERO {
+                self.shares.insert(token.clone(), *size);
+            }
+        }
+    }
+
+    /// What the simulated account holds, as `GET /balance-allowance` says it.
+    pub fn funds(&self) -> crate::risk::Funds {
+        crate::risk::Funds {
+            collateral: Some(self.collateral),
+            collateral_allowed: true,
+            shares: self
+                .shares
+                .iter()
+                .map(|(t, s)| (t.clone(), (*s, true)))
+                .collect(),
+        }
+    }
+
+    /// A token's tick size, when the market data named it.
+    pub fn tick(&self, token: &TokenId) -> Option<Decimal> {
+        self.books.get(token).and_then(|b| b.tick)
     }
 
     /// Orders resting in the simulator.
@@ -386,6 +426,12 @@ impl PaperExchange {
     /// An order reaching the book: accepted and resting, or rejected if it
     /// would cross.
     fn place_now(&mut self, intent: &OrderIntent) -> OrderEvent {
+        if let Some(reason) = self.refusal(intent) {
+            return OrderEvent::Rejected {
+                client_id: intent.client_id.clone(),
+                reason,
+            };
+        }
         let book = self.books.get(&intent.token_id);
         let crosses = match intent.side {
             Side::Buy => book
@@ -420,10 +466,59 @@ impl PaperExchange {
         }
     }
 
+    /// Why the exchange would refuse this order, in its words: off the
+    /// tick, or more than the account has free.
+    fn refusal(&self, intent: &OrderIntent) -> Option<String> {
+        if let Some(tick) = self.tick(&intent.token_id) {
+            if !(intent.price % tick).is_zero() {
+                return Some(format!(
+                    "order {} is invalid. Price ({}) breaks minimum tick size rule: {}",
+                    intent.client_id,
+                    intent.price.normalize(),
+                    tick.normalize()
+                ));
+            }
+        }
+        let committed = |side: Side| -> Decimal {
+            self.resting
+                .iter()
+                .filter(|o| o.side == side && (side == Side::Buy || o.token == intent.token_id))
+                .map(|o| match side {
+                    Side::Buy => o.remaining * o.price,
+                    Side::Sell => o.remaining,
+                })
+                .sum()
+        };
+        let short = match intent.side {
+            Side::Buy => committed(Side::Buy) + intent.price * intent.size > self.collateral,
+            Side::Sell => {
+                let held = self
+                    .shares
+                    .get(&intent.token_id)
+                    .copied()
+                    .unwrap_or_default();
+                committed(Side::Sell) + intent.size > held
+            },
+        };
+        short.then(|| "not enough balance / allowance".to_owned())
+    }
+
     fn fill(&mut self, index: usize, size: Decimal, ts_ms: i64, out: &mut Vec<PaperEvent>) {
         let price = self.resting[index].price;
         let fee = self.fee(price, size);
         self.trades += 1;
+        let (token, side) = (self.resting[index].token.clone(), self.resting[index].side);
+        let shares = self.shares.entry(token).or_default();
+        match side {
+            Side::Buy => {
+                self.collateral -= price * size + fee;
+                *shares += size;
+            },
+            Side::Sell => {
+                self.collateral += price * size - fee;
+                *shares -= size;
+            },
+        }
         let order = &mut self.resting[index];
         order.remaining -= size;
         out.push(PaperEvent::Fill(PaperFill {
@@ -627,6 +722,7 @@ mod tests {
             fee_taker_only: false,
             post_latency: Duration::from_millis(post_ms),
             cancel_latency: Duration::from_millis(cancel_ms),
+            collateral: dec!(1000),
         }
     }
 
@@ -902,6 +998,95 @@ mod tests {
             }]
         );
         assert_eq!(x.resting(), 0);
+    }
+
+    #[test]
+    fn the_paper_exchange_refuses_what_the_account_cannot_pay_and_off_tick_prices() {
+        let mut x = exchange_with(PaperConfig {
+            collateral: dec!(3),
+            ..config(0, 0)
+        });
+        // 5 at 0.48 costs 2.40 of the 3: taken; another 5 would be 4.80.
+        assert!(matches!(
+            answers(&place(
+                &mut x,
+                intent("a", Side::Buy, dec!(0.48), dec!(5)),
+                1
+            ))[..],
+            [OrderEvent::Accepted { .. }]
+        ));
+        assert!(matches!(
+            answers(&place(&mut x, intent("b", Side::Buy, dec!(0.47), dec!(5)), 1))[..],
+            [OrderEvent::Rejected { reason, .. }] if reason == "not enough balance / allowance"
+        ));
+        // No shares: no ask.
+        assert!(matches!(
+            answers(&place(
+                &mut x,
+                intent("c", Side::Sell, dec!(0.55), dec!(1)),
+                1
+            ))[..],
+            [OrderEvent::Rejected { .. }]
+        ));
+        // The tick becomes 0.01 by the market data: 0.475 is off it.
+        x.on_market(
+            &MarketEvent::TickSize {
+                token: "1".into(),
+                tick: dec!(0.01),
+                ts_ms: 2,
+            },
+            2,
+        );
+        let events = place(&mut x, intent("d", Side::Buy, dec!(0.475), dec!(1)), 3);
+        assert!(
+            matches!(
+                answers(&events)[..],
+                [OrderEvent::Rejected { reason, .. }] if reason.contains("breaks minimum tick size rule: 0.01")
+            ),
+            "{events:?}"
+        );
+        // A fill moves the account: 5 shares held, 2.40 spent and the
+        // maker fee of this config (5 × 0.02 × (0.48 × 0.52)² = 0.00623).
+        x.on_market(&trade(dec!(0.45), dec!(100), Side::Sell, 4), 4);
+        let funds = x.funds();
+        assert_eq!(funds.collateral, Some(dec!(0.59377)));
+        assert_eq!(funds.shares[&TokenId::from("1")], (dec!(5), true));
+    }
+
+    #[test]
+    fn the_published_book_holds_our_resting_orders() {
+        let mut x = exchange();
+        let events = place(&mut x, intent("a", Side::Buy, dec!(0.48), dec!(10)), 1);
+        assert!(
+            events.contains(&PaperEvent::Published(MarketEvent::PriceChange {
+                token: "1".into(),
+                side: Side::Buy,
+                level: Level {
+                    price: dec!(0.48),
+                    size: dec!(40)
+                },
+                ts_ms: 1,
+            })),
+            "30 of the market's and our 10: {events:?}"
+        );
+        // A market change at our level is published with ours in it.
+        let shown = x.publish(&bid_level(dec!(0.48), dec!(20), 2));
+        assert!(matches!(
+            shown,
+            MarketEvent::PriceChange { level, .. } if level.size == dec!(30)
+        ));
+        let events = cancel(&mut x, "a", 3);
+        assert!(
+            events.contains(&PaperEvent::Published(MarketEvent::PriceChange {
+                token: "1".into(),
+                side: Side::Buy,
+                level: Level {
+                    price: dec!(0.48),
+                    size: dec!(30)
+                },
+                ts_ms: 3,
+            }))
+        );
     }
 
     #[test]

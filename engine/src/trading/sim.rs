@@ -49,12 +49,16 @@ pub fn step(
 ) -> Vec<SimRecord> {
     let mut out = Vec::new();
     let mut work: VecDeque<Command> = VecDeque::new();
+    if core.funds().collateral.is_none() {
+        // The account's balance, read at the start as live reads it.
+        work.extend(core.set_funds(exchange.funds()));
+    }
     let arrived = exchange.advance(now_ms);
-    deliver(core, arrived, now_ms, &mut work, &mut out);
+    deliver(core, exchange, arrived, now_ms, &mut work, &mut out);
     match input {
         SimInput::Market(event) => {
             let caused = exchange.on_market(event, now_ms);
-            deliver(core, caused, now_ms, &mut work, &mut out);
+            deliver(core, exchange, caused, now_ms, &mut work, &mut out);
             // The core sees the event as the exchange publishes it: with
             // our resting orders in the book.
             let published = exchange.publish(event);
@@ -77,7 +81,7 @@ pub fn send_commands(
     let mut out = Vec::new();
     let mut work: VecDeque<Command> = VecDeque::new();
     let arrived = exchange.advance(now_ms);
-    deliver(core, arrived, now_ms, &mut work, &mut out);
+    deliver(core, exchange, arrived, now_ms, &mut work, &mut out);
     work.extend(commands);
     send(core, exchange, now_ms, work, &mut out);
     out
@@ -89,7 +93,7 @@ pub fn flush(core: &mut TradingCore, exchange: &mut PaperExchange) -> Vec<SimRec
     let mut work = VecDeque::new();
     let arrived = exchange.flush();
     let now = core.now_ms();
-    deliver(core, arrived, now, &mut work, &mut out);
+    deliver(core, exchange, arrived, now, &mut work, &mut out);
     // What the answers asked for is not sent: the simulation is over.
     out
 }
@@ -106,7 +110,7 @@ fn send(
             out.push(SimRecord::Sent(intent.clone()));
         }
         let answers = exchange.submit(&command, now_ms);
-        deliver(core, answers, now_ms, &mut work, out);
+        deliver(core, exchange, answers, now_ms, &mut work, out);
     }
 }
 
@@ -115,6 +119,7 @@ fn send(
 /// applied to its book) and queues the re-quotes they cause.
 fn deliver(
     core: &mut TradingCore,
+    exchange: &PaperExchange,
     events: Vec<PaperEvent>,
     now_ms: i64,
     work: &mut VecDeque<Command>,
@@ -133,10 +138,23 @@ fn deliver(
                     core.on_untracked_fill(&fill.token, fill.side, fill.size);
                 }
                 out.push(SimRecord::Fill(fill));
+                // Live reads the balances after each fill.
+                work.extend(core.set_funds(exchange.funds()));
             },
             PaperEvent::Published(event) => {
                 work.extend(core.on_book_update(&event, now_ms));
             },
+        }
+        // What the core wants read again (after a refusal), the simulated
+        // exchange answers at once.
+        let wanted = core.take_wanted();
+        if wanted.balances {
+            work.extend(core.set_funds(exchange.funds()));
+        }
+        for token in wanted.rules {
+            if let Some(tick) = exchange.tick(&token) {
+                core.set_tick(&token, tick);
+            }
         }
         work.extend(core.requote_pending());
     }

@@ -68,6 +68,14 @@ pub enum Fault {
     Delay(Duration),
     /// 400: the account may only close positions (`address in closed only mode`).
     ClosedOnly,
+    /// 503: trading is disabled on the exchange.
+    TradingDisabled,
+    /// 400: the order's signing version is not the exchange's.
+    VersionMismatch,
+    /// 403: the exchange does not serve this IP's region.
+    Geoblocked,
+    /// 400 with this error text.
+    Refused(&'static str),
 }
 
 /// One accepted order.
@@ -175,6 +183,15 @@ struct Inner {
     tick: Option<Decimal>,
     /// The market's minimum order size, when changed from 5.
     min_size: Option<Decimal>,
+    /// The account's collateral (USDC); `None`: plenty (a million).
+    collateral: Option<Decimal>,
+    /// The account's shares, by token (moved by fills).
+    shares: BTreeMap<String, Decimal>,
+    /// The exchange has no allowance for the collateral / the shares.
+    no_collateral_allowance: bool,
+    no_shares_allowance: bool,
+    /// The next collateral read reports this instead (a stale answer).
+    report_collateral: Option<Decimal>,
 }
 
 impl Inner {
@@ -311,6 +328,17 @@ pub struct Counters {
     pub user_subscriptions: AtomicUsize,
     /// `GET /data/trades` requests.
     pub trade_polls: AtomicUsize,
+    /// `GET /balance-allowance` requests.
+    pub balance_reads: AtomicUsize,
+    /// `POST /orders` (batch) requests.
+    pub batch_posts: AtomicUsize,
+    /// `DELETE /orders` (batch) requests.
+    pub batch_cancels: AtomicUsize,
+    /// `DELETE /order` requests.
+    pub cancels: AtomicUsize,
+    /// `POST /order` and `POST /orders` requests refused with a 4xx/5xx
+    /// (faults and rule checks alike).
+    pub refused_posts: AtomicUsize,
 }
 
 #[derive(Debug, Clone)]
@@ -379,7 +407,8 @@ impl FakeClob {
             .route("/auth/derive-api-key", get(derive))
             .route("/auth/api-key", post(derive))
             .route("/order", post(post_order).delete(cancel_order))
-            .route("/orders", delete(cancel_orders))
+            .route("/orders", post(post_orders).delete(cancel_orders))
+            .route("/balance-allowance", get(balance_allowance))
             .route("/cancel-all", delete(cancel_all))
             .route("/v1/heartbeats", post(heartbeat))
             .route("/data/order/{id}", get(get_order))
@@ -666,6 +695,14 @@ impl FakeClob {
         if order.matched >= order.size {
             order.set_status("MATCHED");
         }
+        let (token, price, buy) = (order.token.clone(), order.price, order.side == "BUY");
+        let order = order.clone();
+        let signed = if buy { size } else { -size };
+        *inner.shares.entry(token).or_default() += signed;
+        if let Some(c) = inner.collateral.as_mut() {
+            *c -= signed * price;
+        }
+        let order = &order;
         let taker_side = if order.side == "BUY" { "SELL" } else { "BUY" };
         let trade_id = format!("trade-{n}");
         let trade = json!({
@@ -738,6 +775,67 @@ impl FakeClob {
             let mut inner = self.shared.inner.lock().unwrap();
             inner.bids = vec![(bid, Decimal::from(100))];
             inner.asks = vec![(ask, Decimal::from(100))];
+            inner.shown = inner.shown_now();
+            book_json(&inner)
+        };
+        let _ = self.shared.ws.send(message.to_string());
+    }
+
+    /// Sets the account's collateral (USDC); `None`: plenty.
+    pub fn set_collateral(&self, usdc: Option<Decimal>) {
+        self.shared.inner.lock().unwrap().collateral = usdc;
+    }
+
+    /// The next collateral read reports `usdc`, whatever the account holds
+    /// (the balance changed just after the exchange answered).
+    pub fn report_collateral_once(&self, usdc: Decimal) {
+        self.shared.inner.lock().unwrap().report_collateral = Some(usdc);
+    }
+
+    /// The account's collateral and its shares of [`TOKEN`], as the
+    /// exchange reports them.
+    pub fn balances(&self) -> (Option<Decimal>, Decimal) {
+        let inner = self.shared.inner.lock().unwrap();
+        (
+            inner.collateral,
+            inner.shares.get(TOKEN).copied().unwrap_or_default(),
+        )
+    }
+
+    /// Takes away (or gives back) the exchange's allowance for the
+    /// collateral and for the shares.
+    pub fn set_allowances(&self, collateral: bool, shares: bool) {
+        let mut inner = self.shared.inner.lock().unwrap();
+        inner.no_collateral_allowance = !collateral;
+        inner.no_shares_allowance = !shares;
+    }
+
+    /// Changes the market's tick size; with `announce`, the market channel
+    /// says so (`tick_size_change`, the documented shape), else only the
+    /// REST answers and the order checks know it.
+    pub fn set_tick(&self, tick: Decimal, announce: bool) {
+        let old = {
+            let mut inner = self.shared.inner.lock().unwrap();
+            let old = inner.tick();
+            inner.tick = Some(tick);
+            old
+        };
+        if announce {
+            let message = json!({
+                "event_type": "tick_size_change", "asset_id": TOKEN, "market": MARKET,
+                "old_tick_size": old.to_string(), "new_tick_size": tick.to_string(),
+                "timestamp": now_ms().to_string(),
+            });
+            let _ = self.shared.ws.send(message.to_string());
+        }
+    }
+
+    /// Moves the others' book to any levels (best first) and pushes it.
+    pub fn set_levels(&self, bids: &[(Decimal, Decimal)], asks: &[(Decimal, Decimal)]) {
+        let message = {
+            let mut inner = self.shared.inner.lock().unwrap();
+            inner.bids = bids.to_vec();
+            inner.asks = asks.to_vec();
             inner.shown = inner.shown_now();
             book_json(&inner)
         };
@@ -944,39 +1042,62 @@ async fn post_order(
             Some(inner.faults.remove(0))
         }
     };
-    match &fault {
-        Some(Fault::RateLimited(secs)) => {
-            return (StatusCode::TOO_MANY_REQUESTS, [("Retry-After", secs.to_string())], Json(json!({"error": "Too Many Requests"})))
-                .into_response()
+    if let Some(answer) = refusal_for(fault.as_ref()) {
+        s.counters.refused_posts.fetch_add(1, Ordering::SeqCst);
+        return answer;
+    }
+    let (hash, duplicate) = match accept_one(&s, &body) {
+        Posted::Refused(status, message) => {
+            s.counters.refused_posts.fetch_add(1, Ordering::SeqCst);
+            return err(status, &message);
         },
-        Some(Fault::Restarting) => return (StatusCode::from_u16(425).unwrap(), "service not ready").into_response(),
-        Some(Fault::ClosedOnly) => {
-            return err(StatusCode::BAD_REQUEST, &format!("'{ADDRESS}' address in closed only mode"));
+        Posted::Accepted { hash, duplicate } => (hash, duplicate),
+    };
+    // The market channel shows it in the book (before the answer, unless
+    // the test delays book pushes).
+    sync_book(&s);
+    match fault {
+        Some(Fault::TimeoutAfterAccept(delay) | Fault::Delay(delay)) => {
+            tokio::time::sleep(delay).await;
         },
-        Some(Fault::CancelOnly) => {
-            return err(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Trading is currently cancel-only. New orders are not accepted, but cancels are allowed.",
-            )
-        },
+        Some(Fault::HoldForever) => std::future::pending::<()>().await,
         _ => {},
     }
-    let Ok(parsed) = serde_json::from_slice::<PostOrderBody>(&body) else {
-        return err(StatusCode::BAD_REQUEST, "Invalid order payload");
+    if duplicate || fault == Some(Fault::Duplicate) {
+        return Json(json!({"success": false, "errorMsg": "INVALID_ORDER_DUPLICATED", "orderID": hash, "status": ""})).into_response();
+    }
+    Json(json!({"error_msg": "", "makingAmount": "", "orderID": hash, "status": "live", "success": true, "takingAmount": ""})).into_response()
+}
+
+/// What one posted order came to.
+enum Posted {
+    /// Refused, with the status and the exchange's words.
+    Refused(StatusCode, String),
+    /// In the ledger (`duplicate`: it was already).
+    Accepted { hash: String, duplicate: bool },
+}
+
+/// Checks one signed order as the exchange does (owner, signer, the
+/// market's tick and minimum size, the account's funds and allowances) and
+/// puts it in the ledger.
+fn accept_one(s: &Shared, body: &[u8]) -> Posted {
+    let refuse = |status: StatusCode, message: &str| Posted::Refused(status, message.to_owned());
+    let Ok(parsed) = serde_json::from_slice::<PostOrderBody>(body) else {
+        return refuse(StatusCode::BAD_REQUEST, "Invalid order payload");
     };
     if parsed.owner != API_KEY {
-        return err(
+        return refuse(
             StatusCode::BAD_REQUEST,
             "the order owner has to be the owner of the API KEY",
         );
     }
     let Some(order) = parsed.order.to_order() else {
-        return err(StatusCode::BAD_REQUEST, "Invalid order payload");
+        return refuse(StatusCode::BAD_REQUEST, "Invalid order payload");
     };
     let hash = order_hash(&order, Exchange::V2, 137);
     let signer = recover_signer(hash, &parsed.order.signature);
     if signer != Some(order.signer) || order.signer.to_checksum(None) != ADDRESS {
-        return err(
+        return refuse(
             StatusCode::BAD_REQUEST,
             "the order signer address has to be the address of the API KEY",
         );
@@ -994,54 +1115,177 @@ async fn post_order(
             (maker, (taker / maker).normalize())
         }
     };
-    let duplicate = {
+    let buy = parsed.order.side == "BUY";
+    let mut inner = s.inner.lock().unwrap();
+    if let Some(existing) = inner.ledger.iter_mut().find(|o| o.hash == hash) {
+        existing.posts += 1;
+        return Posted::Accepted {
+            hash,
+            duplicate: true,
+        };
+    }
+    let tick = inner.tick();
+    if !(price % tick).is_zero() {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            &format!(
+                "order {hash} is invalid. Price ({price}) breaks minimum tick size rule: {tick}"
+            ),
+        );
+    }
+    if size < inner.min_order_size() {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            &format!(
+                "order {hash} is invalid. Size ({size}) lower than the minimum: {}",
+                inner.min_order_size()
+            ),
+        );
+    }
+    // Funds: what LIVE orders commit, and this one.
+    let token = parsed.order.token_id.clone();
+    let short = if buy {
+        let committed: Decimal = inner
+            .ledger
+            .iter()
+            .filter(|o| o.status == "LIVE" && o.side == "BUY")
+            .map(|o| (o.size - o.matched) * o.price)
+            .sum();
+        inner.no_collateral_allowance
+            || inner
+                .collateral
+                .is_some_and(|c| committed + price * size > c)
+    } else {
+        let committed: Decimal = inner
+            .ledger
+            .iter()
+            .filter(|o| o.status == "LIVE" && o.side == "SELL" && o.token == token)
+            .map(|o| o.size - o.matched)
+            .sum();
+        let held = inner.shares.get(&token).copied().unwrap_or_default();
+        inner.no_shares_allowance || committed + size > held
+    };
+    if short {
+        return refuse(StatusCode::BAD_REQUEST, "not enough balance / allowance");
+    }
+    let order = LedgerOrder {
+        hash: hash.clone(),
+        token,
+        side: parsed.order.side.clone(),
+        price,
+        size,
+        matched: Decimal::ZERO,
+        status: "LIVE".to_owned(),
+        posts: 1,
+        created: now_secs(),
+        order_type: format!("{:?}", parsed.order_type).to_uppercase(),
+        expiration: parsed.order.expiration.parse().unwrap_or(0),
+        foreign: false,
+        rested_ms: now_ms(),
+        ended_ms: None,
+    };
+    // The user channel announces it (an `order` event of type
+    // PLACEMENT), before the answer to the post.
+    if !inner.quiet_placements {
+        let _ = s.user_ws.send(order_event(&order, "PLACEMENT").to_string());
+    }
+    inner.ledger.push(order);
+    Posted::Accepted {
+        hash,
+        duplicate: false,
+    }
+}
+
+/// `POST /orders`: up to 15 signed orders, each checked and answered on its
+/// own (one refused does not refuse the others), in the documented shape.
+async fn post_orders(
+    State(s): State<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    s.counters.batch_posts.fetch_add(1, Ordering::SeqCst);
+    if let Err(r) = check_l2(&s, &method, &uri, &headers, &body) {
+        return r;
+    }
+    if let Some(answer) = whole_request_fault(&s) {
+        s.counters.refused_posts.fetch_add(1, Ordering::SeqCst);
+        return answer;
+    }
+    let Ok(orders) = serde_json::from_slice::<Vec<Value>>(&body) else {
+        return err(StatusCode::BAD_REQUEST, "Invalid order payload");
+    };
+    if orders.is_empty() || orders.len() > 15 {
+        return err(StatusCode::BAD_REQUEST, "a batch holds 1 to 15 orders");
+    }
+    let mut answers = Vec::new();
+    for order in &orders {
+        s.counters.posts.fetch_add(1, Ordering::SeqCst);
+        let bytes = serde_json::to_vec(order).unwrap();
+        answers.push(match accept_one(&s, &bytes) {
+            Posted::Refused(_, message) => {
+                s.counters.refused_posts.fetch_add(1, Ordering::SeqCst);
+                json!({"errorMsg": message, "orderID": "", "status": "", "success": false})
+            },
+            Posted::Accepted { hash, duplicate: true } => {
+                json!({"errorMsg": "INVALID_ORDER_DUPLICATED", "orderID": hash, "status": "", "success": false})
+            },
+            Posted::Accepted { hash, .. } => {
+                json!({"error_msg": "", "makingAmount": "", "orderID": hash, "status": "live", "success": true, "takingAmount": ""})
+            },
+        });
+    }
+    sync_book(&s);
+    Json(Value::Array(answers)).into_response()
+}
+
+/// A fault that refuses a whole request (not one that answers late), taken
+/// off the queue; `None` lets it through.
+fn whole_request_fault(s: &Shared) -> Option<Response> {
+    let fault = {
         let mut inner = s.inner.lock().unwrap();
-        match inner.ledger.iter_mut().find(|o| o.hash == hash) {
-            Some(existing) => {
-                existing.posts += 1;
-                true
-            },
-            None => {
-                let order = LedgerOrder {
-                    hash: hash.clone(),
-                    token: parsed.order.token_id.clone(),
-                    side: parsed.order.side.clone(),
-                    price,
-                    size,
-                    matched: Decimal::ZERO,
-                    status: "LIVE".to_owned(),
-                    posts: 1,
-                    created: now_secs(),
-                    order_type: format!("{:?}", parsed.order_type).to_uppercase(),
-                    expiration: parsed.order.expiration.parse().unwrap_or(0),
-                    foreign: false,
-                    rested_ms: now_ms(),
-                    ended_ms: None,
-                };
-                // The user channel announces it (an `order` event of type
-                // PLACEMENT), before the answer to the post.
-                if !inner.quiet_placements {
-                    let _ = s.user_ws.send(order_event(&order, "PLACEMENT").to_string());
-                }
-                inner.ledger.push(order);
-                false
-            },
+        if inner.faults.is_empty() {
+            inner.sticky.clone()
+        } else {
+            Some(inner.faults.remove(0))
         }
     };
-    // The market channel shows it in the book (before the answer, unless
-    // the test delays book pushes).
-    sync_book(&s);
-    match fault {
-        Some(Fault::TimeoutAfterAccept(delay) | Fault::Delay(delay)) => {
-            tokio::time::sleep(delay).await;
+    refusal_for(fault.as_ref())
+}
+
+/// The answer a refusing fault gives.
+fn refusal_for(fault: Option<&Fault>) -> Option<Response> {
+    Some(match fault? {
+        Fault::RateLimited(secs) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [("Retry-After", secs.to_string())],
+            Json(json!({"error": "Too Many Requests"})),
+        )
+            .into_response(),
+        Fault::Restarting => {
+            (StatusCode::from_u16(425).unwrap(), "service not ready").into_response()
         },
-        Some(Fault::HoldForever) => std::future::pending::<()>().await,
-        _ => {},
-    }
-    if duplicate || fault == Some(Fault::Duplicate) {
-        return Json(json!({"success": false, "errorMsg": "INVALID_ORDER_DUPLICATED", "orderID": hash, "status": ""})).into_response();
-    }
-    Json(json!({"error_msg": "", "makingAmount": "", "orderID": hash, "status": "live", "success": true, "takingAmount": ""})).into_response()
+        Fault::ClosedOnly => err(
+            StatusCode::BAD_REQUEST,
+            &format!("'{ADDRESS}' address in closed only mode"),
+        ),
+        Fault::CancelOnly => err(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Trading is currently cancel-only. New orders are not accepted, but cancels are allowed.",
+        ),
+        Fault::TradingDisabled => err(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Trading is currently disabled. Check polymarket.com for updates",
+        ),
+        Fault::VersionMismatch => err(StatusCode::BAD_REQUEST, "order_version_mismatch"),
+        Fault::Refused(text) => err(StatusCode::BAD_REQUEST, text),
+        Fault::Geoblocked => err(
+            StatusCode::FORBIDDEN,
+            "Trading restricted in your region, please refer to available regions - https://docs.polymarket.com/developers/CLOB/geoblock",
+        ),
+        _ => return None,
+    })
 }
 
 fn cancel_hashes(s: &Shared, hashes: &[String]) -> Value {
@@ -1075,6 +1319,7 @@ async fn cancel_order(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    s.counters.cancels.fetch_add(1, Ordering::SeqCst);
     if let Err(r) = check_l2(&s, &method, &uri, &headers, &body) {
         return r;
     }
@@ -1092,6 +1337,7 @@ async fn cancel_orders(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    s.counters.batch_cancels.fetch_add(1, Ordering::SeqCst);
     if let Err(r) = check_l2(&s, &method, &uri, &headers, &body) {
         return r;
     }
@@ -1099,6 +1345,63 @@ async fn cancel_orders(
     let answer = cancel_hashes(&s, &ids);
     sync_book(&s);
     Json(answer).into_response()
+}
+
+/// `GET /balance-allowance` (L2; the HMAC covers the path without the
+/// query): the collateral, or a token's shares, in base units (6
+/// decimals), with the exchange contracts' allowances, in the shape of the
+/// official clients' `BalanceAllowanceResponse`.
+async fn balance_allowance(
+    State(s): State<Shared>,
+    Query(query): Query<BTreeMap<String, String>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = check_l2(&s, &method, &uri, &headers, b"") {
+        return r;
+    }
+    s.counters.balance_reads.fetch_add(1, Ordering::SeqCst);
+    let mut inner = s.inner.lock().unwrap();
+    let (balance, blocked) = match query.get("asset_type").map(String::as_str) {
+        Some("COLLATERAL") => (
+            inner
+                .report_collateral
+                .take()
+                .or(inner.collateral)
+                .unwrap_or(Decimal::from(1_000_000)),
+            inner.no_collateral_allowance,
+        ),
+        Some("CONDITIONAL") => match query.get("token_id") {
+            Some(token) => (
+                inner.shares.get(token).copied().unwrap_or_default(),
+                inner.no_shares_allowance,
+            ),
+            None => {
+                return err(
+                    StatusCode::BAD_REQUEST,
+                    "token_id is required for CONDITIONAL",
+                )
+            },
+        },
+        _ => return err(StatusCode::BAD_REQUEST, "invalid asset_type"),
+    };
+    let units = (balance * Decimal::from(1_000_000))
+        .trunc()
+        .max(Decimal::ZERO);
+    let allowance = if blocked {
+        "0".to_owned()
+    } else {
+        "115792089237316195423570985008687907853269984665640564039457584007913129639935".to_owned()
+    };
+    Json(json!({
+        "balance": units.to_string(),
+        "allowances": {
+            "0xE111180000d2663C0091e4f400237545B87B996B": allowance,
+            "0xe2222d279d744050d28e00520010520000310F59": allowance,
+        },
+    }))
+    .into_response()
 }
 
 /// `GET /clob-markets/{condition_id}`: the market's tokens and fee

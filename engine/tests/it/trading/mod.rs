@@ -734,7 +734,12 @@ async fn killed_between_post_and_response_the_order_is_found_not_reposted() {
     // The quote is already resting: nothing new, nothing re-posted.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let ledger = fake.ledger();
-    assert_eq!((ledger.len(), ledger[0].posts), (1, 1), "{ledger:#?}");
+    assert_eq!(
+        (ledger.len(), ledger[0].posts),
+        (1, 1),
+        "{ledger:#?}\n{}",
+        again.logs()
+    );
     let _kept = finish(again, &fake, &dir, 0).await;
 }
 

@@ -98,3 +98,299 @@ async fn the_bid_is_priced_from_the_others_book_not_from_our_own_bid() {
 async fn the_bid_is_priced_from_the_others_book_when_the_book_lags_the_answers() {
     quotes_from_the_others_book(Some(Duration::from_millis(300))).await;
 }
+
+/// A sample of `/metrics`: the value of the line starting `series `.
+async fn metric(ploy: &Running, series: &str) -> Option<f64> {
+    let text = ploy.metrics().await;
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{series} ")))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+fn count(counter: &std::sync::atomic::AtomicUsize) -> usize {
+    counter.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// 1 USDC of collateral and a bid that costs 2.40: no bid reaches the
+/// exchange (risk refuses it, `funds`), the balance is in `/metrics` and
+/// `/health`; once the account holds 10 USDC, the next read lets it go.
+#[tokio::test(flavor = "multi_thread")]
+async fn bids_never_cost_more_than_the_collateral_the_exchange_reports() {
+    let fake = FakeClob::start().await;
+    fake.set_book(dec!(0.40), dec!(0.60));
+    fake.set_collateral(Some(dec!(1)));
+    let setup = live_on_book(&fake, "balance_refresh = \"5s\"\n");
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        count(&fake.counters().posts),
+        0,
+        "no bid was sent\n{}",
+        ploy.logs()
+    );
+    assert!(count(&fake.counters().balance_reads) >= 1);
+    assert_eq!(metric(&ploy, "ploy_balance_usdc").await, Some(1.0));
+    assert!(
+        metric(&ploy, "ploy_risk_refusals_total{reason=\"funds\"}")
+            .await
+            .is_some_and(|n| n >= 1.0),
+        "{}",
+        ploy.metrics().await
+    );
+    let (_, health) = ploy.health().await;
+    assert_eq!(health["checks"]["account"]["balance_usdc"], "1", "{health}");
+    fake.set_collateral(Some(dec!(10)));
+    wait_until(
+        "the bid once the balance allows it",
+        Duration::from_secs(10),
+        || bids(&fake) == [(dec!(0.48), "LIVE".to_owned())],
+    )
+    .await;
+    let (_, health) = ploy.health().await;
+    assert_eq!(
+        health["checks"]["account"]["committed_usdc"], "2.4",
+        "{health}"
+    );
+    assert_eq!(count(&fake.counters().refused_posts), 0);
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
+
+/// The balance was read as plenty, then spent elsewhere: the bid is refused
+/// for funds; the side pauses, the balance is read again before any other
+/// bid, and with 1 USDC left nothing more is sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_funds_refusal_reads_the_balance_again_before_the_next_bid() {
+    let fake = FakeClob::start().await;
+    fake.set_book(dec!(0.40), dec!(0.60));
+    // 1 USDC is left, but the first read still reports 100 (spent elsewhere
+    // just after it).
+    fake.set_collateral(Some(dec!(1)));
+    fake.report_collateral_once(dec!(100));
+    let setup = live_on_book(&fake, "balance_refresh = \"1h\"\n");
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("a refused bid", READY, || {
+        count(&fake.counters().refused_posts) >= 1
+    })
+    .await;
+    wait_until("the balance read again", Duration::from_secs(5), || {
+        count(&fake.counters().balance_reads) >= 2
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        count(&fake.counters().refused_posts),
+        1,
+        "one refusal, then the balance keeps the bid back\n{}",
+        ploy.logs()
+    );
+    assert_eq!(
+        metric(&ploy, "ploy_order_rejections_total{reason=\"balance\"}").await,
+        Some(1.0)
+    );
+    assert!(fake.ledger().is_empty());
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
+
+/// The exchange's approval for the outcome token's shares is missing: the
+/// ask the fill calls for is refused once; the balance read that follows
+/// says why, the log says what to do, and no other ask is sent, while bids
+/// go on.
+#[tokio::test(flavor = "multi_thread")]
+async fn no_approval_for_the_shares_stops_asks_with_a_clear_line() {
+    let fake = FakeClob::start().await;
+    fake.set_book(dec!(0.40), dec!(0.60));
+    fake.set_allowances(true, false);
+    let setup = live_on_book(&fake, "balance_refresh = \"5s\"\n");
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the bid", READY, || !bids(&fake).is_empty()).await;
+    let bid = fake.ledger()[0].hash.clone();
+    wait_for_orders(&dir, "the bid open", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Open)
+    })
+    .await;
+    fake.fill(&bid, dec!(5));
+    wait_until("the no-approval line", READY, || {
+        ploy.logs().contains("no approval for this token's shares")
+    })
+    .await;
+    assert_eq!(
+        fake.balances().1,
+        dec!(5),
+        "the exchange holds the 5 shares"
+    );
+    let refused = count(&fake.counters().refused_posts);
+    assert!(refused <= 1, "at most the first ask: {refused}");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        count(&fake.counters().refused_posts),
+        refused,
+        "{}",
+        ploy.logs()
+    );
+    assert!(
+        fake.ledger().iter().all(|o| o.side == "BUY"),
+        "no ask rests: {:#?}",
+        fake.ledger()
+    );
+    assert_eq!(
+        bids(&fake).last().map(|b| b.1.as_str()),
+        Some("LIVE"),
+        "bids go on"
+    );
+    let (_, health) = ploy.health().await;
+    let warning = health["checks"]["account"]["warning"]
+        .as_str()
+        .unwrap_or("");
+    assert!(warning.contains("no approval"), "{health}");
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
+
+/// The tick goes from 0.001 to 0.01 without the market channel saying so:
+/// the next bid (0.575) is refused once, the tick is read again, and the
+/// bid rests at 0.57. Announced on the channel, nothing is refused.
+async fn tick_change(announced: bool) {
+    let fake = FakeClob::start().await;
+    fake.set_tick(dec!(0.001), false);
+    fake.set_levels(&[(dec!(0.515), dec!(100))], &[(dec!(0.595), dec!(100))]);
+    let setup = live_on_book(&fake, "");
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the bid at 0.535", READY, || {
+        bids(&fake)
+            .iter()
+            .any(|(p, s)| *p == dec!(0.535) && s == "LIVE")
+    })
+    .await;
+    fake.set_tick(dec!(0.01), announced);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    fake.set_levels(&[(dec!(0.555), dec!(100))], &[(dec!(0.635), dec!(100))]);
+    wait_until("a bid at 0.57 on the new tick", READY, || {
+        bids(&fake)
+            .iter()
+            .any(|(p, s)| *p == dec!(0.57) && s == "LIVE")
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let refused = count(&fake.counters().refused_posts);
+    assert_eq!(refused, usize::from(!announced), "{}", ploy.logs());
+    assert_eq!(
+        bids(&fake).iter().filter(|(_, s)| s == "LIVE").count(),
+        1,
+        "{:?}",
+        bids(&fake)
+    );
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tick_change_the_feed_did_not_announce_is_learnt_from_one_refusal() {
+    tick_change(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_announced_tick_change_is_followed_without_a_refusal() {
+    tick_change(true).await;
+}
+
+/// Refusals of this order pause its side: 1 s, 2 s, 4 s, … so five seconds
+/// of refusals are three posts, not one per event; an accepted order ends
+/// the pause.
+#[tokio::test(flavor = "multi_thread")]
+async fn refusals_back_off_and_an_accepted_order_ends_the_pause() {
+    let fake = FakeClob::start().await;
+    fake.set_book(dec!(0.40), dec!(0.60));
+    fake.fail_all(Some(Fault::Refused("INVALID_ORDER_ERROR")));
+    let setup = live_on_book(&fake, "");
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the first refusal", READY, || {
+        count(&fake.counters().refused_posts) >= 1
+    })
+    .await;
+    // Book updates come all the while: each one would post again.
+    for _ in 0..10 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        fake.set_book(dec!(0.40), dec!(0.60));
+    }
+    let refused = count(&fake.counters().refused_posts);
+    assert!(
+        (2..=4).contains(&refused),
+        "1 s, 2 s, 4 s pauses over ~5 s: {refused} refusals\n{}",
+        ploy.logs()
+    );
+    assert_eq!(
+        metric(&ploy, "ploy_order_rejections_total{reason=\"other\"}").await,
+        Some(refused as f64)
+    );
+    fake.fail_all(None);
+    wait_until(
+        "the bid once the exchange takes it",
+        Duration::from_secs(15),
+        || bids(&fake) == [(dec!(0.48), "LIVE".to_owned())],
+    )
+    .await;
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
+
+/// An account-level refusal would refuse every order alike: the first one
+/// halts trading through the kill switch, saying why, and nothing more is
+/// sent; a restart starts halted.
+async fn account_refusal_halts(fault: Fault, label: &str) {
+    let fake = FakeClob::start().await;
+    fake.set_book(dec!(0.40), dec!(0.60));
+    fake.fail_all(Some(fault));
+    let setup = live_on_book(&fake, "");
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the halt", READY, || {
+        ploy.logs().contains("halting trading")
+    })
+    .await;
+    let state = super::trading_state(&ploy).await;
+    assert_eq!(state["state"], "halted", "{state}");
+    assert_eq!(state["source"], "ploy (the exchange)", "{state}");
+    assert!(
+        state["reason"].as_str().unwrap_or("").contains(label),
+        "{state}"
+    );
+    let posts = count(&fake.counters().posts);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(count(&fake.counters().posts), posts, "nothing more is sent");
+    assert_eq!(posts, 1, "one refusal was enough\n{}", ploy.logs());
+    let kept = finish(ploy, &fake, &dir, 0).await;
+    let mut again = kept.spawn();
+    again.ready(READY).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(super::trading_state(&again).await["state"], "halted");
+    assert_eq!(count(&fake.counters().posts), posts);
+    let _kept = finish(again, &fake, &dir, 0).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn closed_only_mode_halts_instead_of_looping() {
+    account_refusal_halts(Fault::ClosedOnly, "closed_only").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn trading_disabled_halts_instead_of_looping() {
+    account_refusal_halts(Fault::TradingDisabled, "trading_disabled").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_signing_version_mismatch_halts_instead_of_looping() {
+    account_refusal_halts(Fault::VersionMismatch, "version_mismatch").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_geoblocked_region_halts_instead_of_looping() {
+    account_refusal_halts(Fault::Geoblocked, "geoblocked").await;
+}
