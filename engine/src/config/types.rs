@@ -193,7 +193,10 @@ pub struct MarketDataConfig {
     #[serde(with = "duration")]
     pub poll_interval: Duration,
     /// A websocket that sends nothing (no message, no PONG) this long is
-    /// dropped and reconnected (REST polling meanwhile). 3 s to 5 min.
+    /// dropped and reconnected (REST polling meanwhile, from the moment it
+    /// drops). PING goes out every third of it (at most 10 s, as Polymarket
+    /// asks), so at the default a silent socket is known in 10 to 15 s.
+    /// 3 s to 5 min.
     #[serde(with = "duration")]
     pub max_silence: Duration,
     /// Live quotes on a token whose last market event is older than this are
@@ -211,7 +214,7 @@ impl Default for MarketDataConfig {
             recording_speed: 1.0,
             recording_strict: false,
             poll_interval: Duration::from_secs(2),
-            max_silence: Duration::from_secs(30),
+            max_silence: Duration::from_secs(15),
             max_staleness: Duration::from_secs(60),
         }
     }

@@ -38,6 +38,8 @@ pub struct FeedStatus {
     /// Quoted tokens whose market takes no more orders, with why (written
     /// by the main loop, read by `/health`).
     pub closed_markets: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
+    /// Told when the websocket drops, so REST polling takes over at once.
+    pub dropped: tokio::sync::Notify,
 }
 
 impl FeedStatus {
@@ -104,6 +106,9 @@ pub async fn run_websocket(
                 tracing::info!(tokens = tokens.len(), "market websocket subscribed");
             }
             status.connected.store(connected, Ordering::SeqCst);
+            if !connected {
+                status.dropped.notify_one();
+            }
         },
         &mut stop,
     )
@@ -342,7 +347,8 @@ async fn run_channel<F: std::future::Future<Output = bool>>(
     }
 }
 
-/// Polls `POST /books` every `interval` while the websocket is down.
+/// Polls `POST /books` every `interval` while the websocket is down, and at
+/// once when it drops.
 pub async fn run_rest_fallback(
     client: ClobClient,
     tokens: Vec<String>,
@@ -353,7 +359,12 @@ pub async fn run_rest_fallback(
     mut stop: watch::Receiver<bool>,
 ) {
     loop {
-        if sleep_or_stop(interval, &mut stop).await {
+        tokio::select! {
+            () = tokio::time::sleep(interval) => {},
+            () = status.dropped.notified() => {},
+            _ = stop.changed() => return,
+        }
+        if *stop.borrow() {
             return;
         }
         if status.connected.load(Ordering::SeqCst) || tokens.is_empty() {
@@ -365,14 +376,7 @@ pub async fn run_rest_fallback(
                 let now = clock.now_ms();
                 status.last_message_ms.store(now, Ordering::SeqCst);
                 for book in books {
-                    let message = serde_json::json!({
-                        "event_type": "book",
-                        "asset_id": book.asset_id,
-                        "market": book.market,
-                        "bids": book.bids,
-                        "asks": book.asks,
-                        "timestamp": book.timestamp.to_string(),
-                    });
+                    let message = rest_book_message(&book);
                     if tx.send((now, message)).await.is_err() {
                         return;
                     }
@@ -381,6 +385,23 @@ pub async fn run_rest_fallback(
             Err(e) => tracing::warn!(error = %e, "REST book polling failed"),
         }
     }
+}
+
+/// A REST book (`GET /book`, `POST /books`) as a market-channel `book`
+/// message, with the market's tick (so a change is learnt from it too).
+pub fn rest_book_message(book: &super::types::Book) -> serde_json::Value {
+    let mut message = serde_json::json!({
+        "event_type": "book",
+        "asset_id": book.asset_id,
+        "market": book.market,
+        "bids": book.bids,
+        "asks": book.asks,
+        "timestamp": book.timestamp.to_string(),
+    });
+    if book.tick_size > rust_decimal::Decimal::ZERO {
+        message["tick_size"] = book.tick_size.to_string().into();
+    }
+    message
 }
 
 /// Sleeps; returns true if `stop` fired first.

@@ -96,6 +96,9 @@ pub enum Settled {
     Cancelled,
     /// The exchange does not know it.
     Unknown,
+    /// A status this release does not know: logged, looked up again, and
+    /// cancelled to be sure (never taken as resting forever).
+    Unrecognised(String),
 }
 
 /// Maps an exchange order status to ours.
@@ -105,7 +108,7 @@ pub fn settle_status(order: &OpenOrder) -> Settled {
         "MATCHED" if order.size_matched >= order.original_size => Settled::Filled,
         "MATCHED" => Settled::Open,
         "CANCELED" | "CANCELLED" | "CANCELED_MARKET_RESOLVED" => Settled::Cancelled,
-        _ => Settled::Open,
+        _ => Settled::Unrecognised(order.status.clone()),
     }
 }
 
@@ -250,6 +253,42 @@ impl LiveVenue {
                 }]
             },
             Settled::Unknown => Vec::new(),
+            Settled::Unrecognised(status) => {
+                tracing::warn!(client_id = %client_id, hash = %hash, %status, "the exchange gives this order a status this release does not know; it stays pending and is looked up again (and cancelled to be sure)");
+                vec![self.unsettled(client_id, hash)]
+            },
+        }
+    }
+
+    /// An order whose status this release does not know: it is cancelled on
+    /// the exchange (it may rest) and looked up again; settled cancelled
+    /// once the exchange says so, or when the exchange's open orders do not
+    /// list it (`rests` false: it is not resting, whatever its status says);
+    /// else looked up again at the next check.
+    async fn resolve_unrecognised(
+        &self,
+        client_id: &ClientOrderId,
+        hash: &OrderHash,
+        status: &str,
+        rests: bool,
+    ) -> Vec<OrderEvent> {
+        tracing::warn!(client_id = %client_id, hash = %hash, status, "an order has a status this release does not know; cancelling it to be sure, then looking it up again");
+        if let Err(e) = self.client.cancel_order(hash.as_str()).await {
+            tracing::warn!(error = %e, hash = %hash, "cannot cancel the order of unknown status yet; looked up again at the next check");
+            return Vec::new();
+        }
+        match self.look_up(hash).await {
+            Ok(Settled::Cancelled | Settled::Unknown) => {
+                self.settle(client_id, hash, Settled::Cancelled).await
+            },
+            Ok(Settled::Filled) => vec![OrderEvent::Cancelled {
+                client_id: client_id.clone(),
+            }],
+            Ok(Settled::Unrecognised(_)) if !rests => {
+                tracing::warn!(client_id = %client_id, hash = %hash, status, "the exchange does not list the order of unknown status as open; settled as ended");
+                self.settle(client_id, hash, Settled::Cancelled).await
+            },
+            _ => Vec::new(),
         }
     }
 
@@ -451,12 +490,17 @@ impl LiveVenue {
             .filter(|o| o.mode == "live" && o.order_hash.is_some())
             .collect();
         let min_age_ms = i64::try_from(min_age.as_millis()).unwrap_or(0);
-        let listed: std::collections::BTreeSet<String> = match self.client.open_orders().await {
-            Ok(open) => open
-                .into_iter()
-                .filter(|o| settle_status(o) == Settled::Open)
-                .map(|o| o.id.to_ascii_lowercase())
-                .collect(),
+        let (listed, any_status): (
+            std::collections::BTreeSet<String>,
+            std::collections::BTreeSet<String>,
+        ) = match self.client.open_orders().await {
+            Ok(open) => (
+                open.iter()
+                    .filter(|o| settle_status(o) == Settled::Open)
+                    .map(|o| o.id.to_ascii_lowercase())
+                    .collect(),
+                open.iter().map(|o| o.id.to_ascii_lowercase()).collect(),
+            ),
             Err(e) => {
                 tracing::warn!(error = %e, "cannot list open orders on the exchange; checked again later");
                 return Vec::new();
@@ -486,6 +530,13 @@ impl LiveVenue {
                     tracing::warn!(client_id = %order.client_id, hash = %hash, "an order was cancelled on the exchange's side");
                     events.extend(
                         self.settle(&order.client_id, hash, Settled::Cancelled)
+                            .await,
+                    );
+                },
+                Ok(Settled::Unrecognised(status)) => {
+                    let rests = any_status.contains(&hash.as_str().to_ascii_lowercase());
+                    events.extend(
+                        self.resolve_unrecognised(&order.client_id, hash, &status, rests)
                             .await,
                     );
                 },
@@ -539,6 +590,10 @@ impl LiveVenue {
                     events.extend(self.submit(&order.client_id, hash, body).await);
                 },
                 Ok(Settled::Unknown) => {},
+                Ok(Settled::Unrecognised(status)) => events.extend(
+                    self.resolve_unrecognised(&order.client_id, hash, &status, true)
+                        .await,
+                ),
                 Ok(settled) => events.extend(self.settle(&order.client_id, hash, settled).await),
                 Err(e) => {
                     tracing::warn!(error = %e, hash = %hash, "cannot settle a pending order yet");

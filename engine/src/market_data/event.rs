@@ -180,12 +180,29 @@ pub fn parse_message(message: &Value) -> Result<Vec<MarketEvent>, ParseError> {
         .unwrap_or("");
     let ts_ms = millis(message);
     Ok(match kind {
-        "book" => vec![MarketEvent::Book {
-            token: text(message, "asset_id")?.into(),
-            bids: levels(message, "bids")?,
-            asks: levels(message, "asks")?,
-            ts_ms,
-        }],
+        "book" => {
+            let token: TokenId = text(message, "asset_id")?.into();
+            let mut events = Vec::new();
+            // A REST book (the fallback's) names the market's tick: taken
+            // first, so the book is quoted on the right tick.
+            if message.get("tick_size").is_some() {
+                let tick = decimal(message, "tick_size")?;
+                if tick > Decimal::ZERO {
+                    events.push(MarketEvent::TickSize {
+                        token: token.clone(),
+                        tick,
+                        ts_ms,
+                    });
+                }
+            }
+            events.push(MarketEvent::Book {
+                token,
+                bids: levels(message, "bids")?,
+                asks: levels(message, "asks")?,
+                ts_ms,
+            });
+            events
+        },
         "price_change" => {
             let changes = message
                 .get("price_changes")

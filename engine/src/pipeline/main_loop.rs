@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
-use super::tasks::{confirm_halt, AccountAsks, AccountRead};
+use super::tasks::{confirm_halt, AccountAsks, AccountRead, MarketAsk};
 use super::{AccountView, PipelineParts};
 use crate::config::TradingState;
 use crate::exchange::ws::{FeedStatus, RawMessage};
@@ -65,6 +65,10 @@ pub(super) struct MainLoop {
     pub(super) account: Arc<std::sync::Mutex<AccountView>>,
     /// Tokens whose position and exchange balance differed at the last read.
     pub(super) suspects: BTreeMap<TokenId, (Decimal, Decimal)>,
+    /// Asks the market reader for REST reads (on the exchange's feed).
+    pub(super) market_asks: Option<mpsc::UnboundedSender<MarketAsk>>,
+    /// Quiet tokens whose REST book was asked for, and when (wall clock).
+    pub(super) confirming: BTreeMap<TokenId, i64>,
 }
 
 /// Where paper's event time comes from between market events (an operator's
@@ -246,6 +250,7 @@ impl MainLoop {
                 .set((now - last).max(0) as f64 / 1000.0);
         }
         self.check_heartbeat();
+        self.confirm_quiet_tokens(now);
         let before = self.core.stale_tokens();
         let paper_now = self.paper_now();
         match &mut self.paper {
@@ -263,6 +268,35 @@ impl MainLoop {
         let after = self.core.stale_tokens();
         for token in after.iter().filter(|t| !before.contains(t)) {
             tracing::warn!(%token, "no market data for longer than market_data.max_staleness; its quotes are cancelled until fresh data comes");
+        }
+    }
+
+    /// Tokens with no market event for `market_data.max_staleness`: their
+    /// REST book is read, so a quiet market is not taken for a dead feed
+    /// (the core cancels their quotes only past the read's grace). Asked
+    /// once per `max_staleness` per token.
+    fn confirm_quiet_tokens(&mut self, now: i64) {
+        let Some(asks) = &self.market_asks else {
+            return;
+        };
+        let max = i64::try_from(
+            self.parts
+                .settings
+                .config
+                .market_data
+                .max_staleness
+                .as_millis(),
+        )
+        .unwrap_or(i64::MAX);
+        let quiet = self.core.quiet_tokens(now, max);
+        self.confirming.retain(|t, _| quiet.contains(t));
+        for token in quiet {
+            let due = self.confirming.get(&token).is_none_or(|at| now - at >= max);
+            if due {
+                tracing::info!(%token, "no market event for market_data.max_staleness; reading its book from REST to confirm the market is alive");
+                let _ = asks.send(MarketAsk::Book(token.clone()));
+                self.confirming.insert(token, now);
+            }
         }
     }
 
@@ -371,7 +405,7 @@ impl MainLoop {
                 asks.balances.notify_one();
             }
             for token in wanted.rules {
-                let _ = asks.rules.send(token);
+                let _ = asks.rules.send(MarketAsk::Rules(token));
             }
         }
     }
@@ -567,13 +601,21 @@ impl MainLoop {
                 continue;
             }
             self.check_heartbeat();
+            let tick_before = match &event {
+                crate::market_data::MarketEvent::TickSize { token, .. } => {
+                    self.core.books().get(token).and_then(|b| b.tick)
+                },
+                _ => None,
+            };
             let commands = self.core.on_market(&event, recv_ms);
             self.dispatch(commands);
             if let crate::market_data::MarketEvent::TickSize { token, tick, .. } = &event {
-                tracing::warn!(%token, %tick, "the market's tick size changed");
-                self.drop_off_tick(token, *tick);
-                let commands = self.core.requote_pending();
-                self.dispatch(commands);
+                if tick_before.is_some_and(|t| t != *tick) {
+                    tracing::warn!(%token, before = ?tick_before, %tick, "the market's tick size changed");
+                    self.drop_off_tick(token, *tick);
+                    let commands = self.core.requote_pending();
+                    self.dispatch(commands);
+                }
             }
         }
         self.after_commands();

@@ -63,9 +63,20 @@ pub fn core_config(cfg: &Config, prefix: &str) -> CoreConfig {
             .collect(),
         default_tick: Decimal::new(1, 2),
         id_prefix: prefix.to_owned(),
-        max_staleness_ms: (cfg.market_data.source == MarketDataSource::Exchange)
-            .then(|| i64::try_from(cfg.market_data.max_staleness.as_millis()).unwrap_or(i64::MAX)),
+        // A quiet token's book is read from REST at max_staleness (the main
+        // loop asks); its quotes go only when that read does not come.
+        max_staleness_ms: (cfg.market_data.source == MarketDataSource::Exchange).then(|| {
+            i64::try_from((cfg.market_data.max_staleness + confirm_grace(cfg)).as_millis())
+                .unwrap_or(i64::MAX)
+        }),
     }
+}
+
+/// How long a quiet token's REST book may take to confirm it is alive,
+/// after `market_data.max_staleness`, before its quotes are cancelled: one
+/// request's timeout and a second.
+pub fn confirm_grace(cfg: &Config) -> std::time::Duration {
+    cfg.exchange.request_timeout + std::time::Duration::from_secs(1)
 }
 
 /// The trained quoting policy `strategy.policy = "bandit"` names (check-config
@@ -365,14 +376,13 @@ pub async fn start(
             ));
         },
     }
-    drop(raw_tx);
-
     // The venue.
     let heartbeat = (cfg.mode == Mode::Live && cfg.exchange.heartbeats)
         .then(|| Arc::new(crate::heartbeat::HeartbeatStatus::default()));
     let mut live_venue: Option<Arc<LiveVenue>> = None;
     let mut account_asks: Option<tasks::AccountAsks> = None;
-    let mut account_reads: Option<mpsc::UnboundedReceiver<tasks::AccountRead>> = None;
+    let (reads_tx, reads_rx) = mpsc::unbounded_channel();
+    let (market_ask_tx, market_ask_rx) = mpsc::unbounded_channel();
     let mut paper_exchange: Option<PaperExchange> = None;
     let venue: Option<Arc<dyn Venue>> = match cfg.mode {
         Mode::Paper => {
@@ -420,7 +430,6 @@ pub async fn start(
                 .map(|(t, _)| t.clone())
                 .collect();
             let held_list: Vec<crate::orders::TokenId> = held.iter().cloned().collect();
-            let (reads_tx, reads_rx) = mpsc::unbounded_channel();
             match tasks::read_funds(live.client(), signature_type, &held_list).await {
                 Ok(funds) => {
                     let _ = reads_tx.send(tasks::AccountRead::Funds(funds));
@@ -429,10 +438,9 @@ pub async fn start(
                     tracing::warn!(error = %e, "cannot read the balances at the start (GET /balance-allowance); bids are not held to a balance until one is read");
                 },
             }
-            let (rules_tx, rules_rx) = mpsc::unbounded_channel();
             let asks = tasks::AccountAsks {
                 balances: Arc::new(tokio::sync::Notify::new()),
-                rules: rules_tx,
+                rules: market_ask_tx.clone(),
                 held: Arc::new(std::sync::Mutex::new(held)),
             };
             tasks.push(supervisor.spawn(
@@ -447,18 +455,7 @@ pub async fn start(
                     stop.clone(),
                 ),
             ));
-            tasks.push(supervisor.spawn(
-                "market_rules",
-                read_rules(
-                    public.clone(),
-                    cfg.strategy.markets.clone(),
-                    rules_rx,
-                    reads_tx,
-                    stop.clone(),
-                ),
-            ));
             account_asks = Some(asks);
-            account_reads = Some(reads_rx);
             let wakers = crate::exchange::ws::UserWakers::default();
             if let Some(creds) = live.client().credentials() {
                 tasks.push(supervisor.spawn(
@@ -510,6 +507,30 @@ pub async fn start(
         },
     };
 
+    // Market reads from REST: a token's rules after a refusal (live), and
+    // its book when it has been quiet for max_staleness (live and paper on
+    // the exchange's feed).
+    let market_asks = if cfg.market_data.source == MarketDataSource::Exchange && !tokens.is_empty()
+    {
+        tasks.push(supervisor.spawn(
+            "market_rules",
+            read_markets(
+                public.clone(),
+                tokens.clone(),
+                market_ask_rx,
+                reads_tx.clone(),
+                raw_tx.clone(),
+                parts.clock.clone(),
+                stop.clone(),
+            ),
+        ));
+        Some(market_ask_tx)
+    } else {
+        None
+    };
+    drop(raw_tx);
+    drop(reads_tx);
+
     // Live: the executor posts and cancels. Paper: the main loop steps the
     // simulated exchange itself, as `ploy replay` does.
     let executor = venue.map(|venue| {
@@ -549,7 +570,9 @@ pub async fn start(
         policy: quote_policy(&cfg)?,
         kill_switch: None,
         asks: account_asks,
-        reads: account_reads,
+        reads: Some(reads_rx),
+        market_asks,
+        confirming: BTreeMap::new(),
         rejections_counted: BTreeMap::new(),
         account: Arc::new(std::sync::Mutex::new(AccountView::default())),
         suspects: BTreeMap::new(),

@@ -33,7 +33,6 @@ pub(super) async fn poll_trades(
     wake: Arc<tokio::sync::Notify>,
     mut stop: watch::Receiver<bool>,
 ) {
-    let mut after = clock.now_ms() / 1000 - 3600;
     // Our legs of trades seen matched and not yet confirmed.
     let mut pending: std::collections::BTreeMap<(String, String), crate::storage::Fill> =
         std::collections::BTreeMap::new();
@@ -43,6 +42,8 @@ pub(super) async fn poll_trades(
             () = wake.notified() => {},
             _ = stop.changed() => return,
         }
+        let oldest = pending.values().map(|f| f.ts_ms / 1000).min();
+        let after = trades_window(clock.now_ms() / 1000, oldest);
         match client.trades_after(after).await {
             Ok(trades) => {
                 for (trade_id, client_id) in reconcile::failed_legs(&trades, store.as_ref()).await {
@@ -69,8 +70,6 @@ pub(super) async fn poll_trades(
                     .map(|t| t.id.as_str())
                     .collect();
                 for fill in reconcile::fills_from_trades(&trades, store.as_ref(), &fees).await {
-                    // Ten minutes back: a trade can fail a while after it matched.
-                    after = after.max(fill.ts_ms / 1000 - 600);
                     let key = (fill.trade_id.to_string(), fill.client_id.to_string());
                     let is_confirmed = confirmed.contains(key.0.as_str());
                     let _ = events.send(OrderEvent::Filled {
@@ -128,8 +127,8 @@ pub(super) enum AccountRead {
 pub(super) struct AccountAsks {
     /// Read the balances now (after a fill, after a funds refusal).
     pub(super) balances: Arc<tokio::sync::Notify>,
-    /// Read these tokens' rules now (after a tick refusal).
-    pub(super) rules: mpsc::UnboundedSender<crate::orders::TokenId>,
+    /// Read these tokens' rules now (after a tick or size refusal).
+    pub(super) rules: mpsc::UnboundedSender<MarketAsk>,
     /// The tokens held: their shares are read beside the collateral.
     pub(super) held: Arc<std::sync::Mutex<std::collections::BTreeSet<crate::orders::TokenId>>>,
 }
@@ -204,62 +203,100 @@ pub(super) async fn read_funds(
 }
 
 /// How often each quoted token's rules are read again, besides the reads a
-/// tick refusal asks for (the feed's `tick_size_change` comes first).
+/// tick or size refusal asks for (the feed's `tick_size_change` comes first).
 pub(super) const RULES_EVERY: Duration = Duration::from_secs(300);
 
-/// Reads a token's tick size and minimum order size (`GET /book`) when the
-/// main loop asks (after a tick refusal), and every quoted token's every
-/// [`RULES_EVERY`].
-pub(super) async fn read_rules(
+/// A read the main loop asks of the market reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum MarketAsk {
+    /// The token's rules (tick size, minimum order size).
+    Rules(crate::orders::TokenId),
+    /// The token's book: it had no market event for
+    /// `market_data.max_staleness`, and its quotes are cancelled only if
+    /// the exchange's book cannot be read.
+    Book(crate::orders::TokenId),
+}
+
+/// Reads markets from REST (`GET /book`) when the main loop asks: a
+/// token's rules (after a tick or size refusal), or its book to confirm a
+/// quiet market is alive (handed to the main loop as a `book` message, as
+/// the REST fallback's); and every quoted token's rules every
+/// [`RULES_EVERY`]. A failed read is made again shortly.
+pub(super) async fn read_markets(
     public: ClobClient,
     tokens: Vec<String>,
-    mut asks: mpsc::UnboundedReceiver<crate::orders::TokenId>,
-    tx: mpsc::UnboundedSender<AccountRead>,
+    mut asks: mpsc::UnboundedReceiver<MarketAsk>,
+    reads: mpsc::UnboundedSender<AccountRead>,
+    books: mpsc::Sender<RawMessage>,
+    clock: Arc<dyn Clock>,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut next_all = tokio::time::Instant::now() + RULES_EVERY;
-    // Tokens whose read failed: tried again after a short pause, so a token
-    // waiting for its tick is not left waiting.
-    let mut again: Vec<String> = Vec::new();
+    // Reads that failed: made again after a short pause, so a token waiting
+    // for its tick is not left waiting.
+    let mut again: Vec<MarketAsk> = Vec::new();
     loop {
         let retry = !again.is_empty();
-        let mut wanted: Vec<String> = tokio::select! {
+        let mut wanted: Vec<MarketAsk> = tokio::select! {
             () = tokio::time::sleep_until(next_all) => {
                 next_all = tokio::time::Instant::now() + RULES_EVERY;
-                tokens.clone()
+                tokens.iter().map(|t| MarketAsk::Rules(t.as_str().into())).collect()
             },
             () = tokio::time::sleep(Duration::from_secs(2)), if retry => Vec::new(),
-            Some(token) = asks.recv() => vec![token.to_string()],
+            Some(ask) = asks.recv() => vec![ask],
             _ = stop.changed() => return,
         };
-        for token in std::mem::take(&mut again) {
-            if !wanted.contains(&token) {
-                wanted.push(token);
+        for ask in std::mem::take(&mut again) {
+            if !wanted.contains(&ask) {
+                wanted.push(ask);
             }
         }
-        for token in wanted {
-            match public.book(&token).await {
-                Ok(book) if book.tick_size > rust_decimal::Decimal::ZERO => {
+        for ask in wanted {
+            let token = match &ask {
+                MarketAsk::Rules(t) | MarketAsk::Book(t) => t.to_string(),
+            };
+            let book = match public.book(&token).await {
+                Ok(book) => book,
+                Err(e) => {
+                    tracing::warn!(error = %e, token, "cannot read the market's book (GET /book); read again shortly");
+                    if matches!(ask, MarketAsk::Rules(_)) {
+                        again.push(ask);
+                    }
+                    continue;
+                },
+            };
+            match ask {
+                MarketAsk::Rules(_) if book.tick_size > rust_decimal::Decimal::ZERO => {
                     let read = AccountRead::Rules {
                         token: token.as_str().into(),
                         tick: book.tick_size,
                         min_size: book.min_order_size,
                     };
-                    if tx.send(read).is_err() {
+                    if reads.send(read).is_err() {
                         return;
                     }
                 },
-                Ok(_) => {
+                MarketAsk::Rules(_) => {
                     tracing::warn!(token, "the book names no tick size; read again shortly");
-                    again.push(token);
+                    again.push(ask);
                 },
-                Err(e) => {
-                    tracing::warn!(error = %e, token, "cannot read the market's rules; read again shortly");
-                    again.push(token);
+                MarketAsk::Book(_) => {
+                    let message = crate::exchange::ws::rest_book_message(&book);
+                    if books.send((clock.now_ms(), message)).await.is_err() {
+                        return;
+                    }
                 },
             }
         }
     }
+}
+
+/// The time (Unix seconds) the trade poller asks for trades after: an hour
+/// back, and further while a fill is unconfirmed (a minute before the
+/// oldest), so every matched trade is seen until it confirms or fails.
+pub(super) fn trades_window(now_secs: i64, oldest_unconfirmed_secs: Option<i64>) -> i64 {
+    let hour = now_secs - 3600;
+    oldest_unconfirmed_secs.map_or(hour, |t| (t - 60).min(hour))
 }
 
 /// Settles orders left pending (outcome unknown) every few seconds: those
@@ -377,5 +414,22 @@ pub(super) async fn play_recording(
             () = tokio::time::sleep(Duration::from_secs_f64(1.0 / speed)) => {},
             _ = stop.changed() => return,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trades_window;
+
+    #[test]
+    fn the_trade_poller_looks_back_past_every_unconfirmed_fill() {
+        let now = 1_800_000_000;
+        assert_eq!(trades_window(now, None), now - 3600, "an hour at least");
+        assert_eq!(trades_window(now, Some(now - 60)), now - 3600);
+        // A fill matched three hours ago is still unconfirmed: seen until it settles.
+        assert_eq!(
+            trades_window(now, Some(now - 3 * 3600)),
+            now - 3 * 3600 - 60
+        );
     }
 }

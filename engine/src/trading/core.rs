@@ -753,6 +753,16 @@ impl TradingCore {
         }
     }
 
+    /// Quoted tokens whose last market event is more than `older_than_ms`
+    /// before `now_ms`.
+    pub fn quiet_tokens(&self, now_ms: i64, older_than_ms: i64) -> Vec<TokenId> {
+        self.book_at
+            .iter()
+            .filter(|(t, at)| self.wanted(t) && now_ms - **at > older_than_ms)
+            .map(|(t, _)| t.clone())
+            .collect()
+    }
+
     /// Tokens whose book is stale now.
     pub fn stale_tokens(&self) -> Vec<TokenId> {
         self.book_at

@@ -192,6 +192,8 @@ struct Inner {
     no_shares_allowance: bool,
     /// The next collateral read reports this instead (a stale answer).
     report_collateral: Option<Decimal>,
+    /// `GET /book` and `POST /books` answer 503.
+    refuse_books: bool,
 }
 
 impl Inner {
@@ -318,6 +320,8 @@ pub struct Counters {
     pub posts: AtomicUsize,
     /// `POST /books` requests (REST fallback).
     pub books: AtomicUsize,
+    /// `GET /book` requests.
+    pub book_reads: AtomicUsize,
     /// Websocket subscriptions received.
     pub subscriptions: AtomicUsize,
     /// `GET /data/order/{id}` lookups.
@@ -522,6 +526,29 @@ impl FakeClob {
         sync_book(&self.shared);
     }
 
+    /// Makes a ledger order look placed `age` ago.
+    pub fn age_order(&self, hash: &str, age: Duration) {
+        let mut inner = self.shared.inner.lock().unwrap();
+        let order = inner
+            .ledger
+            .iter_mut()
+            .find(|o| o.hash == hash)
+            .expect("order in the ledger");
+        order.created = now_secs() - age.as_secs() as i64;
+    }
+
+    /// Gives a ledger order a status this release does not know (a status
+    /// the exchange may add), e.g. `SUSPENDED`.
+    pub fn set_status(&self, hash: &str, status: &str) {
+        let mut inner = self.shared.inner.lock().unwrap();
+        let order = inner
+            .ledger
+            .iter_mut()
+            .find(|o| o.hash == hash)
+            .expect("order in the ledger");
+        order.status = status.to_owned();
+    }
+
     /// Cancels an order on the exchange's side (as from the web UI); with
     /// `announce`, the user channel says so (an `order` event of type
     /// `CANCELLATION`, in the documented shape).
@@ -679,6 +706,12 @@ impl FakeClob {
     /// Fills `size` of a ledger order as maker (a taker on the other side);
     /// returns the trade ID.
     pub fn fill(&self, hash: &str, size: Decimal) -> String {
+        self.fill_aged(hash, size, Duration::ZERO)
+    }
+
+    /// [`FakeClob::fill`], the trade matched `age` ago.
+    pub fn fill_aged(&self, hash: &str, size: Decimal, age: Duration) -> String {
+        let matched_at = now_secs() - age.as_secs() as i64;
         let mut inner = self.shared.inner.lock().unwrap();
         let n = inner.trades.len() + 1;
         let status = if inner.hold_confirmations {
@@ -715,8 +748,8 @@ impl FakeClob {
             "fee_rate_bps": "0",
             "price": order.price.to_string(),
             "status": status,
-            "match_time": now_secs().to_string(),
-            "last_update": now_secs().to_string(),
+            "match_time": matched_at.to_string(),
+            "last_update": matched_at.to_string(),
             "outcome": "YES",
             "owner": API_KEY,
             "maker_address": ADDRESS,
@@ -784,6 +817,16 @@ impl FakeClob {
     /// Sets the account's collateral (USDC); `None`: plenty.
     pub fn set_collateral(&self, usdc: Option<Decimal>) {
         self.shared.inner.lock().unwrap().collateral = usdc;
+    }
+
+    /// Makes `GET /book` and `POST /books` answer 503 (or answer again).
+    pub fn refuse_books(&self, refuse: bool) {
+        self.shared.inner.lock().unwrap().refuse_books = refuse;
+    }
+
+    /// `GET /book` requests answered.
+    pub fn book_reads(&self) -> usize {
+        self.shared.counters.book_reads.load(Ordering::SeqCst)
     }
 
     /// The next collateral read reports `usdc`, whatever the account holds
@@ -925,15 +968,22 @@ fn rest_book(inner: &Inner) -> Value {
     })
 }
 
-async fn book(State(s): State<Shared>) -> Json<Value> {
+async fn book(State(s): State<Shared>) -> Response {
+    s.counters.book_reads.fetch_add(1, Ordering::SeqCst);
     let inner = s.inner.lock().unwrap();
-    Json(rest_book(&inner))
+    if inner.refuse_books {
+        return err(StatusCode::SERVICE_UNAVAILABLE, "books unavailable");
+    }
+    Json(rest_book(&inner)).into_response()
 }
 
-async fn books(State(s): State<Shared>) -> Json<Value> {
+async fn books(State(s): State<Shared>) -> Response {
     s.counters.books.fetch_add(1, Ordering::SeqCst);
     let inner = s.inner.lock().unwrap();
-    Json(json!([rest_book(&inner)]))
+    if inner.refuse_books {
+        return err(StatusCode::SERVICE_UNAVAILABLE, "books unavailable");
+    }
+    Json(json!([rest_book(&inner)])).into_response()
 }
 
 async fn derive(State(s): State<Shared>, headers: HeaderMap) -> Response {
@@ -1294,7 +1344,8 @@ fn cancel_hashes(s: &Shared, hashes: &[String]) -> Value {
     let mut not = BTreeMap::new();
     for h in hashes {
         match inner.ledger.iter_mut().find(|o| &o.hash == h) {
-            Some(o) if o.status == "LIVE" => {
+            // LIVE, or a status the exchange may add (not an ended one).
+            Some(o) if !o.status.starts_with("CANCELED") && o.status != "MATCHED" => {
                 o.set_status("CANCELED");
                 canceled.push(h.clone());
             },

@@ -1123,15 +1123,16 @@ async fn failing_heartbeats_stop_new_orders_and_show_in_health() {
 }
 
 /// A market feed that goes quiet (open, but no update and no PONG) while the
-/// real book moves: the quote on the stale book is cancelled, `/health` says
-/// so, the connection is dropped and made again, and the engine quotes on the
-/// fresh book.
+/// real book moves: at `max_staleness` the token's REST book is read and the
+/// quote follows it (a quiet feed is confirmed, not trusted); the silent
+/// connection is dropped at `max_silence` and made again, REST polling
+/// meanwhile.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_silent_feed_cancels_stale_quotes_and_reconnects() {
+async fn a_silent_feed_is_checked_against_the_rest_book_and_reconnects() {
     let fake = FakeClob::start().await;
     let setup = live(&fake, true)
         .env("PLOY_MARKET_DATA__MAX_STALENESS", "2s")
-        .env("PLOY_MARKET_DATA__MAX_SILENCE", "4s");
+        .env("PLOY_MARKET_DATA__MAX_SILENCE", "6s");
     let dir = setup.dir().to_owned();
     let mut ploy = setup.spawn();
     ploy.ready(READY).await;
@@ -1141,8 +1142,61 @@ async fn a_silent_feed_cancels_stale_quotes_and_reconnects() {
     .await;
     let first = fake.ledger().remove(0);
     assert_eq!(first.price, dec!(0.48));
+    let subscriptions = fake
+        .counters()
+        .subscriptions
+        .load(std::sync::atomic::Ordering::SeqCst);
     fake.silence_websockets(true);
     fake.set_book(dec!(0.58), dec!(0.62));
+    wait_until(
+        "the quote to follow the REST book",
+        Duration::from_secs(5),
+        || {
+            fake.ledger()
+                .iter()
+                .any(|o| o.status == "LIVE" && o.price == dec!(0.58))
+        },
+    )
+    .await;
+    assert_eq!(
+        fake.counters()
+            .subscriptions
+            .load(std::sync::atomic::Ordering::SeqCst),
+        subscriptions,
+        "followed before the socket was dropped"
+    );
+    // The silent connection is dropped and made again.
+    wait_until("a new subscription", READY, || {
+        fake.counters()
+            .subscriptions
+            .load(std::sync::atomic::Ordering::SeqCst)
+            > subscriptions
+    })
+    .await;
+    fake.silence_websockets(false);
+    let (status, health) = ploy.health().await;
+    assert_eq!(status, 200, "{health}");
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
+
+/// The feed goes quiet and the REST book cannot be read either: the quote on
+/// the book the engine can no longer see is cancelled (past max_staleness
+/// and the read's grace), `/health` says so, and quoting resumes on fresh data.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_silent_feed_and_no_rest_book_cancel_stale_quotes() {
+    let fake = FakeClob::start().await;
+    let setup = live(&fake, true)
+        .env("PLOY_MARKET_DATA__MAX_STALENESS", "2s")
+        .env("PLOY_MARKET_DATA__MAX_SILENCE", "60s");
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the first quote", READY, || {
+        fake.ledger().iter().any(|o| o.status == "LIVE")
+    })
+    .await;
+    fake.refuse_books(true);
+    fake.silence_websockets(true);
     wait_until("the stale quote to be cancelled", READY, || {
         fake.ledger().iter().all(|o| o.status != "LIVE")
     })
@@ -1158,24 +1212,15 @@ async fn a_silent_feed_cancels_stale_quotes_and_reconnects() {
         metrics.contains("ploy_market_data_age_seconds"),
         "{metrics}"
     );
-    // The silent connection is dropped and made again; its initial book is
-    // the moved one.
-    wait_until("a new subscription", READY, || {
-        fake.counters()
-            .subscriptions
-            .load(std::sync::atomic::Ordering::SeqCst)
-            >= 2
-    })
-    .await;
+    fake.refuse_books(false);
     fake.silence_websockets(false);
+    fake.set_book(dec!(0.58), dec!(0.62));
     wait_until("a quote on the fresh book", READY, || {
         fake.ledger()
             .iter()
             .any(|o| o.status == "LIVE" && o.price == dec!(0.58))
     })
     .await;
-    let (status, health) = ploy.health().await;
-    assert_eq!(status, 200, "{health}");
     let _kept = finish(ploy, &fake, &dir, 0).await;
 }
 

@@ -394,3 +394,167 @@ async fn a_signing_version_mismatch_halts_instead_of_looping() {
 async fn a_geoblocked_region_halts_instead_of_looping() {
     account_refusal_halts(Fault::Geoblocked, "geoblocked").await;
 }
+
+/// With the default settings, a market websocket that goes silent (no
+/// update, no PONG) while the book moves 10 cents is known dead within
+/// 10 to 15 s (PING every 5 s, max_silence 15 s), REST polling takes over at
+/// once, and the bid follows the REST book.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_silent_socket_is_known_within_fifteen_seconds_at_the_defaults() {
+    let fake = FakeClob::start().await;
+    fake.set_book(dec!(0.40), dec!(0.60));
+    let setup = live_on_book(&fake, "");
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the bid", READY, || {
+        bids(&fake) == [(dec!(0.48), "LIVE".to_owned())]
+    })
+    .await;
+    fake.silence_websockets(true);
+    let silent_at = std::time::Instant::now();
+    fake.set_book(dec!(0.50), dec!(0.70));
+    wait_until(
+        "the bid to follow the REST book",
+        Duration::from_secs(25),
+        || {
+            bids(&fake)
+                .iter()
+                .any(|(p, s)| *p == dec!(0.58) && s == "LIVE")
+        },
+    )
+    .await;
+    let took = silent_at.elapsed();
+    assert!(
+        took <= Duration::from_secs(17),
+        "known and followed in {took:?}\n{}",
+        ploy.logs()
+    );
+    assert!(count(&fake.counters().books) >= 1, "REST polling took over");
+    fake.silence_websockets(false);
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
+
+/// A quiet market (the socket answers PINGs, no event for the token for
+/// max_staleness) is confirmed from its REST book: the quote stays.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_quiet_market_is_confirmed_from_rest_and_keeps_its_quote() {
+    let fake = FakeClob::start().await;
+    fake.set_book(dec!(0.40), dec!(0.60));
+    let setup = live_on_book(&fake, "").env("PLOY_MARKET_DATA__MAX_STALENESS", "2s");
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the bid", READY, || {
+        bids(&fake) == [(dec!(0.48), "LIVE".to_owned())]
+    })
+    .await;
+    let reads = fake.book_reads();
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    assert!(fake.book_reads() > reads, "the quiet token's book was read");
+    assert_eq!(
+        bids(&fake),
+        [(dec!(0.48), "LIVE".to_owned())],
+        "the quote was never cancelled\n{}",
+        ploy.logs()
+    );
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
+
+/// A fill matched 20 minutes ago is still unconfirmed when a newer fill
+/// comes; it then fails. The trade poller looks back past every
+/// unconfirmed fill (not just ten minutes before the newest), so the failure
+/// is seen and the fill taken back: no phantom position.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_old_unconfirmed_fill_that_fails_is_still_taken_back() {
+    let fake = FakeClob::start().await;
+    fake.hold_confirmations(true);
+    let setup = live(&fake, true);
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    let first = first_open_quote(&fake, &dir).await;
+    let old = fake.fill_aged(&first.hash, dec!(2), Duration::from_secs(20 * 60));
+    wait_for_orders(&dir, "the old fill", |o| {
+        o.iter().any(|o| o.filled_size == dec!(2))
+    })
+    .await;
+    fake.fill(&first.hash, dec!(3));
+    wait_for_orders(&dir, "the new fill", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Filled)
+    })
+    .await;
+    // A few polls with the newer fill known.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    fake.fail_trade(&old);
+    wait_until("the old fill to be taken back", READY, || {
+        ploy.logs()
+            .contains("a matched trade failed; its fill is taken back")
+    })
+    .await;
+    let s = store(&dir).await;
+    let held: Decimal = s.positions().await.unwrap().iter().map(|p| p.size).sum();
+    s.close().await;
+    assert_eq!(held, dec!(3), "only the fill that stands");
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
+
+/// An order of the account this database never placed, placed three hours
+/// ago and filled two hours ago, is adopted with its filled size: its trade
+/// is read (the window reaches back to when it was placed) and applied.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_adopted_order_carries_its_filled_size() {
+    let fake = FakeClob::start().await;
+    let foreign = format!("0x{}", "ab".repeat(32));
+    fake.add_foreign_order(&foreign);
+    fake.age_order(&foreign, Duration::from_secs(3 * 3600));
+    fake.fill_aged(&foreign, dec!(2), Duration::from_secs(2 * 3600));
+    let setup = live(&fake, true);
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    let adopted = wait_for_orders(&dir, "the adopted order", |o| {
+        o.iter()
+            .any(|o| o.client_id.as_str().starts_with("adopted-"))
+    })
+    .await;
+    let adopted = adopted
+        .iter()
+        .find(|o| o.client_id.as_str().starts_with("adopted-"))
+        .unwrap();
+    assert_eq!(adopted.filled_size, dec!(2), "{adopted:#?}");
+    let s = store(&dir).await;
+    let held: Decimal = s.positions().await.unwrap().iter().map(|p| p.size).sum();
+    s.close().await;
+    assert_eq!(held, dec!(2), "its fill reached the position");
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
+
+/// An order the exchange gives a status this release does not know
+/// (`SUSPENDED`) is not taken as resting forever: the open-orders check
+/// looks it up, cancels it to be sure, settles it, and quotes again.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_order_of_unknown_status_is_looked_up_cancelled_and_replaced() {
+    let fake = FakeClob::start().await;
+    let setup = live(&fake, true).env("PLOY_EXCHANGE__OPEN_ORDERS_CHECK", "1s");
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    let first = first_open_quote(&fake, &dir).await;
+    fake.set_status(&first.hash, "SUSPENDED");
+    wait_until("a new quote", READY, || {
+        fake.ledger()
+            .iter()
+            .any(|o| o.hash != first.hash && o.status == "LIVE")
+    })
+    .await;
+    assert!(
+        ploy.logs().contains("a status this release does not know"),
+        "{}",
+        ploy.logs()
+    );
+    let ledger = fake.ledger();
+    let old = ledger.iter().find(|o| o.hash == first.hash).unwrap();
+    assert_eq!(old.status, "CANCELED", "cancelled to be sure");
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
