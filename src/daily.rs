@@ -481,6 +481,7 @@ pub fn judge(facts: &Facts, t: &Thresholds) -> Vec<CheckResult> {
     out.extend(exchange(facts, t));
     out.push(maintenance(facts));
     out.push(kill_switch(facts));
+    out.extend(account(facts));
     out.push(disk(facts, t));
     out.push(database(facts, t));
     out.push(market_data(facts, t));
@@ -802,6 +803,126 @@ fn kill_switch(f: &Facts) -> CheckResult {
     CheckResult::new("kill_switch", status, value).by("active")
 }
 
+/// The engine's `account` check in `/health`: the balance the exchange
+/// reports (an allowance missing warns), the day's P&L against the loss
+/// limits (a halt by one fails, less than a quarter of the daily limit left
+/// warns), and positions the exchange does not hold (warn).
+fn account(f: &Facts) -> Vec<CheckResult> {
+    let Some(report) = f.health.report() else {
+        return vec![CheckResult::new(
+            "balance",
+            Status::Skip,
+            "the engine did not answer",
+        )];
+    };
+    let Some(a) = report.checks.other.get("account") else {
+        return vec![CheckResult::new(
+            "balance",
+            Status::Skip,
+            "the engine reports no account yet (no market event or balance read)",
+        )];
+    };
+    let text = |k: &str| {
+        a.detail.get(k).map(|v| match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    };
+    let decimal = |k: &str| text(k).and_then(|t| t.parse::<Decimal>().ok());
+    let mut out = Vec::new();
+    match text("balance_usdc") {
+        None => out.push(CheckResult::new("balance", Status::Skip, "not read yet")),
+        Some(balance) => {
+            let allowed = a
+                .detail
+                .get("collateral_allowed")
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(true);
+            let mut value = format!(
+                "{balance} USDC, {} committed to bids",
+                text("committed_usdc").unwrap_or_else(|| "0".to_owned())
+            );
+            if !allowed {
+                value.push_str("; no allowance for the collateral: no bid is placed");
+            }
+            let status = if allowed { Status::Ok } else { Status::Warn };
+            out.push(CheckResult::new("balance", status, value).by("warn: no allowance"));
+        },
+    }
+    if let Some(pnl) = text("day_pnl_usdc") {
+        let breached = text("loss_limit_breached");
+        let max = decimal("max_daily_loss_usdc");
+        let headroom = decimal("loss_headroom_usdc");
+        let (status, value) = match (&breached, max, headroom) {
+            (Some(limit), _, _) => (
+                Status::Fail,
+                format!("day P&L {pnl} USDC; the {limit} loss limit halted trading"),
+            ),
+            (None, Some(max), Some(left)) => {
+                let status = if left * Decimal::from(4) < max {
+                    Status::Warn
+                } else {
+                    Status::Ok
+                };
+                (
+                    status,
+                    format!(
+                        "day P&L {pnl} USDC; {} of {} USDC left before the daily loss limit",
+                        left.normalize(),
+                        max.normalize()
+                    ),
+                )
+            },
+            _ => (
+                Status::Ok,
+                format!("day P&L {pnl} USDC; no daily loss limit set"),
+            ),
+        };
+        out.push(
+            CheckResult::new("loss_limit", status, value)
+                .by("warn < 25% of risk.max_daily_loss left, fail: halted by a loss limit"),
+        );
+    }
+    if text("balance_usdc").is_some() {
+        let mismatches: Vec<String> = a
+            .detail
+            .get("mismatches")
+            .and_then(serde_json::Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(token, v)| {
+                        format!(
+                            "{}: position {}, the exchange holds {}",
+                            short_token(token),
+                            v["position"].as_str().unwrap_or("?"),
+                            v["exchange"].as_str().unwrap_or("?")
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut r = if mismatches.is_empty() {
+            CheckResult::new(
+                "exchange_positions",
+                Status::Ok,
+                "every position read is what the exchange holds",
+            )
+        } else {
+            CheckResult::new(
+                "exchange_positions",
+                Status::Warn,
+                format!(
+                    "{} position(s) differ from the exchange's balance",
+                    mismatches.len()
+                ),
+            )
+        };
+        r.lines = mismatches;
+        out.push(r.by("warn: a position the exchange does not hold, at two reads in a row"));
+    }
+    out
+}
+
 fn disk(f: &Facts, t: &Thresholds) -> CheckResult {
     let Some(d) = f.disk.filter(|d| d.total_kb > 0) else {
         return CheckResult::new("disk", Status::Skip, "df did not answer");
@@ -1100,7 +1221,16 @@ mod tests {
                 api_connection: Check::up(Duration::from_millis(1))
                     .with("last_message_age_ms", age_ms),
                 order_queue: Check::up(Duration::ZERO),
-                other: Default::default(),
+                other: [(
+                    "account".to_owned(),
+                    Check::up(Duration::ZERO)
+                        .with("balance_usdc", "1000")
+                        .with("committed_usdc", "2.4")
+                        .with("collateral_allowed", true)
+                        .with("day_pnl_usdc", "0.5"),
+                )]
+                .into_iter()
+                .collect(),
             },
         }
     }
@@ -1197,6 +1327,69 @@ mod tests {
         }
     }
 
+    fn with_account(detail: serde_json::Value) -> Facts {
+        let mut h = health(500);
+        let mut check = Check::up(Duration::ZERO);
+        let serde_json::Value::Object(fields) = detail else {
+            panic!("an object")
+        };
+        for (k, v) in fields {
+            check = check.with(&k, v);
+        }
+        h.checks.other.insert("account".to_owned(), check);
+        Facts {
+            health: Probe::Healthy(h),
+            ..healthy()
+        }
+    }
+
+    #[test]
+    fn the_account_is_judged_balance_loss_limit_and_positions() {
+        let t = Thresholds::default();
+        // An engine that says nothing of its account: skipped.
+        let mut older = health(500);
+        older.checks.other.clear();
+        let older = Facts {
+            health: Probe::Healthy(older),
+            ..healthy()
+        };
+        assert_eq!(status_of(&judge(&older, &t), "balance"), Status::Skip);
+        let ok = with_account(serde_json::json!({
+            "balance_usdc": "120.5", "committed_usdc": "2.4", "collateral_allowed": true,
+            "day_pnl_usdc": "-3", "max_daily_loss_usdc": "50", "loss_headroom_usdc": "47",
+        }));
+        let r = judge(&ok, &t);
+        assert_eq!(status_of(&r, "balance"), Status::Ok);
+        assert_eq!(status_of(&r, "loss_limit"), Status::Ok);
+        assert_eq!(status_of(&r, "exchange_positions"), Status::Ok);
+        let loss = r.iter().find(|c| c.name == "loss_limit").unwrap();
+        assert_eq!(
+            loss.value,
+            "day P&L -3 USDC; 47 of 50 USDC left before the daily loss limit"
+        );
+        // Less than a quarter left: warn. Halted by it: fail.
+        let close = with_account(serde_json::json!({
+            "day_pnl_usdc": "-40", "max_daily_loss_usdc": "50", "loss_headroom_usdc": "10",
+        }));
+        assert_eq!(status_of(&judge(&close, &t), "loss_limit"), Status::Warn);
+        let halted = with_account(serde_json::json!({
+            "day_pnl_usdc": "-51", "max_daily_loss_usdc": "50", "loss_headroom_usdc": "-1",
+            "loss_limit_breached": "daily_loss",
+        }));
+        assert_eq!(status_of(&judge(&halted, &t), "loss_limit"), Status::Fail);
+        // No allowance, and a position the exchange does not hold: warn.
+        let short = with_account(serde_json::json!({
+            "balance_usdc": "0", "committed_usdc": "0", "collateral_allowed": false,
+            "mismatches": {"71321045679252212594626385532706912750332728571942532289631379312455583992563":
+                {"position": "5", "exchange": "0"}},
+        }));
+        let r = judge(&short, &t);
+        assert_eq!(status_of(&r, "balance"), Status::Warn);
+        let positions = r.iter().find(|c| c.name == "exchange_positions").unwrap();
+        assert_eq!(positions.status, Status::Warn);
+        assert_eq!(positions.lines.len(), 1, "{positions:?}");
+    }
+
     #[test]
     fn a_host_without_a_recent_verified_backup_is_warned_about() {
         let t = Thresholds::default();
@@ -1274,6 +1467,9 @@ mod tests {
                 "geoblock",
                 "maintenance",
                 "kill_switch",
+                "balance",
+                "loss_limit",
+                "exchange_positions",
                 "disk",
                 "database_size",
                 "market_data",

@@ -208,9 +208,22 @@ pub struct StatusDetails {
     /// Tokens with a position.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub positions: Option<usize>,
-    /// Net P&L since 00:00 UTC (realized less fees), decimal.
+    /// The day's P&L since 00:00 UTC, decimal: the engine's own (realized
+    /// and positions at the others' midpoint, fees included), or, from an
+    /// engine that does not say, the realized P&L less fees of its report.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pnl_today: Option<String>,
+    /// The collateral (USDC) balance the exchange reports, decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub balance_usdc: Option<String>,
+    /// What the day may still lose before `risk.max_daily_loss` halts
+    /// trading, decimal (negative: past it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loss_headroom_usdc: Option<String>,
+    /// What the engine warns of its account: a position the exchange does
+    /// not hold, an allowance missing, a loss limit's halt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_warning: Option<String>,
     /// When the last fill happened (Unix ms).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_fill_ms: Option<i64>,

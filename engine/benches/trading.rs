@@ -64,6 +64,7 @@ fn core() -> TradingCore {
             default_tick: dec!(0.01),
             id_prefix: "bench".into(),
             max_staleness_ms: None,
+            loss_limits: Default::default(),
         },
         RiskEngine::new(RiskConfig {
             max_orders_per_minute: u32::MAX,

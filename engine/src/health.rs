@@ -228,13 +228,40 @@ impl HealthService {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone();
-        let collateral = view.funds.collateral?;
-        let mut check = Check::up(Duration::ZERO)
-            .with("balance_usdc", collateral.normalize().to_string())
-            .with("committed_usdc", view.committed.normalize().to_string())
-            .with("collateral_allowed", view.funds.collateral_allowed);
+        if view.funds.collateral.is_none() && view.day_pnl.is_none() {
+            return None;
+        }
+        let mut check = Check::up(Duration::ZERO);
+        if let Some(collateral) = view.funds.collateral {
+            check = check
+                .with("balance_usdc", collateral.normalize().to_string())
+                .with("committed_usdc", view.committed.normalize().to_string())
+                .with("collateral_allowed", view.funds.collateral_allowed);
+        }
         if let Some(at) = view.read_at_ms {
             check = check.with("read_age_ms", (now_ms - at).max(0));
+        }
+        let money = |d: rust_decimal::Decimal| d.round_dp(6).normalize().to_string();
+        if let Some(pnl) = view.day_pnl {
+            let total = pnl.total();
+            check = check
+                .with("day_pnl_usdc", money(total))
+                .with("realized_usdc", money(pnl.realized))
+                .with("unrealized_usdc", money(pnl.unrealized));
+            if let Some(max) = view.limits.max_daily_loss {
+                check = check
+                    .with("max_daily_loss_usdc", money(max))
+                    .with("loss_headroom_usdc", money(max - (pnl.reference - total)));
+            }
+            if let Some(max) = view.limits.max_drawdown {
+                check = check
+                    .with("max_drawdown_usdc", money(max))
+                    .with("drawdown_usdc", money(pnl.peak - total))
+                    .with("drawdown_headroom_usdc", money(max - (pnl.peak - total)));
+            }
+        }
+        if let Some(limit) = &view.breached {
+            check = check.with("loss_limit_breached", limit.clone());
         }
         let mut warnings: Vec<String> = view
             .mismatches
@@ -247,8 +274,13 @@ impl HealthService {
                 )
             })
             .collect();
-        if !view.funds.collateral_allowed {
+        if view.funds.collateral.is_some() && !view.funds.collateral_allowed {
             warnings.push("no allowance for the collateral: no bid is placed".to_owned());
+        }
+        if let Some(limit) = &view.breached {
+            warnings.push(format!(
+                "the {limit} loss limit halted trading; resume once you know why"
+            ));
         }
         for (token, (_, allowed)) in &view.funds.shares {
             if !allowed {

@@ -124,6 +124,14 @@ pub struct Metrics {
     balance_shares: Family<TokenLabels, Gauge<f64, AtomicU64>>,
     /// `ploy_pnl_usdc{kind}`: the day's P&L since 00:00 UTC.
     pnl_usdc: Family<KindLabels, Gauge<f64, AtomicU64>>,
+    /// `ploy_loss_limit_breached{limit}`: 1 while a loss limit's halt stands.
+    loss_limit_breached: Family<LimitLabels, Gauge>,
+}
+
+/// `limit` label of `ploy_loss_limit_breached`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct LimitLabels {
+    limit: String,
 }
 
 /// `kind` label of `ploy_pnl_usdc`.
@@ -273,6 +281,12 @@ impl Metrics {
             "Orders the strategy wanted and the risk engine refused, by the limit they broke",
             risk_refusals.clone(),
         );
+        // Zeros, not gaps, for the alert on funds held back.
+        for reason in ["funds", "allowance"] {
+            let _ = risk_refusals.get_or_create(&RefusalLabels {
+                reason: reason.to_owned(),
+            });
+        }
         let trading_state_refused = Family::<RefusalLabels, Counter>::default();
         registry.register(
             "ploy_trading_state_refused",
@@ -362,6 +376,18 @@ impl Metrics {
             });
         }
 
+        let loss_limit_breached = Family::<LimitLabels, Gauge>::default();
+        registry.register(
+            "ploy_loss_limit_breached",
+            "1 while a loss limit's halt stands (limit: daily_loss, drawdown), until an operator resumes; 0 otherwise",
+            loss_limit_breached.clone(),
+        );
+        for limit in ["daily_loss", "drawdown"] {
+            let _ = loss_limit_breached.get_or_create(&LimitLabels {
+                limit: limit.to_owned(),
+            });
+        }
+
         // Pre-create the common error kinds so dashboards see zeros, not gaps.
         for kind in [
             "rate_limited",
@@ -401,6 +427,18 @@ impl Metrics {
             balance_usdc,
             balance_shares,
             pnl_usdc,
+            loss_limit_breached,
+        }
+    }
+
+    /// Shows which loss limit's halt stands (`None`: none).
+    pub fn set_loss_limit_breached(&self, breached: Option<&str>) {
+        for limit in ["daily_loss", "drawdown"] {
+            self.loss_limit_breached
+                .get_or_create(&LimitLabels {
+                    limit: limit.to_owned(),
+                })
+                .set(i64::from(breached == Some(limit)));
         }
     }
 

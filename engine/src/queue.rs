@@ -60,6 +60,24 @@ impl<T> OrderQueue<T> {
         Ok(())
     }
 
+    /// Adds items at the back together (a consumer that takes several at
+    /// once finds them all), unless the queue is closed; nothing is added
+    /// then, and the items come back.
+    pub fn push_all(&self, items: Vec<T>) -> Result<(), (QueueClosed, Vec<T>)> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let mut state = self.lock();
+        if state.closed {
+            return Err((QueueClosed, items));
+        }
+        state.items.extend(items);
+        self.depth_gauge.set(state.items.len() as i64);
+        drop(state);
+        self.ready.notify_one();
+        Ok(())
+    }
+
     /// Takes the front item now, if any.
     pub fn try_pop(&self) -> Option<T> {
         let mut state = self.lock();

@@ -1,7 +1,9 @@
 //! `ployctl status [-H HOSTS]`: one line per host, all hosts at once:
 //! release, uptime, health, mode, kill switch, open orders, positions,
-//! today's P&L (since 00:00 UTC) and the last fill's age. A host that cannot
-//! be read gets a line saying why.
+//! today's P&L (since 00:00 UTC), the balance the exchange reports, the
+//! headroom to the daily loss limit and the last fill's age; under it, what
+//! the engine warns of its account. A host that cannot be read gets a line
+//! saying why.
 
 use std::io::Write;
 use std::time::Duration;
@@ -41,6 +43,9 @@ pub async fn exec(ctx: &Context, hosts: &[Host], options: &StatusOptions) -> Out
             if let Details::Status(d) = &r.details {
                 if let Some(m) = &d.maintenance {
                     let _ = writeln!(out, "{:<14} {}", "", style(m.describe()).yellow());
+                }
+                if let Some(w) = &d.account_warning {
+                    let _ = writeln!(out, "{:<14} {}", "", style(w).yellow());
                 }
             }
         }
@@ -98,11 +103,16 @@ async fn status_host(
             .as_ref()
             .ok()
             .map(|p| p.positions.iter().filter(|p| !p.size.is_zero()).count()),
-        pnl_today: facts
-            .report
-            .as_ref()
-            .ok()
-            .map(|r| r.report.net_pnl.normalize().to_string()),
+        pnl_today: account_field(&facts.health, "day_pnl_usdc").or_else(|| {
+            facts
+                .report
+                .as_ref()
+                .ok()
+                .map(|r| r.report.net_pnl.normalize().to_string())
+        }),
+        balance_usdc: account_field(&facts.health, "balance_usdc"),
+        loss_headroom_usdc: account_field(&facts.health, "loss_headroom_usdc"),
+        account_warning: account_field(&facts.health, "warning"),
         last_fill_ms: facts
             .report
             .as_ref()
@@ -120,9 +130,19 @@ async fn status_host(
     }
 }
 
+/// A field of the engine's `account` check in `/health` (an engine from
+/// before it has none), as text.
+fn account_field(health: &Probe, field: &str) -> Option<String> {
+    let account = health.report()?.checks.other.get("account")?;
+    match account.detail.get(field)? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
 fn header() -> String {
     format!(
-        "{:<14} {:<28} {:>9} {:<11} {:<5} {:<8} {:>5} {:>4} {:>10} {:>10}",
+        "{:<14} {:<28} {:>9} {:<11} {:<5} {:<8} {:>5} {:>4} {:>10} {:>10} {:>9} {:>10}",
         "HOST",
         "RELEASE",
         "UP",
@@ -132,6 +152,8 @@ fn header() -> String {
         "OPEN",
         "POS",
         "P&L TODAY",
+        "BALANCE",
+        "HEADROOM",
         "LAST FILL"
     )
 }
@@ -144,6 +166,14 @@ fn short_age(ms: i64) -> String {
         3600..86_400 => format!("{}h{}m", s / 3600, s % 3600 / 60),
         _ => format!("{}d{}h", s / 86_400, s % 86_400 / 3600),
     }
+}
+
+/// An amount of USDC as a column shows it: two decimals.
+fn money(text: &str) -> String {
+    text.parse::<Decimal>().map_or_else(
+        |_| text.to_owned(),
+        |d| d.round_dp(2).normalize().to_string(),
+    )
 }
 
 /// One host's line.
@@ -174,7 +204,7 @@ pub fn row(r: &HostReport, now_ms: i64) -> String {
     };
     let dash = || "-".to_owned();
     format!(
-        "{:<14} {:<28} {:>9} {} {:<5} {:<8} {:>5} {:>4} {:>10} {:>10}",
+        "{:<14} {:<28} {:>9} {} {:<5} {:<8} {:>5} {:>4} {:>10} {:>10} {:>9} {:>10}",
         r.host,
         release,
         d.uptime_seconds
@@ -197,6 +227,8 @@ pub fn row(r: &HostReport, now_ms: i64) -> String {
                 p.to_owned()
             }
         }),
+        d.balance_usdc.as_deref().map_or_else(dash, money),
+        d.loss_headroom_usdc.as_deref().map_or_else(dash, money),
         d.last_fill_ms.map_or_else(
             || "never".to_owned(),
             |t| format!("{} ago", short_age(now_ms - t))

@@ -410,7 +410,9 @@ impl Drop for SmallDisk {
 #[test]
 fn a_full_disk_is_freed_in_a_safe_order_and_nothing_that_matters_is_removed() {
     let fleet = Fleet::start(1);
-    let disk = SmallDisk::mount(&fleet.hosts[0], 560);
+    // Room for four releases and a fifth's upload, whatever the binary weighs.
+    let binary_mb = std::fs::metadata(ploy_bin()).unwrap().len() / (1024 * 1024) + 1;
+    let disk = SmallDisk::mount(&fleet.hosts[0], binary_mb * 5 + 40);
     for v in ["1.0.0", "1.0.1", "1.0.2", "1.0.3"] {
         let run = ctl(&fleet)
             .args(["deploy", "-H", "host1", "--binary"])

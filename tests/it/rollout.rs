@@ -135,8 +135,9 @@ fn a_canary_whose_failed_order_rate_exceeds_its_gate_is_rolled_back() {
     everyone_on(&fleet, "1.0.0");
 
     // The exchange now rejects every post while the market moves (each move
-    // requotes): the engine stays healthy, its orders fail.
-    fake.fail_all(Some(Fault::ClosedOnly));
+    // requotes): the engine stays healthy, its orders fail (a refusal of the
+    // order, not of the account, which would halt trading instead).
+    fake.fail_all(Some(Fault::Refused("INVALID_ORDER_ERROR")));
     let moving = std::sync::atomic::AtomicBool::new(true);
     let run = std::thread::scope(|scope| {
         scope.spawn(|| {

@@ -252,6 +252,18 @@ impl ClobClient {
             .filter(|&ms| ms > 0)
     }
 
+    /// The orders a request names, for the per-signer buckets: the entries
+    /// of a batch's JSON array, else one.
+    fn cost_of(&self, class: EndpointClass, body: Option<&str>) -> u32 {
+        match (class, body) {
+            (EndpointClass::PostOrders | EndpointClass::CancelOrders, Some(body)) => {
+                serde_json::from_str::<Vec<serde_json::Value>>(body)
+                    .map_or(1, |items| u32::try_from(items.len()).unwrap_or(u32::MAX))
+            },
+            _ => 1,
+        }
+    }
+
     /// Sends one request; returns the body of a 2xx answer.
     async fn request(
         &self,
@@ -278,7 +290,9 @@ impl ClobClient {
         body: Option<&str>,
         auth: Auth,
     ) -> Result<String, (ExchangeError, String)> {
-        self.limiter.acquire(class).await;
+        self.limiter
+            .acquire_orders(class, self.cost_of(class, body))
+            .await;
         let mut url = self.url(path);
         if !query.is_empty() {
             url.query_pairs_mut()
@@ -676,7 +690,7 @@ impl ClobClient {
         let body = format!("[{}]", bodies.join(","));
         let text = self
             .request(
-                EndpointClass::PostOrder,
+                EndpointClass::PostOrders,
                 Method::POST,
                 "/orders",
                 &[],
@@ -711,7 +725,7 @@ impl ClobClient {
         let body = serde_json::to_string(order_ids).expect("serializes");
         let text = self
             .request(
-                EndpointClass::Cancel,
+                EndpointClass::CancelOrders,
                 Method::DELETE,
                 "/orders",
                 &[],
@@ -735,7 +749,7 @@ impl ClobClient {
             let body = serde_json::json!({ "heartbeat_id": id }).to_string();
             match self
                 .request_answer(
-                    EndpointClass::Cancel,
+                    EndpointClass::Heartbeat,
                     Method::POST,
                     "/v1/heartbeats",
                     &[],
@@ -775,7 +789,7 @@ impl ClobClient {
     pub async fn cancel_all(&self) -> Result<CancelResponse, ExchangeError> {
         let text = self
             .request(
-                EndpointClass::Cancel,
+                EndpointClass::CancelAll,
                 Method::DELETE,
                 "/cancel-all",
                 &[],

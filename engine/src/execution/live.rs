@@ -25,7 +25,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::sync::Mutex;
 
-use super::Venue;
+use super::{CancelRequest, Venue};
 use crate::clock::Clock;
 use crate::exchange::ratelimit::Backoff;
 use crate::exchange::types::OpenOrder;
@@ -355,27 +355,8 @@ impl LiveVenue {
             }
             let result = self.client.post_order(body).await;
             let (error, wait) = match result {
-                Ok(response) if response.success => {
-                    if !response.order_id.is_empty()
-                        && !response.order_id.eq_ignore_ascii_case(hash.as_str())
-                    {
-                        tracing::error!(ours = %hash, theirs = %response.order_id, "the exchange's order ID differs from our hash");
-                    }
-                    return Some(self.settle(client_id, hash, Settled::Open).await);
-                },
-                Ok(response) if response.error_msg.contains("INVALID_ORDER_DUPLICATED") => {
-                    return Some(self.already_there(client_id, hash).await);
-                },
                 Ok(response) => {
-                    let reason = if response.error_msg.is_empty() {
-                        format!(
-                            "the exchange did not accept the order (status {:?})",
-                            response.status
-                        )
-                    } else {
-                        response.error_msg
-                    };
-                    return Some(self.reject(client_id, reason).await);
+                    return Some(self.post_answered(client_id, hash, response).await);
                 },
                 Err(ExchangeError::Rejected { message, .. })
                     if message.contains("INVALID_ORDER_DUPLICATED") =>
@@ -449,9 +430,23 @@ impl LiveVenue {
             if attempt > 0 {
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
-            if let Err(e) = self.client.cancel_all().await {
-                last = format!("cancel-all failed: {e}");
-                continue;
+            match self.client.cancel_all().await {
+                Ok(_) => {},
+                // Cancel-all costs one signer token per order it cancels: past
+                // the tier's burst the exchange refuses it whole. The open
+                // orders are cancelled in batches instead.
+                Err(ExchangeError::RateLimited { .. }) => {
+                    if let Err(e) = self.cancel_listed().await {
+                        last = format!(
+                            "cancel-all refused (rate limit) and batch cancels failed: {e}"
+                        );
+                        continue;
+                    }
+                },
+                Err(e) => {
+                    last = format!("cancel-all failed: {e}");
+                    continue;
+                },
             }
             match self.client.open_orders().await {
                 Ok(open) => {
@@ -468,6 +463,22 @@ impl LiveVenue {
             }
         }
         Err(last)
+    }
+
+    /// Cancels every open order the exchange lists, 50 a request.
+    async fn cancel_listed(&self) -> Result<(), ExchangeError> {
+        let open: Vec<String> = self
+            .client
+            .open_orders()
+            .await?
+            .into_iter()
+            .filter(|o| settle_status(o) == Settled::Open)
+            .map(|o| o.id)
+            .collect();
+        for chunk in open.chunks(50) {
+            self.client.cancel_orders(chunk).await?;
+        }
+        Ok(())
     }
 
     /// The safety net for changes made on the exchange while running (an
@@ -603,6 +614,196 @@ impl LiveVenue {
         events
     }
 
+    /// What a cancel's answer means for one order: cancelled, or (not in
+    /// the answer's cancelled list: filled, already cancelled, unknown) what
+    /// a look-up says.
+    async fn cancel_answered(
+        &self,
+        client_id: &ClientOrderId,
+        hash: &OrderHash,
+        cancelled: bool,
+    ) -> Vec<OrderEvent> {
+        if cancelled {
+            return self.settle(client_id, hash, Settled::Cancelled).await;
+        }
+        match self.look_up(hash).await {
+            Ok(Settled::Unknown) => self.settle(client_id, hash, Settled::Cancelled).await,
+            Ok(Settled::Filled) => vec![OrderEvent::Cancelled {
+                client_id: client_id.clone(),
+            }],
+            Ok(settled) => self.settle(client_id, hash, settled).await,
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// What the exchange answered for one posted order (alone, or as an
+    /// entry of a batch's answer).
+    async fn post_answered(
+        &self,
+        client_id: &ClientOrderId,
+        hash: &OrderHash,
+        response: crate::exchange::types::PostOrderResponse,
+    ) -> Vec<OrderEvent> {
+        if response.success {
+            if !response.order_id.is_empty()
+                && !response.order_id.eq_ignore_ascii_case(hash.as_str())
+            {
+                tracing::error!(ours = %hash, theirs = %response.order_id, "the exchange's order ID differs from our hash");
+            }
+            return self.settle(client_id, hash, Settled::Open).await;
+        }
+        if response.error_msg.contains("INVALID_ORDER_DUPLICATED") {
+            return self.already_there(client_id, hash).await;
+        }
+        let reason = if response.error_msg.is_empty() {
+            format!(
+                "the exchange did not accept the order (status {:?})",
+                response.status
+            )
+        } else {
+            response.error_msg
+        };
+        self.reject(client_id, reason).await
+    }
+
+    /// Why no order may be posted now (cancel-only mode, the dead-man's
+    /// switch not armed), if so.
+    fn not_now(&self) -> Option<&'static str> {
+        let paused = self
+            .cancel_only_until
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some_and(|until| std::time::Instant::now() < until);
+        if paused {
+            return Some("not sent: the exchange is in cancel-only mode");
+        }
+        if self
+            .heartbeat
+            .as_ref()
+            .is_some_and(|h| !h.armed(self.clock.now_ms()))
+        {
+            return Some(
+                "not sent: the exchange's dead-man's switch is not armed (heartbeats are failing)",
+            );
+        }
+        None
+    }
+
+    /// Signs an order and stores it with its hash (the invariant: stored
+    /// before it is posted); the hash and the exact body, or why not.
+    async fn sign_and_store(&self, intent: &OrderIntent) -> Result<(OrderHash, String), String> {
+        let neg_risk = self.is_neg_risk(&intent.token_id).await;
+        let request = OrderRequest {
+            token_id: intent.token_id.clone(),
+            side: intent.side,
+            price: intent.price,
+            size: intent.size,
+            tick_size: intent.tick_size,
+            neg_risk,
+            v3: false,
+            order_type: if self.quote_ttl.is_some() {
+                OrderType::Gtd
+            } else {
+                OrderType::Gtc
+            },
+            post_only: true,
+            salt: random_salt(),
+            timestamp_ms: self.clock.now_ms().max(0) as u64,
+            expiration_secs: self
+                .quote_ttl
+                .map(|ttl| u64::try_from(self.clock.now_ms() / 1000).unwrap_or(0) + ttl.as_secs()),
+        };
+        let signed = build_signed(&request, &self.signer)
+            .map_err(|e| format!("cannot build the order: {e}"))?;
+        let record = OrderRecord::pending(
+            intent,
+            signed.hash.clone(),
+            "live",
+            Some(signed.json.clone()),
+            self.clock.now_ms(),
+        );
+        if let Err(e) = self.store.insert_order(&record).await {
+            tracing::error!(error = %e, "cannot persist an order; not posting it");
+            return Err(format!("not sent: cannot persist the order first: {e}"));
+        }
+        tracing::debug!(client_id = %intent.client_id, hash = %signed.hash, "order stored; posting");
+        Ok((signed.hash, signed.json))
+    }
+
+    /// Posts several stored, signed orders in one `POST /orders`; each
+    /// answer is handled on its own. A request that fails as a whole is
+    /// retried order by order (the same bodies: an order that did reach the
+    /// exchange is found as a duplicate, never signed again).
+    async fn submit_batch(
+        &self,
+        orders: &[(ClientOrderId, OrderHash, String)],
+    ) -> Vec<Vec<OrderEvent>> {
+        let bodies: Vec<String> = orders.iter().map(|(_, _, b)| b.clone()).collect();
+        let posted =
+            tokio::time::timeout(self.order_deadline, self.client.post_orders(&bodies)).await;
+        let mut out = Vec::with_capacity(orders.len());
+        match posted {
+            Ok(Ok(answers)) => {
+                for (i, (client_id, hash, body)) in orders.iter().enumerate() {
+                    // By ID, else by position (a refused entry may carry no ID).
+                    let answer = answers
+                        .iter()
+                        .find(|a| a.order_id.eq_ignore_ascii_case(hash.as_str()))
+                        .or_else(|| {
+                            (answers.len() == orders.len())
+                                .then(|| &answers[i])
+                                .filter(|a| a.order_id.is_empty())
+                        })
+                        .cloned();
+                    out.push(match answer {
+                        Some(a) => self.post_answered(client_id, hash, a).await,
+                        None => self.submit(client_id, hash, body).await,
+                    });
+                }
+            },
+            Ok(Err(
+                e @ ExchangeError::Unavailable {
+                    cancel_only: true, ..
+                },
+            )) => {
+                let pause = e.retry_after().unwrap_or(Duration::from_secs(5));
+                *self
+                    .cancel_only_until
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()) = Some(std::time::Instant::now() + pause);
+                for (client_id, _, _) in orders {
+                    out.push(
+                        self.reject(client_id, format!("cancel-only mode: {e}"))
+                            .await,
+                    );
+                }
+            },
+            Ok(Err(e))
+                if !e.to_string().to_ascii_lowercase().contains("disabled")
+                    && (e.is_retryable()
+                        || e.outcome_unknown()
+                        || matches!(e, ExchangeError::Decode(_))) =>
+            {
+                tracing::info!(error = %e, orders = orders.len(), "a batch post failed as a whole; posting its orders one by one (the same signed bodies)");
+                for (client_id, hash, body) in orders {
+                    out.push(self.submit(client_id, hash, body).await);
+                }
+            },
+            Ok(Err(e)) => {
+                for (client_id, _, _) in orders {
+                    out.push(self.reject(client_id, e.to_string()).await);
+                }
+            },
+            Err(_) => {
+                tracing::warn!(orders = orders.len(), deadline = ?self.order_deadline, "a batch post's outcome is unknown at exchange.order_deadline; its orders are left pending for the sweeper");
+                for (client_id, hash, _) in orders {
+                    out.push(vec![self.unsettled(client_id, hash)]);
+                }
+            },
+        }
+        out
+    }
+
     /// Cancels orders the exchange lists open that the database has as
     /// finished (cancelled or failed): an order of ours that rests although
     /// the engine believes it gone. Returns how many it cancelled.
@@ -639,77 +840,131 @@ impl LiveVenue {
 #[async_trait]
 impl Venue for LiveVenue {
     async fn place(&self, intent: &OrderIntent) -> Vec<OrderEvent> {
-        let paused = self
-            .cancel_only_until
+        if let Some(why) = self.not_now() {
+            return vec![OrderEvent::Rejected {
+                client_id: intent.client_id.clone(),
+                reason: why.to_owned(),
+            }];
+        }
+        match self.sign_and_store(intent).await {
+            Ok((hash, body)) => self.submit(&intent.client_id, &hash, &body).await,
+            Err(reason) => vec![OrderEvent::Rejected {
+                client_id: intent.client_id.clone(),
+                reason,
+            }],
+        }
+    }
+
+    fn takes_batches(&self) -> bool {
+        true
+    }
+
+    fn busy(&self, client_id: &ClientOrderId) -> bool {
+        self.guards
+            .0
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_some_and(|until| std::time::Instant::now() < until);
-        if paused {
-            return vec![OrderEvent::Rejected {
-                client_id: intent.client_id.clone(),
-                reason: "not sent: the exchange is in cancel-only mode".to_owned(),
-            }];
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .contains_key(client_id)
+    }
+
+    async fn place_batch(&self, intents: &[OrderIntent]) -> Vec<Vec<OrderEvent>> {
+        if let Some(why) = self.not_now() {
+            return intents
+                .iter()
+                .map(|i| {
+                    vec![OrderEvent::Rejected {
+                        client_id: i.client_id.clone(),
+                        reason: why.to_owned(),
+                    }]
+                })
+                .collect();
         }
-        if self
-            .heartbeat
-            .as_ref()
-            .is_some_and(|h| !h.armed(self.clock.now_ms()))
-        {
-            return vec![OrderEvent::Rejected {
-                client_id: intent.client_id.clone(),
-                reason: "not sent: the exchange's dead-man's switch is not armed (heartbeats are failing)"
-                    .to_owned(),
-            }];
+        let mut out: Vec<Vec<OrderEvent>> = vec![Vec::new(); intents.len()];
+        let mut ready = Vec::new();
+        let mut at = Vec::new();
+        for (i, intent) in intents.iter().enumerate() {
+            match self.sign_and_store(intent).await {
+                Ok((hash, body)) => {
+                    ready.push((intent.client_id.clone(), hash, body));
+                    at.push(i);
+                },
+                Err(reason) => {
+                    out[i] = vec![OrderEvent::Rejected {
+                        client_id: intent.client_id.clone(),
+                        reason,
+                    }];
+                },
+            }
         }
-        let neg_risk = self.is_neg_risk(&intent.token_id).await;
-        let request = OrderRequest {
-            token_id: intent.token_id.clone(),
-            side: intent.side,
-            price: intent.price,
-            size: intent.size,
-            tick_size: intent.tick_size,
-            neg_risk,
-            v3: false,
-            order_type: if self.quote_ttl.is_some() {
-                OrderType::Gtd
-            } else {
-                OrderType::Gtc
-            },
-            post_only: true,
-            salt: random_salt(),
-            timestamp_ms: self.clock.now_ms().max(0) as u64,
-            expiration_secs: self
-                .quote_ttl
-                .map(|ttl| u64::try_from(self.clock.now_ms() / 1000).unwrap_or(0) + ttl.as_secs()),
+        let answers = if let [(client_id, hash, body)] = ready.as_slice() {
+            vec![self.submit(client_id, hash, body).await]
+        } else if ready.is_empty() {
+            Vec::new()
+        } else {
+            self.submit_batch(&ready).await
         };
-        let signed = match build_signed(&request, &self.signer) {
-            Ok(s) => s,
-            Err(e) => {
-                return vec![OrderEvent::Rejected {
-                    client_id: intent.client_id.clone(),
-                    reason: format!("cannot build the order: {e}"),
-                }]
-            },
-        };
-        let now = self.clock.now_ms();
-        let record = OrderRecord::pending(
-            intent,
-            signed.hash.clone(),
-            "live",
-            Some(signed.json.clone()),
-            now,
-        );
-        // The invariant: stored (with its hash) before it is posted.
-        if let Err(e) = self.store.insert_order(&record).await {
-            tracing::error!(error = %e, "cannot persist an order; not posting it");
-            return vec![OrderEvent::Rejected {
-                client_id: intent.client_id.clone(),
-                reason: format!("not sent: cannot persist the order first: {e}"),
-            }];
+        for (i, events) in at.into_iter().zip(answers) {
+            out[i] = events;
         }
-        tracing::debug!(client_id = %intent.client_id, hash = %signed.hash, "order stored; posting");
-        self.submit(&intent.client_id, &signed.hash, &signed.json)
-            .await
+        out
+    }
+
+    async fn cancel_batch(&self, requests: &[CancelRequest]) -> Vec<Vec<OrderEvent>> {
+        // The sweeper never re-posts these orders while (or after) they are
+        // cancelled: every guard, taken in one order so two batches never
+        // wait for each other.
+        let mut order: Vec<usize> = (0..requests.len()).collect();
+        order.sort_by(|a, b| requests[*a].client_id.cmp(&requests[*b].client_id));
+        let mut guards = Vec::with_capacity(requests.len());
+        for i in &order {
+            guards.push(self.guards.lock(&requests[*i].client_id).await);
+        }
+        let mut out: Vec<Vec<OrderEvent>> = vec![Vec::new(); requests.len()];
+        let mut hashes: Vec<Option<OrderHash>> = Vec::with_capacity(requests.len());
+        for r in requests {
+            hashes.push(match &r.hash {
+                Some(h) => Some(h.clone()),
+                None => self
+                    .store
+                    .order(&r.client_id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .and_then(|record| record.order_hash),
+            });
+        }
+        let ids: Vec<String> = hashes
+            .iter()
+            .flatten()
+            .map(|h| h.as_str().to_owned())
+            .collect();
+        if ids.is_empty() {
+            return out;
+        }
+        for attempt in 0..4u32 {
+            match self.client.cancel_orders(&ids).await {
+                Ok(response) => {
+                    for (i, (r, hash)) in requests.iter().zip(&hashes).enumerate() {
+                        let Some(hash) = hash else { continue };
+                        let cancelled = response
+                            .canceled
+                            .iter()
+                            .any(|h| h.eq_ignore_ascii_case(hash.as_str()));
+                        out[i] = self.cancel_answered(&r.client_id, hash, cancelled).await;
+                    }
+                    return out;
+                },
+                Err(e) if e.is_retryable() || e.outcome_unknown() => {
+                    tokio::time::sleep(self.backoff.delay(attempt, e.retry_after())).await;
+                },
+                Err(e) => {
+                    tracing::warn!(error = %e, orders = ids.len(), "batch cancel refused");
+                    return out;
+                },
+            }
+        }
+        drop(guards);
+        out
     }
 
     async fn cancel(&self, client_id: &ClientOrderId, hash: Option<&OrderHash>) -> Vec<OrderEvent> {
@@ -728,24 +983,11 @@ impl Venue for LiveVenue {
         for attempt in 0..4u32 {
             match self.client.cancel_order(hash.as_str()).await {
                 Ok(response) => {
-                    if response
+                    let cancelled = response
                         .canceled
                         .iter()
-                        .any(|h| h.eq_ignore_ascii_case(hash.as_str()))
-                    {
-                        return self.settle(client_id, &hash, Settled::Cancelled).await;
-                    }
-                    // Not cancelled: filled, already cancelled, or unknown. Ask.
-                    return match self.look_up(&hash).await {
-                        Ok(Settled::Unknown) => {
-                            self.settle(client_id, &hash, Settled::Cancelled).await
-                        },
-                        Ok(Settled::Filled) => vec![OrderEvent::Cancelled {
-                            client_id: client_id.clone(),
-                        }],
-                        Ok(settled) => self.settle(client_id, &hash, settled).await,
-                        Err(_) => Vec::new(),
-                    };
+                        .any(|h| h.eq_ignore_ascii_case(hash.as_str()));
+                    return self.cancel_answered(client_id, &hash, cancelled).await;
                 },
                 Err(e) if e.is_retryable() || e.outcome_unknown() => {
                     tokio::time::sleep(self.backoff.delay(attempt, e.retry_after())).await;

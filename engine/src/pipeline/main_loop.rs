@@ -38,8 +38,8 @@ pub(super) struct MainLoop {
     pub(super) last_event_ms: i64,
     /// When (wall clock) that message arrived.
     pub(super) wall_at_last_event: i64,
-    /// Live: cancels to the executor.
-    pub(super) cancels: Option<mpsc::UnboundedSender<CancelRequest>>,
+    /// Live: cancels to the executor, those of one turn together.
+    pub(super) cancels: Option<mpsc::UnboundedSender<Vec<CancelRequest>>>,
     /// Risk refusals already counted in the metrics, by reason.
     pub(super) refusals_counted: BTreeMap<String, u64>,
     /// The mark last written per token, and when (market time).
@@ -69,6 +69,8 @@ pub(super) struct MainLoop {
     pub(super) market_asks: Option<mpsc::UnboundedSender<MarketAsk>>,
     /// Quiet tokens whose REST book was asked for, and when (wall clock).
     pub(super) confirming: BTreeMap<TokenId, i64>,
+    /// The day's accounting as last saved, and when (wall clock).
+    pub(super) saved_day: Option<(crate::storage::RiskDay, i64)>,
 }
 
 /// Where paper's event time comes from between market events (an operator's
@@ -328,24 +330,34 @@ impl MainLoop {
             self.after_commands();
             return;
         }
+        // The turn's orders and cancels go to the executor together, so it
+        // can send them as batches.
+        let mut places = Vec::new();
+        let mut cancels = Vec::new();
         for command in commands {
             match command {
                 Command::Place(intent) => {
                     log_command(&Command::Place(intent.clone()));
-                    if let Err(e) = self.parts.queue.push(intent.clone()) {
-                        tracing::debug!(error = %e, "order not queued");
-                        self.core.on_order(&OrderEvent::Rejected {
-                            client_id: intent.client_id,
-                            reason: e.to_string(),
-                        });
-                    }
+                    places.push(intent);
                 },
                 Command::Cancel { client_id, hash } => {
                     tracing::debug!(%client_id, "cancelling order");
-                    if let Some(cancels) = &self.cancels {
-                        let _ = cancels.send(CancelRequest { client_id, hash });
-                    }
+                    cancels.push(CancelRequest { client_id, hash });
                 },
+            }
+        }
+        if !cancels.is_empty() {
+            if let Some(tx) = &self.cancels {
+                let _ = tx.send(cancels);
+            }
+        }
+        if let Err((e, refused)) = self.parts.queue.push_all(places) {
+            tracing::debug!(error = %e, "orders not queued");
+            for intent in refused {
+                self.core.on_order(&OrderEvent::Rejected {
+                    client_id: intent.client_id,
+                    reason: e.to_string(),
+                });
             }
         }
         self.after_commands();
@@ -384,21 +396,18 @@ impl MainLoop {
     /// refusal), balances or ticks to read again (live; paper answers them
     /// in its step).
     async fn follow_up(&mut self) {
-        if let Some(reason) = self.core.take_halt_request() {
-            tracing::error!(%reason, "halting trading");
+        if let Some((by, reason)) = self.core.take_halt_request() {
+            tracing::error!(%by, %reason, "halting trading");
             // Cancels go out at once; the kill switch saves it.
             let commands = self.core.set_trading_state(TradingState::Halted);
             self.dispatch(commands);
             if let Some(kill_switch) = &self.kill_switch {
                 let _ = kill_switch
-                    .set(
-                        TradingState::Halted,
-                        "ploy (the exchange)".to_owned(),
-                        Some(reason),
-                    )
+                    .set(TradingState::Halted, by, Some(reason))
                     .await;
             }
         }
+        self.show_day().await;
         let wanted = self.core.take_wanted();
         if let Some(asks) = &self.asks {
             if wanted.balances {
@@ -407,6 +416,81 @@ impl MainLoop {
             for token in wanted.rules {
                 let _ = asks.rules.send(MarketAsk::Rules(token));
             }
+        }
+    }
+
+    /// The day's P&L into the metrics and `/health`, and its accounting into
+    /// the database when it changed (the day's best at most every 5 s).
+    async fn show_day(&mut self) {
+        use rust_decimal::prelude::ToPrimitive;
+        let limits = {
+            let risk = &self.parts.settings.config.risk;
+            crate::trading::day_pnl::LossLimits {
+                max_daily_loss: risk.max_daily_loss,
+                max_drawdown: risk.max_drawdown,
+            }
+        };
+        let Some((day, pnl)) = self.core.day_pnl() else {
+            return;
+        };
+        self.parts.metrics.set_pnl(
+            pnl.realized.to_f64().unwrap_or(f64::NAN),
+            pnl.unrealized.to_f64().unwrap_or(f64::NAN),
+        );
+        self.parts
+            .metrics
+            .set_loss_limit_breached(day.breached.as_deref());
+        let now = self.parts.clock.now_ms();
+        let row = crate::storage::RiskDay {
+            day: day.day,
+            baseline_ms: day.baseline_ms,
+            marks: day.marks.clone(),
+            peak: day.peak.round_dp(6).normalize(),
+            reference: day.reference.round_dp(6).normalize(),
+            breached: day.breached.clone(),
+            updated_at_ms: now,
+        };
+        {
+            let funds = self.paper.is_some().then(|| self.core.funds().clone());
+            let mut view = self.account_view();
+            view.day_pnl = Some(pnl);
+            view.breached = row.breached.clone();
+            view.limits = limits;
+            // Paper: the simulated account, as live reads the exchange's.
+            if let Some(funds) = funds {
+                view.funds = funds;
+            }
+        }
+        if self.paper.is_some() {
+            if let Some(collateral) = self.core.funds().collateral {
+                self.parts
+                    .metrics
+                    .balance_usdc
+                    .set(collateral.to_f64().unwrap_or(f64::NAN));
+            }
+        }
+        // Paper on a recording: its days are the recording's, not saved.
+        if self.event_clock != EventClock::Wall {
+            return;
+        }
+        let due = match &self.saved_day {
+            None => true,
+            Some((saved, at)) => {
+                saved.day != row.day
+                    || saved.baseline_ms != row.baseline_ms
+                    || saved.reference != row.reference
+                    || saved.breached != row.breached
+                    || (saved.peak != row.peak && now - at >= MARK_EVERY_MS)
+            },
+        };
+        if !due {
+            return;
+        }
+        match self.parts.store.save_risk_day(&row).await {
+            Ok(()) => self.saved_day = Some((row, now)),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot save the day's P&L accounting; tried again at the next change");
+            },
         }
     }
 
@@ -824,7 +908,8 @@ impl MainLoop {
                         // A fill after the cancel (or of an order from before a
                         // restart): the position moves all the same.
                         tracing::info!(%client_id, %trade_id, "fill of an order no longer tracked; applied to the position");
-                        self.core.on_untracked_fill(&token, side, *size);
+                        self.core
+                            .on_untracked_fill(&token, side, *price, *size, *fee);
                         self.show_positions();
                         return;
                     }

@@ -65,6 +65,10 @@ pub fn core_config(cfg: &Config, prefix: &str) -> CoreConfig {
         id_prefix: prefix.to_owned(),
         // A quiet token's book is read from REST at max_staleness (the main
         // loop asks); its quotes go only when that read does not come.
+        loss_limits: crate::trading::day_pnl::LossLimits {
+            max_daily_loss: cfg.risk.max_daily_loss,
+            max_drawdown: cfg.risk.max_drawdown,
+        },
         max_staleness_ms: (cfg.market_data.source == MarketDataSource::Exchange).then(|| {
             i64::try_from((cfg.market_data.max_staleness + confirm_grace(cfg)).as_millis())
                 .unwrap_or(i64::MAX)
@@ -154,6 +158,12 @@ pub struct AccountView {
     /// Tokens whose position differs from the exchange's balance at two
     /// reads in a row: (position, the exchange's balance).
     pub mismatches: BTreeMap<crate::orders::TokenId, (Decimal, Decimal)>,
+    /// The day's P&L, once the day's accounting began.
+    pub day_pnl: Option<crate::trading::day_pnl::DayPnl>,
+    /// The loss limit whose halt stands.
+    pub breached: Option<String>,
+    /// The configured loss limits.
+    pub limits: crate::trading::day_pnl::LossLimits,
 }
 
 /// Handles the rest of the service keeps.
@@ -315,7 +325,7 @@ pub async fn start(
     let feed = Arc::new(FeedStatus::default());
     let (raw_tx, raw_rx) = mpsc::channel::<RawMessage>(4096);
     let (order_tx, order_rx) = mpsc::unbounded_channel::<OrderEvent>();
-    let (cancel_tx, cancel_rx) = mpsc::unbounded_channel::<CancelRequest>();
+    let (cancel_tx, cancel_rx) = mpsc::unbounded_channel::<Vec<CancelRequest>>();
     let (state_tx, state_rx) = mpsc::unbounded_channel::<TradingState>();
     let mut tasks: Vec<JoinHandle<()>> = Vec::new();
     let (supervisor, mut task_failures) =
@@ -531,6 +541,22 @@ pub async fn start(
     drop(raw_tx);
     drop(reads_tx);
 
+    // The day's P&L: the marks saved while trading, and the day's
+    // accounting if this day's was saved before a restart (event time is
+    // the wall clock only on the exchange's feed).
+    core.set_known_marks(
+        parts
+            .store
+            .marks()
+            .await?
+            .into_iter()
+            .map(|m| (m.token_id, m.price))
+            .collect(),
+    );
+    if cfg.market_data.source == MarketDataSource::Exchange {
+        restore_day(&parts, &mut core).await?;
+    }
+
     // Live: the executor posts and cancels. Paper: the main loop steps the
     // simulated exchange itself, as `ploy replay` does.
     let executor = venue.map(|venue| {
@@ -542,6 +568,7 @@ pub async fn start(
                 venue,
                 order_tx.clone(),
                 parts.metrics.clone(),
+                crate::execution::Batching::EXCHANGE,
             ),
         ))
     });
@@ -573,6 +600,7 @@ pub async fn start(
         reads: Some(reads_rx),
         market_asks,
         confirming: BTreeMap::new(),
+        saved_day: None,
         rejections_counted: BTreeMap::new(),
         account: Arc::new(std::sync::Mutex::new(AccountView::default())),
         suspects: BTreeMap::new(),
@@ -618,6 +646,43 @@ pub async fn start(
         },
         join,
     ))
+}
+
+/// Continues today's P&L accounting from its saved row: the positions at its
+/// baseline are the positions now less the day's fills, at the saved marks.
+async fn restore_day(parts: &PipelineParts, core: &mut TradingCore) -> Result<(), PipelineError> {
+    let today = crate::trading::day_pnl::day_of(parts.clock.now_ms());
+    let Some(saved) = parts.store.risk_day(today).await? else {
+        return Ok(());
+    };
+    let fills: Vec<_> = parts
+        .store
+        .fills()
+        .await?
+        .into_iter()
+        .filter(|f| f.ts_ms >= saved.baseline_ms)
+        .map(|f| (f.token_id, f.side, f.price, f.size, f.fee, f.ts_ms))
+        .collect();
+    tracing::info!(
+        baseline_ms = saved.baseline_ms,
+        fills = fills.len(),
+        breached = saved.breached.as_deref().unwrap_or(""),
+        "continuing the day's P&L from before the restart"
+    );
+    let book = crate::trading::day_pnl::DayBook::resume(
+        crate::trading::day_pnl::DayBook::saved(
+            saved.day,
+            saved.baseline_ms,
+            saved.marks,
+            saved.peak,
+            saved.reference,
+            saved.breached,
+        ),
+        core.positions(),
+        &fills,
+    );
+    core.restore_day(book);
+    Ok(())
 }
 
 fn base36(mut n: u64) -> String {

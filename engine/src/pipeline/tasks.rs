@@ -55,7 +55,9 @@ pub(super) async fn poll_trades(
                                 client_id,
                                 token_id: fill.token_id,
                                 side: fill.side,
+                                price: fill.price,
                                 size: fill.size,
+                                fee: fill.fee,
                             });
                         },
                         Ok(None) => {},

@@ -11,6 +11,8 @@ pub(crate) mod sqlite;
 
 use std::sync::Arc;
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -188,6 +190,26 @@ pub struct Mark {
     pub ts_ms: i64,
 }
 
+/// One UTC day's P&L accounting, as saved (`risk_days`): enough to go on
+/// with the day after a restart (`trading::day_pnl::DayBook::resume`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RiskDay {
+    /// Days since 1970-01-01 (UTC).
+    pub day: i64,
+    /// When the day's accounting began (Unix ms).
+    pub baseline_ms: i64,
+    /// Each position's mark then.
+    pub marks: BTreeMap<TokenId, Decimal>,
+    /// The day's best P&L.
+    pub peak: Decimal,
+    /// The P&L losses are measured from.
+    pub reference: Decimal,
+    /// The limit that halted trading, while that halt stands.
+    pub breached: Option<String>,
+    /// When this was saved (Unix ms).
+    pub updated_at_ms: i64,
+}
+
 /// Everything the engine keeps. Implemented by [`PostgresStore`] and [`SqliteStore`].
 #[async_trait]
 pub trait Store: Send + Sync + std::fmt::Debug {
@@ -261,6 +283,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn set_marks(&self, marks: &[Mark]) -> Result<(), StorageError>;
     /// Every token's last mark, by token.
     async fn marks(&self) -> Result<Vec<Mark>, StorageError>;
+    /// The day's P&L accounting, if saved.
+    async fn risk_day(&self, day: i64) -> Result<Option<RiskDay>, StorageError>;
+    /// Saves (replaces) a day's P&L accounting.
+    async fn save_risk_day(&self, day: &RiskDay) -> Result<(), StorageError>;
     /// SQLite: moves the write-ahead log into the database file and
     /// truncates it (`PRAGMA wal_checkpoint(TRUNCATE)`); `false` when the
     /// log could not be emptied (a reader holds it) or there is none

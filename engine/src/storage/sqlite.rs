@@ -15,7 +15,8 @@ use sqlx::Row;
 
 use super::{
     deployment_from_row, status_after_fill, trading_state_from_row, Backend, Deployment, Fill,
-    FillOutcome, Mark, OrderRecord, OrderUpdate, PlainRow, StorageError, Store, TradingStateChange,
+    FillOutcome, Mark, OrderRecord, OrderUpdate, PlainRow, RiskDay, StorageError, Store,
+    TradingStateChange,
 };
 use crate::config::{DatabaseConfig, DatabaseUrl};
 use crate::orders::{ClientOrderId, OrderHash, OrderStatus, Side};
@@ -573,6 +574,53 @@ impl Store for SqliteStore {
                 })
             })
             .collect()
+    }
+
+    async fn risk_day(&self, day: i64) -> Result<Option<RiskDay>, StorageError> {
+        let row = sqlx::query(
+            "SELECT day, baseline_ms, marks, peak, reference, breached, updated_at_ms \
+             FROM risk_days WHERE day = ?1",
+        )
+        .bind(day)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let marks: String = row.try_get("marks")?;
+        Ok(Some(RiskDay {
+            day: row.try_get("day")?,
+            baseline_ms: row.try_get("baseline_ms")?,
+            marks: serde_json::from_str(&marks).map_err(|e| StorageError::Corrupt {
+                table: "risk_days",
+                column: "marks",
+                detail: e.to_string(),
+            })?,
+            peak: decimal(&row, "peak")?,
+            reference: decimal(&row, "reference")?,
+            breached: row.try_get("breached")?,
+            updated_at_ms: row.try_get("updated_at_ms")?,
+        }))
+    }
+
+    async fn save_risk_day(&self, day: &RiskDay) -> Result<(), StorageError> {
+        let marks = serde_json::to_string(&day.marks).expect("marks serialize");
+        sqlx::query(
+            "INSERT INTO risk_days (day, baseline_ms, marks, peak, reference, breached, updated_at_ms) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+             ON CONFLICT (day) DO UPDATE SET baseline_ms = ?2, marks = ?3, peak = ?4, \
+             reference = ?5, breached = ?6, updated_at_ms = ?7",
+        )
+        .bind(day.day)
+        .bind(day.baseline_ms)
+        .bind(marks)
+        .bind(text(day.peak))
+        .bind(text(day.reference))
+        .bind(day.breached.as_deref())
+        .bind(day.updated_at_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 }
 

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::day_pnl::{DayBook, DayPnl, LossLimits};
 use super::own_book::{self, OwnBook, OwnLevels};
 use crate::config::TradingState;
 use crate::market_data::{Books, MarketEvent, OrderBook};
@@ -43,6 +44,8 @@ pub struct CoreConfig {
     /// are cancelled and none is placed there (live market data; `None` for
     /// a recording, whose time is not the wall clock).
     pub max_staleness_ms: Option<i64>,
+    /// The day's loss limits (`risk.max_daily_loss`, `risk.max_drawdown`).
+    pub loss_limits: LossLimits,
 }
 
 /// What the engine should do.
@@ -130,8 +133,12 @@ pub enum OrderEvent {
         token_id: TokenId,
         /// Our side of it.
         side: Side,
+        /// Its price.
+        price: Decimal,
         /// Shares taken back.
         size: Decimal,
+        /// Its fee (returned).
+        fee: Decimal,
     },
     /// Some or all of it filled.
     Filled {
@@ -283,9 +290,15 @@ pub struct TradingCore {
     tick_unsure: std::collections::BTreeSet<TokenId>,
     /// Reads the main loop should make.
     wanted: Wanted,
-    /// An account-level refusal halted trading; the main loop saves it in
-    /// the kill switch (why, and what to do).
-    halt_request: Option<String>,
+    /// A halt the core decided (an account refusal, a loss limit); the main
+    /// loop saves it in the kill switch: who, and why.
+    halt_request: Option<(String, String)>,
+    /// The day's accounting, for the loss limits and the P&L metrics.
+    day: Option<DayBook>,
+    /// Each token's last known others' midpoint (its mark).
+    last_mid: BTreeMap<TokenId, Decimal>,
+    /// The first time the core was told (a market event or a clock tick).
+    first_ms: Option<i64>,
 }
 
 impl TradingCore {
@@ -315,6 +328,71 @@ impl TradingCore {
             tick_unsure: std::collections::BTreeSet::new(),
             wanted: Wanted::default(),
             halt_request: None,
+            day: None,
+            last_mid: BTreeMap::new(),
+            first_ms: None,
+        }
+    }
+
+    /// Marks known from before (saved while trading): the day's P&L takes a
+    /// position at its mark until its book comes.
+    pub fn set_known_marks(&mut self, marks: BTreeMap<TokenId, Decimal>) {
+        for (token, mark) in marks {
+            self.last_mid.entry(token).or_insert(mark);
+        }
+    }
+
+    /// Continues a day saved before a restart.
+    pub fn restore_day(&mut self, day: DayBook) {
+        self.day = Some(day);
+    }
+
+    /// The day's accounting and its P&L now, once a day has begun.
+    pub fn day_pnl(&self) -> Option<(&DayBook, DayPnl)> {
+        let day = self.day.as_ref()?;
+        Some((day, day.pnl(|t| self.mark(t))))
+    }
+
+    /// A token's mark: the others' midpoint, else the last one known.
+    pub fn mark(&self, token: &TokenId) -> Option<Decimal> {
+        self.others_mid(token)
+            .or_else(|| self.last_mid.get(token).copied())
+    }
+
+    /// Starts the day's accounting at `now_ms` when none runs or a new UTC
+    /// day began (positions at their marks then).
+    fn roll_day(&mut self, now_ms: i64) {
+        let due = self
+            .day
+            .as_ref()
+            .is_none_or(|d| super::day_pnl::day_of(now_ms) > d.day);
+        if !due {
+            return;
+        }
+        let marks: BTreeMap<TokenId, Decimal> = self
+            .positions
+            .keys()
+            .filter_map(|t| self.mark(t).map(|m| (t.clone(), m)))
+            .collect();
+        self.day = Some(DayBook::start(now_ms, &self.positions, &marks));
+    }
+
+    /// Checks the loss limits against the day's P&L (the day's best moves
+    /// up with it); a breach halts at once (the main loop saves it in the
+    /// kill switch, `by` risk).
+    fn check_loss(&mut self) {
+        let Some((_, pnl)) = self.day_pnl() else {
+            return;
+        };
+        let limits = self.config.loss_limits;
+        let Some(day) = self.day.as_mut() else {
+            return;
+        };
+        if let Some(breach) = day.check(&pnl, limits) {
+            if self.risk.state() != TradingState::Halted {
+                self.risk.set_state(TradingState::Halted);
+                self.halt_request = Some(("risk".to_owned(), breach.reason()));
+            }
         }
     }
 
@@ -323,8 +401,9 @@ impl TradingCore {
         std::mem::take(&mut self.wanted)
     }
 
-    /// An account-level refusal's halt, to be saved in the kill switch (taken).
-    pub fn take_halt_request(&mut self) -> Option<String> {
+    /// A halt the core decided, to be saved in the kill switch: who set it
+    /// and why (taken).
+    pub fn take_halt_request(&mut self) -> Option<(String, String)> {
         self.halt_request.take()
     }
 
@@ -549,6 +628,16 @@ impl TradingCore {
     /// at the time of the last market event, rather than at the next event.
     pub fn set_trading_state(&mut self, state: TradingState) -> Vec<Command> {
         let before = self.risk.state();
+        if state < before {
+            // An operator's resume after a loss limit halted: losses are
+            // measured from here on.
+            if let Some((_, pnl)) = self.day_pnl() {
+                let total = pnl.total();
+                if let Some(day) = self.day.as_mut().filter(|d| d.breached.is_some()) {
+                    day.rearm(total);
+                }
+            }
+        }
         self.risk.set_state(state);
         let mut commands = self.enforce_trading_state();
         if state < before {
@@ -627,6 +716,7 @@ impl TradingCore {
     }
 
     fn apply_market(&mut self, event: &MarketEvent, now_ms: i64) -> Vec<Command> {
+        self.first_ms.get_or_insert(now_ms);
         self.last_event_ms = now_ms;
         self.now_ms = self.now_ms.max(now_ms);
         let token = event.token();
@@ -641,6 +731,17 @@ impl TradingCore {
         self.book_at.insert(event.token().clone(), now_ms);
         if let MarketEvent::TickSize { token, .. } = event {
             self.tick_unsure.remove(token);
+        }
+        self.roll_day(now_ms);
+        if let Some(mid) = self.others_mid(event.token()) {
+            self.last_mid.insert(event.token().clone(), mid);
+        }
+        if self
+            .positions
+            .get(event.token())
+            .is_some_and(|p| !p.is_zero())
+        {
+            self.check_loss();
         }
         if let MarketEvent::Resolved { token, winner, .. } = event {
             let payout = if *winner { Decimal::ONE } else { Decimal::ZERO };
@@ -658,16 +759,20 @@ impl TradingCore {
         commands
     }
 
-    /// Whether a token's book is too old to quote on (live market data).
+    /// Whether a token's book is too old to quote on (live market data). A
+    /// token with no market event yet counts from the core's first moment
+    /// (an order restored at the start waits for its book that long).
     fn is_stale(&self, token: &TokenId, now_ms: i64) -> bool {
-        self.config
-            .max_staleness_ms
-            .is_some_and(|max| self.book_at.get(token).is_none_or(|at| now_ms - at > max))
+        self.config.max_staleness_ms.is_some_and(|max| {
+            let since = self.book_at.get(token).copied().or(self.first_ms);
+            since.is_none_or(|at| now_ms - at > max)
+        })
     }
 
     /// Time passes without market events (live): quotes on tokens whose book
     /// went stale are cancelled.
     pub fn on_clock(&mut self, now_ms: i64) -> Vec<Command> {
+        self.first_ms.get_or_insert(now_ms);
         self.now_ms = self.now_ms.max(now_ms);
         self.own.expire(now_ms);
         // A side whose pause ended is quoted again now, not at the next event.
@@ -929,9 +1034,22 @@ impl TradingCore {
     /// A fill of an order the core no longer tracks (it landed after the
     /// cancel, or the order is from before a restart): the position moves
     /// all the same, so strategy and risk see every share held.
-    pub fn on_untracked_fill(&mut self, token: &TokenId, side: Side, size: Decimal) {
+    pub fn on_untracked_fill(
+        &mut self,
+        token: &TokenId,
+        side: Side,
+        price: Decimal,
+        size: Decimal,
+        fee: Decimal,
+    ) {
         self.stats.fills += 1;
         *self.positions.entry(token.clone()).or_default() += side.sign() * size;
+        let now = self.now_ms();
+        self.roll_day(now);
+        if let Some(day) = &mut self.day {
+            day.fill(token, side, price, size, fee, now);
+        }
+        self.check_loss();
     }
 
     /// An order of ours was refused: its side pauses; a funds or tick
@@ -963,10 +1081,13 @@ impl TradingCore {
             },
             c if c.halts() => {
                 self.risk.set_state(TradingState::Halted);
-                self.halt_request = Some(format!(
-                    "the exchange refused an order for the account ({}): {reason}; {}",
-                    c.label(),
-                    c.hint()
+                self.halt_request = Some((
+                    "ploy (the exchange)".to_owned(),
+                    format!(
+                        "the exchange refused an order for the account ({}): {reason}; {}",
+                        c.label(),
+                        c.hint()
+                    ),
                 ));
             },
             _ => {},
@@ -1040,10 +1161,17 @@ impl TradingCore {
                 client_id,
                 token_id,
                 side,
+                price,
                 size,
+                fee,
             } => {
                 self.confirm(token_id, *side, *size);
                 *self.positions.entry(token_id.clone()).or_default() -= side.sign() * *size;
+                let now = self.now_ms();
+                if let Some(day) = &mut self.day {
+                    day.reverse(token_id, *side, *price, *size, *fee, now);
+                }
+                self.check_loss();
                 if let Some(o) = self.orders.get_mut(client_id) {
                     o.filled = (o.filled - *size).max(Decimal::ZERO);
                 }
@@ -1051,12 +1179,22 @@ impl TradingCore {
                 self.requote_later(token_id);
             },
             OrderEvent::Filled {
-                client_id, size, ..
+                client_id,
+                size,
+                price,
+                fee,
+                ts_ms,
+                ..
             } => {
                 self.stats.fills += 1;
+                let now = self.now_ms();
+                self.roll_day(now);
                 let Some(o) = self.orders.get_mut(client_id) else {
                     return;
                 };
+                if let Some(day) = &mut self.day {
+                    day.fill(&o.token, o.side, *price, *size, *fee, *ts_ms);
+                }
                 o.filled += *size;
                 if o.status == OrderStatus::Open {
                     let now = self.now_ms.max(self.last_event_ms);
@@ -1067,6 +1205,7 @@ impl TradingCore {
                 if o.filled >= o.size {
                     self.orders.remove(client_id);
                 }
+                self.check_loss();
             },
         }
     }
@@ -1110,6 +1249,7 @@ mod tests {
                 default_tick: dec!(0.01),
                 id_prefix: "t".into(),
                 max_staleness_ms: None,
+                loss_limits: Default::default(),
             },
             RiskEngine::new(RiskConfig::default()),
         )
@@ -1164,6 +1304,51 @@ mod tests {
     }
 
     #[test]
+    fn a_loss_past_the_daily_limit_halts_at_once_and_asks_the_kill_switch() {
+        let mut c = core();
+        c.config.loss_limits = LossLimits {
+            max_daily_loss: Some(dec!(1)),
+            max_drawdown: None,
+        };
+        let cmds = c.on_market(&book(dec!(0.48), dec!(0.52)), 1_000);
+        let Command::Place(bid) = &cmds[0] else {
+            panic!("{cmds:?}")
+        };
+        c.on_order(&OrderEvent::Accepted {
+            client_id: bid.client_id.clone(),
+            hash: "0xh".into(),
+        });
+        c.on_order(&OrderEvent::Filled {
+            client_id: bid.client_id.clone(),
+            trade_id: "x".into(),
+            price: dec!(0.48),
+            size: dec!(5),
+            fee: dec!(0),
+            ts_ms: 1_001,
+        });
+        assert!(c.take_halt_request().is_none());
+        // The book falls: 5 × (0.30 − 0.48) = −0.90, within the limit.
+        c.on_market(&book(dec!(0.28), dec!(0.32)), 1_002);
+        assert!(c.take_halt_request().is_none());
+        assert_eq!(c.day_pnl().unwrap().1.total(), dec!(-0.90));
+        // −1.15: past it. Halted at once, nothing new placed, asked to save.
+        let cmds = c.on_market(&book(dec!(0.23), dec!(0.27)), 1_003);
+        assert!(
+            cmds.iter().all(|c| !matches!(c, Command::Place(_))),
+            "{cmds:?}"
+        );
+        assert_eq!(c.trading_state(), TradingState::Halted);
+        let (by, reason) = c.take_halt_request().expect("a halt to save");
+        assert_eq!(by, "risk");
+        assert!(reason.contains("loss of 1.15 USDC"), "{reason}");
+        // The operator resumes: the same loss does not halt again.
+        c.set_trading_state(TradingState::Active);
+        c.on_market(&book(dec!(0.23), dec!(0.27)), 1_004);
+        assert!(c.take_halt_request().is_none());
+        assert_eq!(c.trading_state(), TradingState::Active);
+    }
+
+    #[test]
     fn stale_books_lose_their_quotes_and_get_none() {
         let mut c = core();
         c.config.max_staleness_ms = Some(1_000);
@@ -1196,7 +1381,7 @@ mod tests {
     #[test]
     fn an_untracked_fill_moves_the_position_and_a_failed_cancel_is_retried() {
         let mut c = core();
-        c.on_untracked_fill(&TokenId::from("1"), Side::Buy, dec!(5));
+        c.on_untracked_fill(&TokenId::from("1"), Side::Buy, dec!(0.5), dec!(5), dec!(0));
         assert_eq!(c.positions()[&TokenId::from("1")], dec!(5));
         let cmds = c.on_market(&book(dec!(0.48), dec!(0.52)), 0);
         assert!(
@@ -1407,5 +1592,78 @@ mod tests {
             reason: "x".into(),
         });
         assert_eq!(c.open_orders().filter(|o| !o.cancelling).count(), 0);
+    }
+}
+/// An order restored at the start waits for its token's first book.
+#[cfg(test)]
+mod restored {
+    use rust_decimal_macros::dec;
+
+    use super::*;
+    use crate::config::RiskConfig;
+    use crate::market_data::Level;
+
+    #[test]
+    fn a_restored_quote_in_the_published_book_is_kept() {
+        let mut c = TradingCore::new(
+            CoreConfig {
+                params: QuoteParams {
+                    half_spread: dec!(0.02),
+                    order_size: dec!(5),
+                    inventory_skew: dec!(0.01),
+                    requote_ticks: 1,
+                    max_position: dec!(100),
+                },
+                markets: Vec::new(),
+                default_tick: dec!(0.01),
+                id_prefix: "t".into(),
+                max_staleness_ms: Some(61_000),
+                loss_limits: Default::default(),
+            },
+            RiskEngine::new(RiskConfig::default()),
+        );
+        c.set_tick(&"1".into(), dec!(0.01));
+        c.set_min_order_size(&"1".into(), dec!(5));
+        c.restore(
+            BTreeMap::new(),
+            vec![TrackedOrder {
+                client_id: "old".into(),
+                hash: Some("0xh".into()),
+                token: "1".into(),
+                side: Side::Buy,
+                price: dec!(0.48),
+                size: dec!(5),
+                filled: dec!(0),
+                status: OrderStatus::Open,
+                cancelling: false,
+            }],
+        );
+        let _ = c.set_funds(Funds {
+            collateral: Some(dec!(1000000)),
+            collateral_allowed: true,
+            shares: BTreeMap::new(),
+        });
+        // A clock tick before the first book: not stale yet.
+        assert!(c.on_clock(1_796_694_869_100).is_empty());
+        let cmds = c.on_market(
+            &MarketEvent::Book {
+                token: "1".into(),
+                bids: vec![Level {
+                    price: dec!(0.48),
+                    size: dec!(105),
+                }],
+                asks: vec![Level {
+                    price: dec!(0.52),
+                    size: dec!(100),
+                }],
+                ts_ms: 1_796_694_869_000,
+            },
+            1_796_694_869_160,
+        );
+        assert!(cmds.is_empty(), "{cmds:?}");
+        // No book for longer than max_staleness: then it goes.
+        let mut late = c.clone();
+        late.book_at.clear();
+        assert_eq!(late.on_clock(1_796_694_869_100 + 61_001).len(), 1);
     }
 }

@@ -11,6 +11,7 @@
 //! so the strategy prices from the other traders' orders.
 
 pub mod core;
+pub mod day_pnl;
 pub mod own_book;
 pub mod paper;
 pub mod replay;

@@ -135,7 +135,7 @@ fn deliver(
                 if core.open_orders().any(|o| o.client_id == fill.client_id) {
                     core.on_order(&fill.event());
                 } else {
-                    core.on_untracked_fill(&fill.token, fill.side, fill.size);
+                    core.on_untracked_fill(&fill.token, fill.side, fill.price, fill.size, fill.fee);
                 }
                 out.push(SimRecord::Fill(fill));
                 // Live reads the balances after each fill.
@@ -187,6 +187,7 @@ mod tests {
                 default_tick: dec!(0.01),
                 id_prefix: "p".into(),
                 max_staleness_ms: None,
+                loss_limits: Default::default(),
             },
             RiskEngine::new(RiskConfig {
                 max_orders_per_minute: 1000,

@@ -387,6 +387,36 @@ async fn exercise(store: Arc<dyn Store>, backend: Backend) {
         "{backend:?}: the last cancel is the newest cancelled order's change"
     );
 
+    // The day's P&L accounting: saved, read back exactly, replaced.
+    assert_eq!(store.risk_day(20_000).await.unwrap(), None, "{backend:?}");
+    let mut marks = std::collections::BTreeMap::new();
+    marks.insert(ploy::orders::TokenId::from("t1"), dec!(0.515));
+    let mut day = ploy::storage::RiskDay {
+        day: 20_000,
+        baseline_ms: 1_728_000_000_123,
+        marks,
+        peak: dec!(3.25),
+        reference: dec!(-1.5),
+        breached: None,
+        updated_at_ms: 1_728_000_100_000,
+    };
+    store.save_risk_day(&day).await.unwrap();
+    assert_eq!(
+        store.risk_day(20_000).await.unwrap().as_ref(),
+        Some(&day),
+        "{backend:?}"
+    );
+    day.breached = Some("daily_loss".to_owned());
+    day.peak = dec!(4);
+    store.save_risk_day(&day).await.unwrap();
+    let back = store.risk_day(20_000).await.unwrap().unwrap();
+    assert_eq!(
+        (back.breached.as_deref(), back.peak.normalize()),
+        (Some("daily_loss"), dec!(4)),
+        "{backend:?}"
+    );
+    assert_eq!(store.risk_day(20_001).await.unwrap(), None);
+
     // SQLite empties its write-ahead log; PostgreSQL has nothing to do.
     assert_eq!(
         store.checkpoint().await.unwrap(),

@@ -19,8 +19,6 @@ use crate::harness::fake_clob::{
 use crate::harness::postgres::PgServer;
 use crate::harness::process::{Ploy, Running};
 
-mod protect;
-
 const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const READY: Duration = Duration::from_secs(20);
 
@@ -2108,3 +2106,6 @@ async fn a_leader_cut_off_from_its_lease_stops_and_a_hot_standby_takes_over() {
     );
     let _ = stop(standby).await;
 }
+
+// After the helpers and the macros above, which it uses.
+mod protect;

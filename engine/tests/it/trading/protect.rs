@@ -558,3 +558,156 @@ async fn an_order_of_unknown_status_is_looked_up_cancelled_and_replaced() {
     assert_eq!(old.status, "CANCELED", "cancelled to be sure");
     let _kept = finish(ploy, &fake, &dir, 0).await;
 }
+
+on_both_backends!(loss_limit: the_daily_loss_limit_halts_stays_halted_and_a_resume_is_respected, the_daily_loss_limit_halts_stays_halted_and_a_resume_is_respected_on_postgres);
+
+/// `risk.max_daily_loss` 1 USDC: 5 shares bought at 0.48, then the others'
+/// book falls to 0.10 / 0.20 (marked at 0.15: −1.65 for the day). Trading
+/// halts through the kill switch (`by` risk, the reason naming the loss and
+/// the limit), the exchange confirms nothing rests, the P&L is in
+/// `/metrics` and `/health`; a restart starts halted; an operator's resume
+/// is respected (the same loss does not halt again).
+async fn loss_limit(backend: Backend) {
+    let fake = FakeClob::start().await;
+    fake.set_book(dec!(0.40), dec!(0.60));
+    let setup = live_on_book(&fake, "max_daily_loss = \"1\"\n");
+    let (setup, _pg) = on_backend(setup, backend);
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    let bid = first_open_quote(&fake, &dir).await;
+    assert_eq!(bid.price, dec!(0.48));
+    fake.fill(&bid.hash, dec!(5));
+    wait_for_orders(&dir, "the fill", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Filled)
+    })
+    .await;
+    fake.set_book(dec!(0.10), dec!(0.20));
+    wait_until("the loss-limit halt", READY, || {
+        ploy.logs().contains("risk.max_daily_loss")
+    })
+    .await;
+    let state = super::trading_state(&ploy).await;
+    assert_eq!(
+        (state["state"].as_str(), state["source"].as_str()),
+        (Some("halted"), Some("risk")),
+        "{state}"
+    );
+    let reason = state["reason"].as_str().unwrap_or("");
+    assert!(
+        reason.contains("loss of 1.65 USDC") && reason.contains("risk.max_daily_loss 1 USDC"),
+        "{reason}"
+    );
+    wait_until("nothing resting", READY, || {
+        fake.ledger().iter().all(|o| o.status != "LIVE")
+    })
+    .await;
+    wait_until("the exchange's confirmation", READY, || {
+        ploy.logs().contains("halt: confirmed by the exchange")
+    })
+    .await;
+    assert_eq!(
+        metric(&ploy, "ploy_pnl_usdc{kind=\"unrealized\"}").await,
+        Some(-1.65)
+    );
+    assert_eq!(
+        metric(&ploy, "ploy_loss_limit_breached{limit=\"daily_loss\"}").await,
+        Some(1.0)
+    );
+    let (_, health) = ploy.health().await;
+    let account = &health["checks"]["account"];
+    assert_eq!(account["day_pnl_usdc"], "-1.65", "{health}");
+    assert_eq!(account["loss_headroom_usdc"], "-0.65", "{health}");
+    let kept = finish(ploy, &fake, &dir, 0).await;
+
+    // A restart starts halted, and places nothing.
+    let mut again = kept.spawn();
+    again.ready(READY).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(super::trading_state(&again).await["state"], "halted");
+    assert!(fake.ledger().iter().all(|o| o.status != "LIVE"));
+    // The operator resumes: the loss is measured from here; quoting resumes
+    // and the same loss does not halt again.
+    let (status, body) = super::put_trading_state(
+        &again,
+        "{\"state\":\"active\",\"by\":\"alice\",\"reason\":\"checked the market\"}",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    wait_until("quoting again", READY, || {
+        fake.ledger().iter().any(|o| o.status == "LIVE")
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(super::trading_state(&again).await["state"], "active");
+    assert_eq!(
+        metric(&again, "ploy_loss_limit_breached{limit=\"daily_loss\"}").await,
+        Some(0.0)
+    );
+    let _kept = finish(again, &fake, &dir, 0).await;
+}
+
+/// Several orders pending at once go in one request: a halt cancels the
+/// bid and the ask with one `DELETE /orders`, a resume posts both with one
+/// `POST /orders`, and the ledger and the database agree after.
+#[tokio::test(flavor = "multi_thread")]
+async fn pending_posts_and_cancels_go_as_batches() {
+    let fake = FakeClob::start().await;
+    fake.set_book(dec!(0.40), dec!(0.60));
+    let setup = live_on_book(&fake, "");
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    let bid = first_open_quote(&fake, &dir).await;
+    fake.fill(&bid.hash, dec!(5));
+    wait_until("a bid and an ask resting", READY, || {
+        let l = fake.ledger();
+        l.iter().any(|o| o.side == "SELL" && o.status == "LIVE")
+            && l.iter().any(|o| o.side == "BUY" && o.status == "LIVE")
+    })
+    .await;
+    let single_cancels = count(&fake.counters().cancels);
+    let (status, body) = super::put_trading_state(
+        &ploy,
+        "{\"state\":\"halted\",\"by\":\"alice\",\"reason\":\"batch test\"}",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    wait_until("nothing resting", READY, || {
+        fake.ledger().iter().all(|o| o.status != "LIVE")
+    })
+    .await;
+    // The engine knows too (so the ask's shares are free again).
+    wait_for_orders(&dir, "every order ended", |o| {
+        o.iter()
+            .all(|o| !matches!(o.status, OrderStatus::Open | OrderStatus::Pending))
+    })
+    .await;
+    assert!(
+        count(&fake.counters().batch_cancels) >= 1,
+        "the halt's two cancels went in one DELETE /orders"
+    );
+    assert_eq!(
+        count(&fake.counters().cancels),
+        single_cancels,
+        "no single DELETE /order for them\n{}",
+        ploy.logs()
+    );
+    let batch_posts = count(&fake.counters().batch_posts);
+    let (status, body) = super::put_trading_state(
+        &ploy,
+        "{\"state\":\"active\",\"by\":\"alice\",\"reason\":\"batch test\"}",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    wait_until("a bid and an ask again", READY, || {
+        fake.ledger().iter().filter(|o| o.status == "LIVE").count() == 2
+    })
+    .await;
+    assert!(
+        count(&fake.counters().batch_posts) > batch_posts,
+        "the resume's two quotes went in one POST /orders\n{}",
+        ploy.logs()
+    );
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
