@@ -845,8 +845,31 @@ fn account(f: &Facts) -> Vec<CheckResult> {
             if !allowed {
                 value.push_str("; no allowance for the collateral: no bid is placed");
             }
-            let status = if allowed { Status::Ok } else { Status::Warn };
-            out.push(CheckResult::new("balance", status, value).by("warn: no allowance"));
+            let held: Vec<String> = a
+                .detail
+                .get("held_back")
+                .and_then(serde_json::Value::as_array)
+                .map(|h| {
+                    h.iter()
+                        .filter_map(|x| x.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if !held.is_empty() {
+                value.push_str(&format!(
+                    "; quotes held back for want of {} in the last minute",
+                    held.join(" and ")
+                ));
+            }
+            let status = if allowed && held.is_empty() {
+                Status::Ok
+            } else {
+                Status::Warn
+            };
+            out.push(
+                CheckResult::new("balance", status, value)
+                    .by("warn: no allowance, or quotes held back for funds"),
+            );
         },
     }
     if let Some(pnl) = text("day_pnl_usdc") {
@@ -867,7 +890,7 @@ fn account(f: &Facts) -> Vec<CheckResult> {
                 (
                     status,
                     format!(
-                        "day P&L {pnl} USDC; {} of {} USDC left before the daily loss limit",
+                        "day P&L {pnl} USDC; it may fall {} USDC more before risk.max_daily_loss ({} USDC) halts trading",
                         left.normalize(),
                         max.normalize()
                     ),
@@ -1365,7 +1388,7 @@ mod tests {
         let loss = r.iter().find(|c| c.name == "loss_limit").unwrap();
         assert_eq!(
             loss.value,
-            "day P&L -3 USDC; 47 of 50 USDC left before the daily loss limit"
+            "day P&L -3 USDC; it may fall 47 USDC more before risk.max_daily_loss (50 USDC) halts trading"
         );
         // Less than a quarter left: warn. Halted by it: fail.
         let close = with_account(serde_json::json!({
@@ -1378,6 +1401,11 @@ mod tests {
         }));
         assert_eq!(status_of(&judge(&halted, &t), "loss_limit"), Status::Fail);
         // No allowance, and a position the exchange does not hold: warn.
+        let poor = with_account(serde_json::json!({
+            "balance_usdc": "1", "committed_usdc": "0", "collateral_allowed": true,
+            "held_back": ["funds"],
+        }));
+        assert_eq!(status_of(&judge(&poor, &t), "balance"), Status::Warn);
         let short = with_account(serde_json::json!({
             "balance_usdc": "0", "committed_usdc": "0", "collateral_allowed": false,
             "mismatches": {"71321045679252212594626385532706912750332728571942532289631379312455583992563":

@@ -1,7 +1,9 @@
 //! Benchmarks of the hot path (see BENCHMARKS.md):
 //! (a) signing one V2 order (amounts, EIP-712 hash, secp256k1 signature, JSON body);
 //! (b) one market event through strategy → risk → a signed order ready to send,
-//!     with its latency distribution (p50, p99) measured per event.
+//!     with its latency distribution (p50, p99) measured per event: our own
+//!     resting bid is taken out of the book first and the bid is held to the
+//!     balance, as live trading does.
 //!
 //! `cargo bench -p ploy --bench trading`
 
@@ -50,7 +52,35 @@ fn request(salt: u64) -> OrderRequest {
     }
 }
 
+/// A core as it trades: the balance read (bids are held to it), and a bid
+/// of ours resting in the book (taken out of it before the strategy looks),
+/// one tick off the price the event calls for, so each event cancels it and
+/// signs its replacement.
 fn core() -> TradingCore {
+    let mut core = bare_core();
+    core.restore(
+        std::collections::BTreeMap::new(),
+        vec![ploy::trading::core::TrackedOrder {
+            client_id: "bench-resting".into(),
+            hash: Some("0xresting".into()),
+            token: TOKEN.into(),
+            side: Side::Buy,
+            price: dec!(0.47),
+            size: dec!(5),
+            filled: dec!(0),
+            status: ploy::orders::OrderStatus::Open,
+            cancelling: false,
+        }],
+    );
+    let _ = core.set_funds(ploy::risk::Funds {
+        collateral: Some(dec!(1000)),
+        collateral_allowed: true,
+        shares: std::collections::BTreeMap::new(),
+    });
+    core
+}
+
+fn bare_core() -> TradingCore {
     TradingCore::new(
         CoreConfig {
             params: QuoteParams {

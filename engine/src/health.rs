@@ -282,6 +282,20 @@ impl HealthService {
                 "the {limit} loss limit halted trading; resume once you know why"
             ));
         }
+        // Held back in the last minute for want of funds or of an allowance.
+        let held: Vec<&str> = view
+            .held_back
+            .iter()
+            .filter(|(_, at)| now_ms - **at <= 60_000)
+            .map(|(why, _)| why.as_str())
+            .collect();
+        if !held.is_empty() {
+            check = check.with("held_back", serde_json::json!(held));
+            warnings.push(format!(
+                "orders held back for want of {}: the balance the exchange reports does not cover the quotes",
+                held.join(" and ")
+            ));
+        }
         for (token, (_, allowed)) in &view.funds.shares {
             if !allowed {
                 warnings.push(format!(

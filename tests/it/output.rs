@@ -42,8 +42,13 @@ fn redact(text: &str, fleet: &Fleet) -> String {
         out = out.replace(&format!("127.0.0.1:{}", h.http_port), "[HTTP]");
     }
     out = out.replace(&format!("{}@", fleet.user), "[USER]@");
-    let patterns: [(&str, &str); 9] = [
+    let patterns: [(&str, &str); 10] = [
         (r"\d+ bytes", "N bytes"),
+        // The paper account moves with the recording's fills.
+        (
+            r#""(balance_usdc|committed_usdc|day_pnl_usdc|realized_usdc|unrealized_usdc|read_age_ms)": "?[-0-9.]+"?"#,
+            "\"$1\": \"[USDC]\"",
+        ),
         (
             r#""(ms|duration_ms|uptime_seconds|loops|changed_at_ms|last_message_age_ms)": \d+"#,
             "\"$1\": 0",

@@ -38,7 +38,14 @@ pub fn run(config: Option<&Path>, args: &ReplayArgs) -> CommandResult {
     });
     let core = crate::pipeline::core_config(cfg, "replay");
     let report = match policy {
-        None => replay::run(&events, core, cfg.risk.clone(), cfg.paper.clone()),
+        None => replay::run_paired(
+            &events,
+            &read.complements(),
+            core,
+            cfg.risk.clone(),
+            cfg.paper.clone(),
+            &mut |_, _, _| {},
+        ),
         Some(path) => with_policy(&events, core, cfg, &path)?,
     };
     if args.json {

@@ -71,6 +71,38 @@ impl Recording {
             .collect()
     }
 
+    /// Each market's two outcome tokens, as the messages name them
+    /// (`market` beside `asset_id`): they match across each other in the
+    /// paper exchange.
+    pub fn complements(&self) -> Vec<(crate::orders::TokenId, crate::orders::TokenId)> {
+        let mut by_market: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+            std::collections::BTreeMap::new();
+        let mut note = |v: &serde_json::Value| {
+            if let (Some(m), Some(a)) = (v["market"].as_str(), v["asset_id"].as_str()) {
+                by_market
+                    .entry(m.to_owned())
+                    .or_default()
+                    .insert(a.to_owned());
+            }
+        };
+        for (m, _) in &self.lines {
+            match &m.msg {
+                serde_json::Value::Array(items) => items.iter().for_each(&mut note),
+                other => note(other),
+            }
+        }
+        by_market
+            .into_values()
+            .filter(|tokens| tokens.len() == 2)
+            .map(|tokens| {
+                let mut it = tokens.into_iter();
+                let a = it.next().expect("two");
+                let b = it.next().expect("two");
+                (a.as_str().into(), b.as_str().into())
+            })
+            .collect()
+    }
+
     /// The skipped lines in one sentence, or `None` when there are none.
     pub fn skipped_summary(&self) -> Option<String> {
         let first = self.skipped.first()?;

@@ -42,13 +42,14 @@ pub(super) async fn initial_trading_state(
 }
 
 /// Reads each quoted token's tick size and minimum order size into the core;
-/// returns the tokens' condition IDs (for the user channel).
+/// returns the tokens' condition IDs (for the user channel) and each
+/// market's two outcome tokens (for the paper exchange).
 pub(super) async fn read_market_rules(
     public: &ClobClient,
     tokens: &[String],
     core: &mut TradingCore,
     order_size: Decimal,
-) -> Vec<String> {
+) -> (Vec<String>, Vec<(TokenId, TokenId)>) {
     let mut condition_ids: Vec<String> = Vec::new();
     for token in tokens {
         match public.tick_size(token).await {
@@ -80,8 +81,8 @@ pub(super) async fn read_market_rules(
             }
         }
     }
-    read_market_status(public, tokens, &condition_ids, core).await;
-    condition_ids
+    let complements = read_market_status(public, tokens, &condition_ids, core).await;
+    (condition_ids, complements)
 }
 
 /// Closes, in the core, the quoted tokens whose market no longer takes
@@ -93,7 +94,8 @@ async fn read_market_status(
     tokens: &[String],
     condition_ids: &[String],
     core: &mut TradingCore,
-) {
+) -> Vec<(TokenId, TokenId)> {
+    let mut complements = Vec::new();
     for id in condition_ids {
         let market = match public.market(id).await {
             Ok(m) => m,
@@ -102,6 +104,9 @@ async fn read_market_status(
                 continue;
             },
         };
+        if let [a, b] = market.tokens.as_slice() {
+            complements.push((a.token_id.as_str().into(), b.token_id.as_str().into()));
+        }
         if market.accepting_orders && !market.closed {
             continue;
         }
@@ -133,6 +138,7 @@ async fn read_market_status(
             debug_assert!(cancels.is_empty(), "nothing rests before the start");
         }
     }
+    complements
 }
 
 /// Each market's published fee parameters (`GET /clob-markets/{id}`), by

@@ -649,6 +649,14 @@ impl MainLoop {
                 }
                 self.parts.metrics.risk_refused(reason, total - *counted);
                 *counted = *total;
+                if reason == "funds" || reason == "allowance" {
+                    let now = self.parts.clock.now_ms();
+                    self.account
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .held_back
+                        .insert(reason.clone(), now);
+                }
             }
         }
     }

@@ -164,6 +164,9 @@ pub struct AccountView {
     pub breached: Option<String>,
     /// The configured loss limits.
     pub limits: crate::trading::day_pnl::LossLimits,
+    /// When risk last held an order back for want of funds or of an
+    /// allowance (`funds`, `allowance` → Unix ms).
+    pub held_back: BTreeMap<String, i64>,
 }
 
 /// Handles the rest of the service keeps.
@@ -208,6 +211,8 @@ pub struct Prepared {
     recording: Option<Vec<recording::RecordedMessage>>,
     live: Option<(ClobClient, crate::orders::build::Signer)>,
     neg_risk: BTreeMap<crate::orders::TokenId, bool>,
+    /// Each market's two outcome tokens (the paper exchange matches them).
+    complements: Vec<(crate::orders::TokenId, crate::orders::TokenId)>,
 }
 
 impl std::fmt::Debug for Prepared {
@@ -236,6 +241,7 @@ pub async fn prepare(parts: &PipelineParts) -> Result<Prepared, PipelineError> {
     let mut condition_ids = Vec::new();
     let mut fees = FeeBook::new();
     let mut recording_lines = None;
+    let mut complements = Vec::new();
     match (cfg.market_data.source, &cfg.market_data.recording) {
         (MarketDataSource::Recording, Some(path)) => {
             let read = recording::read(path, cfg.market_data.recording_strict)?;
@@ -252,11 +258,12 @@ pub async fn prepare(parts: &PipelineParts) -> Result<Prepared, PipelineError> {
                     path.display()
                 )));
             }
+            complements = read.complements();
             recording_lines = Some(read.lines.into_iter().map(|(m, _)| m).collect());
         },
         _ if cfg.strategy.markets.is_empty() => {},
         _ => {
-            condition_ids = read_market_rules(
+            (condition_ids, complements) = read_market_rules(
                 &public,
                 &cfg.strategy.markets,
                 &mut core,
@@ -285,6 +292,7 @@ pub async fn prepare(parts: &PipelineParts) -> Result<Prepared, PipelineError> {
     }
     Ok(Prepared {
         neg_risk,
+        complements,
         core,
         condition_ids,
         fees,
@@ -321,6 +329,7 @@ pub async fn start(
         recording: recording_lines,
         live: live_parts,
         neg_risk,
+        complements,
     } = prepared;
     let feed = Arc::new(FeedStatus::default());
     let (raw_tx, raw_rx) = mpsc::channel::<RawMessage>(4096);
@@ -399,6 +408,7 @@ pub async fn start(
             end_paper_orders(&parts).await?;
             let mut exchange = PaperExchange::new(cfg.paper.clone());
             exchange.hold(&positions);
+            exchange.set_complements(&complements);
             core.restore(positions, Vec::new());
             let _ = core.set_funds(exchange.funds());
             paper_exchange = Some(exchange);

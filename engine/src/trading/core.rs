@@ -417,11 +417,35 @@ impl TradingCore {
         }
         self.shares_unsure.retain(|t| !funds.shares.contains_key(t));
         self.funds = funds;
+        // Asks offering more than the exchange holds now (shares moved off
+        // the account) are cancelled; the re-quote offers what is held.
+        let mut commands = Vec::new();
+        let over: Vec<ClientOrderId> = self
+            .funds
+            .shares
+            .iter()
+            .filter(|(token, (held, _))| {
+                let offered: Decimal = self
+                    .orders
+                    .values()
+                    .filter(|o| &o.token == *token && o.side == Side::Sell && !o.cancelling)
+                    .map(TrackedOrder::remaining)
+                    .sum();
+                offered > *held
+            })
+            .flat_map(|(token, _)| {
+                self.orders
+                    .values()
+                    .filter(|o| &o.token == token && o.side == Side::Sell && !o.cancelling)
+                    .map(|o| o.client_id.clone())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        commands.extend(over.iter().filter_map(|id| self.cancel(id)));
         if !(waited || changed) {
-            return Vec::new();
+            return commands;
         }
         let tokens: Vec<TokenId> = self.books.tokens().cloned().collect();
-        let mut commands = Vec::new();
         for token in tokens {
             commands.extend(self.quote_token(&token, self.now_ms()));
         }

@@ -8,6 +8,13 @@
 //! use up the size ahead of it) or when the opposite side of the book moves
 //! onto its price. Fills may be partial; fees come from `[paper]`.
 //!
+//! A market's two outcome tokens match across each other, as on the
+//! exchange: a bid for one at q and a bid for the other at p trade when
+//! p + q ≥ 1 (the pair is minted), an ask at q and an ask for the other at p
+//! when p + q ≤ 1 (merged). So a post-only order that would cross the other
+//! outcome's book is refused, and a resting order fills when the other
+//! outcome's book or trades reach it ([`PaperExchange::set_complements`]).
+//!
 //! The simulated account has a balance: `[paper] collateral` USDC at the
 //! start, and the shares its fills bought. An order the account cannot pay
 //! for (a bid's cost beyond the collateral its resting bids leave free, an
@@ -143,6 +150,8 @@ pub struct PaperExchange {
     unexplained_shrink: BTreeMap<LevelKey, (Decimal, i64)>,
     /// Volume traded at a level that no shrink has shown yet, likewise.
     unexplained_trade: BTreeMap<LevelKey, (Decimal, i64)>,
+    /// Each token's other outcome in its market.
+    complements: BTreeMap<TokenId, TokenId>,
     /// The simulated account's collateral (USDC).
     collateral: Decimal,
     /// Its shares, by token.
@@ -201,9 +210,70 @@ impl PaperExchange {
             cancel_on_answer: BTreeSet::new(),
             unexplained_shrink: BTreeMap::new(),
             unexplained_trade: BTreeMap::new(),
+            complements: BTreeMap::new(),
             collateral: config.collateral,
             shares: BTreeMap::new(),
             config,
+        }
+    }
+
+    /// Names each market's two outcome tokens, so they match across each
+    /// other.
+    pub fn set_complements(&mut self, pairs: &[(TokenId, TokenId)]) {
+        for (a, b) in pairs {
+            self.complements.insert(a.clone(), b.clone());
+            self.complements.insert(b.clone(), a.clone());
+        }
+    }
+
+    /// Whether an order on `token` at `price` would trade with the other
+    /// outcome's book now: a bid against its bids (p + q ≥ 1), an ask
+    /// against its asks (p + q ≤ 1).
+    fn crosses_complement(&self, token: &TokenId, side: Side, price: Decimal) -> bool {
+        let Some(book) = self.complements.get(token).and_then(|c| self.books.get(c)) else {
+            return false;
+        };
+        match side {
+            Side::Buy => book
+                .best_bid()
+                .is_some_and(|(p, _)| p + price >= Decimal::ONE),
+            Side::Sell => book
+                .best_ask()
+                .is_some_and(|(p, _)| p + price <= Decimal::ONE),
+        }
+    }
+
+    /// The other outcome's book or trade reached our orders: a bid (or a
+    /// taker buy) for it at `price` fills our bids at 1 − `price` or more;
+    /// an ask (or a taker sell) our asks at 1 − `price` or less. Up to `size`.
+    fn match_complement(
+        &mut self,
+        token: &TokenId,
+        side: Side,
+        price: Decimal,
+        size: Decimal,
+        ts_ms: i64,
+        out: &mut Vec<PaperEvent>,
+    ) {
+        let Some(ours) = self.complements.get(token).cloned() else {
+            return;
+        };
+        let mut available = size;
+        for i in self.priority(&ours, side) {
+            if available <= Decimal::ZERO {
+                break;
+            }
+            let o = &self.resting[i];
+            let reached = match side {
+                Side::Buy => o.price + price >= Decimal::ONE,
+                Side::Sell => o.price + price <= Decimal::ONE,
+            };
+            if !reached {
+                break;
+            }
+            let take = o.remaining.min(available);
+            available -= take;
+            self.fill(i, take, ts_ms, out);
         }
     }
 
@@ -441,7 +511,7 @@ impl PaperExchange {
                 .and_then(|b| b.best_bid())
                 .is_some_and(|(bid, _)| intent.price <= bid),
         };
-        if crosses {
+        if crosses || self.crosses_complement(&intent.token_id, intent.side, intent.price) {
             return OrderEvent::Rejected {
                 client_id: intent.client_id.clone(),
                 reason: "INVALID_POST_ONLY_ORDER: post-only order would cross the book".to_owned(),
@@ -612,6 +682,9 @@ impl PaperExchange {
                         self.fill(i, take, *ts_ms, &mut out);
                     }
                 }
+                // A taker on the other outcome trades with our same-side
+                // orders there at the complementary price (mint or merge).
+                self.match_complement(token, *taker_side, *price, *size, *ts_ms, &mut out);
             },
             MarketEvent::PriceChange {
                 token,
@@ -653,6 +726,11 @@ impl PaperExchange {
                     let take = o.remaining.min(available);
                     available -= take;
                     self.fill(i, take, *ts_ms, &mut out);
+                }
+                // A level of the other outcome's book at or through our
+                // complementary price trades with us too.
+                if level.size > Decimal::ZERO {
+                    self.match_complement(token, *side, level.price, level.size, *ts_ms, &mut out);
                 }
             },
             MarketEvent::Book { token, .. } => {
@@ -1087,6 +1165,72 @@ mod tests {
                 ts_ms: 3,
             }))
         );
+    }
+
+    #[test]
+    fn the_two_outcomes_of_a_market_match_across_each_other() {
+        let mut x = exchange();
+        x.set_complements(&[("1".into(), "2".into())]);
+        // The other outcome ("2"): bids at 0.50, asks at 0.56.
+        x.on_market(
+            &MarketEvent::Book {
+                token: "2".into(),
+                bids: vec![Level {
+                    price: dec!(0.50),
+                    size: dec!(20),
+                }],
+                asks: vec![Level {
+                    price: dec!(0.56),
+                    size: dec!(20),
+                }],
+                ts_ms: 0,
+            },
+            0,
+        );
+        // A bid for "1" at 0.50 would mint with its bid at 0.50 (sum 1): it crosses.
+        assert!(matches!(
+            answers(&place(
+                &mut x,
+                intent("a", Side::Buy, dec!(0.50), dec!(5)),
+                1
+            ))[..],
+            [OrderEvent::Rejected { .. }]
+        ));
+        // At 0.49 it rests; then a bid for "2" at 0.52 arrives: 0.49 + 0.52 ≥ 1.
+        assert!(matches!(
+            answers(&place(
+                &mut x,
+                intent("b", Side::Buy, dec!(0.49), dec!(5)),
+                1
+            ))[..],
+            [OrderEvent::Accepted { .. }]
+        ));
+        let events = x.on_market(
+            &MarketEvent::PriceChange {
+                token: "2".into(),
+                side: Side::Buy,
+                level: Level {
+                    price: dec!(0.52),
+                    size: dec!(3),
+                },
+                ts_ms: 2,
+            },
+            2,
+        );
+        assert_eq!(filled(&events), [("b".into(), dec!(3))]);
+        // A taker buying "2" at 0.51 takes the rest (0.49 + 0.51 = 1).
+        let events = x.on_market(
+            &MarketEvent::Trade {
+                token: "2".into(),
+                price: dec!(0.51),
+                size: dec!(10),
+                taker_side: Side::Buy,
+                ts_ms: 3,
+            },
+            3,
+        );
+        assert_eq!(filled(&events), [("b".into(), dec!(2))]);
+        assert_eq!(x.resting(), 0);
     }
 
     #[test]

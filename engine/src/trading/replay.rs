@@ -92,9 +92,23 @@ pub fn run_with(
     paper: PaperConfig,
     before: &mut dyn FnMut(&mut TradingCore, &MarketEvent, i64),
 ) -> ReplayReport {
+    run_paired(events, &[], core, risk, paper, before)
+}
+
+/// [`run_with`], with each market's two outcome tokens named so they match
+/// across each other in the paper exchange.
+pub fn run_paired(
+    events: &[(i64, MarketEvent)],
+    complements: &[(TokenId, TokenId)],
+    core: CoreConfig,
+    risk: RiskConfig,
+    paper: PaperConfig,
+    before: &mut dyn FnMut(&mut TradingCore, &MarketEvent, i64),
+) -> ReplayReport {
     let clock = HistoricalClock::at(events.first().map_or(0, |e| e.0));
     let mut trading = TradingCore::new(core, RiskEngine::new(risk));
     let mut exchange = PaperExchange::new(paper);
+    exchange.set_complements(complements);
     let mut positions: BTreeMap<TokenId, Position> = BTreeMap::new();
     let mut max_inventory: BTreeMap<TokenId, Decimal> = BTreeMap::new();
     let mut fills = Vec::new();

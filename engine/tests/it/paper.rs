@@ -547,3 +547,50 @@ async fn replay_and_run_treat_a_bad_line_alike_and_count_it() {
         "{err}"
     );
 }
+
+/// The paper exchange refuses what the exchange would: here a bid that would
+/// cross the market's other outcome (0.48 + 0.55 ≥ 1, a mint). `ploy
+/// replay` shows the refusals by cause, and the side backs off (1 s, 2 s,
+/// 4 s, …) instead of posting again at every one of the 30 book updates.
+#[test]
+fn replay_shows_the_refusals_the_exchange_would_give_and_backs_off() {
+    let a = "71321045679252212594626385532706912750332728571942532289631379312455583992563";
+    let b = "52114319501245915516055106046884209969926127482827954674443846427813813222426";
+    let market = "0xbd31dc8a20211944f6b70f31557f1001557b59905b7738480ca09bd4532f84af";
+    let book = |t: i64, token: &str, bid: &str, ask: &str| {
+        serde_json::json!({"recv_ms": t, "msg": {
+            "event_type": "book", "asset_id": token, "market": market,
+            "bids": [{"price": bid, "size": "100"}], "asks": [{"price": ask, "size": "100"}],
+            "timestamp": t.to_string(),
+        }})
+        .to_string()
+    };
+    let t0 = 1_796_710_000_000i64;
+    let mut lines = vec![book(t0, b, "0.55", "0.62")];
+    for i in 0..30 {
+        lines.push(book(t0 + i * 500, a, "0.40", "0.60"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crossing.jsonl");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let setup = Ploy::new().config(&format!("[strategy]\nmarkets = [\"{a}\"]\n"));
+    let (code, out, err) = setup.output(&["replay", &path.display().to_string(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let refused = report["stats"]["rejections"]["post_only"]
+        .as_u64()
+        .unwrap_or(0);
+    let placed = report["stats"]["placed"].as_u64().unwrap();
+    assert!(refused >= 2, "{report:#}");
+    // 15 s of book updates every 0.5 s: 1 + 2 + 4 + 8 s of pauses leave
+    // room for five posts, not thirty.
+    assert!(
+        placed <= 5,
+        "the side backs off: {placed} posts\n{report:#}"
+    );
+    assert!(
+        report["stats"]["refused"]["backoff"].as_u64().unwrap_or(0) >= 20,
+        "{report:#}"
+    );
+    assert_eq!(report["fills"].as_array().unwrap().len(), 0);
+}

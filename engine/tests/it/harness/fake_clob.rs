@@ -194,6 +194,8 @@ struct Inner {
     report_collateral: Option<Decimal>,
     /// `GET /book` and `POST /books` answer 503.
     refuse_books: bool,
+    /// Asks are refused for funds (whatever the balances say).
+    refuse_sells: bool,
 }
 
 impl Inner {
@@ -314,6 +316,8 @@ fn sync_book(s: &Shared) {
 /// Counters.
 #[derive(Debug, Default)]
 pub struct Counters {
+    /// Every HTTP request received (REST and websocket upgrades).
+    pub requests: AtomicUsize,
     /// `GET /time`.
     pub time: AtomicUsize,
     /// `POST /order` requests received.
@@ -819,6 +823,12 @@ impl FakeClob {
         self.shared.inner.lock().unwrap().collateral = usdc;
     }
 
+    /// Refuses every ask as the exchange refuses one it cannot cover (`not
+    /// enough balance / allowance`), while the balance reads say otherwise.
+    pub fn refuse_sells(&self, refuse: bool) {
+        self.shared.inner.lock().unwrap().refuse_sells = refuse;
+    }
+
     /// Makes `GET /book` and `POST /books` answer 503 (or answer again).
     pub fn refuse_books(&self, refuse: bool) {
         self.shared.inner.lock().unwrap().refuse_books = refuse;
@@ -833,6 +843,17 @@ impl FakeClob {
     /// (the balance changed just after the exchange answered).
     pub fn report_collateral_once(&self, usdc: Decimal) {
         self.shared.inner.lock().unwrap().report_collateral = Some(usdc);
+    }
+
+    /// Sets the account's shares of `token` (moved off the account by hand,
+    /// say); fills move them from there.
+    pub fn set_shares(&self, token: &str, shares: Decimal) {
+        self.shared
+            .inner
+            .lock()
+            .unwrap()
+            .shares
+            .insert(token.to_owned(), shares);
     }
 
     /// The account's collateral and its shares of [`TOKEN`], as the
@@ -1213,7 +1234,7 @@ fn accept_one(s: &Shared, body: &[u8]) -> Posted {
             .map(|o| o.size - o.matched)
             .sum();
         let held = inner.shares.get(&token).copied().unwrap_or_default();
-        inner.no_shares_allowance || committed + size > held
+        inner.refuse_sells || inner.no_shares_allowance || committed + size > held
     };
     if short {
         return refuse(StatusCode::BAD_REQUEST, "not enough balance / allowance");
@@ -1566,6 +1587,7 @@ async fn round_trip(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
+    s.counters.requests.fetch_add(1, Ordering::SeqCst);
     let delay = s.inner.lock().unwrap().round_trip;
     if let Some(delay) = delay {
         tokio::time::sleep(delay).await;

@@ -649,7 +649,8 @@ async fn loss_limit(backend: Backend) {
 
 /// Several orders pending at once go in one request: a halt cancels the
 /// bid and the ask with one `DELETE /orders`, a resume posts both with one
-/// `POST /orders`, and the ledger and the database agree after.
+/// `POST /orders` whose refused ask does not refuse the bid, and the ledger
+/// and the database agree after.
 #[tokio::test(flavor = "multi_thread")]
 async fn pending_posts_and_cancels_go_as_batches() {
     let fake = FakeClob::start().await;
@@ -664,6 +665,11 @@ async fn pending_posts_and_cancels_go_as_batches() {
         let l = fake.ledger();
         l.iter().any(|o| o.side == "SELL" && o.status == "LIVE")
             && l.iter().any(|o| o.side == "BUY" && o.status == "LIVE")
+    })
+    .await;
+    // Both settled open in the engine (no task works on them any more).
+    wait_for_orders(&dir, "a bid and an ask stored open", |o| {
+        o.iter().filter(|o| o.status == OrderStatus::Open).count() == 2
     })
     .await;
     let single_cancels = count(&fake.counters().cancels);
@@ -694,14 +700,21 @@ async fn pending_posts_and_cancels_go_as_batches() {
         ploy.logs()
     );
     let batch_posts = count(&fake.counters().batch_posts);
+    // The exchange will refuse the ask: the bid beside it in the batch
+    // must rest all the same.
+    fake.refuse_sells(true);
+    let refused = count(&fake.counters().refused_posts);
     let (status, body) = super::put_trading_state(
         &ploy,
         "{\"state\":\"active\",\"by\":\"alice\",\"reason\":\"batch test\"}",
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    wait_until("a bid and an ask again", READY, || {
-        fake.ledger().iter().filter(|o| o.status == "LIVE").count() == 2
+    let stored = wait_for_orders(&dir, "the bid open and the refused ask failed", |o| {
+        o.iter()
+            .any(|o| o.side == Side::Sell && o.status == OrderStatus::Failed)
+            && o.iter()
+                .any(|o| o.side == Side::Buy && o.status == OrderStatus::Open)
     })
     .await;
     assert!(
@@ -709,5 +722,65 @@ async fn pending_posts_and_cancels_go_as_batches() {
         "the resume's two quotes went in one POST /orders\n{}",
         ploy.logs()
     );
+    assert_eq!(
+        count(&fake.counters().refused_posts),
+        refused + 1,
+        "{stored:#?}"
+    );
+    fake.refuse_sells(false);
     let _kept = finish(ploy, &fake, &dir, 0).await;
+}
+
+/// The engine holds 5 shares by its fills, but the exchange's balance of
+/// the token says 0 (moved off the account by hand): at two reads in a row
+/// `/health`'s account check warns and names the token, and no ask offers
+/// shares the exchange does not hold.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_position_the_exchange_does_not_hold_is_a_health_warning() {
+    let fake = FakeClob::start().await;
+    fake.set_book(dec!(0.40), dec!(0.60));
+    let setup = live_on_book(&fake, "balance_refresh = \"5s\"\n");
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    let bid = first_open_quote(&fake, &dir).await;
+    fake.fill(&bid.hash, dec!(5));
+    wait_for_orders(&dir, "the fill", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Filled)
+    })
+    .await;
+    fake.set_shares(TOKEN, dec!(0));
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let warning = loop {
+        let (_, health) = ploy.health().await;
+        let account = health["checks"]["account"].clone();
+        if let Some(w) = account["warning"].as_str() {
+            break (w.to_owned(), account);
+        }
+        assert!(std::time::Instant::now() < deadline, "no warning: {health}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    assert!(
+        warning.0.contains(&format!("token {TOKEN}")) && warning.0.contains("balance 0"),
+        "{warning:?}"
+    );
+    assert_eq!(warning.1["mismatches"][TOKEN]["position"], "5");
+    assert_eq!(
+        health_status(&ploy).await,
+        200,
+        "a warning never degrades /health"
+    );
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(
+        fake.ledger()
+            .iter()
+            .all(|o| !(o.side == "SELL" && o.status == "LIVE")),
+        "no ask on shares the exchange does not hold: {:#?}",
+        fake.ledger()
+    );
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
+
+async fn health_status(ploy: &Running) -> u16 {
+    ploy.health().await.0
 }
