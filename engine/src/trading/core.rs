@@ -299,6 +299,9 @@ pub struct TradingCore {
     last_mid: BTreeMap<TokenId, Decimal>,
     /// The first time the core was told (a market event or a clock tick).
     first_ms: Option<i64>,
+    /// Risk held a quote back for want of funds or of an allowance since
+    /// the balances were last read.
+    funds_short: bool,
 }
 
 impl TradingCore {
@@ -331,6 +334,7 @@ impl TradingCore {
             day: None,
             last_mid: BTreeMap::new(),
             first_ms: None,
+            funds_short: false,
         }
     }
 
@@ -410,8 +414,22 @@ impl TradingCore {
     /// The balances as the exchange reports them: bids and asks that waited
     /// for them may go, and every token is quoted again at once.
     pub fn set_funds(&mut self, funds: Funds) -> Vec<Command> {
-        let waited = self.collateral_unsure || !self.shares_unsure.is_empty();
-        let changed = self.funds != funds;
+        // Quoted again at once only when something waited for this read
+        // (a funds refusal, or quotes risk held back for funds or an
+        // allowance): otherwise each token's next event quotes on it.
+        let waited = self.collateral_unsure
+            || !self.shares_unsure.is_empty()
+            || std::mem::take(&mut self.funds_short);
+        let allowed = |f: &Funds| {
+            (
+                f.collateral_allowed,
+                f.shares
+                    .iter()
+                    .map(|(t, (_, ok))| (t.clone(), *ok))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let changed = allowed(&self.funds) != allowed(&funds);
         if funds.collateral.is_some() {
             self.collateral_unsure = false;
         }
@@ -1044,6 +1062,12 @@ impl TradingCore {
                     }));
                 },
                 Verdict::Refused(_, reason) => {
+                    if matches!(
+                        reason,
+                        Refusal::NoFunds { .. } | Refusal::NoAllowance { .. }
+                    ) {
+                        self.funds_short = true;
+                    }
                     *self
                         .stats
                         .refused
