@@ -784,3 +784,76 @@ async fn a_position_the_exchange_does_not_hold_is_a_health_warning() {
 async fn health_status(ploy: &Running) -> u16 {
     ploy.health().await.0
 }
+
+/// With the market websocket down, the REST fallback's books carry the
+/// market's tick: a change from 0.001 to 0.01 is learnt from them, and the
+/// next bid is on the new tick with no refusal.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_rest_fallback_learns_a_tick_change() {
+    let fake = FakeClob::start().await;
+    fake.drop_websockets(true);
+    fake.set_tick(dec!(0.001), false);
+    fake.set_levels(&[(dec!(0.515), dec!(100))], &[(dec!(0.595), dec!(100))]);
+    let setup = live_on_book(&fake, "");
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    wait_until("the bid at 0.535 from REST books", READY, || {
+        bids(&fake)
+            .iter()
+            .any(|(p, s)| *p == dec!(0.535) && s == "LIVE")
+    })
+    .await;
+    assert!(count(&fake.counters().books) >= 1, "REST polling");
+    fake.set_tick(dec!(0.01), false);
+    fake.set_levels(&[(dec!(0.555), dec!(100))], &[(dec!(0.635), dec!(100))]);
+    wait_until("a bid at 0.57 on the new tick", READY, || {
+        bids(&fake)
+            .iter()
+            .any(|(p, s)| *p == dec!(0.57) && s == "LIVE")
+    })
+    .await;
+    assert_eq!(count(&fake.counters().refused_posts), 0, "{}", ploy.logs());
+    fake.drop_websockets(false);
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
+
+/// `risk.max_drawdown` 0.5 USDC: 5 shares bought at 0.48 gain 1.10 as the
+/// others' book rises to 0.60 / 0.80, then give back 1.00 as it falls to
+/// 0.40 / 0.60: still up for the day, but 1.00 below its best, so trading
+/// halts `by` risk.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_drawdown_limit_halts_from_the_days_best() {
+    let fake = FakeClob::start().await;
+    fake.set_book(dec!(0.40), dec!(0.60));
+    let setup = live_on_book(&fake, "max_drawdown = \"0.5\"\n");
+    let dir = setup.dir().to_owned();
+    let mut ploy = setup.spawn();
+    ploy.ready(READY).await;
+    let bid = first_open_quote(&fake, &dir).await;
+    fake.fill(&bid.hash, dec!(5));
+    wait_for_orders(&dir, "the fill", |o| {
+        o.iter().any(|o| o.status == OrderStatus::Filled)
+    })
+    .await;
+    fake.set_book(dec!(0.60), dec!(0.80));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(super::trading_state(&ploy).await["state"], "active");
+    fake.set_book(dec!(0.40), dec!(0.60));
+    wait_until("the drawdown halt", READY, || {
+        ploy.logs().contains("risk.max_drawdown")
+    })
+    .await;
+    let state = super::trading_state(&ploy).await;
+    assert_eq!(state["source"], "risk", "{state}");
+    let reason = state["reason"].as_str().unwrap_or("");
+    assert!(
+        reason.contains("fell 1 USDC from the day's best"),
+        "{reason}"
+    );
+    assert_eq!(
+        metric(&ploy, "ploy_loss_limit_breached{limit=\"drawdown\"}").await,
+        Some(1.0)
+    );
+    let _kept = finish(ploy, &fake, &dir, 0).await;
+}
